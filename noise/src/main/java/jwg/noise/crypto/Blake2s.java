@@ -1,0 +1,30 @@
+package jwg.noise.crypto;
+
+import org.bouncycastle.crypto.digests.Blake2sDigest;
+
+/**
+ * BLAKE2s (RFC 7693) as WireGuard uses it: HASH = BLAKE2s-256, MAC = keyed BLAKE2s-128,
+ * and the HMAC-BLAKE2s behind {@link Kdf}. Static helpers allocate a digest per call;
+ * hot paths hold their own {@link Blake2sDigest}.
+ */
+public final class Blake2s {
+    public static final int HASH_LENGTH = 32;
+    public static final int MAC_LENGTH = 16;
+    private Blake2s() {}
+
+    /** HASH(a || b || ...) = BLAKE2s-256 of the concatenation. */
+    public static byte[] hash(byte[]... parts) {
+        Blake2sDigest d = new Blake2sDigest(256);
+        for (byte[] p : parts) d.update(p, 0, p.length);
+        byte[] out = new byte[HASH_LENGTH];
+        d.doFinal(out, 0);
+        return out;
+    }
+
+    /** MAC(key, input[off..off+len]) = keyed BLAKE2s with a 16-byte output, into out[outOff..]. */
+    public static void mac(byte[] key, byte[] input, int off, int len, byte[] out, int outOff) {
+        Blake2sDigest d = new Blake2sDigest(key, MAC_LENGTH, null, null);
+        d.update(input, off, len);
+        d.doFinal(out, outOff);
+    }
+}
