@@ -1,0 +1,79 @@
+package jwg.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import jwg.noise.PresharedKey;
+import jwg.noise.PrivateKey;
+
+/** The {@code jwg} command: dispatches to subcommands. */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = """
+            usage: jwg <command> [arguments]
+
+              demo              two WireGuard peers in memory: handshake, data, rekey (no root needed)
+              genkey            print a new private key (base64)
+              pubkey            read a private key on stdin, print its public key
+              genpsk            print a new preshared key
+              version           print the version
+              help              this text
+            """;
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit status. */
+    static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return 1;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "demo" -> Demo.main(rest);
+            case "genkey" -> out.println(PrivateKey.generate(new SecureRandom()).toBase64());
+            case "genpsk" -> out.println(PresharedKey.generate(new SecureRandom()).toBase64());
+            case "pubkey" -> {
+                return pubkey(in, out, err);
+            }
+            case "version", "--version" -> out.println("jwg " + version());
+            case "help", "-h", "--help" -> out.print(USAGE);
+            default -> {
+                err.println("jwg: unknown command '" + args[0] + "'");
+                err.print(USAGE);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static int pubkey(java.io.InputStream in, PrintStream out, PrintStream err) throws IOException {
+        String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)).readLine();
+        if (line == null) {
+            err.println("jwg pubkey: no private key on standard input");
+            return 1;
+        }
+        PrivateKey key;
+        try {
+            key = PrivateKey.fromBase64(line);
+        } catch (IllegalArgumentException e) {
+            err.println("jwg pubkey: " + e.getMessage());
+            return 1;
+        }
+        out.println(key.publicKey().toBase64());
+        key.wipe();
+        return 0;
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+}
