@@ -1,0 +1,42 @@
+package jwg.dataplane.bind;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The device's UDP side: one socket (per address family) that WireGuard and, later, STUN share.
+ * The ICE layer provides its own implementation that hands STUN to its agent and sends
+ * WireGuard packets to the selected pair.
+ *
+ * <p>Threading: one thread receives, one or more threads send; {@link #close()} from any thread
+ * makes a blocked {@link #receive} return -1 promptly.
+ */
+public interface Bind extends AutoCloseable {
+    /** Most datagrams one {@link #receive} or {@link #send(Datagrams)} call moves. */
+    int BATCH = 128;
+
+    /** Binds to {@code port} on all addresses (0 = any free port); returns the port bound. */
+    int open(int port) throws IOException;
+
+    /** The bound port, or 0 if not open. */
+    int port();
+
+    /**
+     * Receives at least one and at most {@code batch.capacity()} datagrams into the batch's
+     * buffers, recording each length and source; blocks until one arrives. Returns the count,
+     * or -1 once the bind is closed.
+     */
+    int receive(Datagrams batch) throws IOException;
+
+    /** Sends the batch's first {@code batch.count()} datagrams, each to its endpoint. */
+    void send(Datagrams batch) throws IOException;
+
+    /** Sends one datagram. */
+    void send(MemorySegment buffer, long offset, int length, Endpoint to) throws IOException;
+
+    /** Sets SO_MARK on the socket(s) (fwmark; 0 clears). Optional: may be a no-op. */
+    default void setMark(int mark) throws IOException {}
+
+    @Override
+    void close();
+}

@@ -1,0 +1,76 @@
+package jwg.dataplane.bind;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A batch of datagrams for {@link Bind}: per slot an off-heap buffer, the offset and length of
+ * the datagram in it, and its endpoint (source on receive, destination on send). The caller
+ * owns the buffers; slots can be re-pointed at other buffers (pooled packets) without allocating.
+ */
+public final class Datagrams {
+    private final MemorySegment[] buffers;
+    private final long[] offsets;
+    private final int[] lengths;
+    private final Endpoint[] endpoints;
+    private int count;
+
+    public Datagrams(int capacity) {
+        buffers = new MemorySegment[capacity];
+        offsets = new long[capacity];
+        lengths = new int[capacity];
+        endpoints = new Endpoint[capacity];
+        for (int i = 0; i < capacity; i++) endpoints[i] = new Endpoint();
+    }
+
+    /** A batch whose slots each own a fresh buffer of {@code bufferSize} bytes from {@code arena}. */
+    public static Datagrams allocate(Arena arena, int capacity, int bufferSize) {
+        Datagrams d = new Datagrams(capacity);
+        for (int i = 0; i < capacity; i++) d.buffers[i] = arena.allocate(bufferSize, 16);
+        return d;
+    }
+
+    public int capacity() {
+        return buffers.length;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public void count(int n) {
+        if (n < 0 || n > buffers.length) throw new IndexOutOfBoundsException(n);
+        count = n;
+    }
+
+    public MemorySegment buffer(int i) {
+        return buffers[i];
+    }
+
+    public long offset(int i) {
+        return offsets[i];
+    }
+
+    public int length(int i) {
+        return lengths[i];
+    }
+
+    public Endpoint endpoint(int i) {
+        return endpoints[i];
+    }
+
+    /** Points slot {@code i} at a datagram. */
+    public void set(int i, MemorySegment buffer, long offset, int length) {
+        buffers[i] = buffer;
+        offsets[i] = offset;
+        lengths[i] = length;
+    }
+
+    public void length(int i, int length) {
+        lengths[i] = length;
+    }
+
+    public void offset(int i, long offset) {
+        offsets[i] = offset;
+    }
+}
