@@ -1,0 +1,77 @@
+package jwg.dataplane;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UapiSocketTest {
+    @TempDir Path dir;
+
+    private static String exchange(Path sock, String request) throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            Channels.newOutputStream(ch).write(request.getBytes(StandardCharsets.UTF_8));
+            ch.shutdownOutput();
+            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void servesRequestsAndRemovesItsFileOnClose() throws Exception {
+        UapiSocket s = UapiSocket.listen(dir, "jwgt0", (in, out) -> {
+            String line;
+            while ((line = in.readLine()) != null) out.write("echo " + line + "\n");
+        });
+        Path p = s.path();
+        assertEquals(dir.resolve("jwgt0.sock"), p);
+        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(p));
+        assertEquals("echo get=1\necho \n", exchange(p, "get=1\n\n"));
+        s.close();
+        assertFalse(Files.exists(p));
+    }
+
+    @Test
+    void refusesANameAnotherLiveProcessServes() throws Exception {
+        try (UapiSocket s = UapiSocket.listen(dir, "jwgt1", (in, out) -> {})) {
+            var e = assertThrows(java.io.IOException.class, () -> UapiSocket.listen(dir, "jwgt1", (in, out) -> {}));
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            assertTrue(Files.exists(s.path()), "the live socket is left alone");
+        }
+    }
+
+    @Test
+    void replacesAStaleSocketFile() throws Exception {
+        Files.createFile(dir.resolve("jwgt2.sock"));
+        try (UapiSocket s = UapiSocket.listen(dir, "jwgt2", (in, out) -> { in.readLine(); out.write("ok\n"); })) {
+            assertEquals("ok\n", exchange(s.path(), "\n"));
+        }
+    }
+
+    @Test
+    void noticesWhenItsFileIsDeleted() throws Exception {
+        try (UapiSocket s = UapiSocket.listen(dir, "jwgt3", (in, out) -> {})) {
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(50);
+                    Files.delete(s.path());
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertTrue(s.awaitRemoval(10));
+            t.join();
+        }
+    }
+}
