@@ -1,0 +1,50 @@
+package jwg.noise;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Per-reason drop counters (thread-safe, allocation-free to bump) plus a few event counters,
+ * for the dataplane to show. One instance per {@link NoiseDevice}, shared by its tunnels.
+ */
+public final class Counters {
+    private final AtomicLongArray drops = new AtomicLongArray(Drop.VALUES.length);
+    private final AtomicLongArray events = new AtomicLongArray(Event.VALUES.length);
+
+    /** Things that happened (not drops). */
+    public enum Event {
+        INITIATION_SENT, INITIATION_RECEIVED, RESPONSE_SENT, RESPONSE_RECEIVED, COOKIE_REPLY_SENT,
+        COOKIE_REPLY_RECEIVED, KEEPALIVE_SENT, KEEPALIVE_RECEIVED, HANDSHAKE_COMPLETED, KEYS_ZEROED;
+        static final Event[] VALUES = values();
+    }
+
+    void drop(Drop reason) {
+        drops.incrementAndGet(reason.ordinal());
+    }
+
+    void event(Event e) {
+        events.incrementAndGet(e.ordinal());
+    }
+
+    public long get(Drop reason) {
+        return drops.get(reason.ordinal());
+    }
+
+    public long get(Event e) {
+        return events.get(e.ordinal());
+    }
+
+    /** Sum of all drops. */
+    public long totalDrops() {
+        long s = 0;
+        for (int i = 0; i < drops.length(); i++) s += drops.get(i);
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Counters{");
+        for (Drop d : Drop.VALUES) if (get(d) != 0) sb.append(d).append('=').append(get(d)).append(' ');
+        for (Event e : Event.VALUES) if (get(e) != 0) sb.append(e).append('=').append(get(e)).append(' ');
+        return sb.append('}').toString();
+    }
+}
