@@ -1,0 +1,99 @@
+package jwg.noise.crypto;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A ChaCha20 keystream (RFC 8439 section 2.4) that XORs into memory segments without
+ * allocating. Keystream comes in chunks of one or more 64-byte blocks from the JDK intrinsic
+ * when reachable ({@link JdkChaCha20Block}), else from {@link ChaCha20Core}.
+ *
+ * <p>Not thread-safe. Holds key material until {@link #wipe()}.
+ */
+final class ChaCha20 {
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Blocks per call of the Java fallback (the intrinsic decides its own count). */
+    private static final int JAVA_BLOCKS = 4;
+
+    private final int[] state = new int[16];
+    private final byte[] ks = new byte[JdkChaCha20Block.OUT_LENGTH];
+    private final MemorySegment ksSeg = MemorySegment.ofArray(ks);
+    private int ksPos, ksLen;    // unread keystream is ks[ksPos..ksLen)
+    private int nextCounter;     // block counter of the next chunk
+
+    /**
+     * Keys the stream: RFC 8439 2.3 state = constants || key || counter || nonce, with the
+     * 96-bit nonce given as three little-endian words; the first block has counter {@code counter}.
+     */
+    void init(byte[] key, int counter, int n0, int n1, int n2) {
+        MemorySegment k = MemorySegment.ofArray(key);
+        state[0] = ChaCha20Core.C0;
+        state[1] = ChaCha20Core.C1;
+        state[2] = ChaCha20Core.C2;
+        state[3] = ChaCha20Core.C3;
+        for (int i = 0; i < 8; i++) state[4 + i] = k.get(LE32, 4L * i);
+        state[13] = n0;
+        state[14] = n1;
+        state[15] = n2;
+        nextCounter = counter;
+        ksPos = ksLen = 0;
+    }
+
+    /** Produces the next keystream chunk; returns its length (a multiple of 64). */
+    private int refill() {
+        state[12] = nextCounter;
+        int n = JdkChaCha20Block.AVAILABLE ? JdkChaCha20Block.blocks(state, ks) : ChaCha20Core.blocks(state, ks, JAVA_BLOCKS);
+        nextCounter += n / ChaCha20Core.BLOCK;
+        ksPos = 0;
+        ksLen = n;
+        return n;
+    }
+
+    /**
+     * Reads the next 64-byte block into the Poly1305 one-time key (RFC 8439 2.6: the first 32
+     * bytes of block 0), discarding the other 32 bytes so the stream continues at block 1.
+     */
+    void polyKey(Poly1305 poly) {
+        if (ksPos == ksLen) refill();
+        poly.setKey(ksSeg.get(LE64, ksPos), ksSeg.get(LE64, ksPos + 8),
+                ksSeg.get(LE64, ksPos + 16), ksSeg.get(LE64, ksPos + 24));
+        ksPos += ChaCha20Core.BLOCK;
+    }
+
+    /**
+     * dst[dstOff..+len) = src[srcOff..+len) XOR keystream. src and dst may be the same region;
+     * other overlaps are not supported.
+     */
+    void xor(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long len) {
+        long done = 0;
+        while (done < len) {
+            if (ksPos == ksLen) refill();
+            int chunk = (int) Math.min(len - done, ksLen - ksPos);
+            xorChunk(src, srcOff + done, dst, dstOff + done, ksPos, chunk);
+            ksPos += chunk;
+            done += chunk;
+        }
+    }
+
+    private void xorChunk(MemorySegment src, long s, MemorySegment dst, long d, int k, int n) {
+        // Slicing first lets C2 drop the per-access bounds checks and vectorize the loop.
+        MemorySegment in = src.asSlice(s, n), out = dst.asSlice(d, n), key = ksSeg.asSlice(k, n);
+        long i = 0;
+        for (; i <= n - 8; i += 8) {
+            out.set(LE64, i, in.get(LE64, i) ^ key.get(LE64, i));
+        }
+        for (; i < n; i++) {
+            out.set(ValueLayout.JAVA_BYTE, i, (byte) (in.get(ValueLayout.JAVA_BYTE, i) ^ key.get(ValueLayout.JAVA_BYTE, i)));
+        }
+    }
+
+    /** Zeroes the key, the counter/nonce and any keystream produced. */
+    void wipe() {
+        java.util.Arrays.fill(state, 0);
+        if (ksLen > 0) java.util.Arrays.fill(ks, 0, ksLen, (byte) 0);
+        ksPos = ksLen = 0;
+        nextCounter = 0;
+    }
+}

@@ -1,0 +1,231 @@
+package jwg.noise.crypto;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Poly1305 (RFC 8439 section 2.5) in radix 2^64: the accumulator is {@code h2:h1:h0} (h2 a
+ * few bits), the clamped key {@code r1:r0}. One block costs four 64x64->128 products plus two
+ * small ones; the modular reduction uses 2^130 = 5 (mod p), and because clamping leaves
+ * {@code r1} divisible by 4, {@code h1*r1*2^128 = h1*(5*r1/4) (mod p)} folds into the low limb.
+ *
+ * <p>Not thread-safe; holds key material until {@link #wipe()} or the next {@link #init}.
+ */
+final class Poly1305 {
+    static final int KEY_LENGTH = 32;
+    static final int TAG_LENGTH = 16;
+    private static final ValueLayout.OfLong LE64 =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private long r0, r1, s1;          // clamped r and s1 = 5*r1/4
+    private long pad0, pad1;          // s, the second half of the one-time key
+    private long h0, h1, h2;          // accumulator
+    private final byte[] partial = new byte[16];
+    private int partialLen;
+
+    /** Starts a MAC under the 32-byte one-time key {@code key[off..off+32]}. */
+    void init(byte[] key, int off) {
+        init(MemorySegment.ofArray(key), off);
+    }
+
+    void init(MemorySegment key, long off) {
+        setKey(key.get(LE64, off), key.get(LE64, off + 8), key.get(LE64, off + 16), key.get(LE64, off + 24));
+    }
+
+    /** Starts a MAC under the key given as four little-endian 64-bit words (r0, r1, s0, s1). */
+    void setKey(long k0, long k1, long k2, long k3) {
+        // RFC 8439 2.5.1: clamp(r): r &= 0x0ffffffc0ffffffc0ffffffc0fffffff
+        r0 = k0 & 0x0ffffffc0fffffffL;
+        r1 = k1 & 0x0ffffffc0ffffffcL;
+        s1 = r1 + (r1 >>> 2);
+        pad0 = k2;
+        pad1 = k3;
+        h0 = h1 = h2 = 0;
+        partialLen = 0;
+    }
+
+    /**
+     * Absorbs {@code len} bytes as 16-byte blocks, zero-padding the last one to 16 bytes, each with
+     * the 2^128 bit set: the AEAD's {@code data || pad16(data)} (RFC 8439 2.8). Must not follow a
+     * non-block-aligned {@link #update}.
+     */
+    void padded(MemorySegment m, long off, long len) {
+        long full = len & ~15L;
+        if (full > 0) blocks(m, off, full);
+        int rest = (int) (len - full);
+        if (rest > 0) {
+            long m0 = 0, m1 = 0;
+            long p = off + full;
+            // Read the tail byte by byte; the zero padding is implicit.
+            for (int i = 0; i < rest; i++) {
+                long b = m.get(ValueLayout.JAVA_BYTE, p + i) & 0xffL;
+                if (i < 8) m0 |= b << (8 * i); else m1 |= b << (8 * (i - 8));
+            }
+            block(m0, m1, 1);
+        }
+    }
+
+    /** Absorbs the AEAD's final block: le64(aadLen) || le64(ctLen). */
+    void lengths(long aadLen, long ctLen) {
+        block(aadLen, ctLen, 1);
+    }
+
+    /** Absorbs {@code len} bytes (a multiple of 16) of full blocks. */
+    void blocks(MemorySegment m, long off, long len) {
+        long a0 = h0, a1 = h1, a2 = h2;
+        final long r0 = this.r0, r1 = this.r1, s1 = this.s1;
+        for (long end = off + len; off < end; off += 16) {
+            long m0 = m.get(LE64, off);
+            long m1 = m.get(LE64, off + 8);
+            // h += m + 2^128 (RFC 8439 2.5.1: "Add one bit beyond the number of octets")
+            long t0 = a0 + m0;
+            long c = carry(a0, m0, t0);
+            long t1 = a1 + m1 + c;
+            c = carry(a1, m1, t1);
+            a2 += c + 1;
+            a0 = t0;
+            a1 = t1;
+            // h *= r, partially reduced mod 2^130 - 5
+            long lo0 = a0 * r0, hi0 = Math.unsignedMultiplyHigh(a0, r0);
+            long lo1 = a1 * s1, hi1 = Math.unsignedMultiplyHigh(a1, s1);
+            long d0 = lo0 + lo1;
+            long d0h = hi0 + hi1 + carry(lo0, lo1, d0);
+
+            long lo2 = a0 * r1, hi2 = Math.unsignedMultiplyHigh(a0, r1);
+            long lo3 = a1 * r0, hi3 = Math.unsignedMultiplyHigh(a1, r0);
+            long d1 = lo2 + lo3;
+            long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
+            long e = a2 * s1;                      // < 2^64: a2 < 8, s1 < 2^61
+            long d1b = d1 + e;
+            d1h += carry(d1, e, d1b);
+            long d1c = d1b + d0h;
+            d1h += carry(d1b, d0h, d1c);
+            long d2 = a2 * r0 + d1h;               // bits 128 and up
+
+            // fold bits >= 130: h = low130 + 5 * (d2 >> 2)
+            long f = (d2 & ~3L) + (d2 >>> 2);
+            a2 = d2 & 3;
+            a0 = d0 + f;
+            c = carry(d0, f, a0);
+            a1 = d1c + c;
+            a2 += carry(d1c, c, a1);
+        }
+        h0 = a0;
+        h1 = a1;
+        h2 = a2;
+    }
+
+    private void block(long m0, long m1, long hibit) {
+        long a0 = h0, a1 = h1, a2 = h2;
+        long t0 = a0 + m0;
+        long c = carry(a0, m0, t0);
+        long t1 = a1 + m1 + c;
+        c = carry(a1, m1, t1);
+        a2 += c + hibit;
+        a0 = t0;
+        a1 = t1;
+        long lo0 = a0 * r0, hi0 = Math.unsignedMultiplyHigh(a0, r0);
+        long lo1 = a1 * s1, hi1 = Math.unsignedMultiplyHigh(a1, s1);
+        long d0 = lo0 + lo1;
+        long d0h = hi0 + hi1 + carry(lo0, lo1, d0);
+        long lo2 = a0 * r1, hi2 = Math.unsignedMultiplyHigh(a0, r1);
+        long lo3 = a1 * r0, hi3 = Math.unsignedMultiplyHigh(a1, r0);
+        long d1 = lo2 + lo3;
+        long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
+        long e = a2 * s1;
+        long d1b = d1 + e;
+        d1h += carry(d1, e, d1b);
+        long d1c = d1b + d0h;
+        d1h += carry(d1b, d0h, d1c);
+        long d2 = a2 * r0 + d1h;
+        long f = (d2 & ~3L) + (d2 >>> 2);
+        a2 = d2 & 3;
+        a0 = d0 + f;
+        c = carry(d0, f, a0);
+        a1 = d1c + c;
+        a2 += carry(d1c, c, a1);
+        h0 = a0;
+        h1 = a1;
+        h2 = a2;
+    }
+
+    /** Carry out of the 64-bit sum {@code s = a + b (+ carry in)}: majority of the top bits. */
+    private static long carry(long a, long b, long s) {
+        return ((a & b) | ((a | b) & ~s)) >>> 63;
+    }
+
+    /** General streaming input (any lengths), for the plain Poly1305 MAC of RFC 8439 2.5. */
+    void update(byte[] m, int off, int len) {
+        MemorySegment seg = MemorySegment.ofArray(m);
+        if (partialLen > 0) {
+            int take = Math.min(len, 16 - partialLen);
+            System.arraycopy(m, off, partial, partialLen, take);
+            partialLen += take;
+            off += take;
+            len -= take;
+            if (partialLen < 16) return;
+            blocks(MemorySegment.ofArray(partial), 0, 16);
+            partialLen = 0;
+        }
+        int full = len & ~15;
+        if (full > 0) blocks(seg, off, full);
+        System.arraycopy(m, off + full, partial, 0, len - full);
+        partialLen = len - full;
+    }
+
+    /** Finishes the MAC into {@code out[off..off+16]} and wipes the state. */
+    void finish(byte[] out, int off) {
+        finish(MemorySegment.ofArray(out), off);
+    }
+
+    void finish(MemorySegment out, long off) {
+        computeTag();
+        out.set(LE64, off, tag0);
+        out.set(LE64, off + 8, tag1);
+        wipe();
+    }
+
+    /**
+     * Finishes the MAC and compares it with the 16 bytes at {@code expected[off]} in constant
+     * time (RFC 8439 section 4: "the tag comparison should be done in constant time"). Wipes the state.
+     */
+    boolean finishAndVerify(MemorySegment expected, long off) {
+        computeTag();
+        long diff = (expected.get(LE64, off) ^ tag0) | (expected.get(LE64, off + 8) ^ tag1);
+        wipe();
+        return diff == 0;
+    }
+
+    private long tag0, tag1;
+
+    private void computeTag() {
+        if (partialLen > 0) {
+            // RFC 8439 2.5.1: a short last block gets a 0x01 byte appended, no 2^128 bit.
+            partial[partialLen] = 1;
+            for (int i = partialLen + 1; i < 16; i++) partial[i] = 0;
+            MemorySegment p = MemorySegment.ofArray(partial);
+            block(p.get(LE64, 0), p.get(LE64, 8), 0);
+        }
+        long a0 = h0, a1 = h1, a2 = h2;
+        // Full reduction: h < 2p here, so h mod p = h - p if h + 5 >= 2^130, else h.
+        long g0 = a0 + 5;
+        long c = carry(a0, 5, g0);
+        long g1 = a1 + c;
+        c = carry(a1, c, g1);
+        long g2 = a2 + c;
+        long mask = -(g2 >>> 2);                  // all ones when h >= p (constant time)
+        a0 = (a0 & ~mask) | (g0 & mask);
+        a1 = (a1 & ~mask) | (g1 & mask);
+        // RFC 8439 2.5.1: tag = (h + s) mod 2^128
+        tag0 = a0 + pad0;
+        c = carry(a0, pad0, tag0);
+        tag1 = a1 + pad1 + c;
+    }
+
+    void wipe() {
+        r0 = r1 = s1 = pad0 = pad1 = h0 = h1 = h2 = tag0 = tag1 = 0;
+        if (partialLen > 0) java.util.Arrays.fill(partial, (byte) 0);
+        partialLen = 0;
+    }
+}
