@@ -210,6 +210,12 @@ final class HandshakeState {
         else sym.split(receiveKey, sendKey);
     }
 
+    /** Copies the ephemeral private/public key (to retry reading message 2 on a scratch copy). */
+    void copyEphemeralTo(HandshakeState o) {
+        System.arraycopy(e, 0, o.e, 0, KEY);
+        System.arraycopy(ePub, 0, o.ePub, 0, KEY);
+    }
+
     /** The handshake hash h (for tests and channel binding). */
     byte[] handshakeHash() {
         return sym.h.clone();

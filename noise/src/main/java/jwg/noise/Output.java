@@ -24,6 +24,11 @@ public final class Output {
      * now (wireguard-go's SendStagedPackets).
      */
     public boolean flushStaged;
+    /**
+     * Set by {@link Tunnel#tick} when a handshake was given up (no answer after
+     * MAX_TIMER_HANDSHAKES retries): drop the peer's staged packets.
+     */
+    public boolean dropStaged;
     /** The tunnel (peer) the result concerns, when the call went through {@link NoiseDevice}. */
     public Tunnel tunnel;
 
@@ -44,6 +49,7 @@ public final class Output {
         length = 0;
         drop = null;
         flushStaged = false;
+        dropStaged = false;
         tunnel = null;
     }
 

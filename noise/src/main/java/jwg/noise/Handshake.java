@@ -1,0 +1,227 @@
+package jwg.noise;
+
+import java.util.Arrays;
+import jwg.noise.crypto.ConstantTime;
+import jwg.noise.crypto.Tai64n;
+import jwg.noise.crypto.X25519;
+
+/**
+ * One peer's WireGuard handshake (whitepaper 5.4.2–5.4.5): the Noise IKpsk2 exchange of
+ * {@link HandshakeState} with WireGuard's framing around it — sender/receiver indices, the
+ * TAI64N timestamp as payload 1 (replay protection), MAC1/MAC2 ({@link CookieGenerator}).
+ *
+ * <p>Control thread only. States follow wireguard-go: ZEROED → INITIATION_CREATED →
+ * (response consumed) → ZEROED with a new keypair; or ZEROED → INITIATION_CONSUMED →
+ * (response created) → ZEROED with a new keypair.
+ */
+final class Handshake {
+    enum State { ZEROED, INITIATION_CREATED, INITIATION_CONSUMED }
+
+    private final NoiseDevice device;
+    private final Tunnel tunnel;
+    final PublicKey remoteStatic;
+    private volatile PresharedKey psk;
+    /** DH(Spriv_local, Spub_remote), precomputed (whitepaper: "may be precomputed"). */
+    private final byte[] staticStatic = new byte[32];
+    private final boolean staticStaticOk;
+    /** The initial Noise state towards this peer as initiator (prologue + the peer's static key). */
+    private final SymmetricState initiatorInitial;
+    final CookieGenerator cookies;
+
+    State state = State.ZEROED;
+    private HandshakeState noise;
+    int localIndex;
+    int remoteIndex;
+    /** The greatest TAI64N timestamp accepted from this peer (replay protection). */
+    private final byte[] latestTimestamp = new byte[Tai64n.LENGTH];
+    /** When we last accepted an initiation from this peer (flood protection), and whether ever. */
+    private long lastInitiationConsumed;
+    private boolean anyInitiationConsumed;
+
+    Handshake(NoiseDevice device, Tunnel tunnel, PublicKey remoteStatic, PresharedKey psk) {
+        this.device = device;
+        this.tunnel = tunnel;
+        this.remoteStatic = remoteStatic;
+        this.psk = psk == null ? PresharedKey.none() : psk;
+        this.staticStaticOk = X25519.sharedSecret(device.staticPrivate.rawBytes(), remoteStatic.rawBytes(), staticStatic);
+        this.initiatorInitial = HandshakeState.initialState(
+                Constants.IDENTIFIER.getBytes(java.nio.charset.StandardCharsets.US_ASCII), remoteStatic.rawBytes());
+        this.cookies = new CookieGenerator(remoteStatic);
+    }
+
+    void setPresharedKey(PresharedKey k) {
+        this.psk = k == null ? PresharedKey.none() : k;
+    }
+
+    /**
+     * Writes a 148-byte initiation into {@code msg}. {@code wallNanos} is the Unix time for the
+     * TAI64N timestamp. Returns false if it cannot be made (zero DH with this peer's key).
+     */
+    boolean createInitiation(long now, long wallNanos, byte[] msg) {
+        if (!staticStaticOk) return false;
+        clearPending();
+        byte[] e = device.newEphemeral();
+        try {
+            noise = HandshakeState.initiator(initiatorInitial, device.staticPrivate.rawBytes(),
+                    device.staticPublic.rawBytes(), remoteStatic.rawBytes());
+            localIndex = device.indices.newIndex(tunnel);
+            // msg.type = 1; msg.sender = I_i
+            Arrays.fill(msg, 0, Messages.INITIATION_LENGTH, (byte) 0);
+            Messages.putIntLE(msg, 0, Messages.TYPE_INITIATION);
+            Messages.putIntLE(msg, Messages.INIT_SENDER, localIndex);
+            // e, es, s, ss, {TAI64N timestamp}
+            byte[] ts = timestamp(wallNanos);
+            int n = noise.writeMessage1(e, ts, 0, ts.length, msg, Messages.INIT_NOISE);
+            if (n != Messages.INIT_NOISE_LENGTH) {
+                clearPending();
+                return false;
+            }
+            // msg.mac1 = MAC(HASH(LABEL_MAC1 || Spub_r), msg_alpha); msg.mac2 = cookie ? MAC(cookie, msg_beta) : 0
+            cookies.addMacs(msg, Messages.INIT_MAC1, now);
+            state = State.INITIATION_CREATED;
+            return true;
+        } finally {
+            Arrays.fill(e, (byte) 0);
+        }
+    }
+
+    /**
+     * TAI64N of {@code wallNanos} with the low 24 bits of the nanoseconds masked off, as
+     * wireguard-go does ("whitening", so the timestamp reveals less about the host clock).
+     */
+    static byte[] timestamp(long wallNanos) {
+        byte[] ts = new byte[Tai64n.LENGTH];
+        Tai64n.encode(wallNanos, ts, 0);
+        ts[9] = 0;
+        ts[10] = 0;
+        ts[11] = 0;
+        return ts;
+    }
+
+    /**
+     * Second half of consuming an initiation, after {@link NoiseDevice} decrypted the static key
+     * and found this peer: decrypts the timestamp, rejects replays (timestamp not newer) and
+     * floods (less than 20 ms since the last accepted one). Returns null or the drop reason.
+     */
+    Drop consumeInitiation(HandshakeState hs, byte[] msg, long now) {
+        if (!staticStaticOk) return Drop.INVALID_INITIATION;
+        byte[] ts = new byte[Tai64n.LENGTH];
+        int n = hs.readMessage1Payload(msg, Messages.INIT_NOISE, Messages.INIT_NOISE_LENGTH, staticStatic, ts, 0);
+        if (n != Tai64n.LENGTH) {
+            hs.wipe();
+            return Drop.INVALID_INITIATION;
+        }
+        // replay: timestamp must be strictly greater than the last one; flood: ≥ 20 ms apart
+        boolean replay = Tai64n.compare(ts, 0, latestTimestamp, 0) <= 0;
+        boolean flood = anyInitiationConsumed && now - lastInitiationConsumed <= Constants.HANDSHAKE_INITIATION_RATE;
+        if (replay || flood) {
+            hs.wipe();
+            return replay ? Drop.REPLAYED_INITIATION : Drop.INITIATION_FLOOD;
+        }
+        clearPending();
+        System.arraycopy(ts, 0, latestTimestamp, 0, ts.length);
+        lastInitiationConsumed = now;
+        anyInitiationConsumed = true;
+        noise = hs;
+        remoteIndex = Messages.getIntLE(msg, Messages.INIT_SENDER);
+        state = State.INITIATION_CONSUMED;
+        return null;
+    }
+
+    /**
+     * Writes the 92-byte response to the consumed initiation into {@code msg} and returns the
+     * responder's new keypair (to be installed as "next"), or null.
+     */
+    Keypair createResponse(long now, byte[] msg) {
+        if (state != State.INITIATION_CONSUMED) return null;
+        byte[] e = device.newEphemeral();
+        try {
+            localIndex = device.indices.newIndex(tunnel);
+            Arrays.fill(msg, 0, Messages.RESPONSE_LENGTH, (byte) 0);
+            Messages.putIntLE(msg, 0, Messages.TYPE_RESPONSE);
+            Messages.putIntLE(msg, Messages.RESP_SENDER, localIndex);
+            Messages.putIntLE(msg, Messages.RESP_RECEIVER, remoteIndex);
+            // e, ee, se, psk, {}
+            int n = noise.writeMessage2(e, psk.rawBytes(), new byte[0], 0, 0, msg, Messages.RESP_NOISE);
+            if (n != Messages.RESP_NOISE_LENGTH) {
+                clearPending();
+                return null;
+            }
+            cookies.addMacs(msg, Messages.RESP_MAC1, now);
+            return derive(now, false);
+        } finally {
+            Arrays.fill(e, (byte) 0);
+        }
+    }
+
+    /**
+     * Consumes a response (MAC1 already checked) to our initiation. Returns the initiator's new
+     * keypair, or null if it does not match or verify.
+     */
+    Keypair consumeResponse(byte[] msg, long now) {
+        if (state != State.INITIATION_CREATED) return null;
+        if (Messages.getIntLE(msg, Messages.RESP_RECEIVER) != localIndex) return null;
+        // Work on a copy so a forged response cannot corrupt the pending handshake.
+        HandshakeState attempt = HandshakeState.initiator(initiatorInitial, device.staticPrivate.rawBytes(),
+                device.staticPublic.rawBytes(), remoteStatic.rawBytes());
+        copyPending(attempt);
+        int n = attempt.readMessage2(msg, Messages.RESP_NOISE, Messages.RESP_NOISE_LENGTH, psk.rawBytes(), new byte[0], 0);
+        if (n != 0) {
+            attempt.wipe();
+            return null;
+        }
+        noise.wipe();
+        noise = attempt;
+        remoteIndex = Messages.getIntLE(msg, Messages.RESP_SENDER);
+        return derive(now, true);
+    }
+
+    private void copyPending(HandshakeState to) {
+        to.sym.copyFrom(noise.sym);
+        noise.copyEphemeralTo(to);
+    }
+
+    /** Split into a keypair; the local index now points at it. The handshake state is zeroed. */
+    private Keypair derive(long now, boolean initiator) {
+        byte[] send = new byte[32];
+        byte[] recv = new byte[32];
+        noise.split(send, recv);
+        Keypair kp = new Keypair(tunnel, send, recv, localIndex, remoteIndex, now, initiator);
+        device.indices.setKeypair(localIndex, kp);
+        noise.wipe();
+        noise = null;
+        state = State.ZEROED;
+        return kp;
+    }
+
+    /** Forgets a handshake in progress (and its index, if no keypair took it over). */
+    void clearPending() {
+        if (noise != null) {
+            noise.wipe();
+            noise = null;
+        }
+        if (state == State.INITIATION_CREATED || (state == State.INITIATION_CONSUMED && localIndex != 0)) {
+            device.indices.remove(localIndex, null);
+        }
+        state = State.ZEROED;
+    }
+
+    /** Zeroes everything secret (3 × REJECT_AFTER_TIME without a session, or peer removal). */
+    void wipe() {
+        clearPending();
+    }
+
+    /** The latest accepted TAI64N timestamp as Unix nanoseconds (tests, status). */
+    long latestTimestampUnixNanos() {
+        return Tai64n.decode(latestTimestamp, 0);
+    }
+
+    boolean constantTimeIsPeer(byte[] staticPub) {
+        return ConstantTime.equals(staticPub, 0, remoteStatic.rawBytes(), 0, 32);
+    }
+
+    @Override
+    public String toString() {
+        return "Handshake[" + state + ", peer=" + remoteStatic + ", secrets redacted]";
+    }
+}

@@ -1,0 +1,270 @@
+package jwg.noise;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import jwg.noise.crypto.X25519;
+
+/**
+ * The device-level half of the protocol core: the local static key, the cookie checker
+ * (MAC1/MAC2, cookie replies), the receiver-index table and the peers ({@link Tunnel}s) by
+ * public key. Every received datagram enters here ({@link #decapsulate}): initiations are
+ * matched to a peer by the static key they carry, everything else by receiver index.
+ *
+ * <p>Threading: {@link #decapsulate} of handshake messages (types 1–3), {@link #addPeer},
+ * {@link #removePeer} and {@link Tunnel#tick} run on one control thread. Transport messages
+ * (type 4) may be decapsulated on the receive thread, or split: {@link #lookup} (lock-free) +
+ * {@link Keypair#open} on a worker + {@link Tunnel#receivedData} on the ordered side.
+ */
+public final class NoiseDevice {
+    final PrivateKey staticPrivate;
+    final PublicKey staticPublic;
+    final SecureRandom random;
+    final IndexTable indices;
+    final CookieChecker cookieChecker;
+    final Counters counters = new Counters();
+    private final Map<PublicKey, Tunnel> peers = new ConcurrentHashMap<>();
+    private final SymmetricState responderInitial;
+    private final LongSupplier wallClock;
+    private volatile Supplier<byte[]> ephemerals;
+    private volatile boolean underLoad;
+    private final byte[] scratch = new byte[Messages.INITIATION_LENGTH];
+    private final byte[] reply = new byte[Messages.INITIATION_LENGTH];
+
+    /**
+     * @param staticPrivate the interface's private key
+     * @param random        randomness for ephemeral keys, indices, cookie secrets and jitter
+     * @param wallClock     Unix time in nanoseconds, for TAI64N timestamps only (timers use the
+     *                      {@code now} passed to each call)
+     */
+    public NoiseDevice(PrivateKey staticPrivate, SecureRandom random, LongSupplier wallClock) {
+        this.staticPrivate = Objects.requireNonNull(staticPrivate);
+        this.staticPublic = staticPrivate.publicKey();
+        this.random = Objects.requireNonNull(random);
+        this.wallClock = Objects.requireNonNull(wallClock);
+        this.indices = new IndexTable(random);
+        this.cookieChecker = new CookieChecker(staticPublic, random);
+        this.responderInitial = HandshakeState.initialState(Constants.IDENTIFIER.getBytes(StandardCharsets.US_ASCII), staticPublic.rawBytes());
+        this.ephemerals = () -> X25519.generatePrivateKey(this.random);
+    }
+
+    /** With the system wall clock. */
+    public NoiseDevice(PrivateKey staticPrivate, SecureRandom random) {
+        this(staticPrivate, random, NoiseDevice::systemWallClockNanos);
+    }
+
+    static long systemWallClockNanos() {
+        java.time.Instant t = java.time.Instant.now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    public PublicKey publicKey() {
+        return staticPublic;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Adds a peer (control thread). Throws if it is already present or is our own key. */
+    public Tunnel addPeer(PublicKey peer, PresharedKey psk) {
+        if (peer.equals(staticPublic)) throw new IllegalArgumentException("a peer cannot have the interface's own public key");
+        Tunnel t = new Tunnel(this, peer, psk);
+        if (peers.putIfAbsent(peer, t) != null) throw new IllegalArgumentException("peer already present: " + peer);
+        return t;
+    }
+
+    /** Removes a peer and wipes its keys (control thread). */
+    public void removePeer(PublicKey peer) {
+        Tunnel t = peers.remove(peer);
+        if (t != null) t.close();
+    }
+
+    public Tunnel peer(PublicKey key) {
+        return peers.get(key);
+    }
+
+    /**
+     * The dataplane's "under load" verdict (e.g. handshake queue ≥ 1/8 full, sticky for 1 s).
+     * Under load, an initiation or response without a valid MAC2 gets a cookie reply and
+     * nothing else.
+     */
+    public void setUnderLoad(boolean underLoad) {
+        this.underLoad = underLoad;
+    }
+
+    public boolean underLoad() {
+        return underLoad;
+    }
+
+    /**
+     * The keypair a transport message's receiver index points to, or null (lock-free, no
+     * allocation). For the split receive path; the keypair knows its {@link Keypair#tunnel()}.
+     */
+    public Keypair lookup(int receiverIndex) {
+        IndexTable.Entry e = indices.get(receiverIndex);
+        return e == null ? null : e.keypair();
+    }
+
+    long wallClockNanos() {
+        return wallClock.getAsLong();
+    }
+
+    /** Test hook: where ephemeral private keys come from. */
+    void setEphemeralSource(Supplier<byte[]> source) {
+        this.ephemerals = source;
+    }
+
+    byte[] newEphemeral() {
+        byte[] e = ephemerals.get().clone();
+        X25519.clamp(e);
+        return e;
+    }
+
+    /**
+     * Handles one received datagram ({@code len} bytes at {@code d[off]}; {@code from} = source
+     * IP and port, used only for cookies) and writes any result into {@code out}:
+     * <ul>
+     * <li>transport → WRITE_TO_TUNNEL_V4/V6 (plaintext at out.offset, out.length = IP length),
+     *     DONE for a keepalive;</li>
+     * <li>initiation → WRITE_TO_NETWORK with the response;</li>
+     * <li>response → WRITE_TO_NETWORK with a keepalive, and {@code out.flushStaged};</li>
+     * <li>cookie reply → DONE;</li>
+     * <li>under load without valid MAC2 → WRITE_TO_NETWORK with a cookie reply ({@code out.drop}
+     *     = COOKIE_REQUIRED);</li>
+     * <li>anything invalid → DROPPED, counted, nothing sent.</li>
+     * </ul>
+     * {@code out.tunnel} names the peer concerned. Never throws on hostile input.
+     */
+    public Action decapsulate(long now, MemorySegment d, long off, int len, InetSocketAddress from, Output out) {
+        out.reset();
+        int type = Messages.type(d, off, len);
+        if (type == 0) return dropped(out, Drop.INVALID_TYPE);
+        if (!Messages.lengthOk(type, len)) return dropped(out, Drop.INVALID_LENGTH);
+        try {
+            if (type == Messages.TYPE_TRANSPORT) {
+                IndexTable.Entry e = indices.get(Messages.receiverIndex(d, off, type));
+                if (e == null || e.keypair() == null) return dropped(out, Drop.UNKNOWN_RECEIVER_INDEX);
+                out.tunnel = e.tunnel();
+                return e.tunnel().decapsulateTransport(now, e.keypair(), d, off, len, out); // counts its drops
+            }
+            synchronized (this) {
+                return handshakeMessage(now, type, d, off, len, from, out);
+            }
+        } catch (RuntimeException ex) {
+            // Defensive: hostile input must never escape as an exception. (UnsupportedOperation
+            // from a missing primitive is a programming error and is rethrown.)
+            if (ex instanceof UnsupportedOperationException) throw ex;
+            return dropped(out, type == Messages.TYPE_TRANSPORT ? Drop.DECRYPT_FAILED : Drop.INVALID_LENGTH);
+        }
+    }
+
+    private Action handshakeMessage(long now, int type, MemorySegment d, long off, int len, InetSocketAddress from, Output out) {
+        byte[] msg = scratch;
+        MemorySegment.copy(d, off, MemorySegment.ofArray(msg), 0, len);
+        if (type == Messages.TYPE_COOKIE_REPLY) {
+            IndexTable.Entry e = indices.get(Messages.getIntLE(msg, Messages.COOKIE_RECEIVER));
+            if (e == null) return dropped(out, Drop.UNKNOWN_RECEIVER_INDEX);
+            out.tunnel = e.tunnel();
+            if (!e.tunnel().handshake.cookies.consumeReply(msg, now)) return dropped(out, Drop.INVALID_COOKIE_REPLY);
+            counters.event(Counters.Event.COOKIE_REPLY_RECEIVED);
+            return Action.DONE;
+        }
+        int mac1Off = type == Messages.TYPE_INITIATION ? Messages.INIT_MAC1 : Messages.RESP_MAC1;
+        int senderOff = type == Messages.TYPE_INITIATION ? Messages.INIT_SENDER : Messages.RESP_SENDER;
+        // MAC1 always; MAC2 only under load — without it the sender gets a cookie and nothing else
+        if (!cookieChecker.checkMac1(msg, mac1Off)) return dropped(out, Drop.INVALID_MAC1);
+        if (underLoad) {
+            byte[] src = CookieChecker.addressBytes(from);
+            if (!cookieChecker.checkMac2(msg, mac1Off + 16, src, now)) {
+                if (out.capacity < Messages.COOKIE_REPLY_LENGTH) return dropped(out, Drop.BUFFER_TOO_SMALL);
+                cookieChecker.createReply(msg, senderOff, mac1Off, src, now, reply);
+                MemorySegment.copy(MemorySegment.ofArray(reply), 0, out.segment, out.offset, Messages.COOKIE_REPLY_LENGTH);
+                counters.drop(Drop.COOKIE_REQUIRED);
+                counters.event(Counters.Event.COOKIE_REPLY_SENT);
+                out.drop = Drop.COOKIE_REQUIRED;
+                out.length = Messages.COOKIE_REPLY_LENGTH;
+                return Action.WRITE_TO_NETWORK;
+            }
+        }
+        return type == Messages.TYPE_INITIATION ? initiation(now, msg, out) : response(now, msg, out);
+    }
+
+    /** Responder: consume an initiation, create the response, install the keypair as "next". */
+    private Action initiation(long now, byte[] msg, Output out) {
+        HandshakeState hs = HandshakeState.responder(responderInitial, staticPrivate.rawBytes(), staticPublic.rawBytes());
+        if (!hs.readMessage1Static(msg, Messages.INIT_NOISE)) {
+            hs.wipe();
+            return dropped(out, Drop.INVALID_INITIATION);
+        }
+        Tunnel t = peers.get(new PublicKey(hs.rs));
+        if (t == null) {
+            hs.wipe();
+            return dropped(out, Drop.UNKNOWN_PEER);
+        }
+        out.tunnel = t;
+        Drop bad = t.handshake.consumeInitiation(hs, msg, now);
+        if (bad != null) return dropped(out, bad);
+        counters.event(Counters.Event.INITIATION_RECEIVED);
+        t.timers.anyAuthenticatedPacketReceived(now);
+        if (out.capacity < Messages.RESPONSE_LENGTH) return dropped(out, Drop.BUFFER_TOO_SMALL);
+        Keypair kp = t.handshake.createResponse(now, reply);
+        if (kp == null) return dropped(out, Drop.INVALID_INITIATION);
+        t.keypairs.install(kp);
+        t.timers.sessionDerived(now);
+        t.timers.anyAuthenticatedPacketSent(now);
+        MemorySegment.copy(MemorySegment.ofArray(reply), 0, out.segment, out.offset, Messages.RESPONSE_LENGTH);
+        out.length = Messages.RESPONSE_LENGTH;
+        counters.event(Counters.Event.RESPONSE_SENT);
+        return Action.WRITE_TO_NETWORK;
+    }
+
+    /** Initiator: consume the response, install the keypair as current, send a keepalive. */
+    private Action response(long now, byte[] msg, Output out) {
+        IndexTable.Entry e = indices.get(Messages.getIntLE(msg, Messages.RESP_RECEIVER));
+        if (e == null || e.keypair() != null) return dropped(out, Drop.UNKNOWN_RECEIVER_INDEX);
+        Tunnel t = e.tunnel();
+        out.tunnel = t;
+        Keypair kp = t.handshake.consumeResponse(msg, now);
+        if (kp == null) return dropped(out, Drop.INVALID_RESPONSE);
+        counters.event(Counters.Event.RESPONSE_RECEIVED);
+        counters.event(Counters.Event.HANDSHAKE_COMPLETED);
+        t.keypairs.install(kp);
+        t.timers.anyAuthenticatedPacketReceived(now);
+        t.timers.sessionDerived(now);
+        t.timers.handshakeComplete(now);
+        out.flushStaged = true;
+        // SendKeepalive: confirms the keypair to the responder (the caller may send staged data instead)
+        long c = kp.nextSendCounter();
+        if (out.capacity < Messages.TRANSPORT_MIN_LENGTH || c < 0) return Action.DONE;
+        out.length = kp.seal(t.sendAeadForControl(), c, out.segment, out.offset, 0, out.segment, out.offset, t.mtu());
+        counters.event(Counters.Event.KEEPALIVE_SENT);
+        t.sentData(now, kp, true);
+        return Action.WRITE_TO_NETWORK;
+    }
+
+    private Action dropped(Output out, Drop reason) {
+        counters.drop(reason);
+        out.drop = reason;
+        out.length = 0;
+        return Action.DROPPED;
+    }
+
+    /** Wipes every peer's keys and the cookie secret (device shutdown). */
+    public void close() {
+        for (Tunnel t : peers.values()) t.close();
+        peers.clear();
+        cookieChecker.wipe();
+    }
+
+    @Override
+    public String toString() {
+        return "NoiseDevice[" + staticPublic + ", " + peers.size() + " peers]";
+    }
+}

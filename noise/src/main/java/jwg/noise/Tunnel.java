@@ -1,0 +1,371 @@
+package jwg.noise;
+
+import static jwg.noise.Constants.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import jwg.noise.crypto.ChaCha20Poly1305;
+
+/**
+ * One peer: its handshake, keypairs and timers — the protocol core's equivalent of boringtun's
+ * {@code Tunn}. Created by {@link NoiseDevice#addPeer}. The core keeps no packets and owns no
+ * clock, socket or thread: every method takes {@code now} (monotonic nanoseconds) and writes
+ * into a caller-owned {@link Output}.
+ *
+ * <h2>Simple API (one thread per tunnel, or one sender + one receiver thread)</h2>
+ * {@link #encapsulate}, {@link #decapsulate}, {@link #tick}. Packets that cannot be sent yet
+ * get {@link Action#STAGE_PACKET}: the caller keeps them (a small bounded queue) and sends them
+ * again when a result has {@link Output#flushStaged} set.
+ *
+ * <h2>Split API (the dataplane: ordered I/O side + parallel crypto workers)</h2>
+ * <pre>
+ *   ordered send side:  kp = tunnel.sendingKeypair(now)      // null: stage packet, handshake wanted
+ *                       c  = kp.nextSendCounter()            // -1: exhausted, treat as null
+ *   worker:             n  = kp.seal(aead, c, pkt, off, len, buf, bufOff, tunnel.mtu())
+ *   after sending:      if (tunnel.sentData(now, kp, len == 0)) wake the control thread (tick)
+ *
+ *   receive (I/O):      e = device.lookup(receiverIndex)    // or device.decapsulate for types 1–3
+ *   worker:             ok = kp.open(aead, datagram, off, len, plain, plainOff)
+ *   ordered recv side:  action = tunnel.receivedData(now, kp, counter, plain, plainOff, len - 32, out)
+ *   control thread:     device.decapsulate(...) for handshake messages; tunnel.tick(now, out) often
+ *                       (every ≤ 100 ms, and when sentData/receivedData ask for a handshake)
+ * </pre>
+ * Keypairs are immutable (bar the atomic counter), so seal/open are thread-safe given a
+ * per-thread {@link ChaCha20Poly1305}. The replay window of a keypair is checked on the ordered
+ * receive side only. Handshakes, tick and peer configuration run on one control thread.
+ */
+public final class Tunnel {
+    final NoiseDevice device;
+    final Handshake handshake;
+    final Keypairs keypairs;
+    final Timers timers;
+    private final PublicKey remoteStatic;
+    private volatile int mtu = DEFAULT_MTU;
+    private volatile long persistentKeepalive; // nanos, 0 = off
+    // Simple-API AEAD instances: one for the sending thread, one for the receiving thread.
+    private final ChaCha20Poly1305 sendAead = new ChaCha20Poly1305();
+    private final ChaCha20Poly1305 receiveAead = new ChaCha20Poly1305();
+    // The control thread's own (tick keepalives, the keepalive after a response).
+    private final ChaCha20Poly1305 controlAead = new ChaCha20Poly1305();
+    private final byte[] handshakeScratch = new byte[Messages.INITIATION_LENGTH];
+
+    Tunnel(NoiseDevice device, PublicKey remoteStatic, PresharedKey psk) {
+        this.device = device;
+        this.remoteStatic = remoteStatic;
+        this.keypairs = new Keypairs(device.indices);
+        this.timers = new Timers(device.random);
+        this.handshake = new Handshake(device, this, remoteStatic, psk);
+    }
+
+    public PublicKey publicKey() {
+        return remoteStatic;
+    }
+
+    public int mtu() {
+        return mtu;
+    }
+
+    /** The tunnel MTU: plaintext is padded to a multiple of 16 but never past it. */
+    public void setMtu(int mtu) {
+        this.mtu = mtu;
+    }
+
+    /** Persistent keepalive interval in seconds (0 = off). */
+    public void setPersistentKeepalive(int seconds) {
+        this.persistentKeepalive = seconds * 1_000_000_000L;
+    }
+
+    public void setPresharedKey(PresharedKey psk) {
+        handshake.setPresharedKey(psk);
+    }
+
+    /** True if a keypair usable for sending exists at {@code now}. */
+    public boolean hasSession(long now) {
+        Keypair kp = keypairs.current;
+        return kp != null && !kp.expired(now);
+    }
+
+    /** The time of the last completed handshake, or {@link Long#MIN_VALUE} if none. */
+    public long lastHandshake() {
+        return timers.lastHandshakeCompleted;
+    }
+
+    /** True when the data path asked for a handshake that tick() has not started yet. */
+    public boolean handshakeWanted() {
+        return timers.wantHandshake;
+    }
+
+    public Counters counters() {
+        return device.counters;
+    }
+
+    // ------------------------------------------------------------------ split API: sending
+
+    /**
+     * The keypair to send with now (ordered send side; lock-free, no allocation), or null when
+     * there is none usable — then a handshake is wanted (see {@link #handshakeWanted}), and the
+     * packet should be staged.
+     */
+    public Keypair sendingKeypair(long now) {
+        Keypair kp = keypairs.current;
+        if (kp == null || kp.expired(now) || Long.compareUnsigned(kp.sendCounter(), REJECT_AFTER_MESSAGES) >= 0) {
+            timers.wantHandshake = true;
+            return null;
+        }
+        return kp;
+    }
+
+    /**
+     * Records that a packet sealed with {@code kp} was sent (timers; keepKeyFreshSending).
+     * Returns true if a handshake is now wanted: make sure the control thread ticks soon.
+     */
+    public boolean sentData(long now, Keypair kp, boolean keepalive) {
+        timers.anyAuthenticatedPacketSent(now);
+        if (!keepalive) timers.dataSent(now);
+        // keepKeyFreshSending: rekey after REKEY_AFTER_MESSAGES, or (initiator) REKEY_AFTER_TIME
+        if (kp == keypairs.current && (Long.compareUnsigned(kp.sendCounter(), REKEY_AFTER_MESSAGES) > 0
+                || (kp.initiator && now - kp.createdAt >= REKEY_AFTER_TIME))) {
+            timers.wantHandshake = true;
+        }
+        return timers.wantHandshake;
+    }
+
+    // ------------------------------------------------------------------ split API: receiving
+
+    /**
+     * The ordered receive side, after a worker opened a transport message on {@code kp}: checks
+     * the replay window, updates timers and confirms the responder's new keypair, and validates
+     * the inner packet. {@code plainLen} is the decrypted length (datagram − 32, with padding).
+     * Returns WRITE_TO_TUNNEL_V4/V6 ({@code out.length} = the IP packet length without padding;
+     * the packet stays where it is), DONE for a keepalive, or DROPPED. No allocation.
+     */
+    public Action receivedData(long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Output out) {
+        out.reset();
+        out.tunnel = this;
+        if (kp.expired(now)) return drop(out, Drop.KEYPAIR_EXPIRED);
+        if (!kp.replay.accept(counter, REJECT_AFTER_MESSAGES)) return drop(out, Drop.REPLAYED_COUNTER);
+        timers.anyAuthenticatedPacketReceived(now);
+        if (keypairs.confirm(kp)) {
+            // responder: the initiator proved it has the new keys; it is current now
+            timers.handshakeComplete(now);
+            out.flushStaged = true;
+        }
+        keepKeyFreshReceiving(now);
+        if (plainLen == 0) {
+            device.counters.event(Counters.Event.KEEPALIVE_RECEIVED);
+            return Action.DONE;
+        }
+        timers.dataReceived(now);
+        int ipLen = Messages.innerPacketLength(plain, plainOff, plainLen);
+        if (ipLen < 0) return drop(out, Drop.INVALID_INNER_PACKET);
+        out.length = ipLen;
+        return (plain.get(ValueLayout.JAVA_BYTE, plainOff) & 0xf0) == 0x40 ? Action.WRITE_TO_TUNNEL_V4 : Action.WRITE_TO_TUNNEL_V6;
+    }
+
+    /** keepKeyFreshReceiving: the initiator rekeys once at REJECT − KEEPALIVE − REKEY_TIMEOUT (165 s). */
+    private void keepKeyFreshReceiving(long now) {
+        if (timers.sentLastMinuteHandshake) return;
+        Keypair cur = keypairs.current;
+        if (cur != null && cur.initiator && now - cur.createdAt >= REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT) {
+            timers.sentLastMinuteHandshake = true;
+            timers.wantHandshake = true;
+        }
+    }
+
+    // ------------------------------------------------------------------ simple API
+
+    /**
+     * Encrypts one IP packet ({@code len} bytes at {@code src[off]}; 0 = keepalive) into
+     * {@code out}: WRITE_TO_NETWORK with the datagram, or STAGE_PACKET (no session; if
+     * {@code out.length > 0} out holds an initiation to send). {@code out} needs
+     * {@code len + 32 + 15} bytes; sealing in place works with {@code out.offset == off - 16}.
+     */
+    public Action encapsulate(long now, MemorySegment src, long off, int len, Output out) {
+        out.reset();
+        out.tunnel = this;
+        Keypair kp = sendingKeypair(now);
+        long counter = kp == null ? -1 : kp.nextSendCounter();
+        if (counter < 0 && kp != null) {
+            timers.wantHandshake = true;
+            kp = null;
+        }
+        if (kp == null) {
+            sendInitiation(now, false, out); // if it wrote one, out.length > 0: send it
+            return Action.STAGE_PACKET;
+        }
+        if (out.capacity < Messages.paddedLength(len, mtu) + Messages.TRANSPORT_OVERHEAD) return drop(out, Drop.BUFFER_TOO_SMALL);
+        out.length = kp.seal(sendAead, counter, src, off, len, out.segment, out.offset, mtu);
+        if (len == 0) device.counters.event(Counters.Event.KEEPALIVE_SENT);
+        sentData(now, kp, len == 0);
+        return Action.WRITE_TO_NETWORK;
+    }
+
+    /**
+     * Handles a datagram received from this peer (any type; {@code from} is its source address,
+     * used for cookies). Same as {@link NoiseDevice#decapsulate}, except that a message that turns
+     * out to belong to another peer is still processed for that peer ({@code out.tunnel} says which).
+     */
+    public Action decapsulate(long now, MemorySegment datagram, long off, int len, InetSocketAddress from, Output out) {
+        return device.decapsulate(now, datagram, off, len, from, out);
+    }
+
+    /** Transport message whose receiver index mapped to {@code kp} (single-threaded path). */
+    Action decapsulateTransport(long now, Keypair kp, MemorySegment d, long off, int len, Output out) {
+        long counter = Messages.transportCounter(d, off);
+        if (kp.expired(now)) return drop(out, Drop.KEYPAIR_EXPIRED);
+        if (!kp.replay.mayAccept(counter, REJECT_AFTER_MESSAGES)) return drop(out, Drop.REPLAYED_COUNTER);
+        int plainLen = len - Messages.TRANSPORT_OVERHEAD;
+        if (out.capacity < plainLen) return drop(out, Drop.BUFFER_TOO_SMALL);
+        if (!kp.open(receiveAead, d, off, len, out.segment, out.offset)) return drop(out, Drop.DECRYPT_FAILED);
+        return receivedData(now, kp, counter, out.segment, out.offset, plainLen, out);
+    }
+
+    /**
+     * Runs the timers (control thread). Returns at most one thing to do; call again until it
+     * returns {@link Action#DONE}. In order: zero old keys (540 s), retransmit or give up an
+     * unanswered initiation (5 s + jitter, 18 retries), start a wanted handshake, start a new
+     * one when our data got no answer for 15 s, send a keepalive (10 s) or persistent keepalive.
+     */
+    public Action tick(long now, Output out) {
+        out.reset();
+        out.tunnel = this;
+        // zeroKeyMaterial: 3 × REJECT_AFTER_TIME after the last session was derived
+        if (Timers.due(timers.zeroKeysAt, now)) {
+            timers.zeroKeysAt = Timers.NONE;
+            zeroKeys();
+        }
+        // retransmitHandshake
+        if (Timers.due(timers.retransmitAt, now)) {
+            if (handshake.state != Handshake.State.INITIATION_CREATED) {
+                timers.retransmitAt = Timers.NONE;
+            } else if (timers.attempts > MAX_TIMER_HANDSHAKES) {
+                // give up: "Handshake did not complete after 20 attempts"
+                timers.retransmitAt = Timers.NONE;
+                timers.wantHandshake = false;
+                timers.sentSinceLastReceive = Timers.NONE;
+                handshake.clearPending();
+                if (timers.zeroKeysAt == Timers.NONE) timers.zeroKeysAt = now + 3 * REJECT_AFTER_TIME;
+                out.dropStaged = true;
+                return Action.DONE;
+            } else {
+                timers.attempts++;
+                if (sendInitiation(now, true, out)) return Action.WRITE_TO_NETWORK;
+            }
+        }
+        // a handshake the data path asked for (no session, REKEY_AFTER_TIME/MESSAGES)
+        if (timers.wantHandshake) {
+            if (sendInitiation(now, false, out)) return Action.WRITE_TO_NETWORK;
+            if (handshake.state == Handshake.State.INITIATION_CREATED) timers.wantHandshake = false; // one is in flight
+        }
+        // newHandshake: data sent, nothing received for KEEPALIVE + REKEY_TIMEOUT (+ jitter)
+        long sent = timers.sentSinceLastReceive;
+        if (sent != Timers.NONE && now - sent >= KEEPALIVE_TIMEOUT + REKEY_TIMEOUT + timers.newHandshakeJitter) {
+            timers.sentSinceLastReceive = Timers.NONE;
+            timers.newHandshakeJitter = timers.jitter();
+            if (sendInitiation(now, false, out)) return Action.WRITE_TO_NETWORK;
+        }
+        // sendKeepalive: data received, nothing sent for KEEPALIVE_TIMEOUT
+        long recv = timers.receivedSinceLastSend;
+        if (recv != Timers.NONE && now - recv >= KEEPALIVE_TIMEOUT) {
+            boolean again = timers.needAnotherKeepalive;
+            timers.needAnotherKeepalive = false;
+            if (keepalive(now, out)) {
+                if (again) timers.receivedSinceLastSend = now;
+                return Action.WRITE_TO_NETWORK;
+            }
+            timers.receivedSinceLastSend = Timers.NONE;
+        }
+        // persistentKeepalive
+        long pk = persistentKeepalive;
+        long last = timers.lastTraversal;
+        if (pk > 0 && (last == Timers.NONE || now - last >= pk)) {
+            if (keepalive(now, out)) return Action.WRITE_TO_NETWORK;
+            timers.lastTraversal = now; // nothing to send it with; try again one interval later
+        }
+        return Action.DONE;
+    }
+
+    /** Starts a handshake now (e.g. on peer creation), unless one was sent less than REKEY_TIMEOUT ago. */
+    public Action initiateHandshake(long now, Output out) {
+        out.reset();
+        out.tunnel = this;
+        return sendInitiation(now, false, out) ? Action.WRITE_TO_NETWORK : Action.DONE;
+    }
+
+    /** A keepalive (empty transport message) into out, if there is a session. */
+    private boolean keepalive(long now, Output out) {
+        Keypair kp = sendingKeypair(now);
+        if (kp == null) return false;
+        long c = kp.nextSendCounter();
+        if (c < 0 || out.capacity < Messages.TRANSPORT_MIN_LENGTH) return false;
+        out.length = kp.seal(controlAead, c, out.segment, out.offset, 0, out.segment, out.offset, mtu);
+        device.counters.event(Counters.Event.KEEPALIVE_SENT);
+        sentData(now, kp, true);
+        return true;
+    }
+
+    /**
+     * sendHandshakeInitiation(isRetry): at most one per REKEY_TIMEOUT. Writes the initiation
+     * into out and arms the retransmission. Control thread.
+     */
+    boolean sendInitiation(long now, boolean isRetry, Output out) {
+        if (!isRetry) timers.attempts = 0;
+        if (timers.lastInitiationSent != Timers.NONE && now - timers.lastInitiationSent < REKEY_TIMEOUT) return false;
+        if (out.capacity < Messages.INITIATION_LENGTH) return false;
+        if (!handshake.createInitiation(now, device.wallClockNanos(), handshakeScratch)) return false;
+        MemorySegment.copy(MemorySegment.ofArray(handshakeScratch), 0, out.segment, out.offset, Messages.INITIATION_LENGTH);
+        out.length = Messages.INITIATION_LENGTH;
+        timers.wantHandshake = false;
+        timers.anyAuthenticatedPacketSent(now);
+        timers.handshakeInitiated(now);
+        device.counters.event(Counters.Event.INITIATION_SENT);
+        return true;
+    }
+
+    /** Zeroes all key material: keypairs, handshake, cookie (expiredZeroKeyMaterial). */
+    void zeroKeys() {
+        keypairs.clear();
+        handshake.wipe();
+        device.counters.event(Counters.Event.KEYS_ZEROED);
+    }
+
+    /** Removes everything secret of this peer (peer removal). */
+    void close() {
+        keypairs.clear();
+        handshake.wipe();
+        handshake.cookies.wipe();
+        device.indices.removeAll(this);
+        timers.reset();
+    }
+
+    ChaCha20Poly1305 sendAeadForControl() {
+        return controlAead;
+    }
+
+    /** Counts the drop and reports it. */
+    private Action drop(Output out, Drop reason) {
+        device.counters.drop(reason);
+        out.drop = reason;
+        out.length = 0;
+        return Action.DROPPED;
+    }
+
+    // ------------------------------------------------------------------ test hooks
+    Keypair currentKeypair() {
+        return keypairs.current;
+    }
+
+    Keypair previousKeypair() {
+        return keypairs.previous;
+    }
+
+    Keypair nextKeypair() {
+        return keypairs.next;
+    }
+
+    @Override
+    public String toString() {
+        return "Tunnel[peer=" + remoteStatic + "]";
+    }
+}
