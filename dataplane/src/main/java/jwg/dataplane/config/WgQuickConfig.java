@@ -1,0 +1,61 @@
+package jwg.dataplane.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A whole wg-quick file: the {@link DeviceConfig} that {@code wg setconf} takes (what
+ * {@code wg-quick strip} leaves) plus the keys only wg-quick reads. {@code mtu} and
+ * {@code table} are null when not given. Immutable.
+ *
+ * @param dns        DNS servers (the {@code DNS} entries that are IP addresses)
+ * @param dnsSearch  DNS search domains (the other {@code DNS} entries), as wg-quick splits them
+ * @param extensions jwg's own keys, written as {@code #! Key = Value} comment lines (see {@link Extension})
+ */
+public record WgQuickConfig(DeviceConfig device, List<InterfaceAddress> addresses, Integer mtu,
+                            List<String> dns, List<String> dnsSearch, String table,
+                            List<String> preUp, List<String> postUp, List<String> preDown, List<String> postDown,
+                            boolean saveConfig, List<Extension> extensions) {
+    public WgQuickConfig {
+        Objects.requireNonNull(device, "device");
+        addresses = List.copyOf(addresses);
+        dns = List.copyOf(dns);
+        dnsSearch = List.copyOf(dnsSearch);
+        preUp = List.copyOf(preUp);
+        postUp = List.copyOf(postUp);
+        preDown = List.copyOf(preDown);
+        postDown = List.copyOf(postDown);
+        extensions = List.copyOf(extensions);
+        if (mtu != null && (mtu < ConfFile.MIN_MTU || mtu > ConfFile.MAX_MTU)) {
+            throw new IllegalArgumentException("MTU must be " + ConfFile.MIN_MTU + ".." + ConfFile.MAX_MTU + ", got " + mtu);
+        }
+    }
+
+    /** Only the wg part, no wg-quick extras. */
+    public static WgQuickConfig of(DeviceConfig device) {
+        return new WgQuickConfig(device, List.of(), null, List.of(), List.of(), null,
+                List.of(), List.of(), List.of(), List.of(), false, List.of());
+    }
+
+    /** What {@code wg-quick strip} hands to {@code wg setconf}. */
+    public DeviceConfig strip() {
+        return device;
+    }
+
+    /**
+     * A jwg extension key. Proposal: extension keys live in comment lines that start with
+     * {@code #!}, e.g. {@code #! IceSignal = https://signal.example:443}, inside the section they
+     * belong to. wg-quick and wg strip everything after '#', so a file with extensions still works
+     * with plain wg-quick; jwg reads them. The parser collects them without interpreting them; the
+     * ICE layer will define and validate its keys (and reject unknown ones) when it exists.
+     *
+     * @param peer the index of the peer in {@link DeviceConfig#peers()} whose section holds the key,
+     *             or -1 for [Interface]
+     */
+    public record Extension(int peer, String key, String value) {
+        public Extension {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+}
