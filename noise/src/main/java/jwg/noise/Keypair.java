@@ -74,6 +74,7 @@ public final class Keypair {
     /**
      * Reserves the next send counter (atomic; call on the peer's ordered send side). Returns -1
      * once the counter reached REJECT_AFTER_MESSAGES: the keypair must not send any more.
+     * Counters are unsigned 64-bit: test for {@code == -1}, not {@code < 0}.
      */
     public long nextSendCounter() {
         long c = (long) SEND_COUNTER.getAndAdd(this, 1L);

@@ -242,7 +242,7 @@ public final class NoiseDevice {
         out.flushStaged = true;
         // SendKeepalive: confirms the keypair to the responder (the caller may send staged data instead)
         long c = kp.nextSendCounter();
-        if (out.capacity < Messages.TRANSPORT_MIN_LENGTH || c < 0) return Action.DONE;
+        if (out.capacity < Messages.TRANSPORT_MIN_LENGTH || c == -1) return Action.DONE;
         out.length = kp.seal(t.sendAeadForControl(), c, out.segment, out.offset, 0, out.segment, out.offset, t.mtu());
         counters.event(Counters.Event.KEEPALIVE_SENT);
         t.sentData(now, kp, true);

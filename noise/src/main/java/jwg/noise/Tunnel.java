@@ -21,7 +21,8 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * <h2>Split API (the dataplane: ordered I/O side + parallel crypto workers)</h2>
  * <pre>
  *   ordered send side:  kp = tunnel.sendingKeypair(now)      // null: stage packet, handshake wanted
- *                       c  = kp.nextSendCounter()            // -1: exhausted, treat as null
+ *                       c  = kp.nextSendCounter()            // -1: exhausted, treat as null (counters are
+ *                                                            // unsigned: compare with == -1, not < 0)
  *   worker:             n  = kp.seal(aead, c, pkt, off, len, buf, bufOff, tunnel.mtu())
  *   after sending:      if (tunnel.sentData(now, kp, len == 0)) wake the control thread (tick)
  *
@@ -186,7 +187,7 @@ public final class Tunnel {
         out.tunnel = this;
         Keypair kp = sendingKeypair(now);
         long counter = kp == null ? -1 : kp.nextSendCounter();
-        if (counter < 0 && kp != null) {
+        if (counter == -1 && kp != null) { // -1 is never a valid counter (max is 2^64 - 2^13 - 2)
             timers.wantHandshake = true;
             kp = null;
         }
@@ -298,7 +299,7 @@ public final class Tunnel {
         Keypair kp = sendingKeypair(now);
         if (kp == null) return false;
         long c = kp.nextSendCounter();
-        if (c < 0 || out.capacity < Messages.TRANSPORT_MIN_LENGTH) return false;
+        if (c == -1 || out.capacity < Messages.TRANSPORT_MIN_LENGTH) return false;
         out.length = kp.seal(controlAead, c, out.segment, out.offset, 0, out.segment, out.offset, mtu);
         device.counters.event(Counters.Event.KEEPALIVE_SENT);
         sentData(now, kp, true);
