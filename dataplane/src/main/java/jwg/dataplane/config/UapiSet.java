@@ -86,8 +86,9 @@ public record UapiSet(List<Op> ops) {
     private static Op deviceLine(String key, String value) throws UapiException {
         return switch (key) {
             case "private_key" -> {
-                PrivateKey k = PrivateKey.fromHex(hexKey(key, value));
-                yield new SetPrivateKey(k.isZero() ? null : k);
+                // all zeros removes the key; test the text, because a PrivateKey is clamped (never zero)
+                String hex = hexKey(key, value);
+                yield new SetPrivateKey(hex.chars().allMatch(c -> c == '0') ? null : PrivateKey.fromHex(hex));
             }
             case "listen_port" -> new SetListenPort((int) unsigned(key, value, 0xFFFF));
             case "fwmark" -> new SetFwmark(unsigned(key, value, 0xFFFF_FFFFL));
