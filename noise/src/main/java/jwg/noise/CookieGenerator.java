@@ -51,6 +51,7 @@ final class CookieGenerator {
         Arrays.fill(got, (byte) 0);
         cookieSetAt = now;
         hasCookie = true;
+        hasLastMac1 = false; // one reply per message sent: a duplicate reply is rejected
         return true;
     }
 
