@@ -286,4 +286,33 @@ class AllowedIpsTest {
         reader.join();
         assertNull(failure.get());
     }
+
+    @Test
+    void lookupsDoNotAllocate() {
+        AllowedIps<Peer> t = new AllowedIps<>();
+        Random r = new Random(9);
+        for (int i = 0; i < 1000; i++) {
+            Peer peer = new Peer("p" + (i % 50));
+            t.insert(IpPrefix.ofIpv4(r.nextInt(), 8 + r.nextInt(25)), peer);
+            t.insert(IpPrefix.ofIpv6(r.nextLong(), r.nextLong(), 16 + r.nextInt(113)), peer);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(64);
+            var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long id = Thread.currentThread().threadId();
+            int hits = 0;
+            for (int round = 0; round < 3; round++) {
+                long before = mx.getThreadAllocatedBytes(id);
+                for (int i = 0; i < 200_000; i++) {
+                    seg.set(ValueLayout.JAVA_BYTE, 0, (byte) (i % 2 == 0 ? 0x45 : 0x60));
+                    seg.set(ValueLayout.JAVA_INT_UNALIGNED, 16, i * 0x9E3779B9);
+                    seg.set(ValueLayout.JAVA_LONG_UNALIGNED, 24, i * 0x9E3779B97F4A7C15L);
+                    if (t.lookupDestination(seg, 0) != null) hits++;
+                }
+                long allocated = mx.getThreadAllocatedBytes(id) - before;
+                if (round > 0) assertTrue(allocated < 4096, "200k lookups allocated " + allocated + " bytes");
+            }
+            assertTrue(hits > 0);
+        }
+    }
 }
