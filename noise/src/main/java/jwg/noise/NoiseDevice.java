@@ -75,15 +75,19 @@ public final class NoiseDevice {
     /** Adds a peer (control thread). Throws if it is already present or is our own key. */
     public Tunnel addPeer(PublicKey peer, PresharedKey psk) {
         if (peer.equals(staticPublic)) throw new IllegalArgumentException("a peer cannot have the interface's own public key");
-        Tunnel t = new Tunnel(this, peer, psk);
-        if (peers.putIfAbsent(peer, t) != null) throw new IllegalArgumentException("peer already present: " + peer);
-        return t;
+        synchronized (this) {
+            Tunnel t = new Tunnel(this, peer, psk);
+            if (peers.putIfAbsent(peer, t) != null) throw new IllegalArgumentException("peer already present: " + peer);
+            return t;
+        }
     }
 
     /** Removes a peer and wipes its keys (control thread). */
     public void removePeer(PublicKey peer) {
-        Tunnel t = peers.remove(peer);
-        if (t != null) t.close();
+        synchronized (this) {
+            Tunnel t = peers.remove(peer);
+            if (t != null) t.close();
+        }
     }
 
     public Tunnel peer(PublicKey key) {
@@ -257,7 +261,7 @@ public final class NoiseDevice {
     }
 
     /** Wipes every peer's keys and the cookie secret (device shutdown). */
-    public void close() {
+    public synchronized void close() {
         for (Tunnel t : peers.values()) t.close();
         peers.clear();
         cookieChecker.wipe();

@@ -192,7 +192,9 @@ public final class Tunnel {
             kp = null;
         }
         if (kp == null) {
-            sendInitiation(now, false, out); // if it wrote one, out.length > 0: send it
+            synchronized (device) { // control path: only when there is no session
+                sendInitiation(now, false, out); // if it wrote one, out.length > 0: send it
+            }
             return Action.STAGE_PACKET;
         }
         if (out.capacity < Messages.paddedLength(len, mtu) + Messages.TRANSPORT_OVERHEAD) return drop(out, Drop.BUFFER_TOO_SMALL);
@@ -229,6 +231,12 @@ public final class Tunnel {
      * one when our data got no answer for 15 s, send a keepalive (10 s) or persistent keepalive.
      */
     public Action tick(long now, Output out) {
+        synchronized (device) { // the control-path lock (the same one handshake messages take)
+            return tickLocked(now, out);
+        }
+    }
+
+    private Action tickLocked(long now, Output out) {
         out.reset();
         out.tunnel = this;
         // zeroKeyMaterial: 3 × REJECT_AFTER_TIME after the last session was derived
@@ -291,7 +299,9 @@ public final class Tunnel {
     public Action initiateHandshake(long now, Output out) {
         out.reset();
         out.tunnel = this;
-        return sendInitiation(now, false, out) ? Action.WRITE_TO_NETWORK : Action.DONE;
+        synchronized (device) {
+            return sendInitiation(now, false, out) ? Action.WRITE_TO_NETWORK : Action.DONE;
+        }
     }
 
     /** A keepalive (empty transport message) into out, if there is a session. */
@@ -308,7 +318,7 @@ public final class Tunnel {
 
     /**
      * sendHandshakeInitiation(isRetry): at most one per REKEY_TIMEOUT. Writes the initiation
-     * into out and arms the retransmission. Control thread.
+     * into out and arms the retransmission. Caller holds the device lock.
      */
     boolean sendInitiation(long now, boolean isRetry, Output out) {
         if (!isRetry) timers.attempts = 0;

@@ -77,6 +77,28 @@ final class ChaCha20 {
         }
     }
 
+    /**
+     * Seal step of the AEAD: dst = src XOR keystream, absorbing the ciphertext into {@code poly}
+     * as {@code ct || pad16(ct)} (RFC 8439 2.8). Full blocks go through the fused
+     * {@link Poly1305#encryptBlocks}; only the last partial block takes a second pass.
+     */
+    void encryptAndMac(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long len, Poly1305 poly) {
+        long done = 0;
+        while (done < len) {
+            if (ksPos == ksLen) refill();
+            int chunk = (int) Math.min(len - done, ksLen - ksPos);
+            int full = chunk & ~15;
+            if (full > 0) poly.encryptBlocks(src, srcOff + done, dst, dstOff + done, ksSeg, ksPos, full);
+            if (chunk > full) {
+                // Keystream chunks are whole 64-byte blocks, so a partial block is the message's end.
+                xorChunk(src, srcOff + done + full, dst, dstOff + done + full, ksPos + full, chunk - full);
+                poly.padded(dst, dstOff + done + full, chunk - full);
+            }
+            ksPos += chunk;
+            done += chunk;
+        }
+    }
+
     private void xorChunk(MemorySegment src, long s, MemorySegment dst, long d, int k, int n) {
         // Slicing first lets C2 drop the per-access bounds checks and vectorize the loop.
         MemorySegment in = src.asSlice(s, n), out = dst.asSlice(d, n), key = ksSeg.asSlice(k, n);

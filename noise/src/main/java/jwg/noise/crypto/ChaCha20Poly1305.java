@@ -68,9 +68,11 @@ public final class ChaCha20Poly1305 {
         // RFC 8439 2.8: otk = poly1305_key_gen(key, nonce) (block 0); ciphertext from block 1
         chacha.init(key, 0, n0, n1, n2);
         chacha.polyKey(poly);
-        chacha.xor(src, srcOff, dst, dstOff, len);
+        int adLen = ad == null ? 0 : ad.length;
+        if (adLen > 0) poly.padded(MemorySegment.ofArray(ad), 0, adLen);
+        chacha.encryptAndMac(src, srcOff, dst, dstOff, len, poly);   // ciphertext || pad16
         chacha.wipe();
-        mac(ad, dst, dstOff, len);
+        poly.lengths(adLen, len);
         poly.finish(dst, dstOff + len);
         return len + TAG_LENGTH;
     }

@@ -116,6 +116,55 @@ final class Poly1305 {
         h2 = a2;
     }
 
+    /**
+     * Encrypt-then-MAC for a run of full blocks (the AEAD's seal, RFC 8439 2.8): writes
+     * {@code c = p XOR keystream} to {@code dst} and absorbs {@code c} in the same pass, so the
+     * ciphertext is never re-read and the XOR fills the idle slots of the multiply chain.
+     * {@code len} is a multiple of 16. {@code src} and {@code dst} may be the same region.
+     */
+    void encryptBlocks(MemorySegment src, long srcOff, MemorySegment dst, long dstOff,
+                       MemorySegment ks, long ksOff, int len) {
+        MemorySegment in = src.asSlice(srcOff, len), out = dst.asSlice(dstOff, len), key = ks.asSlice(ksOff, len);
+        long a0 = h0, a1 = h1, a2 = h2;
+        final long r0 = this.r0, r1 = this.r1, s1 = this.s1;
+        for (long off = 0; off < len; off += 16) {
+            long m0 = in.get(LE64, off) ^ key.get(LE64, off);
+            long m1 = in.get(LE64, off + 8) ^ key.get(LE64, off + 8);
+            out.set(LE64, off, m0);
+            out.set(LE64, off + 8, m1);
+            long t0 = a0 + m0;
+            long c = carry(a0, m0, t0);
+            long t1 = a1 + m1 + c;
+            c = carry(a1, m1, t1);
+            a2 += c + 1;
+            a0 = t0;
+            a1 = t1;
+            long lo0 = a0 * r0, hi0 = Math.unsignedMultiplyHigh(a0, r0);
+            long lo1 = a1 * s1, hi1 = Math.unsignedMultiplyHigh(a1, s1);
+            long d0 = lo0 + lo1;
+            long d0h = hi0 + hi1 + carry(lo0, lo1, d0);
+            long lo2 = a0 * r1, hi2 = Math.unsignedMultiplyHigh(a0, r1);
+            long lo3 = a1 * r0, hi3 = Math.unsignedMultiplyHigh(a1, r0);
+            long d1 = lo2 + lo3;
+            long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
+            long e = a2 * s1;
+            long d1b = d1 + e;
+            d1h += carry(d1, e, d1b);
+            long d1c = d1b + d0h;
+            d1h += carry(d1b, d0h, d1c);
+            long d2 = a2 * r0 + d1h;
+            long f = (d2 & ~3L) + (d2 >>> 2);
+            a2 = d2 & 3;
+            a0 = d0 + f;
+            c = carry(d0, f, a0);
+            a1 = d1c + c;
+            a2 += carry(d1c, c, a1);
+        }
+        h0 = a0;
+        h1 = a1;
+        h2 = a2;
+    }
+
     private void block(long m0, long m1, long hibit) {
         long a0 = h0, a1 = h1, a2 = h2;
         long t0 = a0 + m0;
