@@ -1,0 +1,292 @@
+package jwg.dataplane;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import jwg.dataplane.bind.Bind;
+import jwg.dataplane.bind.Endpoint;
+import jwg.dataplane.config.DeviceConfig;
+import jwg.dataplane.config.PeerConfig;
+import jwg.dataplane.config.PeerEndpoint;
+import jwg.dataplane.config.UapiDevice;
+import jwg.dataplane.config.UapiException;
+import jwg.dataplane.config.UapiSet;
+import jwg.noise.NoiseDevice;
+import jwg.noise.PresharedKey;
+import jwg.noise.PublicKey;
+import jwg.noise.Tunnel;
+import jwg.tun.TunDevice;
+
+/**
+ * A WireGuard device: a TUN interface, a UDP bind and the peers, with three threads —
+ * the {@link Sender} (TUN → seal → UDP), the {@link Receiver} (UDP → open → TUN) and the
+ * {@link Conductor} (handshakes, timers, staged packets). Configured as a whole through
+ * {@link #configure} (the UAPI and wg-quick configurations both land there).
+ */
+public final class Device implements UapiDevice, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Device.class.getName());
+
+    final DeviceOptions options;
+    final TunDevice tun;
+    final SecureRandom random = new SecureRandom();
+    final DeviceStats stats = new DeviceStats();
+    final AllowedIps<Peer> allowedIps = new AllowedIps<>();
+    final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
+    final Map<Tunnel, Peer> byTunnel = new ConcurrentHashMap<>();
+    volatile NoiseDevice noise;
+    volatile Bind bind;
+    volatile int mtu;
+    private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
+
+    private final BindFactory bindFactory;
+    private DeviceConfig config = DeviceConfig.EMPTY; // guarded by this
+    private int boundPort;
+    final Conductor conductor;
+    private final Sender sender;
+    private final Receiver receiver;
+
+    /** Makes the UDP bind (the ICE layer supplies its own). */
+    @FunctionalInterface
+    public interface BindFactory {
+        Bind create();
+    }
+
+    private Device(DeviceOptions options, TunDevice tun, BindFactory bindFactory) {
+        this.options = options;
+        this.tun = tun;
+        this.bindFactory = bindFactory;
+        this.mtu = tun.mtu();
+        this.conductor = new Conductor(this);
+        this.sender = new Sender(this);
+        this.receiver = new Receiver(this);
+    }
+
+    /** Starts a device on {@code tun}, with no key, no port and no peers until configured. */
+    public static Device start(DeviceOptions options, TunDevice tun, BindFactory bindFactory) {
+        Device d = new Device(options, tun, bindFactory);
+        d.conductor.start();
+        d.sender.start();
+        d.receiver.start();
+        return d;
+    }
+
+    public String name() {
+        return tun.name();
+    }
+
+    public DeviceStats stats() {
+        return stats;
+    }
+
+    /** The protocol core's counters (handshakes, keepalives, drops by reason), or null without a key. */
+    public jwg.noise.Counters protocolCounters() {
+        NoiseDevice n = noise;
+        return n == null ? null : n.counters();
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    @Override
+    public synchronized DeviceConfig configuration() {
+        return config;
+    }
+
+    @Override
+    public synchronized int boundPort() {
+        return boundPort;
+    }
+
+    /** Replaces the whole configuration (wg setconf semantics). */
+    public void configure(DeviceConfig next) throws UapiException {
+        synchronized (this) {
+            configure(next, null);
+        }
+    }
+
+    @Override
+    public synchronized void configure(DeviceConfig next, UapiSet change) throws UapiException {
+        if (closed) throw new UapiException(UapiException.EIO, "device is closed");
+        // Resolve every endpoint first: a failure here must leave everything as it was.
+        Map<PublicKey, Endpoint> endpoints = new java.util.HashMap<>();
+        for (PeerConfig p : next.peers()) {
+            Endpoint e = resolve(p.endpoint());
+            if (e != null) endpoints.put(p.publicKey(), e);
+        }
+        // The port: the only step that can fail on the system's side, so it goes first.
+        if (bind == null || next.listenPort() != config.listenPort()) rebind(next.listenPort());
+        conductor.runLocked(() -> apply(next, endpoints));
+        config = next;
+    }
+
+    private static Endpoint resolve(PeerEndpoint pe) throws UapiException {
+        if (pe == null) return null;
+        try {
+            InetSocketAddress a = pe.resolve();
+            Endpoint e = new Endpoint();
+            e.set(a.getAddress(), a.getPort());
+            return e;
+        } catch (UnknownHostException | RuntimeException e) {
+            throw new UapiException(UapiException.EINVAL, "endpoint " + pe + ": cannot resolve");
+        }
+    }
+
+    private void rebind(int port) throws UapiException {
+        Bind fresh = bindFactory.create();
+        int actual;
+        try {
+            actual = fresh.open(port);
+        } catch (IOException e) {
+            fresh.close();
+            throw new UapiException(UapiException.EADDRINUSE, "listen port " + port + ": " + e.getMessage());
+        }
+        Bind old = bind;
+        bind = fresh;
+        boundPort = actual;
+        if (old != null) old.close();
+        receiver.bindChanged();
+    }
+
+    /** Applies a validated configuration to the running device (conductor lock held). */
+    private void apply(DeviceConfig next, Map<PublicKey, Endpoint> endpoints) {
+        boolean keyChanged = next.privateKey() == null ? config.privateKey() != null
+                : config.privateKey() == null || !next.privateKey().equals(config.privateKey());
+        if (keyChanged) {
+            NoiseDevice old = noise;
+            noise = next.privateKey() == null ? null : new NoiseDevice(next.privateKey(), random);
+            byTunnel.clear();
+            for (Peer p : peers.values()) p.tunnel = null;
+            if (old != null) old.close();
+        }
+        Set<PublicKey> wanted = new HashSet<>();
+        for (PeerConfig pc : next.peers()) wanted.add(pc.publicKey());
+        for (Peer p : new ArrayList<>(peers.values())) {
+            if (!wanted.contains(p.publicKey) || p.publicKey.equals(next.publicKey())) removePeer(p);
+        }
+        for (PeerConfig pc : next.peers()) {
+            if (pc.publicKey().equals(next.publicKey())) continue; // wireguard-go ignores a peer with our own key
+            Peer p = peers.get(pc.publicKey());
+            if (p == null) {
+                p = new Peer(pc, null, endpoints.get(pc.publicKey()));
+                peers.put(pc.publicKey(), p);
+            } else if (endpoints.containsKey(pc.publicKey()) && !sameEndpoint(p.config, pc)) {
+                p.endpoint = endpoints.get(pc.publicKey());
+            }
+            PeerConfig before = p.config;
+            p.config = pc;
+            attachTunnel(p);
+            Tunnel t = p.tunnel;
+            if (t != null) {
+                t.setPresharedKey(pc.presharedKey() == null ? PresharedKey.none() : pc.presharedKey());
+                t.setPersistentKeepalive(pc.persistentKeepalive());
+                t.setMtu(mtu);
+                if (pc.persistentKeepalive() > 0 && before.persistentKeepalive() == 0) conductor.wake();
+            }
+            updateAllowedIps(p, pc);
+        }
+    }
+
+    private static boolean sameEndpoint(PeerConfig a, PeerConfig b) {
+        return a.endpoint() == null ? b.endpoint() == null : a.endpoint().equals(b.endpoint());
+    }
+
+    private void attachTunnel(Peer p) {
+        NoiseDevice n = noise;
+        if (n == null || p.tunnel != null) return;
+        Tunnel t = n.addPeer(p.publicKey, p.config.presharedKey() == null ? PresharedKey.none() : p.config.presharedKey());
+        t.setMtu(mtu);
+        p.tunnel = t;
+        byTunnel.put(t, p);
+    }
+
+    private void updateAllowedIps(Peer p, PeerConfig pc) {
+        Set<IpPrefix> now = new HashSet<>(pc.allowedIps());
+        for (IpPrefix prefix : pc.allowedIps()) allowedIps.insert(prefix, p); // insert first: no gap in routing
+        for (IpPrefix prefix : allowedIps.prefixesOf(p)) {
+            if (!now.contains(prefix)) allowedIps.remove(prefix, p);
+        }
+    }
+
+    private void removePeer(Peer p) {
+        peers.remove(p.publicKey);
+        allowedIps.removeAll(p);
+        Tunnel t = p.tunnel;
+        if (t != null) {
+            byTunnel.remove(t);
+            NoiseDevice n = noise;
+            if (n != null) n.removePeer(p.publicKey);
+        }
+        p.dropStaged();
+    }
+
+    // ------------------------------------------------------------------ state for get
+
+    @Override
+    public PeerStats stats(PublicKey key) {
+        Peer p = peers.get(key);
+        if (p == null) return null;
+        long hs = 0;
+        Tunnel t = p.tunnel;
+        if (t != null && t.lastHandshake() != Long.MIN_VALUE) {
+            long ago = System.nanoTime() - t.lastHandshake();
+            java.time.Instant now = java.time.Instant.now();
+            hs = now.getEpochSecond() * 1_000_000_000L + now.getNano() - ago;
+        }
+        Endpoint e = p.endpoint;
+        return new PeerStats(hs, p.rxTotal(), p.txTotal(), e == null ? null : e.toSocketAddress());
+    }
+
+    /** Peers by public key (status views; a snapshot). */
+    public List<PublicKey> peerKeys() {
+        return List.copyOf(peers.keySet());
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Blocks until the device is closed (by {@link #close} or because its TUN device went away). */
+    public void awaitClosed() throws InterruptedException {
+        closedLatch.await();
+    }
+
+    /** The TUN device ended underneath us (e.g. the interface was deleted): shut down, as wireguard-go does. */
+    void tunEnded() {
+        if (!closed) Thread.ofPlatform().name("jwg-close-" + name()).start(this::close);
+    }
+
+    /** Stops the threads, closes the bind and the TUN device, wipes every key. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        Bind b = bind;
+        if (b != null) b.close();
+        try {
+            tun.close();
+        } catch (Exception e) {
+            LOG.fine("closing TUN: " + e.getMessage());
+        }
+        conductor.stop();
+        sender.join();
+        receiver.join();
+        conductor.join();
+        conductor.runLocked(() -> {
+            NoiseDevice n = noise;
+            noise = null;
+            if (n != null) n.close();
+            for (Peer p : peers.values()) p.dropStaged();
+        });
+        closedLatch.countDown();
+    }
+}

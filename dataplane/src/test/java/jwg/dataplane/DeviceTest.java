@@ -1,0 +1,122 @@
+package jwg.dataplane;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.security.SecureRandom;
+import java.util.List;
+import jwg.dataplane.bind.NioBind;
+import jwg.dataplane.config.DeviceConfig;
+import jwg.dataplane.config.PeerConfig;
+import jwg.dataplane.config.PeerEndpoint;
+import jwg.noise.PresharedKey;
+import jwg.noise.PrivateKey;
+import jwg.noise.PublicKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two real devices joined over loopback UDP, each on an in-memory TUN. */
+class DeviceTest {
+    private final SecureRandom random = new SecureRandom();
+    private final PrivateKey keyA = PrivateKey.generate(random);
+    private final PrivateKey keyB = PrivateKey.generate(random);
+    private final MemoryTun tunA = new MemoryTun("memA", 1420);
+    private final MemoryTun tunB = new MemoryTun("memB", 1420);
+    private Device a;
+    private Device b;
+
+    @AfterEach
+    void close() {
+        if (a != null) a.close();
+        if (b != null) b.close();
+    }
+
+    private void start(PresharedKey psk, boolean endpointOnBothSides) throws Exception {
+        a = Device.start(DeviceOptions.defaults(), tunA, NioBind::new);
+        b = Device.start(DeviceOptions.defaults(), tunB, NioBind::new);
+        b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), psk, null,
+                List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
+        int portB = b.boundPort();
+        a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), psk,
+                PeerEndpoint.parse("127.0.0.1:" + portB), List.of(IpPrefix.parse("192.0.2.0/24")), 0))));
+        if (endpointOnBothSides) {
+            b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), psk,
+                    PeerEndpoint.parse("127.0.0.1:" + a.boundPort()), List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
+        }
+    }
+
+    @Test
+    void firstPacketTriggersHandshakeAndArrives() throws Exception {
+        start(null, false);
+        byte[] ping = Packets.ipv4("192.0.2.1", "192.0.2.2", "hello".getBytes());
+        tunA.inject(ping);
+        assertArrayEquals(ping, tunB.take(5000), "the staged first packet is delivered after the handshake");
+        // B learned A's endpoint from the handshake (roaming) and can answer
+        byte[] pong = Packets.ipv4("192.0.2.2", "192.0.2.1", "world".getBytes());
+        tunB.inject(pong);
+        assertArrayEquals(pong, tunA.take(5000));
+        PublicKey bKey = keyB.publicKey();
+        var stats = a.stats(bKey);
+        assertNotEquals(0, stats.lastHandshakeEpochNanos());
+        assertTrue(stats.txBytes() > 0 && stats.rxBytes() > 0);
+    }
+
+    @Test
+    void manyPacketsBothWaysInOrder() throws Exception {
+        start(PresharedKey.generate(random), true);
+        tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "first".getBytes()));
+        assertNotNull(tunB.take(5000), "session up");
+        for (int i = 0; i < 500; i++) {
+            tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", ("a" + i).getBytes()));
+        }
+        for (int i = 0; i < 500; i++) {
+            byte[] p = tunB.take(5000);
+            assertNotNull(p, "packet " + i);
+            assertEquals("a" + i, new String(p, 28, p.length - 28), "packets of one peer arrive in order");
+        }
+    }
+
+    @Test
+    void packetsSentBeforeTheSessionAreStagedUpToTheLimit() throws Exception {
+        start(null, true);
+        for (int i = 0; i < 200; i++) tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", ("s" + i).getBytes()));
+        // wireguard-go keeps the newest 128 while the handshake runs; the older ones are dropped and counted
+        int first = -1, count = 0;
+        for (byte[] p; (p = tunB.take(count == 0 ? 5000 : 500)) != null; count++) {
+            int i = Integer.parseInt(new String(p, 29, p.length - 29));
+            if (first < 0) first = i;
+            assertEquals(first + count, i, "staged packets leave in order");
+        }
+        assertTrue(count >= Peer.MAX_STAGED, "at least the staged packets arrive: " + count);
+        assertEquals(200 - count, a.stats().get(DeviceStats.Drop.STAGED_OVERFLOW));
+    }
+
+    @Test
+    void packetOutsideAllowedIpsIsDroppedAndCounted() throws Exception {
+        start(null, true);
+        tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "x".getBytes()));
+        assertNotNull(tunB.take(5000));
+        // no peer routes 203.0.113.9
+        tunA.inject(Packets.ipv4("192.0.2.1", "203.0.113.9", "x".getBytes()));
+        // B allows only 192.0.2.1 from A: a spoofed source is dropped after decryption
+        tunA.inject(Packets.ipv4("192.0.2.77", "192.0.2.2", "spoof".getBytes()));
+        tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "after".getBytes()));
+        byte[] next = tunB.take(5000);
+        assertEquals("after", new String(next, 28, next.length - 28));
+        assertEquals(1, a.stats().get(DeviceStats.Drop.NO_ROUTE));
+        assertEquals(1, b.stats().get(DeviceStats.Drop.SOURCE_NOT_ALLOWED));
+    }
+
+    @Test
+    void closingTheTunClosesTheDevice() throws Exception {
+        start(null, false);
+        tunA.close();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                a.awaitClosed();
+            } catch (InterruptedException ignored) {
+            }
+        });
+        t.join(5000);
+        assertFalse(t.isAlive(), "the device shuts down when its TUN goes away");
+    }
+}

@@ -1,0 +1,30 @@
+package jwg.tun;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A layer-3 TUN interface: whole IPv4/IPv6 packets in and out, no link-layer header.
+ * Buffers belong to the caller (off-heap segments); reads and writes allocate nothing.
+ * {@link #close()} from any thread makes a blocked {@link #read} return -1 promptly.
+ */
+public interface TunDevice extends AutoCloseable {
+    /** The interface name (at most 15 bytes). */
+    String name();
+
+    /** The interface MTU. */
+    int mtu();
+
+    /**
+     * Reads one packet into {@code buffer} at {@code offset} (at most {@code capacity} bytes),
+     * blocking until one arrives. Returns its length, or -1 once the device is closed or the
+     * interface was deleted.
+     */
+    int read(MemorySegment buffer, long offset, int capacity) throws IOException;
+
+    /** Writes one packet of {@code length} bytes at {@code buffer[offset]}. */
+    void write(MemorySegment buffer, long offset, int length) throws IOException;
+
+    @Override
+    void close();
+}
