@@ -245,10 +245,10 @@ public final class Tunnel {
             zeroKeys();
         }
         // retransmitHandshake
+        // (armed until a handshake completes, whatever happened to our own initiation meanwhile —
+        // e.g. crossing initiations, where consuming the peer's discards ours, as in wireguard-go)
         if (Timers.due(timers.retransmitAt, now)) {
-            if (handshake.state != Handshake.State.INITIATION_CREATED) {
-                timers.retransmitAt = Timers.NONE;
-            } else if (timers.attempts > MAX_TIMER_HANDSHAKES) {
+            if (timers.attempts > MAX_TIMER_HANDSHAKES) {
                 // give up: "Handshake did not complete after 20 attempts"
                 timers.retransmitAt = Timers.NONE;
                 timers.wantHandshake = false;

@@ -385,4 +385,56 @@ class TunnelTest {
             assertTrue(all.contains("redacted"));
         }
     }
+
+    @Test
+    void crossingInitiationsConverge() {
+        try (TestNet n = new TestNet()) {
+            // both sides want to talk at the same moment
+            TestNet.Res ia = n.send(n.a, TestNet.ipv4(40, 1));
+            TestNet.Res ib = n.send(n.b, TestNet.ipv4(40, 2));
+            assertEquals(Messages.INITIATION_LENGTH, ia.length());
+            assertEquals(Messages.INITIATION_LENGTH, ib.length());
+            java.util.ArrayDeque<byte[]> toA = new java.util.ArrayDeque<>(), toB = new java.util.ArrayDeque<>();
+            toB.add(ia.data());
+            toA.add(ib.data());
+            java.util.List<byte[]> stagedA = new java.util.ArrayList<>(List.of(TestNet.ipv4(40, 1)));
+            java.util.List<byte[]> stagedB = new java.util.ArrayList<>(List.of(TestNet.ipv4(40, 2)));
+            int deliveredToA = 0, deliveredToB = 0;
+            for (int ms = 0; ms < 30_000 && (deliveredToA == 0 || deliveredToB == 0); ms++) {
+                while (!toA.isEmpty() || !toB.isEmpty()) {
+                    if (!toB.isEmpty()) {
+                        TestNet.Res r = n.deliver(n.devB, toB.poll());
+                        if (r.action() == Action.WRITE_TO_NETWORK) toA.add(r.data());
+                        if (r.action() == Action.WRITE_TO_TUNNEL_V4) deliveredToB++;
+                        if (r.flush()) flush(n, n.b, stagedB, toA);
+                    }
+                    if (!toA.isEmpty()) {
+                        TestNet.Res r = n.deliver(n.devA, toA.poll());
+                        if (r.action() == Action.WRITE_TO_NETWORK) toB.add(r.data());
+                        if (r.action() == Action.WRITE_TO_TUNNEL_V4) deliveredToA++;
+                        if (r.flush()) flush(n, n.a, stagedA, toB);
+                    }
+                }
+                n.advance(MS);
+                for (TestNet.Res t = n.tick(n.a); t.action() != Action.DONE; t = n.tick(n.a)) toB.add(t.data());
+                for (TestNet.Res t = n.tick(n.b); t.action() != Action.DONE; t = n.tick(n.b)) toA.add(t.data());
+            }
+            assertEquals(1, deliveredToA, "B's staged packet arrived");
+            assertEquals(1, deliveredToB, "A's staged packet arrived");
+            n.roundTrip(n.a, TestNet.ipv4(40, 3));
+            n.roundTrip(n.b, TestNet.ipv4(40, 4));
+        }
+    }
+
+    private static void flush(TestNet n, Tunnel t, List<byte[]> staged, java.util.Deque<byte[]> wire) {
+        for (java.util.Iterator<byte[]> it = staged.iterator(); it.hasNext(); ) {
+            TestNet.Res r = n.send(t, it.next());
+            if (r.action() == Action.WRITE_TO_NETWORK) {
+                wire.add(r.data());
+                it.remove();
+            } else if (r.length() > 0) {
+                wire.add(r.data());
+            }
+        }
+    }
 }
