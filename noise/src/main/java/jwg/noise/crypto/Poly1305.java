@@ -98,9 +98,9 @@ final class Poly1305 {
             long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
             long e = a2 * s1;                      // < 2^64: a2 < 8, s1 < 2^61
             long d1b = d1 + e;
-            d1h += carry(d1, e, d1b);
+            d1h += carry63(d1, d1b);            // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
             long d1c = d1b + d0h;
-            d1h += carry(d1b, d0h, d1c);
+            d1h += carry63(d1b, d1c);           // d0h < 2^62
             long d2 = a2 * r0 + d1h;               // bits 128 and up
 
             // fold bits >= 130: h = low130 + 5 * (d2 >> 2)
@@ -109,7 +109,7 @@ final class Poly1305 {
             a0 = d0 + f;
             c = carry(d0, f, a0);
             a1 = d1c + c;
-            a2 += carry(d1c, c, a1);
+            a2 += carry63(d1c, a1);
         }
         h0 = a0;
         h1 = a1;
@@ -149,16 +149,16 @@ final class Poly1305 {
             long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
             long e = a2 * s1;
             long d1b = d1 + e;
-            d1h += carry(d1, e, d1b);
+            d1h += carry63(d1, d1b);            // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
             long d1c = d1b + d0h;
-            d1h += carry(d1b, d0h, d1c);
+            d1h += carry63(d1b, d1c);           // d0h < 2^62
             long d2 = a2 * r0 + d1h;
             long f = (d2 & ~3L) + (d2 >>> 2);
             a2 = d2 & 3;
             a0 = d0 + f;
             c = carry(d0, f, a0);
             a1 = d1c + c;
-            a2 += carry(d1c, c, a1);
+            a2 += carry63(d1c, a1);
         }
         h0 = a0;
         h1 = a1;
@@ -184,19 +184,27 @@ final class Poly1305 {
         long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
         long e = a2 * s1;
         long d1b = d1 + e;
-        d1h += carry(d1, e, d1b);
+        d1h += carry63(d1, d1b);            // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
         long d1c = d1b + d0h;
-        d1h += carry(d1b, d0h, d1c);
+        d1h += carry63(d1b, d1c);           // d0h < 2^62
         long d2 = a2 * r0 + d1h;
         long f = (d2 & ~3L) + (d2 >>> 2);
         a2 = d2 & 3;
         a0 = d0 + f;
         c = carry(d0, f, a0);
         a1 = d1c + c;
-        a2 += carry(d1c, c, a1);
+        a2 += carry63(d1c, a1);
         h0 = a0;
         h1 = a1;
         h2 = a2;
+    }
+
+    /**
+     * Carry out of {@code s = a + b} when {@code b < 2^63} (two instructions): then the sum
+     * wraps exactly when a's top bit is set and s's is clear.
+     */
+    private static long carry63(long a, long s) {
+        return (a & ~s) >>> 63;
     }
 
     /** Carry out of the 64-bit sum {@code s = a + b (+ carry in)}: majority of the top bits. */
