@@ -73,11 +73,12 @@ final class Poly1305 {
 
     /** Absorbs {@code len} bytes (a multiple of 16) of full blocks. */
     void blocks(MemorySegment m, long off, long len) {
+        MemorySegment in = m.asSlice(off, len);   // one bounds check for the whole run
         long a0 = h0, a1 = h1, a2 = h2;
         final long r0 = this.r0, r1 = this.r1, s1 = this.s1;
-        for (long end = off + len; off < end; off += 16) {
-            long m0 = m.get(LE64, off);
-            long m1 = m.get(LE64, off + 8);
+        for (long o = 0; o < len; o += 16) {
+            long m0 = in.get(LE64, o);
+            long m1 = in.get(LE64, o + 8);
             // h += m + 2^128 (RFC 8439 2.5.1: "Add one bit beyond the number of octets")
             long t0 = a0 + m0;
             long c = carry(a0, m0, t0);
