@@ -18,6 +18,9 @@ public final class Main {
             usage: jwg <command> [arguments]
 
               demo              two WireGuard peers in memory: handshake, data, rekey (no root needed)
+              [-f] IFNAME       run interface IFNAME as wireguard-go does (for wg-quick:
+                                WG_QUICK_USERSPACE_IMPLEMENTATION=jwg); -f stays in the foreground
+              show [IFNAME]     the `wg show` view of jwg/wireguard-go interfaces
               genkey            print a new private key (base64)
               pubkey            read a private key on stdin, print its public key
               genpsk            print a new preshared key
@@ -45,7 +48,14 @@ public final class Main {
             }
             case "version", "--version" -> out.println("jwg " + version());
             case "help", "-h", "--help" -> out.print(USAGE);
+            case "show" -> {
+                return Show.run(rest, out, err);
+            }
+            case "-f", "--foreground" -> {
+                return Daemon.run(args, out, err);
+            }
             default -> {
+                if (looksLikeInterfaceName(args[0]) && args.length == 1) return Daemon.run(args, out, err);
                 err.println("jwg: unknown command '" + args[0] + "'");
                 err.print(USAGE);
                 return 1;
@@ -70,6 +80,11 @@ public final class Main {
         out.println(key.publicKey().toBase64());
         key.wipe();
         return 0;
+    }
+
+    /** wg-quick runs {@code jwg IFNAME}: a bare interface name starts the device. */
+    static boolean looksLikeInterfaceName(String s) {
+        return s.length() > 0 && s.length() < 16 && s.matches("[a-zA-Z0-9_=+.-]+") && !s.startsWith("-");
     }
 
     static String version() {

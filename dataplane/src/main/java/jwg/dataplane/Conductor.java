@@ -122,6 +122,7 @@ final class Conductor implements Runnable {
                     if (now - lastGc >= RateLimiter.GARBAGE_COLLECT_NANOS) {
                         lastGc = now;
                         rateLimiter.collectGarbage(now);
+                        followMtu();
                     }
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "conductor: unexpected failure (continuing)", e);
@@ -129,6 +130,17 @@ final class Conductor implements Runnable {
                     lock.unlock();
                 }
             }
+        }
+    }
+
+    /** Follows the interface MTU (wg-quick sets it after the device starts): padding must not pass it. */
+    private void followMtu() {
+        int m = device.tun.mtu();
+        if (m <= 0 || m == device.mtu) return;
+        device.mtu = m;
+        for (Peer p : device.peers.values()) {
+            Tunnel t = p.tunnel;
+            if (t != null) t.setMtu(m);
         }
     }
 

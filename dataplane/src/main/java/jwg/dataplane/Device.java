@@ -151,8 +151,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         Bind old = bind;
         bind = fresh;
         boundPort = actual;
-        if (old != null) old.close();
-        receiver.bindChanged();
+        if (old != null) old.close(); // the receiver's blocked receive returns -1 and it moves to the new bind
     }
 
     /** Applies a validated configuration to the running device (conductor lock held). */

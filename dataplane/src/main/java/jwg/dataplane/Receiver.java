@@ -45,11 +45,6 @@ final class Receiver implements Runnable {
         }
     }
 
-    /** The bind was replaced: a receive blocked on the old one returns -1 and picks up the new one. */
-    void bindChanged() {
-        // nothing to do: run() re-reads device.bind after each -1
-    }
-
     @Override
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
@@ -68,8 +63,8 @@ final class Receiver implements Runnable {
                     LOG.fine("UDP receive: " + e.getMessage());
                     continue;
                 }
-                if (n < 0) {
-                    if (device.bind == b) sleepBriefly(); // closed and not (yet) replaced
+                if (n < 0) { // this bind was closed: re-read device.bind (replaced on a port change)
+                    if (device.bind == b) sleepBriefly();
                     continue;
                 }
                 for (int i = 0; i < n; i++) receive(batch.buffer(i), batch.offset(i), batch.length(i), batch.endpoint(i));

@@ -1,0 +1,142 @@
+package jwg.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jwg.dataplane.Device;
+import jwg.dataplane.DeviceOptions;
+import jwg.dataplane.UapiSocket;
+import jwg.dataplane.bind.NioBind;
+import jwg.dataplane.config.UapiProtocol;
+import jwg.tun.TunDevice;
+
+/**
+ * {@code jwg [-f|--foreground] IFNAME}: the wireguard-go command line, so that
+ * {@code WG_QUICK_USERSPACE_IMPLEMENTATION=jwg wg-quick up ...} works. Creates the TUN device
+ * and the UAPI socket, then (unless -f) returns while a detached child keeps serving — a JVM
+ * cannot fork, so the child is a fresh foreground JVM and the parent returns once the child's
+ * socket answers, as wireguard-go returns after its daemon is ready. The device exits, removing
+ * its socket, when the interface is deleted, when the socket file is removed, or on SIGTERM.
+ */
+final class Daemon {
+    static final String CHILD_ENV = "JWG_DAEMON_CHILD";
+    static final int DEFAULT_MTU = 1420;
+    private static final long READY_TIMEOUT_MS = 30_000;
+
+    private Daemon() {}
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        boolean foreground = false;
+        String ifname = null;
+        for (String a : args) {
+            switch (a) {
+                case "-f", "--foreground" -> foreground = true;
+                default -> {
+                    if (a.startsWith("-") || ifname != null) {
+                        err.println("usage: jwg [-f/--foreground] INTERFACE-NAME");
+                        return 1;
+                    }
+                    ifname = a;
+                }
+            }
+        }
+        if (ifname == null) {
+            err.println("usage: jwg [-f/--foreground] INTERFACE-NAME");
+            return 1;
+        }
+        if (foreground || System.getenv(CHILD_ENV) != null) return foreground(ifname, err);
+        return daemonize(ifname, err);
+    }
+
+    /** Creates the interface and serves it until it is deleted, its socket removed, or SIGTERM. */
+    static int foreground(String ifname, PrintStream err) throws Exception {
+        Path dir = uapiDirectory();
+        TunDevice tun;
+        try {
+            tun = Tuns.create(ifname, DEFAULT_MTU);
+        } catch (IOException | RuntimeException e) {
+            err.println("jwg: failed to create TUN device " + ifname + ": " + e.getMessage());
+            return 1;
+        }
+        Device device = Device.start(DeviceOptions.defaults(), tun, NioBind::new);
+        UapiSocket uapi;
+        try {
+            uapi = UapiSocket.listen(dir, ifname, (in, out) -> new UapiProtocol(device).serve(in, out));
+        } catch (IOException e) {
+            err.println("jwg: failed to listen on UAPI socket: " + e.getMessage());
+            device.close();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            uapi.close();
+            device.close();
+        }, "jwg-shutdown"));
+        Thread watcher = Thread.ofPlatform().daemon().name("jwg-uapi-watch").start(() -> {
+            try {
+                if (uapi.awaitRemoval(500)) device.close(); // socket file deleted: exit, as wireguard-go
+            } catch (InterruptedException ignored) {
+                // shutting down
+            }
+        });
+        err.println("jwg: interface " + ifname + " is up, UAPI at " + uapi.path());
+        device.awaitClosed();
+        watcher.interrupt();
+        uapi.close();
+        err.println("jwg: interface " + ifname + " shut down");
+        return 0;
+    }
+
+    static Path uapiDirectory() {
+        String d = System.getenv("JWG_UAPI_DIR");
+        return d != null ? Path.of(d) : UapiSocket.DEFAULT_DIRECTORY;
+    }
+
+    /** Starts a detached foreground child and returns once its UAPI socket answers. */
+    private static int daemonize(String ifname, PrintStream err) throws Exception {
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + ifname + ".log");
+        List<String> cmd = new ArrayList<>();
+        Path setsid = Path.of("/usr/bin/setsid");
+        if (Files.isExecutable(setsid)) cmd.add(setsid.toString());
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.add("-f");
+        cmd.add(ifname);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().put(CHILD_ENV, "1");
+        Process child = pb.start();
+        Path sock = UapiSocket.pathFor(uapiDirectory(), ifname);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            if (!child.isAlive()) {
+                err.println("jwg: the daemon for " + ifname + " exited (status " + child.exitValue() + "):");
+                err.print(tail(log));
+                return 1;
+            }
+            if (Files.exists(sock) && UapiSocket.answers(sock)) return 0;
+            Thread.sleep(25);
+        }
+        err.println("jwg: the daemon for " + ifname + " did not come up within " + READY_TIMEOUT_MS / 1000 + " s; see " + log);
+        child.destroy();
+        return 1;
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n";
+        } catch (IOException e) {
+            return "(no log at " + log + ")\n";
+        }
+    }
+}
