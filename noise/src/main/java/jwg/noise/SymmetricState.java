@@ -19,6 +19,9 @@ final class SymmetricState {
     final byte[] h = new byte[32];
     private final byte[] k = new byte[32];
     private boolean hasKey;
+    private static final byte[] EMPTY = new byte[0];
+    /** The handshake AEAD of the calling thread (handshakes run on the control thread). */
+    private static final ThreadLocal<ChaCha20Poly1305> AEAD = ThreadLocal.withInitial(ChaCha20Poly1305::new);
     private long n;
 
 
@@ -46,8 +49,7 @@ final class SymmetricState {
 
     /** MixHash(data): h = HASH(h || data). */
     void mixHash(byte[] data, int off, int len) {
-        byte[] part = Arrays.copyOfRange(data, off, off + len);
-        System.arraycopy(Blake2s.hash(h, part), 0, h, 0, 32);
+        Blake2s.hash(h, data, off, len, h);
     }
 
     void mixHash(byte[] data) {
@@ -56,7 +58,7 @@ final class SymmetricState {
 
     /** MixKey(ikm): ck, k = KDF2(ck, ikm); n = 0. */
     void mixKey(byte[] ikm) {
-        Kdf.kdf(ck, ikm, ck, k);
+        Kdf.kdf(ck, ikm, 2, ck, k, null);
         hasKey = true;
         n = 0;
     }
@@ -64,7 +66,7 @@ final class SymmetricState {
     /** MixKeyAndHash(ikm) (the psk token): ck, tau, k = KDF3(ck, ikm); MixHash(tau); n = 0. */
     void mixKeyAndHash(byte[] ikm) {
         byte[] tau = new byte[32];
-        Kdf.kdf(ck, ikm, ck, tau, k);
+        Kdf.kdf(ck, ikm, 3, ck, tau, k);
         mixHash(tau);
         Arrays.fill(tau, (byte) 0);
         hasKey = true;
@@ -78,7 +80,7 @@ final class SymmetricState {
     int encryptAndHash(byte[] plaintext, int off, int len, byte[] out, int outOff) {
         int clen;
         if (hasKey) {
-            clen = new ChaCha20Poly1305().seal(k, n++, h.clone(), plaintext, off, len, out, outOff);
+            clen = AEAD.get().seal(k, n++, h, plaintext, off, len, out, outOff);
         } else {
             System.arraycopy(plaintext, off, out, outOff, len);
             clen = len;
@@ -94,7 +96,7 @@ final class SymmetricState {
     boolean decryptAndHash(byte[] ciphertext, int off, int len, byte[] out, int outOff) {
         if (hasKey) {
             if (len < ChaCha20Poly1305.TAG_LENGTH) return false;
-            if (!new ChaCha20Poly1305().open(k, n++, h.clone(), ciphertext, off, len, out, outOff)) return false;
+            if (!AEAD.get().open(k, n++, h, ciphertext, off, len, out, outOff)) return false;
         } else {
             System.arraycopy(ciphertext, off, out, outOff, len);
         }
@@ -104,7 +106,7 @@ final class SymmetricState {
 
     /** Split(): (k1, k2) = KDF2(ck, empty). k1 is the initiator's sending key. */
     void split(byte[] k1, byte[] k2) {
-        Kdf.kdf(ck, new byte[0], k1, k2);
+        Kdf.kdf(ck, EMPTY, 2, k1, k2, null);
     }
 
     void wipe() {
