@@ -3,15 +3,15 @@
 # interface in each brought up by wg-quick with a chosen userspace implementation, then
 # ping RTT and iperf3 TCP throughput through the tunnel, and the CPU the implementations used.
 #
-#   bench/e2e/tunnel-bench.sh [-t SECONDS] [-p PINGS] PAIR...
+#   bench/e2e/tunnel-bench.sh [-t SECONDS] [-p PINGS] [-w WARMUP_SECONDS] PAIR...
 #   PAIR is IMPL_A:IMPL_B, each "wireguard-go" or "jwg"; e.g.  wireguard-go:wireguard-go jwg:wireguard-go jwg:jwg
 #
 # Prints one result line per pair and the ratios against the first pair. Needs root, iproute2,
 # wireguard-tools (wg, wg-quick), wireguard-go, iperf3. Traffic stays inside the namespaces;
 # addresses are documentation ranges; everything is torn down on exit.
 set -euo pipefail
-secs=10; pings=50; json=""
-while getopts "t:p:j:" o; do case $o in t) secs=$OPTARG;; p) pings=$OPTARG;; j) json=$OPTARG;; *) exit 2;; esac; done
+secs=10; pings=50; json=""; warm=5
+while getopts "t:p:j:w:" o; do case $o in t) secs=$OPTARG;; p) pings=$OPTARG;; j) json=$OPTARG;; w) warm=$OPTARG;; *) exit 2;; esac; done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || set -- wireguard-go:wireguard-go
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,6 +75,13 @@ for pair in "$@"; do
   done
   pids=$(ip netns pids "$nsA"; ip netns pids "$nsB")
   ip netns exec "$nsA" ping -c 3 -W 5 192.0.2.2 >/dev/null || { echo "$pair: no connectivity through the tunnel"; exit 1; }
+  # Warm-up (unmeasured): a JVM compiles its hot paths during the first seconds; we measure steady state.
+  if [ "$warm" -gt 0 ]; then
+    ip netns exec "$nsB" iperf3 -s -1 -D -I "$dir/iperf.pid" >/dev/null; sleep 0.3
+    ip netns exec "$nsA" iperf3 -c 192.0.2.2 -t "$warm" >/dev/null 2>&1 || true
+    ip netns exec "$nsA" ping -q -c 200 -i 0.01 192.0.2.2 >/dev/null 2>&1 || true
+    sleep 0.3
+  fi
   rtt=$(ip netns exec "$nsA" ping -q -c "$pings" -i 0.05 192.0.2.2 | awk -F/ '/^rtt/ {print $5}')
   ip netns exec "$nsB" iperf3 -s -1 -D -I "$dir/iperf.pid" >/dev/null; sleep 0.5
   t0=$(cpu_ticks $pids); w0=$(date +%s%N)

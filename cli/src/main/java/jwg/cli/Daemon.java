@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import jwg.dataplane.Device;
 import jwg.dataplane.DeviceOptions;
 import jwg.dataplane.UapiSocket;
-import jwg.dataplane.bind.NioBind;
+import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.UapiProtocol;
 import jwg.tun.TunDevice;
 
@@ -63,7 +63,7 @@ final class Daemon {
             err.println("jwg: failed to create TUN device " + ifname + ": " + e.getMessage());
             return 1;
         }
-        Device device = Device.start(DeviceOptions.defaults(), tun, NioBind::new);
+        Device device = Device.start(DeviceOptions.defaults(), tun, LinuxUdpBind::new);
         UapiSocket uapi;
         try {
             uapi = UapiSocket.listen(dir, ifname, (in, out) -> new UapiProtocol(device).serve(in, out));

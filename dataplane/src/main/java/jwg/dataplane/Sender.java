@@ -6,26 +6,32 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.logging.Logger;
 import jwg.dataplane.bind.Bind;
+import jwg.dataplane.bind.Datagrams;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Keypair;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 
 /**
- * The outbound path, one thread: read a packet from the TUN device into an off-heap buffer
- * (leaving {@link #HEADROOM} bytes in front), route it by destination through the AllowedIPs,
- * seal it in place with the peer's current keypair and send it to the peer's endpoint.
- * Without a session the packet is staged and the conductor asked for a handshake.
- * Allocates nothing per packet.
+ * The outbound path, one thread: block for a packet from the TUN device, then take whatever
+ * else is already queued (up to {@link Bind#BATCH}); route each by destination through the
+ * AllowedIPs, seal it in place with its peer's current keypair (each packet is read with
+ * {@link #HEADROOM} bytes in front so the header is written in place), and send the batch with
+ * one call. Without a session a packet is staged and the conductor asked for a handshake.
+ * Packets leave in the order they were read. Allocates nothing per packet.
  */
 final class Sender implements Runnable {
     private static final Logger LOG = Logger.getLogger(Sender.class.getName());
     /** Room for the 16-byte transport header, so the datagram is built in place. */
     static final int HEADROOM = 16;
     static final int BUFFER_SIZE = 65536 + 64;
+    private static final int MAX_PACKET = BUFFER_SIZE - HEADROOM - 64;
 
     private final Device device;
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+    private final Keypair[] keypairs = new Keypair[Bind.BATCH];
+    private final Peer[] peers = new Peer[Bind.BATCH];
+    private final long[] times = new long[Bind.BATCH];
     private Thread thread;
 
     Sender(Device device) {
@@ -47,39 +53,56 @@ final class Sender implements Runnable {
     @Override
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(BUFFER_SIZE, 64);
-            while (!device.isClosed()) {
-                int n;
+            Datagrams batch = Datagrams.allocate(arena, Bind.BATCH, BUFFER_SIZE);
+            MemorySegment[] buffers = new MemorySegment[Bind.BATCH];
+            for (int i = 0; i < buffers.length; i++) buffers[i] = batch.buffer(i);
+            boolean open = true;
+            while (open && !device.isClosed()) {
+                int count = 0;
                 try {
-                    n = device.tun.read(buf, HEADROOM, BUFFER_SIZE - HEADROOM - 64);
+                    int n = device.tun.read(buffers[0], HEADROOM, MAX_PACKET);
+                    if (n < 0) break; // TUN closed or deleted
+                    count = prepare(batch, buffers, count, n);
+                    while (count < Bind.BATCH) {
+                        int m = device.tun.tryRead(buffers[count], HEADROOM, MAX_PACKET);
+                        if (m <= 0) {
+                            open = m == 0;
+                            break;
+                        }
+                        count = prepare(batch, buffers, count, m);
+                    }
                 } catch (IOException e) {
                     if (!device.isClosed()) LOG.warning("TUN read failed, closing the device: " + e.getMessage());
-                    break;
+                    open = false;
                 }
-                if (n < 0) break; // TUN closed
-                if (n > 0) send(buf, n);
+                if (count > 0) flush(batch, count);
             }
         }
         device.tunEnded();
     }
 
-    /** Routes, seals and sends one packet of {@code n} bytes at {@code buf[HEADROOM]}. */
-    private void send(MemorySegment buf, int n) {
+    /**
+     * Routes and seals the packet of {@code n} bytes in slot {@code slot}'s buffer. Returns the
+     * next free slot: {@code slot + 1} if the packet is ready to send, {@code slot} if it was
+     * dropped or staged (the slot is reused).
+     */
+    private int prepare(Datagrams batch, MemorySegment[] buffers, int slot, int n) {
+        MemorySegment buf = buffers[slot];
         int version = (buf.get(ValueLayout.JAVA_BYTE, HEADROOM) & 0xf0) >> 4;
         if ((version != 4 || n < 20) && (version != 6 || n < 40)) {
             device.stats.drop(DeviceStats.Drop.NOT_IP);
-            return;
+            return slot;
         }
         Peer peer = device.allowedIps.lookupDestination(buf, HEADROOM);
         if (peer == null) {
             device.stats.drop(DeviceStats.Drop.NO_ROUTE);
-            return;
+            return slot;
         }
         Tunnel tunnel = peer.tunnel;
         Endpoint to = peer.endpoint;
         if (tunnel == null || to == null) {
             device.stats.drop(to == null ? DeviceStats.Drop.NO_ENDPOINT : DeviceStats.Drop.NO_ROUTE);
-            return;
+            return slot;
         }
         long now = System.nanoTime();
         Keypair kp = peer.hasStaged ? null : tunnel.sendingKeypair(now); // keep order behind staged packets
@@ -87,17 +110,40 @@ final class Sender implements Runnable {
         if (counter == -1) {
             if (peer.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
             device.conductor.wake();
-            return;
+            return slot;
         }
         int len = kp.seal(aead, counter, buf, HEADROOM, n, buf, 0, device.mtu);
+        batch.set(slot, buf, 0, len);
+        batch.endpoint(slot).copyFrom(to);
+        keypairs[slot] = kp;
+        peers[slot] = peer;
+        times[slot] = now;
+        return slot + 1;
+    }
+
+    /** Sends the first {@code count} prepared datagrams, then updates counters and timers. */
+    private void flush(Datagrams batch, int count) {
+        batch.count(count);
         Bind b = device.bind;
+        boolean sent = false;
         try {
-            if (b == null) throw new IOException("no bind");
-            b.send(buf, 0, len, to);
-            peer.txBytes += len;
+            if (b != null) {
+                b.send(batch);
+                sent = true;
+            }
         } catch (IOException e) {
-            device.stats.drop(DeviceStats.Drop.IO_ERROR);
+            LOG.fine("UDP send: " + e.getMessage());
         }
-        if (tunnel.sentData(now, kp, false)) device.conductor.wake();
+        boolean wake = false;
+        for (int i = 0; i < count; i++) {
+            Peer p = peers[i];
+            if (sent) p.txBytes += batch.length(i);
+            else device.stats.drop(DeviceStats.Drop.IO_ERROR);
+            Tunnel t = p.tunnel;
+            if (t != null && t.sentData(times[i], keypairs[i], false)) wake = true;
+            keypairs[i] = null;
+            peers[i] = null;
+        }
+        if (wake) device.conductor.wake();
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.security.SecureRandom;
 import java.util.List;
-import jwg.dataplane.bind.NioBind;
+import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.DeviceConfig;
 import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.PeerEndpoint;
@@ -31,8 +31,8 @@ class DeviceTest {
     }
 
     private void start(PresharedKey psk, boolean endpointOnBothSides) throws Exception {
-        a = Device.start(DeviceOptions.defaults(), tunA, NioBind::new);
-        b = Device.start(DeviceOptions.defaults(), tunB, NioBind::new);
+        a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
+        b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
         b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), psk, null,
                 List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
         int portB = b.boundPort();

@@ -233,6 +233,23 @@ public final class LinuxTun implements TunDevice {
     }
 
     @Override
+    public int tryRead(MemorySegment buffer, long offset, int capacity) throws IOException {
+        if (closed) return -1;
+        try {
+            long n = (long) READ.invokeExact(readErrno, fd, buffer.asSlice(offset, capacity), (long) capacity);
+            if (n >= 0) return (int) n;
+            int e = errno(readErrno);
+            if (e == EAGAIN || e == EINTR) return 0;
+            if (closed || e == EBADFD || e == EIO) return -1;
+            throw new IOException("read from " + name + ": " + strerror(e));
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
     public void write(MemorySegment buffer, long offset, int length) throws IOException {
         try {
             long n = (long) WRITE.invokeExact(writeErrno, fd, buffer.asSlice(offset, length), (long) length);

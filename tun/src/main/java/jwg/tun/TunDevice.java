@@ -22,6 +22,14 @@ public interface TunDevice extends AutoCloseable {
      */
     int read(MemorySegment buffer, long offset, int capacity) throws IOException;
 
+    /**
+     * Reads one packet if one is queued, without blocking: its length, 0 if none is waiting, or
+     * -1 once closed. Lets a reader gather a batch after a blocking {@link #read}.
+     */
+    default int tryRead(MemorySegment buffer, long offset, int capacity) throws IOException {
+        return 0;
+    }
+
     /** Writes one packet of {@code length} bytes at {@code buffer[offset]}. */
     void write(MemorySegment buffer, long offset, int length) throws IOException;
 
