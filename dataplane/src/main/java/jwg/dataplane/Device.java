@@ -51,6 +51,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     private DeviceConfig config = DeviceConfig.EMPTY; // guarded by this
     private int boundPort;
     final Conductor conductor;
+    final CryptoPool crypto;
     private final Sender sender;
     private final Receiver receiver;
 
@@ -65,6 +66,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         this.tun = tun;
         this.bindFactory = bindFactory;
         this.mtu = tun.mtu();
+        this.crypto = new CryptoPool(options.workers(), tun.name());
         this.conductor = new Conductor(this);
         this.sender = new Sender(this);
         this.receiver = new Receiver(this);
@@ -280,6 +282,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         sender.join();
         receiver.join();
         conductor.join();
+        crypto.close();
         conductor.runLocked(() -> {
             NoiseDevice n = noise;
             noise = null;

@@ -17,7 +17,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * else is already queued (up to {@link Bind#BATCH}); route each by destination through the
  * AllowedIPs, seal it in place with its peer's current keypair (each packet is read with
  * {@link #HEADROOM} bytes in front so the header is written in place), and send the batch with
- * one call. Without a session a packet is staged and the conductor asked for a handshake.
+ * one call; with crypto workers the batch is sealed in parallel, then leaves in order. Without a session a packet is staged and the conductor asked for a handshake.
  * Packets leave in the order they were read. Allocates nothing per packet.
  */
 final class Sender implements Runnable {
@@ -29,6 +29,7 @@ final class Sender implements Runnable {
 
     private final Device device;
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+    private final SealJob[] jobs = new SealJob[Bind.BATCH];
     private final Keypair[] keypairs = new Keypair[Bind.BATCH];
     private final Peer[] peers = new Peer[Bind.BATCH];
     private final long[] times = new long[Bind.BATCH];
@@ -36,6 +37,27 @@ final class Sender implements Runnable {
 
     Sender(Device device) {
         this.device = device;
+        for (int i = 0; i < jobs.length; i++) jobs[i] = new SealJob();
+    }
+
+    /** Seals one packet in place (on a crypto worker or on this thread). */
+    static final class SealJob extends CryptoPool.Job {
+        Keypair keypair;
+        long counter;
+        MemorySegment buffer;
+        int length;
+        int mtu;
+        int sealed;
+
+        @Override
+        void run(ChaCha20Poly1305 aead) {
+            sealed = keypair.seal(aead, counter, buffer, HEADROOM, length, buffer, 0, mtu);
+        }
+
+        @Override
+        void failed() {
+            sealed = 0;
+        }
     }
 
     void start() {
@@ -52,7 +74,7 @@ final class Sender implements Runnable {
 
     @Override
     public void run() {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // shared: crypto workers seal in these buffers
             Datagrams batch = Datagrams.allocate(arena, Bind.BATCH, BUFFER_SIZE);
             MemorySegment[] buffers = new MemorySegment[Bind.BATCH];
             for (int i = 0; i < buffers.length; i++) buffers[i] = batch.buffer(i);
@@ -112,8 +134,14 @@ final class Sender implements Runnable {
             device.conductor.wake();
             return slot;
         }
-        int len = kp.seal(aead, counter, buf, HEADROOM, n, buf, 0, device.mtu);
-        batch.set(slot, buf, 0, len);
+        SealJob job = jobs[slot];
+        job.keypair = kp;
+        job.counter = counter;
+        job.buffer = buf;
+        job.length = n;
+        job.mtu = device.mtu;
+        device.crypto.submit(job, aead); // with no workers this seals right here
+        batch.set(slot, buf, 0, 0);
         batch.endpoint(slot).copyFrom(to);
         keypairs[slot] = kp;
         peers[slot] = peer;
@@ -121,8 +149,37 @@ final class Sender implements Runnable {
         return slot + 1;
     }
 
+    /** Moves the sealed slots to the front, dropping (and counting) the ones whose job failed. */
+    private void compact(Datagrams batch, int count) {
+        int w = 0;
+        for (int r = 0; r < count; r++) {
+            if (jobs[r].sealed <= 0) {
+                device.stats.drop(DeviceStats.Drop.IO_ERROR);
+                continue;
+            }
+            if (w != r) {
+                batch.set(w, batch.buffer(r), batch.offset(r), jobs[r].sealed);
+                batch.endpoint(w).copyFrom(batch.endpoint(r));
+                keypairs[w] = keypairs[r];
+                peers[w] = peers[r];
+                times[w] = times[r];
+            }
+            w++;
+        }
+    }
+
     /** Sends the first {@code count} prepared datagrams, then updates counters and timers. */
     private void flush(Datagrams batch, int count) {
+        int ready = 0;
+        for (int i = 0; i < count; i++) {
+            device.crypto.await(jobs[i], aead);
+            if (jobs[i].sealed > 0) {
+                batch.length(i, jobs[i].sealed);
+                ready++;
+            }
+        }
+        if (ready < count) compact(batch, count);
+        count = ready;
         batch.count(count);
         Bind b = device.bind;
         boolean sent = false;

@@ -30,9 +30,14 @@ class DeviceTest {
         if (b != null) b.close();
     }
 
+    /** The options both devices run with; {@link DeviceWithWorkersTest} adds crypto workers. */
+    DeviceOptions options() {
+        return DeviceOptions.defaults();
+    }
+
     private void start(PresharedKey psk, boolean endpointOnBothSides) throws Exception {
-        a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
-        b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
+        a = Device.start(options(), tunA, LinuxUdpBind::new);
+        b = Device.start(options(), tunB, LinuxUdpBind::new);
         b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), psk, null,
                 List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
         int portB = b.boundPort();
@@ -70,7 +75,7 @@ class DeviceTest {
         }
         for (int i = 0; i < 500; i++) {
             byte[] p = tunB.take(5000);
-            assertNotNull(p, "packet " + i);
+            if (p == null) fail("packet " + i + " lost; A tx " + a.stats(keyB.publicKey()) + " B rx " + b.stats(keyA.publicKey()) + "; A " + a.stats() + " " + a.protocolCounters() + "; B " + b.stats() + " " + b.protocolCounters());
             assertEquals("a" + i, new String(p, 28, p.length - 28), "packets of one peer arrive in order");
         }
     }
