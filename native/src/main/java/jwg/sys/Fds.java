@@ -167,4 +167,13 @@ public final class Fds {
             throw Libc.rethrow(t);
         }
     }
+
+    /** getuid(2). */
+    public static int getuid() {
+        try {
+            return (int) Libc.GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
 }

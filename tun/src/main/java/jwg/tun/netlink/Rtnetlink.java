@@ -1,0 +1,215 @@
+package jwg.tun.netlink;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import jwg.sys.Errno;
+import jwg.sys.ErrnoException;
+import jwg.sys.Layouts;
+import jwg.sys.Linux;
+import jwg.sys.NetlinkSocket;
+import jwg.tun.Cidr;
+
+/**
+ * Interface configuration over rtnetlink (rtnetlink(7)), the way iproute2 does it but from
+ * Java: link up/down, MTU, addresses, routes. Every request asks for an ACK (NLM_F_ACK) and a
+ * failure becomes an {@link ErrnoException} naming the operation and the interface, e.g.
+ * {@code "add address 192.0.2.1/24 to jwg0: File exists"}. Works on the network namespace
+ * the socket was opened in (see {@link jwg.sys.NetNs}). Thread-safe (one request at a time).
+ */
+public final class Rtnetlink implements AutoCloseable {
+    private static final int BUF = 32 * 1024;
+    private final NetlinkSocket socket;
+    private final MemorySegment request = Arena.ofAuto().allocate(4096, 8);
+    private final MemorySegment reply = Arena.ofAuto().allocate(BUF, 8);
+    private final NlMessage msg = new NlMessage(request);
+    private int seq = (int) (System.nanoTime() & 0x7fffffff);
+
+    private Rtnetlink(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    /** Opens a NETLINK_ROUTE socket in the calling thread's network namespace. */
+    public static Rtnetlink open() throws ErrnoException {
+        return new Rtnetlink(NetlinkSocket.open(Linux.NETLINK_ROUTE, 0));
+    }
+
+    /** Uses a NETLINK_ROUTE socket opened elsewhere (e.g. received from the rootless helper). */
+    public static Rtnetlink adopt(int fd) throws ErrnoException {
+        return new Rtnetlink(NetlinkSocket.adopt(fd, Linux.NETLINK_ROUTE));
+    }
+
+    /** What the kernel says about a link. */
+    public record Link(int index, String name, int mtu, boolean up) {}
+
+    /** The ifindex of {@code name}; "no interface named X" when there is none. */
+    public int index(String name) throws ErrnoException {
+        return link(name).index();
+    }
+
+    /** RTM_GETLINK by name. */
+    public synchronized Link link(String name) throws ErrnoException {
+        msg.begin(Linux.RTM_GETLINK, Linux.NLM_F_REQUEST, ++seq).ifinfo((byte) 0, 0, 0, 0).attr(Linux.IFLA_IFNAME, name);
+        return getLink("look up interface " + name);
+    }
+
+    /** RTM_GETLINK by index. */
+    public synchronized Link link(int index) throws ErrnoException {
+        msg.begin(Linux.RTM_GETLINK, Linux.NLM_F_REQUEST, ++seq).ifinfo((byte) 0, index, 0, 0);
+        return getLink("look up interface #" + index);
+    }
+
+    private Link getLink(String what) throws ErrnoException {
+        long len = msg.finish();
+        socket.send(request, len, what);
+        long at = awaitReply(what, Linux.RTM_NEWLINK);
+        long payload = at + Layouts.NLMSGHDR.byteSize();
+        long end = at + reply.get(JAVA_INT, at + Layouts.NLMSG_LEN);
+        int index = reply.get(JAVA_INT, payload + Layouts.IFI_INDEX);
+        int flags = reply.get(JAVA_INT, payload + Layouts.IFI_FLAGS);
+        long attrs = payload + Layouts.IFINFOMSG.byteSize();
+        long nameAt = NlMessage.findAttr(reply, attrs, end, Linux.IFLA_IFNAME);
+        long mtuAt = NlMessage.findAttr(reply, attrs, end, Linux.IFLA_MTU);
+        return new Link(index, nameAt < 0 ? "" : NlMessage.attrString(reply, nameAt),
+                mtuAt < 0 ? 0 : reply.get(JAVA_INT, mtuAt), (flags & Linux.IFF_UP) != 0);
+    }
+
+    /** Brings the link up or down (RTM_NEWLINK changing IFF_UP), like {@code ip link set NAME up}. */
+    public synchronized void setUp(int index, String name, boolean up) throws ErrnoException {
+        msg.begin(Linux.RTM_NEWLINK, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), ++seq)
+                .ifinfo((byte) 0, index, up ? Linux.IFF_UP : 0, Linux.IFF_UP);
+        call((up ? "bring up " : "bring down ") + name);
+    }
+
+    /** Sets the MTU (IFLA_MTU), like {@code ip link set NAME mtu N}. */
+    public synchronized void setMtu(int index, String name, int mtu) throws ErrnoException {
+        msg.begin(Linux.RTM_NEWLINK, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), ++seq)
+                .ifinfo((byte) 0, index, 0, 0).attr(Linux.IFLA_MTU, mtu);
+        call("set MTU " + mtu + " on " + name);
+    }
+
+    /** Deletes the link (RTM_DELLINK), like {@code ip link del NAME}. */
+    public synchronized void deleteLink(int index, String name) throws ErrnoException {
+        msg.begin(Linux.RTM_DELLINK, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), ++seq).ifinfo((byte) 0, index, 0, 0);
+        call("delete interface " + name);
+    }
+
+    /**
+     * Adds an address (RTM_NEWADDR with IFA_LOCAL and IFA_ADDRESS, no duplicate address
+     * detection), like {@code ip addr add 192.0.2.1/24 dev NAME}. Fails with "File exists" if the
+     * interface already has it.
+     */
+    public synchronized void addAddress(int index, String name, Cidr address) throws ErrnoException {
+        addressRequest(Linux.RTM_NEWADDR, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL), index, address);
+        call("add address " + address + " to " + name);
+    }
+
+    /** Removes an address (RTM_DELADDR). */
+    public synchronized void deleteAddress(int index, String name, Cidr address) throws ErrnoException {
+        addressRequest(Linux.RTM_DELADDR, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), index, address);
+        call("remove address " + address + " from " + name);
+    }
+
+    private void addressRequest(short type, short flags, int index, Cidr a) {
+        byte family = (byte) (a.isIpv4() ? Linux.AF_INET : Linux.AF_INET6);
+        msg.begin(type, flags, ++seq).ifaddr(family, a.prefixLength(), a.isIpv4() ? 0 : Linux.IFA_F_NODAD, Linux.RT_SCOPE_UNIVERSE, index)
+                .attr(Linux.IFA_LOCAL, a.bytes()).attr(Linux.IFA_ADDRESS, a.bytes());
+        if (!a.isIpv4()) msg.attr(Linux.IFA_FLAGS, Linux.IFA_F_NODAD);
+    }
+
+    /**
+     * Adds a route to {@code destination} (host bits cleared) through the interface, in the main
+     * table, like {@code ip route add 198.51.100.0/24 dev NAME} — what wg-quick adds for each
+     * peer's AllowedIPs.
+     */
+    public synchronized void addRoute(int index, String name, Cidr destination) throws ErrnoException {
+        Cidr dst = destination.network();
+        routeRequest(Linux.RTM_NEWROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL), index, dst);
+        call("add route " + dst + " via " + name);
+    }
+
+    /** Removes a route added with {@link #addRoute}. */
+    public synchronized void deleteRoute(int index, String name, Cidr destination) throws ErrnoException {
+        Cidr dst = destination.network();
+        routeRequest(Linux.RTM_DELROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), index, dst);
+        call("remove route " + dst + " via " + name);
+    }
+
+    private void routeRequest(short type, short flags, int index, Cidr dst) {
+        byte family = (byte) (dst.isIpv4() ? Linux.AF_INET : Linux.AF_INET6);
+        msg.begin(type, flags, ++seq)
+                .rt(family, dst.prefixLength(), Linux.RT_TABLE_MAIN, Linux.RTPROT_BOOT, Linux.RT_SCOPE_LINK, Linux.RTN_UNICAST)
+                .attr(Linux.RTA_DST, dst.bytes()).attr(Linux.RTA_OIF, index);
+    }
+
+    /** Sends the request in {@code msg} and waits for its ACK. */
+    private void call(String what) throws ErrnoException {
+        long len = msg.finish();
+        socket.send(request, len, what);
+        awaitReply(what, (short) -1);
+    }
+
+    /**
+     * Reads replies until the one for the current sequence number: an NLMSG_ERROR with error 0
+     * (the ACK; returns -1) or a message of {@code wantType} (returns its offset in {@link #reply}).
+     * An error reply becomes an ErrnoException carrying the kernel's extended-ACK text if any.
+     */
+    private long awaitReply(String what, short wantType) throws ErrnoException {
+        while (true) {
+            long n = socket.tryReceive(reply, 0);
+            if (n < 0) throw new ErrnoException(what + " (netlink receive)", (int) -n);
+            long at = 0;
+            while (at + Layouts.NLMSGHDR.byteSize() <= n) {
+                int len = reply.get(JAVA_INT, at + Layouts.NLMSG_LEN);
+                if (len < Layouts.NLMSGHDR.byteSize() || at + len > n) break;
+                short type = reply.get(JAVA_SHORT, at + Layouts.NLMSG_TYPE);
+                int s = reply.get(JAVA_INT, at + Layouts.NLMSG_SEQ);
+                if (s == seq) {
+                    if (type == Linux.NLMSG_ERROR) {
+                        long payload = at + Layouts.NLMSGHDR.byteSize();
+                        int error = reply.get(JAVA_INT, payload + Layouts.NLMSGERR_ERROR);
+                        if (error == 0) return -1;
+                        throw new ErrnoException(what, -error, explain(-error, extAckMessage(at, len)));
+                    }
+                    if (type == wantType) return at;
+                }
+                at += Layouts.align4(len);
+            }
+        }
+    }
+
+    /** The NLMSGERR_ATTR_MSG text of an error reply, or null. */
+    private String extAckMessage(long at, int len) {
+        short flags = reply.get(JAVA_SHORT, at + Layouts.NLMSG_FLAGS);
+        if ((flags & Linux.NLM_F_ACK_TLVS) == 0) return null;
+        long payload = at + Layouts.NLMSGHDR.byteSize();
+        long attrs = payload + Layouts.NLMSGERR.byteSize();
+        if ((flags & Linux.NLM_F_CAPPED) == 0) {
+            attrs = payload + Layouts.NLMSGERR_ERROR + 4 + reply.get(JAVA_INT, payload + 4 + Layouts.NLMSG_LEN);
+        }
+        long m = NlMessage.findAttr(reply, Layouts.align4(attrs), at + len, Linux.NLMSGERR_ATTR_MSG);
+        return m < 0 ? null : NlMessage.attrString(reply, m);
+    }
+
+    private static String explain(int errno, String kernelText) {
+        String hint = switch (errno) {
+            case Errno.EPERM -> "configuring interfaces needs CAP_NET_ADMIN: run as root, or use the rootless mode";
+            case Errno.ENODEV -> "no such interface: was it deleted?";
+            default -> null;
+        };
+        if (kernelText == null || kernelText.isBlank()) return hint;
+        return hint == null ? "kernel: " + kernelText : "kernel: " + kernelText + "; " + hint;
+    }
+
+    /** The socket's descriptor (to pass it to another process). */
+    public int fd() {
+        return socket.fd();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
