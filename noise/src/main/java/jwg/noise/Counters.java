@@ -17,11 +17,12 @@ public final class Counters {
         static final Event[] VALUES = values();
     }
 
-    void drop(Drop reason) {
+    /** Counts a drop the dataplane detected on the split path (e.g. a tag that did not verify on a worker). */
+    public void drop(Drop reason) {
         drops.incrementAndGet(reason.ordinal());
     }
 
-    void event(Event e) {
+    public void event(Event e) {
         events.incrementAndGet(e.ordinal());
     }
 
