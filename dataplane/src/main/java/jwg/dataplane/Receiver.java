@@ -10,27 +10,56 @@ import jwg.dataplane.bind.Bind;
 import jwg.dataplane.bind.Datagrams;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Action;
+import jwg.noise.Drop;
+import jwg.noise.Keypair;
 import jwg.noise.NoiseDevice;
 import jwg.noise.Output;
+import jwg.noise.Tunnel;
+import jwg.noise.crypto.ChaCha20Poly1305;
 
 /**
  * The inbound path, one thread: receive a batch of datagrams; transport messages are opened in
- * place, checked against the replay window and the sender's AllowedIPs, and written to the TUN
- * device; handshake messages go to the conductor's queue; anything else is dropped and counted.
- * Authenticated packets move the peer's endpoint to where they came from (roaming).
+ * place (on the crypto workers, or inline), then — in arrival order — checked against the
+ * replay window and the sender's AllowedIPs and written to the TUN device. Handshake messages
+ * go to the conductor's queue; anything else is dropped and counted. Authenticated packets move
+ * the peer's endpoint to where they came from (roaming).
  */
 final class Receiver implements Runnable {
     private static final Logger LOG = Logger.getLogger(Receiver.class.getName());
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final int MIN_MESSAGE = 32;
     static final int HEADER = 16;
+    static final int TYPE_TRANSPORT = 4;
+
+    /** Opens one transport message in place: the plaintext lands at {@code offset + 16}. */
+    static final class OpenJob extends CryptoPool.Job {
+        Keypair keypair;
+        MemorySegment buffer;
+        long offset;
+        int length;
+        boolean ok;
+
+        @Override
+        void run(ChaCha20Poly1305 aead) {
+            ok = keypair.open(aead, buffer, offset, length, buffer, offset + HEADER);
+        }
+
+        @Override
+        void failed() {
+            ok = false;
+        }
+    }
 
     private final Device device;
+    private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final Output out = new Output();
+    private final OpenJob[] jobs = new OpenJob[Bind.BATCH];
     private Thread thread;
 
     Receiver(Device device) {
         this.device = device;
+        for (int i = 0; i < jobs.length; i++) jobs[i] = new OpenJob();
     }
 
     void start() {
@@ -47,7 +76,7 @@ final class Receiver implements Runnable {
 
     @Override
     public void run() {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // shared: crypto workers open in these buffers
             Datagrams batch = Datagrams.allocate(arena, Bind.BATCH, Sender.BUFFER_SIZE);
             while (!device.isClosed()) {
                 Bind b = device.bind;
@@ -67,7 +96,15 @@ final class Receiver implements Runnable {
                     if (device.bind == b) sleepBriefly();
                     continue;
                 }
-                for (int i = 0; i < n; i++) receive(batch.buffer(i), batch.offset(i), batch.length(i), batch.endpoint(i));
+                NoiseDevice noise = device.noise;
+                for (int i = 0; i < n; i++) classify(noise, batch, i);
+                for (int i = 0; i < n; i++) {
+                    OpenJob job = jobs[i];
+                    if (job.keypair == null) continue;
+                    device.crypto.await(job, aead);
+                    deliver(noise, job, batch.endpoint(i));
+                    job.keypair = null;
+                }
             }
         }
     }
@@ -80,28 +117,53 @@ final class Receiver implements Runnable {
         }
     }
 
-    private void receive(MemorySegment d, long off, int len, Endpoint from) {
+    /** Sorts datagram {@code i}: transport → an open job; handshake → the conductor; else dropped. */
+    private void classify(NoiseDevice noise, Datagrams batch, int i) {
+        MemorySegment d = batch.buffer(i);
+        long off = batch.offset(i);
+        int len = batch.length(i);
         int type = len >= 4 ? d.get(INT_LE, off) : 0;
-        if (len < MIN_MESSAGE || type < 1 || type > 4) {
+        if (len < MIN_MESSAGE || type < 1 || type > TYPE_TRANSPORT) {
             device.stats.drop(DeviceStats.Drop.NOT_WIREGUARD);
             return;
         }
-        if (type != 4) {
-            device.conductor.enqueueHandshake(d, off, len, from);
+        if (type != TYPE_TRANSPORT) {
+            device.conductor.enqueueHandshake(d, off, len, batch.endpoint(i));
             return;
         }
-        NoiseDevice noise = device.noise;
         if (noise == null) {
             device.stats.drop(DeviceStats.Drop.NOT_WIREGUARD);
             return;
         }
-        // Inline: look up the receiver index, check the window, open in place (the plaintext
-        // lands at off + 16), then the ordered checks. The core counts every drop.
-        Action a = noise.decapsulate(System.nanoTime(), d, off, len, null, out.set(d, off + HEADER, len));
-        if (a == Action.DROPPED) return;
-        Peer peer = out.tunnel == null ? null : device.byTunnel.get(out.tunnel);
+        Keypair kp = noise.lookup(d.get(INT_LE, off + 4));
+        if (kp == null) {
+            noise.counters().drop(Drop.UNKNOWN_RECEIVER_INDEX);
+            return;
+        }
+        OpenJob job = jobs[i];
+        job.keypair = kp;
+        job.buffer = d;
+        job.offset = off;
+        job.length = len;
+        device.crypto.submit(job, aead); // with no workers this opens right here
+    }
+
+    /** The ordered side of one opened message: replay window, timers, roaming, source check, TUN. */
+    private void deliver(NoiseDevice noise, OpenJob job, Endpoint from) {
+        if (!job.ok) {
+            noise.counters().drop(Drop.DECRYPT_FAILED);
+            return;
+        }
+        Keypair kp = job.keypair;
+        Tunnel tunnel = kp.tunnel();
+        Peer peer = device.byTunnel.get(tunnel);
         if (peer == null) return;
-        peer.rxBytes += len;
+        MemorySegment d = job.buffer;
+        long plain = job.offset + HEADER;
+        long counter = d.get(LONG_LE, job.offset + 8);
+        Action a = tunnel.receivedData(System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, out.set(d, plain, job.length));
+        if (a == Action.DROPPED) return;
+        peer.rxBytes += job.length;
         Endpoint ep = peer.endpoint;
         if (ep == null || !ep.sameAs(from)) { // roaming: follow the authenticated packet
             Endpoint copy = new Endpoint();
@@ -110,12 +172,12 @@ final class Receiver implements Runnable {
         }
         if (out.flushStaged) device.conductor.wake();
         if (a == Action.WRITE_TO_TUNNEL_V4 || a == Action.WRITE_TO_TUNNEL_V6) {
-            if (device.allowedIps.lookupSource(d, off + HEADER) != peer) {
+            if (device.allowedIps.lookupSource(d, plain) != peer) {
                 device.stats.drop(DeviceStats.Drop.SOURCE_NOT_ALLOWED);
                 return;
             }
             try {
-                device.tun.write(d, off + HEADER, out.length);
+                device.tun.write(d, plain, out.length);
             } catch (IOException e) {
                 device.stats.drop(DeviceStats.Drop.IO_ERROR);
             }

@@ -112,6 +112,37 @@ class DeviceTest {
     }
 
     @Test
+    void hostileDatagramsAreCountedNeverAnsweredAndHarmless() throws Exception {
+        start(null, true);
+        tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "before".getBytes()));
+        assertNotNull(tunB.take(5000));
+        java.util.Random rnd = new java.util.Random(42);
+        try (java.net.DatagramSocket attacker = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            attacker.setSoTimeout(300);
+            var target = new java.net.InetSocketAddress("127.0.0.1", b.boundPort());
+            int[] sizes = {0, 1, 3, 4, 31, 32, 33, 64, 92, 148, 149, 500, 1500};
+            for (int i = 0; i < 2000; i++) {
+                byte[] d = new byte[sizes[i % sizes.length]];
+                rnd.nextBytes(d);
+                if (d.length >= 4 && i % 2 == 0) d[0] = (byte) (1 + i % 4); // valid-looking types too
+                if (d.length >= 4 && i % 2 == 0) d[1] = d[2] = d[3] = 0;
+                attacker.send(new java.net.DatagramPacket(d, d.length, target));
+            }
+            byte[] reply = new byte[2048];
+            assertThrows(java.net.SocketTimeoutException.class,
+                    () -> attacker.receive(new java.net.DatagramPacket(reply, reply.length)),
+                    "nothing is ever sent back to unauthenticated input");
+        }
+        long counted = b.stats().get(DeviceStats.Drop.NOT_WIREGUARD) + b.stats().get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL)
+                + b.protocolCounters().totalDrops();
+        assertTrue(counted > 1000, "hostile datagrams are counted: " + counted + " " + b.stats() + " " + b.protocolCounters());
+        tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "after".getBytes()));
+        byte[] p = tunB.take(5000);
+        assertNotNull(p, "the tunnel still works");
+        assertEquals("after", new String(p, 28, p.length - 28));
+    }
+
+    @Test
     void closingTheTunClosesTheDevice() throws Exception {
         start(null, false);
         tunA.close();
