@@ -4,7 +4,8 @@
 # ping RTT and iperf3 TCP throughput through the tunnel, and the CPU the implementations used.
 #
 #   bench/e2e/tunnel-bench.sh [-t SECONDS] [-p PINGS] [-w WARMUP_SECONDS] PAIR...
-#   PAIR is IMPL_A:IMPL_B, each "wireguard-go" or "jwg"; e.g.  wireguard-go:wireguard-go jwg:wireguard-go jwg:jwg
+#   PAIR is IMPL_A:IMPL_B, each "wireguard-go", "jwg" (crypto inline) or "jwg-wN" (N crypto workers);
+#   e.g.  wireguard-go:wireguard-go jwg:wireguard-go jwg:jwg jwg-w2:jwg-w2
 #
 # Prints one result line per pair and the ratios against the first pair. Needs root, iproute2,
 # wireguard-tools (wg, wg-quick), wireguard-go, iperf3. Traffic stays inside the namespaces;
@@ -18,7 +19,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)"; exit 1; }
 for t in ip wg wg-quick wireguard-go iperf3 ping; do command -v $t >/dev/null || { echo "missing tool: $t"; exit 1; }; done
 
-impl_path() { case $1 in wireguard-go) command -v wireguard-go;; jwg) echo "$root/bin/jwg";; *) echo "unknown implementation $1" >&2; exit 2;; esac; }
+impl_path() { case $1 in wireguard-go) command -v wireguard-go;; jwg|jwg-w*) echo "$root/bin/jwg";; *) echo "unknown implementation $1" >&2; exit 2;; esac; }
+impl_workers() { case $1 in jwg-w*) echo "${1#jwg-w}";; *) echo 0;; esac; }
 
 id=$(printf '%04x' $((RANDOM % 65536)))
 nsA=jbA$id; nsB=jbB$id; ifA=jbwA$id; ifB=jbwB$id
@@ -69,7 +71,7 @@ for pair in "$@"; do
   for side in "A:$a" "B:$b"; do
     s=${side%%:*}; impl=${side#*:}
     ns=nsA; ifc=ifA; [ "$s" = B ] && { ns=nsB; ifc=ifB; }
-    ip netns exec "${!ns}" env WG_QUICK_USERSPACE_IMPLEMENTATION="$(impl_path "$impl")" \
+    ip netns exec "${!ns}" env WG_QUICK_USERSPACE_IMPLEMENTATION="$(impl_path "$impl")" JWG_WORKERS="$(impl_workers "$impl")" \
       WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 wg-quick up "$dir/${!ifc}.conf" >"$dir/up-$s.log" 2>&1 \
       || { echo "wg-quick up failed for $impl on side $s:"; cat "$dir/up-$s.log"; exit 1; }
   done

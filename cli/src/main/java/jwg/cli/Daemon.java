@@ -63,7 +63,15 @@ final class Daemon {
             err.println("jwg: failed to create TUN device " + ifname + ": " + e.getMessage());
             return 1;
         }
-        Device device = Device.start(DeviceOptions.defaults(), tun, LinuxUdpBind::new);
+        DeviceOptions options;
+        try {
+            options = options();
+        } catch (IllegalArgumentException e) {
+            err.println("jwg: " + e.getMessage());
+            tun.close();
+            return 1;
+        }
+        Device device = Device.start(options, tun, LinuxUdpBind::new);
         UapiSocket uapi;
         try {
             uapi = UapiSocket.listen(dir, ifname, (in, out) -> new UapiProtocol(device).serve(in, out));
@@ -89,6 +97,20 @@ final class Daemon {
         uapi.close();
         err.println("jwg: interface " + ifname + " shut down");
         return 0;
+    }
+
+    /** Device options from the environment: JWG_WORKERS = crypto worker threads (0 = inline, the default). */
+    static DeviceOptions options() {
+        DeviceOptions o = DeviceOptions.defaults();
+        String w = System.getenv("JWG_WORKERS");
+        if (w != null && !w.isBlank()) {
+            try {
+                o = o.withWorkers(Integer.parseInt(w.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("JWG_WORKERS must be a number, got '" + w + "'");
+            }
+        }
+        return o;
     }
 
     static Path uapiDirectory() {
