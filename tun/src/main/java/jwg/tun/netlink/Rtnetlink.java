@@ -103,7 +103,13 @@ public final class Rtnetlink implements AutoCloseable {
      */
     public synchronized void addAddress(int index, String name, Cidr address) throws ErrnoException {
         addressRequest(Linux.RTM_NEWADDR, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL), index, address);
-        call("add address " + address + " to " + name);
+        try {
+            call("add address " + address + " to " + name);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EINVAL || address.isIpv4() || e.getMessage().contains("kernel:")) throw e;
+            throw new ErrnoException(e.operation(), e.errno(), "IPv6 is off on " + name
+                    + ": it needs an MTU of at least 1280 and net.ipv6.conf." + name + ".disable_ipv6=0");
+        }
     }
 
     /** Removes an address (RTM_DELADDR). */
