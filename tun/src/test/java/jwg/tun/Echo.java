@@ -76,6 +76,30 @@ public final class Echo implements Runnable {
         return false;
     }
 
+    /** Writes an ICMP echo request from {@code src} to {@code dst} (IPv4, 4 bytes each) into {@code p}; returns its length. */
+    public static int request(MemorySegment p, byte[] src, byte[] dst, int payload, int seq) {
+        int n = 28 + payload;
+        p.asSlice(0, n).fill((byte) 0);
+        p.set(JAVA_BYTE, 0, (byte) 0x45);
+        p.set(JAVA_BYTE, 2, (byte) (n >> 8));
+        p.set(JAVA_BYTE, 3, (byte) n);
+        p.set(JAVA_BYTE, 8, (byte) 64);
+        p.set(JAVA_BYTE, 9, (byte) 1);
+        MemorySegment.copy(src, 0, p, JAVA_BYTE, 12, 4);
+        MemorySegment.copy(dst, 0, p, JAVA_BYTE, 16, 4);
+        int h = ~sum(p, 0, 20, 0) & 0xffff;
+        p.set(JAVA_BYTE, 10, (byte) (h >> 8));
+        p.set(JAVA_BYTE, 11, (byte) h);
+        p.set(JAVA_BYTE, 20, (byte) 8);
+        p.set(JAVA_BYTE, 24, (byte) 0x4a);
+        p.set(JAVA_BYTE, 26, (byte) (seq >> 8));
+        p.set(JAVA_BYTE, 27, (byte) seq);
+        int c = ~sum(p, 20, n - 20, 0) & 0xffff;
+        p.set(JAVA_BYTE, 22, (byte) (c >> 8));
+        p.set(JAVA_BYTE, 23, (byte) c);
+        return n;
+    }
+
     private static void swap(MemorySegment p, int a, int b, int len) {
         for (int i = 0; i < len; i++) {
             byte t = p.get(JAVA_BYTE, a + i);
