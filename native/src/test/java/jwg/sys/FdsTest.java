@@ -67,6 +67,32 @@ class FdsTest {
     }
 
     @Test
+    void readvAndWritevScatterAndGather() throws Exception {
+        int[] sp = Sockets.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment head = a.allocateFrom("head"), body = a.allocateFrom("body!");
+            MemorySegment iov = a.allocate(Layouts.IOVEC, 2);
+            setIov(iov, 0, head, 4);
+            setIov(iov, 1, body, 5);
+            assertEquals(9, Fds.tryWritev(sp[0], iov, 2));
+            MemorySegment x = a.allocate(3), y = a.allocate(16);
+            setIov(iov, 0, x, 3);
+            setIov(iov, 1, y, 16);
+            assertEquals(9, Fds.tryReadv(sp[1], iov, 2));
+            assertEquals("hea", new String(x.toArray(ValueLayout.JAVA_BYTE)));
+            assertEquals("dbody!", new String(y.asSlice(0, 6).toArray(ValueLayout.JAVA_BYTE)));
+        } finally {
+            Fds.close(sp[0]);
+            Fds.close(sp[1]);
+        }
+    }
+
+    private static void setIov(MemorySegment iov, int i, MemorySegment base, long len) {
+        iov.set(ValueLayout.ADDRESS, i * Layouts.IOVEC.byteSize() + Layouts.IOV_BASE, base);
+        iov.set(ValueLayout.JAVA_LONG, i * Layouts.IOVEC.byteSize() + Layouts.IOV_LEN, len);
+    }
+
+    @Test
     void passesFileDescriptorsOverAUnixSocket() throws Exception {
         int[] sp = Sockets.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0);
         int efd = Fds.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC);
