@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *     open, replay window, timers, inner-IP check). Decapsulate ≈ roundTrip − encapsulate
  *     (a datagram can be decapsulated only once: the replay window).</li>
  * <li>{@code seal}: Keypair.seal alone (the worker's part of the split send path).</li>
+ * <li>{@code bookkeeping}: the split path without the AEAD (what the core itself costs).</li>
  * <li>{@code open}: Keypair.open alone (the worker's part of the split path).</li>
  * </ul>
  */
@@ -119,6 +120,22 @@ public class TransportBenchmark {
     @Benchmark
     public int seal() {
         return kpA.seal(aead, counter++, packet, 0, size, wire2, 0, 1420);
+    }
+
+    private long recvCounter = 1L << 30;
+
+    /**
+     * Everything of the split data path except the AEAD: pick keypair, reserve counter, sentData;
+     * index lookup, replay window, timers, inner-IP check. Shows what the core itself allocates.
+     */
+    @Benchmark
+    public int bookkeeping() {
+        Keypair kp = a.sendingKeypair(now);
+        long c = kp.nextSendCounter();
+        a.sentData(now, kp, false);
+        Keypair rk = devB.lookup(kpB.localIndex());
+        Action r = rk.tunnel().receivedData(now, rk, recvCounter++, packet, 0, size, outB);
+        return (int) c + r.ordinal() + outB.length;
     }
 
     @Benchmark
