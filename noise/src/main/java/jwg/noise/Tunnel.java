@@ -290,7 +290,10 @@ public final class Tunnel {
         long last = timers.lastTraversal;
         if (pk > 0 && (last == Timers.NONE || now - last >= pk)) {
             if (keepalive(now, out)) return Action.WRITE_TO_NETWORK;
-            timers.lastTraversal = now; // nothing to send it with; try again one interval later
+            // no session: like wireguard-go's SendKeepalive, bring one up (this is what keeps a
+            // peer behind NAT reachable from the first moment)
+            if (sendInitiation(now, false, out)) return Action.WRITE_TO_NETWORK;
+            timers.lastTraversal = now; // a handshake is in flight; look again one interval later
         }
         return Action.DONE;
     }

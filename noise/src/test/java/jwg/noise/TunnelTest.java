@@ -278,6 +278,33 @@ class TunnelTest {
     }
 
     @Test
+    void persistentKeepaliveBringsUpASession() {
+        try (TestNet n = new TestNet()) {
+            n.a.setPersistentKeepalive(25);
+            TestNet.Res init = n.tick(n.a);
+            assertEquals(Action.WRITE_TO_NETWORK, init.action(), "no session: a handshake starts at once");
+            assertEquals(Messages.INITIATION_LENGTH, init.length());
+            TestNet.Res ka = n.deliver(n.devA, n.deliver(n.devB, init.data()).data());
+            assertEquals(Action.DONE, n.deliver(n.devB, ka.data()).action());
+            assertTrue(n.b.hasSession(n.now));
+            // and it stays up: after 180 s of silence the keepalives have kept rekeying it
+            for (int s = 0; s < 400; s++) {
+                n.advance(S);
+                for (TestNet.Res t = n.tick(n.a); t.action() != Action.DONE; t = n.tick(n.a)) {
+                    TestNet.Res r = n.deliver(n.devB, t.data());
+                    if (r.action() == Action.WRITE_TO_NETWORK) {
+                        TestNet.Res back = n.deliver(n.devA, r.data());
+                        if (back.action() == Action.WRITE_TO_NETWORK) n.deliver(n.devB, back.data());
+                    }
+                }
+                for (TestNet.Res t = n.tick(n.b); t.action() != Action.DONE; t = n.tick(n.b)) n.deliver(n.devA, t.data());
+            }
+            assertTrue(n.a.hasSession(n.now));
+            n.roundTrip(n.b, TestNet.ipv4(40, 1));
+        }
+    }
+
+    @Test
     void keysZeroedAfter540s() {
         try (TestNet n = new TestNet()) {
             n.handshake(n.a);
