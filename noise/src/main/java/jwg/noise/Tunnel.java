@@ -150,6 +150,7 @@ public final class Tunnel {
         if (keypairs.confirm(kp)) {
             // responder: the initiator proved it has the new keys; it is current now
             timers.handshakeComplete(now);
+            device.counters.event(Counters.Event.HANDSHAKE_COMPLETED);
             out.flushStaged = true;
         }
         keepKeyFreshReceiving(now);

@@ -118,6 +118,27 @@ class CookieTest {
     }
 
     @Test
+    void initiatorUnderLoadDemandsCookieForTheResponse() {
+        try (TestNet n = new TestNet()) {
+            n.devA.setUnderLoad(true);
+            TestNet.Res init = n.send(n.a, TestNet.ipv4(40, 1));
+            TestNet.Res resp = n.deliver(n.devB, init.data());
+            assertEquals(Messages.RESPONSE_LENGTH, resp.length());
+            TestNet.Res cookie = n.deliver(n.devA, resp.data());
+            assertEquals(Messages.COOKIE_REPLY_LENGTH, cookie.length(), "response without MAC2 under load: cookie reply");
+            assertNull(n.a.currentKeypair());
+            assertEquals(Action.DONE, n.deliver(n.devB, cookie.data()).action(), "B takes the cookie for its response");
+            // A retransmits; B's next response carries a valid MAC2 and is accepted under load
+            byte[] retry = nextInitiation(n);
+            TestNet.Res resp2 = n.deliver(n.devB, retry);
+            TestNet.Res ka = n.deliver(n.devA, resp2.data());
+            assertEquals(Action.WRITE_TO_NETWORK, ka.action(), () -> n.devA.counters().toString());
+            assertEquals(32, ka.length());
+            assertTrue(ka.flush());
+        }
+    }
+
+    @Test
     void notUnderLoadNoCookieNeeded() {
         try (TestNet n = new TestNet()) {
             n.handshake(n.a);
