@@ -143,7 +143,8 @@ public final class NetTool {
             ByteBuffer in = ByteBuffer.allocate(65536);
             for (int i = 0; i < count; i++) {
                 byte[] d;
-                switch (i % 4) {
+                if (i % 500 == 499) d = new byte[rnd.nextBoolean() ? 65_000 : rnd.nextInt(1_500, 9_000)]; // bigger than any buffer for one packet
+                else switch (i % 4) {
                     case 0 -> d = new byte[rnd.nextInt(0, 1500)];
                     case 1 -> d = new byte[sizes[rnd.nextInt(sizes.length)]];
                     case 2 -> d = new byte[rnd.nextInt(1, 40)];
