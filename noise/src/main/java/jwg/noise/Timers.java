@@ -41,7 +41,7 @@ final class Timers {
     // --- control thread (volatile: the responder confirmation on the receive side also resets them) ---
     volatile long retransmitAt = NONE;
     volatile int attempts;
-    long lastInitiationSent = NONE;
+    volatile long lastInitiationSent = NONE;
     volatile long zeroKeysAt = NONE;
     long newHandshakeJitter;
     /** When the last handshake completed (for status; "latest handshake"). */

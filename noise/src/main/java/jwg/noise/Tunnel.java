@@ -111,15 +111,28 @@ public final class Tunnel {
     public Keypair sendingKeypair(long now) {
         Keypair kp = keypairs.current;
         if (kp == null || kp.expired(now) || Long.compareUnsigned(kp.sendCounter(), REJECT_AFTER_MESSAGES) >= 0) {
-            timers.wantHandshake = true;
+            requestHandshake(now);
             return null;
         }
         return kp;
     }
 
     /**
+     * Asks the control thread for a handshake, unless we sent an initiation less than
+     * REKEY_TIMEOUT ago (then its retransmission timer is in charge — the same rate limit as
+     * wireguard-go's sendHandshakeInitiation). True if this is a new request (wake the control thread).
+     */
+    private boolean requestHandshake(long now) {
+        long last = timers.lastInitiationSent;
+        if (last != Timers.NONE && now - last < REKEY_TIMEOUT) return false;
+        if (timers.wantHandshake) return false;
+        timers.wantHandshake = true;
+        return true;
+    }
+
+    /**
      * Records that a packet sealed with {@code kp} was sent (timers; keepKeyFreshSending).
-     * Returns true if a handshake is now wanted: make sure the control thread ticks soon.
+     * Returns true if this asked for a new handshake: make sure the control thread ticks soon.
      */
     public boolean sentData(long now, Keypair kp, boolean keepalive) {
         timers.anyAuthenticatedPacketSent(now);
@@ -127,9 +140,9 @@ public final class Tunnel {
         // keepKeyFreshSending: rekey after REKEY_AFTER_MESSAGES, or (initiator) REKEY_AFTER_TIME
         if (kp == keypairs.current && (Long.compareUnsigned(kp.sendCounter(), REKEY_AFTER_MESSAGES) > 0
                 || (kp.initiator && now - kp.createdAt >= REKEY_AFTER_TIME))) {
-            timers.wantHandshake = true;
+            return requestHandshake(now);
         }
-        return timers.wantHandshake;
+        return false;
     }
 
     // ------------------------------------------------------------------ split API: receiving
@@ -171,7 +184,7 @@ public final class Tunnel {
         Keypair cur = keypairs.current;
         if (cur != null && cur.initiator && now - cur.createdAt >= REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT) {
             timers.sentLastMinuteHandshake = true;
-            timers.wantHandshake = true;
+            requestHandshake(now);
         }
     }
 
@@ -189,7 +202,7 @@ public final class Tunnel {
         Keypair kp = sendingKeypair(now);
         long counter = kp == null ? -1 : kp.nextSendCounter();
         if (counter == -1 && kp != null) { // -1 is never a valid counter (max is 2^64 - 2^13 - 2)
-            timers.wantHandshake = true;
+            requestHandshake(now);
             kp = null;
         }
         if (kp == null) {

@@ -110,6 +110,7 @@ class TunnelTest {
             n.advance(1 * S);
             byte[] inFlight = n.send(n.a, TestNet.ipv4(40, 2)).data();
             assertTrue(n.a.handshakeWanted(), "REKEY_AFTER_TIME reached on send");
+            assertFalse(n.a.sentData(n.now, n.a.currentKeypair(), false), "already asked: the control thread is woken once, not per packet");
             // responder does not rekey on age (only the initiator does)
             n.roundTrip(n.b, TestNet.ipv4(40, 3));
             assertFalse(n.b.handshakeWanted());
@@ -328,6 +329,7 @@ class TunnelTest {
     void rekeyAfterMessages() {
         try (TestNet n = new TestNet()) {
             n.handshake(n.a);
+            n.advance(6 * S); // initiations are at most one per REKEY_TIMEOUT
             n.a.currentKeypair().setSendCounter(Constants.REKEY_AFTER_MESSAGES - 1);
             n.roundTrip(n.a, TestNet.ipv4(40, 1)); // counter 2^60 - 1
             assertFalse(n.a.handshakeWanted());
