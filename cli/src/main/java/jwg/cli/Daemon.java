@@ -50,7 +50,7 @@ final class Daemon {
             return 1;
         }
         if (foreground || System.getenv(CHILD_ENV) != null) return foreground(ifname, err);
-        return daemonize(ifname, err);
+        return spawn(ifname, List.of("-f", ifname), err);
     }
 
     /** Creates the interface and serves it until it is deleted, its socket removed, or SIGTERM. */
@@ -80,13 +80,22 @@ final class Daemon {
             device.close();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        return serve(ifname, device, uapi, () -> {
             uapi.close();
             device.close();
-        }, "jwg-shutdown"));
+        }, err);
+    }
+
+    /**
+     * Serves a running device until it closes (interface deleted), its socket file is removed,
+     * or SIGTERM; then runs {@code shutdown} once.
+     */
+    static int serve(String ifname, Device device, UapiSocket uapi, Runnable shutdown, PrintStream err) throws InterruptedException {
+        Thread hook = new Thread(shutdown, "jwg-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         Thread watcher = Thread.ofPlatform().daemon().name("jwg-uapi-watch").start(() -> {
             try {
-                if (uapi.awaitRemoval(500)) device.close(); // socket file deleted: exit, as wireguard-go
+                if (uapi.awaitRemoval(200)) device.close(); // socket file deleted: exit, as wireguard-go
             } catch (InterruptedException ignored) {
                 // shutting down
             }
@@ -94,9 +103,26 @@ final class Daemon {
         err.println("jwg: interface " + ifname + " is up, UAPI at " + uapi.path());
         device.awaitClosed();
         watcher.interrupt();
-        uapi.close();
+        shutdown.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down
+        }
         err.println("jwg: interface " + ifname + " shut down");
         return 0;
+    }
+
+    /** True if the interface is visible here, or a rootless helper for it is still alive. */
+    static boolean interfaceExists(String name) {
+        if (Files.exists(Path.of("/sys/class/net", name))) return true;
+        try {
+            Path pid = jwg.tun.rootless.RootlessTun.pidFile(name);
+            if (!Files.isRegularFile(pid)) return false;
+            return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Device options from the environment: JWG_WORKERS = crypto worker threads (0 = inline, the default). */
@@ -113,13 +139,23 @@ final class Daemon {
         return o;
     }
 
+    /**
+     * Where UAPI sockets live: $JWG_UAPI_DIR if set; /var/run/wireguard for root (where wg
+     * looks); otherwise a per-user directory ($XDG_RUNTIME_DIR/jwg, else /tmp/jwg-UID), so the
+     * rootless mode works without privileges (wg cannot see it there; jwg show can).
+     */
     static Path uapiDirectory() {
         String d = System.getenv("JWG_UAPI_DIR");
-        return d != null ? Path.of(d) : UapiSocket.DEFAULT_DIRECTORY;
+        if (d != null && !d.isEmpty()) return Path.of(d);
+        if ("root".equals(System.getProperty("user.name"))) return UapiSocket.DEFAULT_DIRECTORY;
+        return jwg.tun.rootless.RootlessTun.pidFile("x").getParent();
     }
 
-    /** Starts a detached foreground child and returns once its UAPI socket answers. */
-    private static int daemonize(String ifname, PrintStream err) throws Exception {
+    /**
+     * Starts a detached child {@code jwg CHILD-ARGS} (a foreground mode) and returns once the
+     * UAPI socket of {@code ifname} answers; if the child dies first, prints the end of its log.
+     */
+    static int spawn(String ifname, List<String> childArgs, PrintStream err) throws Exception {
         Path log = Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + ifname + ".log");
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
@@ -129,8 +165,7 @@ final class Daemon {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
-        cmd.add("-f");
-        cmd.add(ifname);
+        cmd.addAll(childArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true)

@@ -20,6 +20,12 @@ public final class Main {
               demo              two WireGuard peers in memory: handshake, data, rekey (no root needed)
               [-f] IFNAME       run interface IFNAME as wireguard-go does (for wg-quick:
                                 WG_QUICK_USERSPACE_IMPLEMENTATION=jwg); -f stays in the foreground
+              up [--rootless] CONF
+                                bring up the interface a wg-quick .conf describes (no wg-quick needed);
+                                --rootless: no root, the interface lives in a private namespace
+              down IFNAME       take an interface brought up by jwg down
+              exec IFNAME -- CMD
+                                run CMD inside a rootless interface's namespace
               show [IFNAME]     the `wg show` view of jwg/wireguard-go interfaces
               genkey            print a new private key (base64)
               pubkey            read a private key on stdin, print its public key
@@ -50,6 +56,15 @@ public final class Main {
             case "help", "-h", "--help" -> out.print(USAGE);
             case "show" -> {
                 return Show.run(rest, out, err);
+            }
+            case "up" -> {
+                return Up.run(rest, out, err);
+            }
+            case "down" -> {
+                return Up.down(rest, out, err);
+            }
+            case "exec" -> {
+                return Up.exec(rest, err);
             }
             case "-f", "--foreground" -> {
                 return Daemon.run(args, out, err);
