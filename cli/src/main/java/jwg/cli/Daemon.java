@@ -113,6 +113,17 @@ final class Daemon {
         return 0;
     }
 
+    /** The command line that runs this jwg again (same JVM, flags and class path): append the arguments. */
+    static List<String> selfCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        return cmd;
+    }
+
     /** True if the interface is visible here, or a rootless helper for it is still alive. */
     static boolean interfaceExists(String name) {
         if (Files.exists(Path.of("/sys/class/net", name))) return true;
@@ -160,11 +171,7 @@ final class Daemon {
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
         if (Files.isExecutable(setsid)) cmd.add(setsid.toString());
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
+        cmd.addAll(selfCommand());
         cmd.addAll(childArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

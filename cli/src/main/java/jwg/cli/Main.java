@@ -17,7 +17,9 @@ public final class Main {
     static final String USAGE = """
             usage: jwg <command> [arguments]
 
-              demo              two WireGuard peers in memory: handshake, data, rekey (no root needed)
+              demo              a real tunnel between two jwg peers on this machine, no root needed:
+                                handshake, pings both ways, throughput, status, teardown
+              demo --memory     the protocol core alone: two peers in memory under a simulated clock
               [-f] IFNAME       run interface IFNAME as wireguard-go does (for wg-quick:
                                 WG_QUICK_USERSPACE_IMPLEMENTATION=jwg); -f stays in the foreground
               up [--rootless] CONF
@@ -46,7 +48,10 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
-            case "demo" -> Demo.main(rest);
+            case "demo" -> {
+                if (rest.length > 0 && rest[0].equals("--memory")) Demo.main(new String[0]);
+                else return TunnelDemo.run(out, err);
+            }
             case "genkey" -> out.println(PrivateKey.generate(new SecureRandom()).toBase64());
             case "genpsk" -> out.println(PresharedKey.generate(new SecureRandom()).toBase64());
             case "pubkey" -> {
