@@ -63,7 +63,7 @@ public final class Rtnetlink implements AutoCloseable {
 
     private Link getLink(String what) throws ErrnoException {
         long len = msg.finish();
-        socket.send(request, len, what);
+        send(len, what);
         long at = awaitReply(what, Linux.RTM_NEWLINK);
         long payload = at + Layouts.NLMSGHDR.byteSize();
         long end = at + reply.get(JAVA_INT, at + Layouts.NLMSG_LEN);
@@ -153,7 +153,7 @@ public final class Rtnetlink implements AutoCloseable {
     /** Sends the request in {@code msg} and waits for its ACK. */
     private void call(String what) throws ErrnoException {
         long len = msg.finish();
-        socket.send(request, len, what);
+        send(len, what);
         awaitReply(what, (short) -1);
     }
 
@@ -214,8 +214,14 @@ public final class Rtnetlink implements AutoCloseable {
         return socket.fd();
     }
 
+    /** Closes the socket once no request is in progress (so its descriptor number is never reused under one). */
     @Override
-    public void close() {
+    public synchronized void close() {
         socket.close();
+    }
+
+    private void send(long len, String what) throws ErrnoException {
+        if (socket.isClosed()) throw new ErrnoException(what, Errno.EBADF, "the netlink socket is closed");
+        socket.send(request, len, what);
     }
 }
