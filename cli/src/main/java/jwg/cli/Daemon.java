@@ -91,6 +91,7 @@ final class Daemon {
      * or SIGTERM; then runs {@code shutdown} once.
      */
     static int serve(String ifname, Device device, UapiSocket uapi, Runnable shutdown, PrintStream err) throws InterruptedException {
+        Warmup.startInBackground();
         Thread hook = new Thread(shutdown, "jwg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread watcher = Thread.ofPlatform().daemon().name("jwg-uapi-watch").start(() -> {
