@@ -273,6 +273,29 @@ public final class LinuxTun implements TunDevice {
         }
     }
 
+    /**
+     * Reads one packet only if one is queued (no poll): its length, 0 if none, -1 once closed or
+     * the interface is gone. The sender uses it to gather a batch after a blocking {@link #read}.
+     */
+    @Override
+    public int tryRead(MemorySegment buffer, long offset, int capacity) throws IOException {
+        if (!enter()) return -1;
+        try {
+            long n;
+            while ((n = Fds.tryRead(fd, buffer.asSlice(offset, capacity), capacity)) == -Errno.EINTR) { }
+            if (n >= 0) return (int) n;
+            int e = (int) -n;
+            if (e == Errno.EAGAIN) return 0;
+            if (e == Errno.EBADFD || e == Errno.EIO || e == Errno.ENXIO) {
+                gone = true;
+                return -1;
+            }
+            throw new ErrnoException("read from " + name, e);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
     /** Writes one packet; a full interface queue (EAGAIN) drops it, as the kernel would. */
     @Override
     public void write(MemorySegment buffer, long offset, int length) throws IOException {
