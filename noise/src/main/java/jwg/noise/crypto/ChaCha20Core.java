@@ -12,6 +12,9 @@ final class ChaCha20Core {
     static final int BLOCK = 64;
     /** "expand 32-byte k" as four little-endian words (RFC 8439 2.3). */
     static final int C0 = 0x61707865, C1 = 0x3320646e, C2 = 0x79622d32, C3 = 0x6b206574;
+    /** Little-endian int view of a byte[]: no wrapper object, so the fallback allocates nothing. */
+    private static final java.lang.invoke.VarHandle WORD =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private ChaCha20Core() {}
@@ -22,7 +25,6 @@ final class ChaCha20Core {
      * not modified.
      */
     static int blocks(int[] state, byte[] out, int blocks) {
-        MemorySegment o = MemorySegment.ofArray(out);
         int k4 = state[4], k5 = state[5], k6 = state[6], k7 = state[7];
         int k8 = state[8], k9 = state[9], k10 = state[10], k11 = state[11];
         int n13 = state[13], n14 = state[14], n15 = state[15];
@@ -69,23 +71,23 @@ final class ChaCha20Core {
                 x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 7);
             }
             // RFC 8439 2.3: add the original state, serialize little-endian
-            long p = (long) b * BLOCK;
-            o.set(LE32, p, x0 + C0);
-            o.set(LE32, p + 4, x1 + C1);
-            o.set(LE32, p + 8, x2 + C2);
-            o.set(LE32, p + 12, x3 + C3);
-            o.set(LE32, p + 16, x4 + k4);
-            o.set(LE32, p + 20, x5 + k5);
-            o.set(LE32, p + 24, x6 + k6);
-            o.set(LE32, p + 28, x7 + k7);
-            o.set(LE32, p + 32, x8 + k8);
-            o.set(LE32, p + 36, x9 + k9);
-            o.set(LE32, p + 40, x10 + k10);
-            o.set(LE32, p + 44, x11 + k11);
-            o.set(LE32, p + 48, x12 + ctr);
-            o.set(LE32, p + 52, x13 + n13);
-            o.set(LE32, p + 56, x14 + n14);
-            o.set(LE32, p + 60, x15 + n15);
+            int p = b * BLOCK;
+            WORD.set(out, p, x0 + C0);
+            WORD.set(out, p + 4, x1 + C1);
+            WORD.set(out, p + 8, x2 + C2);
+            WORD.set(out, p + 12, x3 + C3);
+            WORD.set(out, p + 16, x4 + k4);
+            WORD.set(out, p + 20, x5 + k5);
+            WORD.set(out, p + 24, x6 + k6);
+            WORD.set(out, p + 28, x7 + k7);
+            WORD.set(out, p + 32, x8 + k8);
+            WORD.set(out, p + 36, x9 + k9);
+            WORD.set(out, p + 40, x10 + k10);
+            WORD.set(out, p + 44, x11 + k11);
+            WORD.set(out, p + 48, x12 + ctr);
+            WORD.set(out, p + 52, x13 + n13);
+            WORD.set(out, p + 56, x14 + n14);
+            WORD.set(out, p + 60, x15 + n15);
         }
         return blocks * BLOCK;
     }
