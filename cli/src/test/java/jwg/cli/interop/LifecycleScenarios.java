@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(90)
 abstract class LifecycleScenarios {
-    /** REKEY_TIMEOUT (5 s) + the largest retry jitter (1/3 s) + 1.2 s slack for a loaded 2-core machine. */
-    static final long RESUME_BOUND_MS = 5_000 + 334 + 1_200;
+    /** REKEY_TIMEOUT (5 s) + the largest retry jitter (1/3 s) + 1.5 s slack for a loaded 2-core machine (measured: 5.1-5.6 s). */
+    static final long RESUME_BOUND_MS = 5_000 + 334 + 1_500;
 
     Lab lab;
     Node a;
