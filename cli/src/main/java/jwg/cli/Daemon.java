@@ -177,7 +177,7 @@ final class Daemon {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())); // keep a restarted daemon's history
         pb.environment().put(CHILD_ENV, "1");
         Process child = pb.start();
         Path sock = UapiSocket.pathFor(uapiDirectory(), ifname);
