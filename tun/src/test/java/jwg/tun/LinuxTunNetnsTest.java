@@ -84,4 +84,19 @@ class LinuxTunNetnsTest {
             tun.close(); // idempotent
         }
     }
+
+    @Test
+    void multiQueueAndVnetHeaderFlagsReachTheKernel() throws Exception {
+        try (Netns ns = Netns.create("jt")) {
+            String name = Netns.uniqueName("jt");
+            TunOptions mq = new TunOptions(true, true);
+            try (LinuxTun q0 = NetNs.run(ns.path(), () -> LinuxTun.create(name, mq));
+                 LinuxTun q1 = NetNs.run(ns.path(), () -> LinuxTun.create(name, mq))) {
+                assertEquals(q0.index(), q1.index(), "two queues of one interface");
+                String details = ns.exec("ip", "-d", "link", "show", "dev", name).output();
+                assertTrue(details.contains("multi_queue") && details.contains("vnet_hdr on"), details);
+            }
+            assertFalse(ns.tryExec("ip", "link", "show", name).ok(), "gone with its last queue");
+        }
+    }
 }

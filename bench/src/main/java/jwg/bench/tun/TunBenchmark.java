@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -47,6 +48,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.io=ALL-UNNAMED"})
 public class TunBenchmark {
+    static final int BATCH = 32;
+
     @Param({"64", "1420"})
     public int size;
 
@@ -115,6 +118,39 @@ public class TunBenchmark {
             n = in.read(readBuffer);
         } while (n > 0 && readBuffer.get(9) != 1);
         return n;
+    }
+
+    /** FFM, 32 requests written back to back, then their 32 replies read: sustained packets each way. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int ffmBatch() throws IOException {
+        for (int i = 0; i < BATCH; i++) tun.write(request, 0, requestLength);
+        int got = 0;
+        while (got < BATCH) {
+            int n = tun.read(buffer, 0, 65536);
+            if (n < 0) break;
+            if (buffer.get(ValueLayout.JAVA_BYTE, 9) == 1) got++;
+        }
+        return got;
+    }
+
+    /** FileChannel, the same batch of 32. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int fileChannelBatch() throws Exception {
+        openChannels();
+        for (int i = 0; i < BATCH; i++) {
+            requestBuffer.rewind();
+            out.write(requestBuffer);
+        }
+        int got = 0;
+        while (got < BATCH) {
+            readBuffer.clear();
+            int n = in.read(readBuffer);
+            if (n < 0) break;
+            if (readBuffer.get(9) == 1) got++;
+        }
+        return got;
     }
 
     private static void sh(String... cmd) throws IOException, InterruptedException {
