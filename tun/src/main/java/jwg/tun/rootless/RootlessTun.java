@@ -23,6 +23,7 @@ import jwg.sys.Linux;
 import jwg.sys.SockAddrs;
 import jwg.sys.Sockets;
 import jwg.tun.LinuxTun;
+import jwg.tun.TunConfig;
 import jwg.tun.TunOptions;
 import jwg.tun.netlink.Rtnetlink;
 
@@ -108,6 +109,21 @@ public final class RootlessTun implements AutoCloseable {
             throw e;
         } finally {
             if (listener >= 0) Fds.close(listener);
+        }
+    }
+
+    /**
+     * Starts the helper and configures the interface as {@code config} says (MTU, addresses,
+     * routes, up) through the namespace's netlink socket; on failure nothing is left running.
+     */
+    public static RootlessTun open(TunConfig config) throws IOException {
+        RootlessTun rt = start(config.name(), config.options());
+        try {
+            rt.tun().configure(config);
+            return rt;
+        } catch (IOException | RuntimeException e) {
+            rt.close();
+            throw e;
         }
     }
 

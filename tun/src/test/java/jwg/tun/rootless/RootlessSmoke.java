@@ -31,11 +31,17 @@ public final class RootlessSmoke {
         } catch (ErrnoException e) {
             System.out.println("EPERM: " + e.getMessage());
         }
-        try (RootlessTun rt = RootlessTun.start(name)) {
+        try (RootlessTun bad = RootlessTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24", "192.0.2.1/24"))) {
+            System.out.println("UNEXPECTED: a duplicate address was accepted");
+            System.exit(2);
+        } catch (ErrnoException e) {
+            System.out.println("DUP: " + e.getMessage());
+            System.out.println("CLEAN " + !java.nio.file.Files.exists(RootlessTun.pidFile(name)));
+        }
+        // configured from this process, through the netlink socket of the private namespace
+        try (RootlessTun rt = RootlessTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24", "fd00:2::1/64").withRoutes("198.51.100.0/24"))) {
             LinuxTun tun = rt.tun();
             System.out.println("FD-ARRIVED: " + tun.name() + " index " + tun.index() + " helper pid " + rt.pid());
-            // configured from this process, through the netlink socket of the private namespace
-            tun.configure(TunConfig.of(name).withAddresses("192.0.2.1/24", "fd00:2::1/64").withRoutes("198.51.100.0/24"));
             Echo echo = new Echo(tun);
             Thread reader = echo.start();
             for (String dst : new String[] {"192.0.2.2", "198.51.100.7", "fd00:2::2"}) {

@@ -42,6 +42,8 @@ class RootlessTunTest {
             System.out.println(out);
             assertEquals(0, r.exitCode(), out);
             assertTrue(out.contains("EPERM: create TUN interface " + name + ": Operation not permitted (creating a TUN interface needs CAP_NET_ADMIN"), out);
+            assertTrue(out.contains("DUP: add address 192.0.2.1/24 to " + name + ": File exists"), out);
+            assertTrue(out.contains("CLEAN true"), out);
             assertTrue(out.contains("FD-ARRIVED: " + name), out);
             assertTrue(out.contains("PING 192.0.2.2: 2 packets transmitted, 2 received"), out);
             assertTrue(out.contains("PING 198.51.100.7: 2 packets transmitted, 2 received"), out);
