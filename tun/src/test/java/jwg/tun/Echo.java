@@ -36,8 +36,8 @@ public final class Echo implements Runnable {
                     return;
                 }
                 if (toReply(buf, n)) {
+                    replies.incrementAndGet(); // counted first: the pinger may finish as soon as the write lands
                     tun.write(buf, 0, n);
-                    replies.incrementAndGet();
                 }
             }
         } catch (Throwable t) {

@@ -99,4 +99,34 @@ class LinuxTunNetnsTest {
             assertFalse(ns.tryExec("ip", "link", "show", name).ok(), "gone with its last queue");
         }
     }
+
+    @Test
+    void linkMonitorSeesMtuChangeAndDeletion() throws Exception {
+        try (Netns ns = Netns.create("jt")) {
+            String name = Netns.uniqueName("jt");
+            try (LinuxTun tun = NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name)));
+                 jwg.tun.netlink.LinkMonitor mon = NetNs.run(ns.path(), jwg.tun.netlink.LinkMonitor::open)) {
+                ns.exec("ip", "link", "set", "dev", name, "mtu", "1300");
+                var e = mon.next(tun.index());
+                while (e.mtu() != 1300) e = mon.next(tun.index());
+                assertFalse(e.deleted());
+                assertEquals(1300, tun.mtu());
+                ns.exec("ip", "link", "del", name);
+                do {
+                    e = mon.next(tun.index());
+                } while (!e.deleted());
+                Thread waiter = Thread.ofPlatform().start(() -> {
+                    try {
+                        mon.next(tun.index());
+                    } catch (Exception ignored) {
+                        // ends with null on close
+                    }
+                });
+                Thread.sleep(100);
+                mon.close();
+                waiter.join(2000);
+                assertFalse(waiter.isAlive(), "close wakes a waiting monitor");
+            }
+        }
+    }
 }
