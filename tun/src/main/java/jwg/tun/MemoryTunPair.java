@@ -77,6 +77,20 @@ public final class MemoryTunPair {
         }
 
         @Override
+        public int tryRead(MemorySegment buffer, long offset, int capacity) {
+            if (closed) return -1;
+            byte[] p = in.poll();
+            if (p == null) return 0;
+            if (p == CLOSED) {
+                in.offer(CLOSED);
+                return -1;
+            }
+            int n = Math.min(p.length, capacity);
+            MemorySegment.copy(p, 0, buffer, ValueLayout.JAVA_BYTE, offset, n);
+            return n;
+        }
+
+        @Override
         public void write(MemorySegment buffer, long offset, int length) {
             if (closed) return;
             out.offer(buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE)); // full: dropped

@@ -17,6 +17,9 @@ class MemoryTunPairTest {
         pair.a().write(buf, 10, 100);
         assertEquals(100, pair.b().read(buf, 500, 2000 - 500));
         assertEquals(0x45, buf.get(ValueLayout.JAVA_BYTE, 500));
+        assertEquals(0, pair.b().tryRead(buf, 0, 2000), "nothing queued");
+        pair.a().write(buf, 0, 77);
+        assertEquals(77, pair.b().tryRead(buf, 0, 2000));
         for (int i = 0; i < 10; i++) pair.b().write(buf, 0, 60); // 4 fit, the rest drop
         int got = 0;
         while (got < 4) got += pair.a().read(buf, 0, 2000) == 60 ? 1 : 0;
@@ -33,6 +36,7 @@ class MemoryTunPairTest {
         t.join(1000);
         assertFalse(t.isAlive());
         assertEquals(-1, result[0]);
+        assertEquals(-1, pair.a().tryRead(buf, 0, 2000), "closed");
         assertEquals("m1", pair.b().name());
         assertEquals(1420, pair.b().mtu());
     }
