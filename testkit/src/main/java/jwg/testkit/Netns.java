@@ -90,19 +90,23 @@ public final class Netns implements AutoCloseable {
 
     /** Runs a command on the host (stdout and stderr together), at most 60 s. */
     public static Result tryRun(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("jwg-cmd-", ".out");
         try {
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                p.getOutputStream().close();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                    throw new IOException(String.join(" ", command) + " timed out after 60 s");
+                }
+                return new Result(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
                 p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " timed out");
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted: " + String.join(" ", command));
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", command));
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
         }
     }
 

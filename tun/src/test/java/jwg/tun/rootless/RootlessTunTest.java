@@ -93,11 +93,19 @@ class RootlessTunTest {
         pb.environment().remove("XDG_RUNTIME_DIR");
         String path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
         pb.environment().put("PATH", fakeBin == null ? path : fakeBin + ":" + path);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
-        return new Netns.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        Path log = Files.createTempFile("jwg-rootless-", ".log");
+        try {
+            Process p = pb.redirectOutput(log.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor();
+                return new Netns.Result(-1, "timed out after 120 s:\n" + Files.readString(log));
+            }
+            return new Netns.Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     /** Copies this module's classes (and the jwg jars) where an unprivileged user can read them. */
