@@ -47,6 +47,45 @@ public final class Fds {
         }
     }
 
+    /**
+     * read(2) into {@code buf} at {@code offset} (native memory), up to {@code len} bytes: bytes
+     * read, or -errno. Allocation-free: no slice, no errno capture unless the call fails.
+     */
+    public static long tryRead(int fd, MemorySegment buf, long offset, long len) {
+        java.util.Objects.checkFromIndexSize(offset, len, buf.byteSize());
+        try {
+            long n = (long) Libc.READ_AT.invokeExact(fd, buf.address() + offset, len);
+            return n >= 0 ? n : tryRead(fd, buf.asSlice(offset, len), len); // failed: again, for errno
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * read(2) into {@code buf} at {@code offset}, without errno: bytes read, or -1 for any failure
+     * (usually EAGAIN). For loops that poll on -1 and ask {@link #tryRead} for errno only when a
+     * descriptor poll called ready still fails. Never allocates.
+     */
+    public static long readOrFail(int fd, MemorySegment buf, long offset, long len) {
+        java.util.Objects.checkFromIndexSize(offset, len, buf.byteSize());
+        try {
+            return (long) Libc.READ_AT.invokeExact(fd, buf.address() + offset, len);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** write(2) of {@code len} bytes from {@code buf} at {@code offset} (native memory); allocation-free like {@link #tryRead(int, MemorySegment, long, long)}. */
+    public static long tryWrite(int fd, MemorySegment buf, long offset, long len) {
+        java.util.Objects.checkFromIndexSize(offset, len, buf.byteSize());
+        try {
+            long n = (long) Libc.WRITE_AT.invokeExact(fd, buf.address() + offset, len);
+            return n >= 0 ? n : tryWrite(fd, buf.asSlice(offset, len), len); // failed: wrote nothing; again, for errno
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     /** write(2) of {@code len} bytes from {@code buf}: bytes written, or -errno. */
     public static long tryWrite(int fd, MemorySegment buf, long len) {
         try {
@@ -137,6 +176,8 @@ public final class Fds {
     /** poll(2) on {@code n} {@link Layouts#POLLFD}s: the number ready, or -errno. */
     public static int tryPoll(MemorySegment pollfds, int n, int timeoutMillis) {
         try {
+            int fast = (int) Libc.POLL_FAST.invokeExact(pollfds, (long) n, timeoutMillis);
+            if (fast >= 0) return fast; // no errno capture on success: no allocation
             MemorySegment st = Libc.state();
             int r = (int) Libc.POLL.invokeExact(st, pollfds, (long) n, timeoutMillis);
             return r < 0 ? -Libc.errno(st) : r;

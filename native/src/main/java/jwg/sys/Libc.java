@@ -92,6 +92,18 @@ final class Libc {
     static final MethodHandle SENDMMSG = fn("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), E);
     static final MethodHandle RECVMMSG = fn("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), E);
 
+    // Fast variants without errno capture, for the data path: a downcall that captures errno goes
+    // through SharedUtils.checkCaptureSegment, whose asSlice C2 does not always eliminate (an
+    // allocation per call). Callers use these first and repeat a FAILED call with the capturing
+    // handle to learn errno — safe, because a failed read/write/recvmmsg/sendmmsg/poll consumed
+    // or sent nothing. Buffers are passed as raw addresses (x86_64/aarch64 pass pointers and
+    // longs alike), so no slice of the caller's segment is made either.
+    static final MethodHandle READ_AT = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle WRITE_AT = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle POLL_FAST = fn("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    static final MethodHandle SENDMMSG_FAST = fn("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle RECVMMSG_FAST = fn("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+
     private static final MethodHandle STRERROR_R = fn("__xpg_strerror_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
 
     /** strerror_r(3), the XSI variant (thread-safe). */

@@ -194,9 +194,20 @@ public final class Sockets {
     /** sendmmsg(2) of {@code count} {@link Layouts#MMSGHDR}s: messages sent, or -errno. */
     public static int trySendmmsg(int fd, MemorySegment mmsghdrs, int count, int flags) {
         try {
+            int fast = (int) Libc.SENDMMSG_FAST.invokeExact(fd, mmsghdrs, count, flags);
+            if (fast >= 0) return fast; // -1 means the first message failed: nothing was sent; again, for errno
             MemorySegment st = Libc.state();
             int n = (int) Libc.SENDMMSG.invokeExact(st, fd, mmsghdrs, count, flags);
             return n < 0 ? -Libc.errno(st) : n;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** recvmmsg(2) without errno: messages received, or -1 for any failure (usually EAGAIN). Never allocates. */
+    public static int recvmmsgOrFail(int fd, MemorySegment mmsghdrs, int count, int flags, MemorySegment timeout) {
+        try {
+            return (int) Libc.RECVMMSG_FAST.invokeExact(fd, mmsghdrs, count, flags, timeout);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -210,6 +221,8 @@ public final class Sockets {
      */
     public static int tryRecvmmsg(int fd, MemorySegment mmsghdrs, int count, int flags, MemorySegment timeout) {
         try {
+            int fast = (int) Libc.RECVMMSG_FAST.invokeExact(fd, mmsghdrs, count, flags, timeout);
+            if (fast >= 0) return fast; // -1: nothing was received; again, for errno
             MemorySegment st = Libc.state();
             int n = (int) Libc.RECVMMSG.invokeExact(st, fd, mmsghdrs, count, flags, timeout);
             return n < 0 ? -Libc.errno(st) : n;

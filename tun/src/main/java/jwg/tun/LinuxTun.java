@@ -252,20 +252,24 @@ public final class LinuxTun implements TunDevice {
     public int read(MemorySegment buffer, long offset, int capacity) throws IOException {
         if (!enter()) return -1;
         try {
-            MemorySegment dst = buffer.asSlice(offset, capacity);
+            boolean polled = false;
             while (!closed) {
-                long n = Fds.tryRead(fd, dst, capacity);
+                long n = Fds.readOrFail(fd, buffer, offset, capacity); // no errno capture: no allocation
                 if (n >= 0) return (int) n;
-                int e = (int) -n;
-                if (e == Errno.EINTR) continue;
-                if (e == Errno.EBADFD || e == Errno.EIO || e == Errno.ENXIO) {
-                    gone = true; // the interface was deleted: end like a close
-                    return -1;
+                if (polled) { // poll said ready, yet the read failed: now learn why
+                    n = Fds.tryRead(fd, buffer, offset, capacity);
+                    if (n >= 0) return (int) n;
+                    int e = (int) -n;
+                    if (e == Errno.EBADFD || e == Errno.EIO || e == Errno.ENXIO) {
+                        gone = true; // the interface was deleted: end like a close
+                        return -1;
+                    }
+                    if (e != Errno.EAGAIN && e != Errno.EINTR) throw new ErrnoException("read from " + name, e);
                 }
-                if (e != Errno.EAGAIN) throw new ErrnoException("read from " + name, e);
                 int r = Fds.tryPoll(pollFds, 2, -1);
                 if (r < 0 && r != -Errno.EINTR) throw new ErrnoException("poll on " + name, -r);
                 if (pollFds.get(JAVA_SHORT, Layouts.POLLFD.byteSize() + Layouts.POLLFD_REVENTS) != 0) return -1;
+                polled = r > 0;
             }
             return -1;
         } finally {
@@ -281,16 +285,9 @@ public final class LinuxTun implements TunDevice {
     public int tryRead(MemorySegment buffer, long offset, int capacity) throws IOException {
         if (!enter()) return -1;
         try {
-            long n;
-            while ((n = Fds.tryRead(fd, buffer.asSlice(offset, capacity), capacity)) == -Errno.EINTR) { }
-            if (n >= 0) return (int) n;
-            int e = (int) -n;
-            if (e == Errno.EAGAIN) return 0;
-            if (e == Errno.EBADFD || e == Errno.EIO || e == Errno.ENXIO) {
-                gone = true;
-                return -1;
-            }
-            throw new ErrnoException("read from " + name, e);
+            long n = Fds.readOrFail(fd, buffer, offset, capacity);
+            // -1 is almost always EAGAIN (queue empty); a real error shows up in the next blocking read
+            return n >= 0 ? (int) n : 0;
         } finally {
             inFlight.decrementAndGet();
         }
@@ -301,7 +298,7 @@ public final class LinuxTun implements TunDevice {
     public void write(MemorySegment buffer, long offset, int length) throws IOException {
         if (!enter()) return;
         try {
-            long n = Fds.tryWrite(fd, buffer.asSlice(offset, length), length);
+            long n = Fds.tryWrite(fd, buffer, offset, length);
             if (n < 0) {
                 int e = (int) -n;
                 if (e == Errno.EAGAIN || e == Errno.EINTR || e == Errno.ENOBUFS) return;

@@ -111,10 +111,13 @@ public final class LinuxUdpBind implements Bind {
             s.iovs.set(L, iov + 8, b.byteSize());
             s.msgs.set(I, i * MMSGHDR.byteSize() + MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
         }
+        boolean polled = false;
         while (!closed) {
             int sock = fd;
             if (sock < 0) return -1;
-            int got = Sockets.tryRecvmmsg(sock, s.msgs, n, Linux.MSG_DONTWAIT, MemorySegment.NULL);
+            // no errno capture (no allocation) unless poll said ready and it still fails
+            int got = polled ? Sockets.tryRecvmmsg(sock, s.msgs, n, Linux.MSG_DONTWAIT, MemorySegment.NULL)
+                    : Sockets.recvmmsgOrFail(sock, s.msgs, n, Linux.MSG_DONTWAIT, MemorySegment.NULL);
             if (got > 0) {
                 for (int i = 0; i < got; i++) {
                     batch.offset(i, 0);
@@ -124,7 +127,7 @@ public final class LinuxUdpBind implements Bind {
                 batch.count(got);
                 return got;
             }
-            if (got < 0 && got != -Errno.EAGAIN && got != -Errno.EINTR) {
+            if (polled && got < 0 && got != -Errno.EAGAIN && got != -Errno.EINTR) {
                 if (closed) return -1;
                 throw new ErrnoException("recvmmsg on UDP port " + port, -got);
             }
@@ -138,6 +141,7 @@ public final class LinuxUdpBind implements Bind {
             s.pollFds.set(ValueLayout.JAVA_SHORT, pfd + Layouts.POLLFD_REVENTS, (short) 0);
             int r = Fds.tryPoll(s.pollFds, 2, -1);
             if (r > 0 && s.pollFds.get(ValueLayout.JAVA_SHORT, pfd + Layouts.POLLFD_REVENTS) != 0) return -1;
+            polled = r > 0;
         }
         return -1;
     }
