@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
  * A peer's timers (whitepaper section 6, wireguard-go timers.go), kept as timestamps rather
  * than scheduled callbacks: the data path only records what happened (volatile writes, no
  * locks, no allocation) and {@link Tunnel#tick} — on the control thread — compares them with
- * {@code now} and decides what is due. Time is the caller's monotonic nanoseconds.
+ * {@code now} and decides what is due; {@link Tunnel#nextDeadline} says when that will next be
+ * (for a timer wheel). Time is the caller's monotonic nanoseconds.
  *
  * <table>
  * <caption>wireguard-go timer → here</caption>

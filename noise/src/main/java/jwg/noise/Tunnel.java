@@ -29,8 +29,9 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  *   receive (I/O):      e = device.lookup(receiverIndex)    // or device.decapsulate for types 1–3
  *   worker:             ok = kp.open(aead, datagram, off, len, plain, plainOff)
  *   ordered recv side:  action = tunnel.receivedData(now, kp, counter, plain, plainOff, len - 32, out)
- *   control thread:     device.decapsulate(...) for handshake messages; tunnel.tick(now, out) often
- *                       (every ≤ 100 ms, and when sentData/receivedData ask for a handshake)
+ *   control thread:     device.decapsulate(...) for handshake messages; tunnel.tick(now, out) at
+ *                       tunnel.nextDeadline(now) (a timer wheel), and soon when sentData asks for
+ *                       a handshake or handshakeWanted() turns true
  * </pre>
  * Keypairs are immutable (bar the atomic counter), so seal/open are thread-safe given a
  * per-thread {@link ChaCha20Poly1305}. The replay window of a keypair is checked on the ordered
@@ -50,6 +51,11 @@ public final class Tunnel {
     // The control thread's own (tick keepalives, the keepalive after a response).
     private final ChaCha20Poly1305 controlAead = new ChaCha20Poly1305();
     private final byte[] handshakeScratch = new byte[Messages.INITIATION_LENGTH];
+    /**
+     * The last attempt to create an initiation failed (the peer's key gives an all-zero
+     * static-static DH, so it always will): a wanted handshake is then no deadline. Device lock.
+     */
+    private boolean initiationFailed;
 
     Tunnel(NoiseDevice device, PublicKey remoteStatic, PresharedKey psk) {
         this.device = device;
@@ -312,6 +318,55 @@ public final class Tunnel {
         return Action.DONE;
     }
 
+    /**
+     * The earliest time (monotonic nanoseconds, never before {@code now}) at which {@link #tick}
+     * could have something to do, or {@link Long#MAX_VALUE} when nothing is pending — for a timer
+     * wheel: tick at this time instead of every few milliseconds. It is never later than the next
+     * thing a tick loop of any rate would do (zero keys, retransmit or give up, a wanted handshake,
+     * a new handshake 15 s after unanswered data, a keepalive 10 s after received data, a persistent
+     * keepalive), and a tick at that time does exactly what such a loop would have done by then.
+     * After a tick that returned {@link Action#DONE} at {@code now}, the result is later than
+     * {@code now}.
+     *
+     * <p>It holds until this tunnel is used again. Control-path calls (tick, handshake messages,
+     * configuration) can move it anywhere: ask again after them. Data-path calls
+     * ({@link #sentData}, {@link #receivedData}, {@link #sendingKeypair}) only ever bring it closer
+     * than {@link Constants#REKEY_TIMEOUT} from their own time by wanting a handshake
+     * ({@link #handshakeWanted}; {@code sentData} and {@code sendingKeypair}'s caller then wake the
+     * control thread); otherwise they start timers at least 10 s ahead or push deadlines later.
+     * So a caller that re-asks after every control-path call, when woken, and at least once a
+     * second misses nothing. Takes the device lock briefly; allocates nothing.
+     */
+    public long nextDeadline(long now) {
+        synchronized (device) {
+            long d = Long.MAX_VALUE;
+            long zero = timers.zeroKeysAt;
+            if (zero != Timers.NONE) d = Math.min(d, zero);
+            long retransmit = timers.retransmitAt;
+            if (retransmit != Timers.NONE) d = Math.min(d, retransmit);
+            if (timers.wantHandshake && !initiationFailed) {
+                long last = timers.lastInitiationSent;
+                // tick sends one once REKEY_TIMEOUT has passed since the last; before that, it drops
+                // the wish at once if an initiation is in flight, else keeps it until then
+                if (last == Timers.NONE || now - last >= REKEY_TIMEOUT || handshake.state == Handshake.State.INITIATION_CREATED) {
+                    d = now;
+                } else {
+                    d = Math.min(d, last + REKEY_TIMEOUT);
+                }
+            }
+            long sent = timers.sentSinceLastReceive;
+            if (sent != Timers.NONE) d = Math.min(d, sent + KEEPALIVE_TIMEOUT + REKEY_TIMEOUT + timers.newHandshakeJitter);
+            long recv = timers.receivedSinceLastSend;
+            if (recv != Timers.NONE) d = Math.min(d, recv + KEEPALIVE_TIMEOUT);
+            long pk = persistentKeepalive;
+            if (pk > 0) {
+                long last = timers.lastTraversal;
+                d = Math.min(d, last == Timers.NONE ? now : last + pk);
+            }
+            return d == Long.MAX_VALUE ? d : Math.max(d, now);
+        }
+    }
+
     /** Starts a handshake now (e.g. on peer creation), unless one was sent less than REKEY_TIMEOUT ago. */
     public Action initiateHandshake(long now, Output out) {
         out.reset();
@@ -341,7 +396,11 @@ public final class Tunnel {
         if (!isRetry) timers.attempts = 0;
         if (timers.lastInitiationSent != Timers.NONE && now - timers.lastInitiationSent < REKEY_TIMEOUT) return false;
         if (out.capacity < Messages.INITIATION_LENGTH) return false;
-        if (!handshake.createInitiation(now, device.wallClockNanos(), handshakeScratch)) return false;
+        if (!handshake.createInitiation(now, device.wallClockNanos(), handshakeScratch)) {
+            initiationFailed = true;
+            return false;
+        }
+        initiationFailed = false;
         MemorySegment.copy(MemorySegment.ofArray(handshakeScratch), 0, out.segment, out.offset, Messages.INITIATION_LENGTH);
         out.length = Messages.INITIATION_LENGTH;
         timers.wantHandshake = false;
