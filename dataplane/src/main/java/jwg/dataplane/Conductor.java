@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jwg.dataplane.bind.Bind;
@@ -26,11 +27,24 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * and the flushing of packets staged while a peer had no session. Configuration changes run
  * under the same lock ({@link #runLocked}), so the protocol core's control side is
  * single-threaded.
+ *
+ * <h2>Timers</h2>
+ * Each peer sits on one timer wheel ({@link TimerSchedule}) at its {@code Tunnel.nextDeadline};
+ * the conductor sleeps until the earliest deadline (at most {@link DeviceOptions#maxIdleMillis}),
+ * ticks the peers that are due and schedules each again. A peer is also serviced (ticked if due,
+ * staged packets flushed, re-scheduled) after a handshake message of its own, and every peer is
+ * looked at ("sweep") when the data path wakes the conductor (a handshake wanted, packets
+ * staged, a session confirmed), after every configuration change, and once a second. The sweep
+ * is what catches timers the data path starts without waking anyone (the keepalive 10 s after
+ * received data, the new handshake 15 s after unanswered data): the protocol core guarantees
+ * those are never less than REKEY_TIMEOUT ahead, so a sweep a second finds them in time.
  */
 final class Conductor implements Runnable {
     private static final Logger LOG = Logger.getLogger(Conductor.class.getName());
     /** Under load stays on this long after the queue drains below the mark (wireguard-go: 1 s). */
     static final long UNDER_LOAD_AFTER_NANOS = 1_000_000_000L;
+    /** Housekeeping (rate-limiter GC, MTU, the sweep of all peers' deadlines) runs this often. */
+    static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
 
     /** A handshake message waiting for the conductor (allocated per message: control path). */
     private record HandshakeMessage(byte[] data, Endpoint from) {}
@@ -46,10 +60,16 @@ final class Conductor implements Runnable {
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final Output out = new Output();
     private volatile boolean running = true;
+    /** A configuration changed: sweep (peers added, removed, re-keyed, keepalive changed). */
+    private volatile boolean sweepWanted = true;
     private long underLoadUntil;
-    private long lastTick;
-    private long lastGc;
+    private long lastHousekeeping;
     private Thread thread;
+    /** Every peer's next timer deadline (the conductor's lock). */
+    private final TimerSchedule<Peer> timers = new TimerSchedule<>(System.nanoTime());
+    private final Predicate<Peer> isCurrent = this::isCurrent;
+    /** How many times a peer was ticked (tests: the wheel ticks when something is due, not every few ms). */
+    volatile long peerTicks;
 
     Conductor(Device device) {
         this.device = device;
@@ -79,14 +99,19 @@ final class Conductor implements Runnable {
         if (wakePending.compareAndSet(false, true) && !queue.offer(WAKE)) wakePending.set(false);
     }
 
-    /** Runs {@code action} while holding the control lock. */
+    /**
+     * Runs {@code action} while holding the control lock. Afterwards the conductor sweeps: peers
+     * added get scheduled, removed ones unscheduled, changed ones re-scheduled.
+     */
     void runLocked(Runnable action) {
         lock.lock();
         try {
             action.run();
         } finally {
+            sweepWanted = true;
             lock.unlock();
         }
+        if (running) wake();
     }
 
     /** From the receiver: queue a handshake message (types 1–3), or drop and count it if full. */
@@ -102,35 +127,102 @@ final class Conductor implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment scratch = arena.allocate(Sender.BUFFER_SIZE, 64);
-            long tickNanos = device.options.tickMillis() * 1_000_000L;
+            long maxIdle = device.options.maxIdleMillis() * 1_000_000L;
+            long sleep = 0;
             while (running) {
                 HandshakeMessage m;
                 try {
-                    m = queue.poll(device.options.tickMillis(), TimeUnit.MILLISECONDS);
+                    m = queue.poll(sleep, TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     continue;
                 }
                 lock.lock();
                 try {
-                    if (m == WAKE) wakePending.set(false);
-                    else if (m != null) handshake(m, scratch);
                     long now = System.nanoTime();
-                    if (m == WAKE || m != null || now - lastTick >= tickNanos) {
-                        lastTick = now;
-                        tickAll(now, scratch);
+                    if (m == WAKE) {
+                        wakePending.set(false);
+                    } else if (m != null) {
+                        Peer p = handshake(m, scratch);
+                        if (p != null) service(p, System.nanoTime(), scratch);
                     }
-                    if (now - lastGc >= RateLimiter.GARBAGE_COLLECT_NANOS) {
-                        lastGc = now;
+                    boolean housekeeping = now - lastHousekeeping >= HOUSEKEEPING_NANOS;
+                    if (housekeeping) {
+                        lastHousekeeping = now;
                         rateLimiter.collectGarbage(now);
                         followMtu();
                     }
+                    if (m == WAKE || sweepWanted || housekeeping) {
+                        sweepWanted = false;
+                        sweep(now, scratch);
+                    }
+                    now = System.nanoTime();
+                    for (Peer p : timers.expire(now)) service(p, now, scratch);
+                    sleep = timers.sleepNanos(System.nanoTime(), Math.min(maxIdle, HOUSEKEEPING_NANOS));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "conductor: unexpected failure (continuing)", e);
+                    sleep = maxIdle;
                 } finally {
                     lock.unlock();
                 }
             }
         }
+    }
+
+    /** How many peers are on the wheel (tests). */
+    int scheduledPeers() {
+        lock.lock();
+        try {
+            return timers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Still this device's peer, with a tunnel (not removed, device key set). */
+    private boolean isCurrent(Peer p) {
+        return p.tunnel != null && device.peers.get(p.publicKey) == p;
+    }
+
+    /**
+     * Looks at every peer: unschedules removed ones, services the due ones and those with staged
+     * packets and a session, schedules the others at their deadline.
+     */
+    private void sweep(long now, MemorySegment scratch) {
+        timers.retainIf(isCurrent);
+        for (Peer p : device.peers.values()) {
+            Tunnel t = p.tunnel;
+            if (t == null) {
+                timers.cancel(p);
+                continue;
+            }
+            long d = t.nextDeadline(now);
+            if (d <= now || (p.hasStaged && t.hasSession(now))) service(p, now, scratch);
+            else timers.schedule(p, d);
+        }
+    }
+
+    /** Ticks a peer if it is due, flushes its staged packets if it has a session, schedules it again. */
+    private void service(Peer p, long now, MemorySegment scratch) {
+        Tunnel t = p.tunnel;
+        if (t == null || !isCurrent(p)) {
+            timers.cancel(p);
+            return;
+        }
+        long d = t.nextDeadline(now);
+        if (d <= now) {
+            tick(p, t, now, scratch);
+            d = t.nextDeadline(now);
+        }
+        if (p.hasStaged && t.hasSession(now)) {
+            flushStaged(p, now, scratch);
+            d = t.nextDeadline(now);
+            if (d <= now) { // the flush asked for a rekey
+                tick(p, t, now, scratch);
+                d = t.nextDeadline(now);
+            }
+        }
+        if (d <= now) d = now + TimerSchedule.RESOLUTION_NANOS; // never spin (tick could not act: e.g. no endpoint)
+        timers.schedule(p, d);
     }
 
     /** Follows the interface MTU (wg-quick sets it after the device starts): padding must not pass it. */
@@ -153,26 +245,27 @@ final class Conductor implements Runnable {
         return now < underLoadUntil;
     }
 
-    private void handshake(HandshakeMessage m, MemorySegment scratch) {
+    /** Handles a handshake message; returns the (authenticated) peer it concerned, or null. */
+    private Peer handshake(HandshakeMessage m, MemorySegment scratch) {
         NoiseDevice noise = device.noise;
-        if (noise == null) return;
+        if (noise == null) return null;
         long now = System.nanoTime();
         boolean loaded = underLoad(now);
         noise.setUnderLoad(loaded);
         Endpoint from = m.from();
         if (loaded && !(from.isIpv4() ? rateLimiter.allowIpv4(from.ipv4(), now) : rateLimiter.allowIpv6(from.high(), from.low(), now))) {
             device.stats.drop(DeviceStats.Drop.RATE_LIMITED);
-            return;
+            return null;
         }
         InetSocketAddress src = from.toSocketAddress();
         Action a = noise.decapsulate(now, MemorySegment.ofArray(m.data()), 0, m.data().length, src, out.set(scratch, 0, (int) scratch.byteSize()));
-        if (a == Action.DROPPED) return;
+        if (a == Action.DROPPED) return null;
         if (out.drop == Drop.COOKIE_REQUIRED) { // a cookie reply goes back to the source, nothing else
             send(scratch, out.length, from, null);
-            return;
+            return null;
         }
         Peer peer = out.tunnel == null ? null : device.byTunnel.get(out.tunnel);
-        if (peer == null) return;
+        if (peer == null) return null;
         // authenticated: the peer is where this came from (roaming)
         peer.rxControlBytes += m.data().length;
         Endpoint known = peer.endpoint;
@@ -182,30 +275,27 @@ final class Conductor implements Runnable {
             if (flush && peer.hasStaged) {
                 // the keepalive that confirms our new session would be redundant: staged data follows
                 flushStaged(peer, now, scratch);
-                return;
+                return peer;
             }
             send(scratch, out.length, from, peer);
         }
         if (flush) flushStaged(peer, now, scratch);
+        return peer;
     }
 
-    /** Runs every peer's timers until they have nothing more to do; flushes staged packets. */
-    private void tickAll(long now, MemorySegment scratch) {
-        for (Peer p : device.peers.values()) {
-            Tunnel t = p.tunnel;
-            if (t == null) continue;
-            for (int guard = 0; guard < 8; guard++) {
-                Action a = t.tick(now, out.set(scratch, 0, (int) scratch.byteSize()));
-                if (out.dropStaged) {
-                    int n = p.dropStaged();
-                    for (int i = 0; i < n; i++) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
-                }
-                if (a != Action.WRITE_TO_NETWORK) break;
-                Endpoint to = p.endpoint;
-                if (to == null) break; // nowhere to send (no endpoint configured or learned yet)
-                send(scratch, out.length, to, p);
+    /** Runs a peer's timers until they have nothing more to do at {@code now}. */
+    private void tick(Peer p, Tunnel t, long now, MemorySegment scratch) {
+        peerTicks++;
+        for (int guard = 0; guard < 8; guard++) {
+            Action a = t.tick(now, out.set(scratch, 0, (int) scratch.byteSize()));
+            if (out.dropStaged) {
+                int n = p.dropStaged();
+                for (int i = 0; i < n; i++) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
             }
-            if (p.hasStaged && t.hasSession(now)) flushStaged(p, now, scratch);
+            if (a != Action.WRITE_TO_NETWORK) break;
+            Endpoint to = p.endpoint;
+            if (to == null) break; // nowhere to send (no endpoint configured or learned yet)
+            send(scratch, out.length, to, p);
         }
     }
 
