@@ -75,6 +75,7 @@ final class Conductor implements Runnable {
         this.device = device;
         this.queue = new ArrayBlockingQueue<>(device.options.handshakeQueue());
         this.underLoadMark = device.options.handshakeQueue() / 8;
+        this.lastHousekeeping = System.nanoTime() - HOUSEKEEPING_NANOS; // due at once (nanoTime may be negative)
     }
 
     void start() {
