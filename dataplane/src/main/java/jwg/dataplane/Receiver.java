@@ -170,7 +170,7 @@ final class Receiver implements Runnable {
             copy.copyFrom(from);
             peer.endpoint = copy;
         }
-        if (out.flushStaged) device.conductor.wake();
+        if (out.flushStaged || tunnel.handshakeWanted()) device.conductor.wake(); // e.g. the rekey at 165 s
         if (a == Action.WRITE_TO_TUNNEL_V4 || a == Action.WRITE_TO_TUNNEL_V6) {
             if (device.allowedIps.lookupSource(d, plain) != peer) {
                 device.stats.drop(DeviceStats.Drop.SOURCE_NOT_ALLOWED);

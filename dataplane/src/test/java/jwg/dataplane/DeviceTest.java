@@ -84,13 +84,16 @@ class DeviceTest {
     void packetsSentBeforeTheSessionAreStagedUpToTheLimit() throws Exception {
         start(null, true);
         for (int i = 0; i < 200; i++) tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", ("s" + i).getBytes()));
-        // wireguard-go keeps the newest 128 while the handshake runs; the older ones are dropped and counted
-        int first = -1, count = 0;
+        // wireguard-go keeps the newest 128 while the handshake runs; older ones are dropped and counted.
+        // Packets staged while the conductor is already flushing push out the oldest still queued,
+        // so a gap may appear anywhere — but what arrives is in order.
+        int last = -1, count = 0;
         for (byte[] p; (p = tunB.take(count == 0 ? 5000 : 500)) != null; count++) {
             int i = Integer.parseInt(new String(p, 29, p.length - 29));
-            if (first < 0) first = i;
-            assertEquals(first + count, i, "staged packets leave in order");
+            assertTrue(i > last, "staged packets leave in order: " + i + " after " + last);
+            last = i;
         }
+        assertEquals(199, last, "the newest packet is never the one dropped");
         assertTrue(count >= Peer.MAX_STAGED, "at least the staged packets arrive: " + count);
         assertEquals(200 - count, a.stats().get(DeviceStats.Drop.STAGED_OVERFLOW));
     }

@@ -28,6 +28,12 @@ public final class LinuxUdpBind implements Bind {
     // not (yet) in jwg.sys.Linux: <netinet/in.h> IPV6_V6ONLY, <asm/socket.h> SO_*BUFFORCE, SO_MARK
     static final int IPV6_V6ONLY = 26, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33, SO_MARK = 36;
     static final int SOCKET_BUFFER = 7 << 20; // 7 MiB, as wireguard-go
+    /**
+     * Non-blocking reads tried before sleeping in poll (-Djwg.spinReads; default 50, about 20 µs):
+     * under load the next packet usually arrives within microseconds, and waking from poll costs
+     * more. Measured side by side in docs/benchmarks.md.
+     */
+    static final int SPIN_READS = Integer.getInteger("jwg.spinReads", 50);
 
     static final long MSG_NAME = Layouts.MMSG_HDR + Layouts.MSG_NAME;
     static final long MSG_NAMELEN = Layouts.MMSG_HDR + Layouts.MSG_NAMELEN;
@@ -112,6 +118,7 @@ public final class LinuxUdpBind implements Bind {
             s.msgs.set(I, i * MMSGHDR.byteSize() + MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
         }
         boolean polled = false;
+        int spins = SPIN_READS;
         while (!closed) {
             int sock = fd;
             if (sock < 0) return -1;
@@ -130,6 +137,10 @@ public final class LinuxUdpBind implements Bind {
             if (polled && got < 0 && got != -Errno.EAGAIN && got != -Errno.EINTR) {
                 if (closed) return -1;
                 throw new ErrnoException("recvmmsg on UDP port " + port, -got);
+            }
+            if (spins-- > 0) { // a datagram often follows within microseconds: cheaper than sleeping in poll
+                Thread.onSpinWait();
+                continue;
             }
             // nothing queued: wait for the socket or for close()
             long pfd = Layouts.POLLFD.byteSize();
