@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import jwg.dataplane.IpText;
 
 /**
  * A UDP endpoint (IPv4 or IPv6 address and port) held in plain fields, so the receive path
@@ -157,37 +158,8 @@ public final class Endpoint {
     @Override
     public String toString() {
         if (!isSet()) return "(none)";
-        if (isIpv4()) {
-            int a = ipv4();
-            return ((a >>> 24) & 0xff) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff) + ":" + port;
-        }
-        return "[" + ipv6Text(hi, lo) + (scopeId != 0 ? "%" + scopeId : "") + "]:" + port;
-    }
-
-    /** RFC 5952: lowercase hex groups, the longest run (2 or more) of zero groups as "::". */
-    static String ipv6Text(long hi, long lo) {
-        int[] g = new int[8];
-        for (int i = 0; i < 4; i++) g[i] = (int) (hi >>> (48 - 16 * i)) & 0xffff;
-        for (int i = 0; i < 4; i++) g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xffff;
-        int bestStart = -1, bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) { i++; continue; }
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        if (isIpv4()) return IpText.ipv4(ipv4()) + ":" + port;
+        return "[" + IpText.ipv6(hi, lo) + (scopeId != 0 ? "%" + scopeId : "") + "]:" + port;
     }
 
     @Override
