@@ -29,6 +29,8 @@ public final class Main {
               exec IFNAME -- CMD
                                 run CMD inside a rootless interface's namespace
               show [IFNAME]     the `wg show` view of jwg/wireguard-go interfaces
+              bench [PAIRS]     (bin/jwg) jwg against wireguard-go through real tunnels, side by side:
+                                throughput, RTT, CPU per Gbit/s and ratios (root, wireguard-go, iperf3)
               genkey            print a new private key (base64)
               pubkey            read a private key on stdin, print its public key
               genpsk            print a new preshared key
