@@ -39,7 +39,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * received data, the new handshake 15 s after unanswered data): the protocol core guarantees
  * those are never less than REKEY_TIMEOUT ahead, so a sweep a second finds them in time.
  */
-final class Conductor implements Runnable {
+final class Conductor extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Conductor.class.getName());
     /** Under load stays on this long after the queue drains below the mark (wireguard-go: 1 s). */
     static final long UNDER_LOAD_AFTER_NANOS = 1_000_000_000L;
@@ -64,7 +64,6 @@ final class Conductor implements Runnable {
     private volatile boolean sweepWanted = true;
     private long underLoadUntil;
     private long lastHousekeeping;
-    private Thread thread;
     /** Every peer's next timer deadline (the conductor's lock). */
     private final TimerSchedule<Peer> timers = new TimerSchedule<>(System.nanoTime());
     private final Predicate<Peer> isCurrent = this::isCurrent;
@@ -72,27 +71,16 @@ final class Conductor implements Runnable {
     volatile long peerTicks;
 
     Conductor(Device device) {
+        super("jwg-conductor-" + device.name());
         this.device = device;
         this.queue = new ArrayBlockingQueue<>(device.options.handshakeQueue());
         this.underLoadMark = device.options.handshakeQueue() / 8;
         this.lastHousekeeping = System.nanoTime() - HOUSEKEEPING_NANOS; // due at once (nanoTime may be negative)
     }
 
-    void start() {
-        thread = Thread.ofPlatform().name("jwg-conductor-" + device.name()).daemon().start(this);
-    }
-
     void stop() {
         running = false;
         wake();
-    }
-
-    void join() {
-        try {
-            if (thread != null) thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Asks the conductor to run the timers and flush staged packets soon (any thread). */

@@ -24,7 +24,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * go to the conductor's queue; anything else is dropped and counted. Authenticated packets move
  * the peer's endpoint to where they came from (roaming).
  */
-final class Receiver implements Runnable {
+final class Receiver extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Receiver.class.getName());
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -55,23 +55,11 @@ final class Receiver implements Runnable {
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final Output out = new Output();
     private final OpenJob[] jobs = new OpenJob[Bind.BATCH];
-    private Thread thread;
 
     Receiver(Device device) {
+        super("jwg-recv-" + device.name());
         this.device = device;
         for (int i = 0; i < jobs.length; i++) jobs[i] = new OpenJob();
-    }
-
-    void start() {
-        thread = Thread.ofPlatform().name("jwg-recv-" + device.name()).daemon().start(this);
-    }
-
-    void join() {
-        try {
-            if (thread != null) thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -20,7 +20,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * one call; with crypto workers the batch is sealed in parallel, then leaves in order. Without a session a packet is staged and the conductor asked for a handshake.
  * Packets leave in the order they were read. Allocates nothing per packet.
  */
-final class Sender implements Runnable {
+final class Sender extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Sender.class.getName());
     /** Room for the 16-byte transport header, so the datagram is built in place. */
     static final int HEADROOM = 16;
@@ -33,9 +33,9 @@ final class Sender implements Runnable {
     private final Keypair[] keypairs = new Keypair[Bind.BATCH];
     private final Peer[] peers = new Peer[Bind.BATCH];
     private final long[] times = new long[Bind.BATCH];
-    private Thread thread;
 
     Sender(Device device) {
+        super("jwg-send-" + device.name());
         this.device = device;
         for (int i = 0; i < jobs.length; i++) jobs[i] = new SealJob();
     }
@@ -57,18 +57,6 @@ final class Sender implements Runnable {
         @Override
         void failed() {
             sealed = 0;
-        }
-    }
-
-    void start() {
-        thread = Thread.ofPlatform().name("jwg-send-" + device.name()).daemon().start(this);
-    }
-
-    void join() {
-        try {
-            if (thread != null) thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
