@@ -70,12 +70,20 @@ abstract class LifecycleScenarios {
         lab.transfer(b, a, a.tun6, 1 << 20, Duration.ofSeconds(30));
         InteropMatrixIT.assertHandshook(a, false);
         InteropMatrixIT.assertWgShow(a, false);
-        // the counters are the datagrams both ends saw: once quiet, A's received = B's sent and vice versa
         Lab.sleep(300);
         PeerDump da = a.dump(), db = b.dump();
         assertTrue(da.rx() > 1 << 20 && da.tx() > 1 << 20, "a 1 MiB transfer each way counted: " + da);
-        assertEquals(db.tx(), da.rx(), "A (jwg) received what B sent: A " + da + " / B " + db);
-        assertEquals(db.rx(), da.tx(), "B received what A (jwg) sent: A " + da + " / B " + db);
+        // The counters are the datagrams each end sent and received, so over an exchange that loses
+        // nothing they must agree exactly. (Not over the bulk transfers: Debian's wireguard-go drops
+        // datagrams for want of socket buffer under full-speed bursts — real UDP loss, invisible to
+        // both sides' counters; see docs/benchmarks.md.)
+        a.ping(b.tun4, 10, 10);
+        b.ping(a.tun6, 10, 10);
+        Lab.sleep(300);
+        PeerDump da2 = a.dump(), db2 = b.dump();
+        assertEquals(db2.tx() - db.tx(), da2.rx() - da.rx(), "A (jwg) received what B sent: A " + da2 + " / B " + db2);
+        assertEquals(db2.rx() - db.rx(), da2.tx() - da.tx(), "B received what A (jwg) sent: A " + da2 + " / B " + db2);
+        assertTrue(da2.tx() - da.tx() >= 20 * 32, "the pings were counted: " + (da2.tx() - da.tx()));
         assertEquals(b.underlay + ":" + b.listenPort, da.endpoint());
     }
 
