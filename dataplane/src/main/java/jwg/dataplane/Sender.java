@@ -173,7 +173,7 @@ final class Sender extends DeviceThread {
         boolean sent = false;
         try {
             if (b != null) {
-                b.send(batch);
+                b.send(batch); // marks what the kernel did not take as NOT_SENT
                 sent = true;
             }
         } catch (IOException e) {
@@ -182,7 +182,8 @@ final class Sender extends DeviceThread {
         boolean wake = false;
         for (int i = 0; i < count; i++) {
             Peer p = peers[i];
-            if (sent) p.txBytes += batch.length(i);
+            int len = batch.length(i);
+            if (sent && len > 0) p.txBytes += len;
             else device.stats.drop(DeviceStats.Drop.IO_ERROR);
             Tunnel t = p.tunnel;
             if (t != null && t.sentData(times[i], keypairs[i], false)) wake = true;

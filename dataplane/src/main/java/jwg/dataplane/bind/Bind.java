@@ -28,8 +28,13 @@ public interface Bind extends AutoCloseable {
      */
     int receive(Datagrams batch) throws IOException;
 
-    /** Sends the batch's first {@code batch.count()} datagrams, each to its endpoint. */
-    void send(Datagrams batch) throws IOException;
+    /**
+     * Sends the batch's first {@code batch.count()} datagrams, each to its endpoint. A datagram the
+     * kernel would not take (socket buffer full, destination refused) is not retried: its length
+     * is set to {@link Datagrams#NOT_SENT} so the caller counts it as dropped, not as sent.
+     * Returns how many were sent.
+     */
+    int send(Datagrams batch) throws IOException;
 
     /** Sends one datagram. */
     void send(MemorySegment buffer, long offset, int length, Endpoint to) throws IOException;

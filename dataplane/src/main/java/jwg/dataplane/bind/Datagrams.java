@@ -9,6 +9,9 @@ import java.lang.foreign.MemorySegment;
  * owns the buffers; slots can be re-pointed at other buffers (pooled packets) without allocating.
  */
 public final class Datagrams {
+    /** The length {@link Bind#send(Datagrams)} leaves on a datagram it could not send. */
+    public static final int NOT_SENT = -1;
+
     private final MemorySegment[] buffers;
     private final long[] offsets;
     private final int[] lengths;

@@ -175,9 +175,10 @@ public final class LinuxUdpBind implements Bind {
     }
 
     @Override
-    public void send(Datagrams batch) throws IOException {
+    public int send(Datagrams batch) throws IOException {
         Scratch s = scratch.get();
         int total = batch.count();
+        int sent = 0;
         for (int start = 0; start < total; start += BATCH) {
             int n = Math.min(BATCH, total - start);
             for (int i = 0; i < n; i++) {
@@ -188,8 +189,9 @@ public final class LinuxUdpBind implements Bind {
                 writeEndpoint(s.names, i * SOCKADDR_IN6.byteSize(), batch.endpoint(j));
                 s.msgs.set(I, i * MMSGHDR.byteSize() + MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
             }
-            sendPrepared(s, n);
+            sent += sendPrepared(s, n, batch, start);
         }
+        return sent;
     }
 
     @Override
@@ -199,29 +201,36 @@ public final class LinuxUdpBind implements Bind {
         s.iovs.set(L, 8, length);
         writeEndpoint(s.names, 0, to);
         s.msgs.set(I, MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
-        sendPrepared(s, 1);
+        if (sendPrepared(s, 1, null, 0) == 0) throw new IOException("UDP send buffer full: datagram dropped");
     }
 
-    /** sendmmsg of the first n prepared messages; a full socket buffer drops the rest (UDP). */
-    private void sendPrepared(Scratch s, int n) throws IOException {
+    /**
+     * sendmmsg of the first n prepared messages (slots {@code start..start+n} of {@code batch}, if
+     * given). What the kernel does not take — the rest after a full socket buffer, or one message
+     * it refuses — is marked {@link Datagrams#NOT_SENT}. Returns how many were sent.
+     */
+    private int sendPrepared(Scratch s, int n, Datagrams batch, int start) throws IOException {
         int sock = fd;
         if (sock < 0) throw new IOException("bind is closed");
-        int done = 0;
+        int done = 0, sent = 0;
         while (done < n) {
             MemorySegment from = done == 0 ? s.msgs : s.msgs.asSlice(done * MMSGHDR.byteSize());
             int r = Sockets.trySendmmsg(sock, from, n - done, 0);
             if (r >= 0) {
                 done += r;
+                sent += r;
                 continue;
             }
             if (r == -Errno.EINTR) continue;
-            if (r == -Errno.EAGAIN) return; // socket buffer full: drop, as the network would
-            if (done + 1 < n) { // skip the failing message (e.g. unreachable), keep the rest
-                done++;
-                continue;
+            if (r == -Errno.EAGAIN) { // socket buffer full: the rest is dropped, as the network would
+                if (batch != null) for (int i = done; i < n; i++) batch.length(start + i, Datagrams.NOT_SENT);
+                return sent;
             }
-            throw new ErrnoException("sendmmsg from UDP port " + port, -r);
+            if (n == 1) throw new ErrnoException("sendmmsg from UDP port " + port, -r);
+            if (batch != null) batch.length(start + done, Datagrams.NOT_SENT); // skip the refused one, keep the rest
+            done++;
         }
+        return sent;
     }
 
     @Override

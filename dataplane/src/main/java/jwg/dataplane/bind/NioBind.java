@@ -64,10 +64,19 @@ public final class NioBind implements Bind {
     }
 
     @Override
-    public void send(Datagrams batch) throws IOException {
+    public int send(Datagrams batch) throws IOException {
+        int sent = 0;
         for (int i = 0; i < batch.count(); i++) {
-            send(batch.buffer(i), batch.offset(i), batch.length(i), batch.endpoint(i));
+            try {
+                send(batch.buffer(i), batch.offset(i), batch.length(i), batch.endpoint(i));
+                sent++;
+            } catch (ClosedChannelException e) {
+                throw e;
+            } catch (IOException e) {
+                batch.length(i, Datagrams.NOT_SENT);
+            }
         }
+        return sent;
     }
 
     @Override

@@ -73,6 +73,35 @@ class BindTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("binds")
+    void aDatagramTheKernelRefusesIsMarkedNotSentAndTheRestGoOut(String name, Supplier<Bind> factory) throws Exception {
+        try (Bind a = factory.get(); Bind b = factory.get(); Arena arena = Arena.ofConfined()) {
+            a.open(0);
+            int pb = b.open(0);
+            Datagrams out = Datagrams.allocate(arena, 3, 2048);
+            for (int i = 0; i < 3; i++) {
+                out.buffer(i).set(ValueLayout.JAVA_INT, 0, i);
+                out.length(i, 64);
+                out.endpoint(i).copyFrom(Endpoint.parse("127.0.0.1:" + pb));
+            }
+            out.endpoint(1).setIpv4(0x7f000001, 0); // port 0: the kernel refuses it
+            out.count(3);
+            assertEquals(2, a.send(out), "two of three sent");
+            assertEquals(Datagrams.NOT_SENT, out.length(1), "the refused one is marked, so it is counted as dropped");
+            assertEquals(64, out.length(0));
+            assertEquals(64, out.length(2));
+            Datagrams in = Datagrams.allocate(arena, Bind.BATCH, 2048);
+            int got = 0;
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            while (got < 2) {
+                int n = b.receive(in);
+                for (int i = 0; i < n; i++, got++) seen.add(in.buffer(i).get(ValueLayout.JAVA_INT, in.offset(i)));
+            }
+            assertEquals(java.util.Set.of(0, 2), seen);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("binds")
     void portInUseIsReported(String name, Supplier<Bind> factory) throws Exception {
         try (Bind a = factory.get(); Bind b = factory.get()) {
             int p = a.open(0);
