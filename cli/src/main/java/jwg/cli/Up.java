@@ -17,7 +17,6 @@ import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.UapiException;
 import jwg.dataplane.config.UapiProtocol;
 import jwg.dataplane.config.WgQuickConfig;
-import jwg.tun.Cidr;
 import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
 import jwg.tun.rootless.RootlessTun;

@@ -15,6 +15,9 @@ public interface Bind extends AutoCloseable {
     /** Most datagrams one {@link #receive} or {@link #send(Datagrams)} call moves. */
     int BATCH = 128;
 
+    /** Socket send and receive buffer size: 7 MiB, as wireguard-go. */
+    int SOCKET_BUFFER = 7 << 20;
+
     /** Binds to {@code port} on all addresses (0 = any free port); returns the port bound. */
     int open(int port) throws IOException;
 

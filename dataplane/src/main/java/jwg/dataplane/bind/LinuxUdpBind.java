@@ -27,7 +27,6 @@ import jwg.sys.Sockets;
 public final class LinuxUdpBind implements Bind {
     // not (yet) in jwg.sys.Linux: <netinet/in.h> IPV6_V6ONLY, <asm/socket.h> SO_*BUFFORCE, SO_MARK
     static final int IPV6_V6ONLY = 26, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33, SO_MARK = 36;
-    static final int SOCKET_BUFFER = 7 << 20; // 7 MiB, as wireguard-go
     /**
      * Non-blocking reads tried before sleeping in poll (-Djwg.spinReads; default 50, about 20 µs):
      * under load the next packet usually arrives within microseconds, and waking from poll costs

@@ -17,7 +17,6 @@ import java.nio.channels.DatagramChannel;
  * Portable and simple; the FFM recvmmsg/sendmmsg bind is the fast one.
  */
 public final class NioBind implements Bind {
-    static final int SOCKET_BUFFER = 7 << 20; // 7 MiB, as wireguard-go
 
     private volatile DatagramChannel channel;
     private int port;
