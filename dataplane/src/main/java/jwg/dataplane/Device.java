@@ -109,9 +109,7 @@ public final class Device implements UapiDevice, AutoCloseable {
 
     /** Replaces the whole configuration (wg setconf semantics). */
     public void configure(DeviceConfig next) throws UapiException {
-        synchronized (this) {
-            configure(next, null);
-        }
+        configure(next, null);
     }
 
     @Override
