@@ -1,0 +1,39 @@
+package jwg.ice;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * ice4j's process-wide settings, applied once before the first agent exists. The cloud-metadata
+ * harvester is off (it would send an HTTP request to 169.254.169.254 off this machine) and no
+ * default STUN server is configured; consent freshness runs every second so a dead path is
+ * noticed within a few seconds (RFC 7675 allows this for an application's own keepalives).
+ */
+final class Ice4j {
+    private static boolean done;
+
+    private Ice4j() {}
+
+    static synchronized void configure() {
+        if (done) return;
+        done = true;
+        set("ice4j.harvest.mapping.aws.enabled", "false");
+        set("ice4j.harvest.mapping.aws.force", "false");
+        set("ice4j.harvest.use-link-local-addresses", "false");
+        set("ice4j.consent-freshness.interval", System.getProperty("jwg.ice.consentInterval", "1 second"));
+        set("ice4j.consent-freshness.original-wait-interval", "500 milliseconds");
+        set("ice4j.consent-freshness.max-wait-interval", "500 milliseconds");
+        set("ice4j.consent-freshness.max-retransmissions", "4");
+        set("ice4j.ice.termination-delay", "1 second");
+        set("ice4j.software", "");
+        set("ice4j.use-component-socket", "false");
+        if (System.getProperty("jwg.ice.debug") == null) {
+            Logger.getLogger("org.ice4j").setLevel(Level.WARNING);
+            Logger.getLogger("org.jitsi").setLevel(Level.WARNING);
+        }
+    }
+
+    private static void set(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
+    }
+}

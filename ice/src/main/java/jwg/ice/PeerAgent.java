@@ -1,0 +1,172 @@
+package jwg.ice;
+
+import java.beans.PropertyChangeEvent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.NominationStrategy;
+import org.ice4j.ice.harvest.StunCandidateHarvester;
+import org.ice4j.ice.harvest.TurnCandidateHarvester;
+import org.ice4j.security.LongTermCredential;
+
+/**
+ * One ICE session with one peer: an ice4j {@link Agent} with a single UDP component whose host
+ * candidates live on the device's socket ({@link SharedHostHarvester}), plus server-reflexive
+ * (STUN) and relayed (TURN) candidates from the configured servers. Gathering happens in the
+ * constructor; {@link #connect} takes the peer's ufrag, password and candidates and starts the
+ * checks; the listener hears when the session completes or fails.
+ */
+final class PeerAgent implements AutoCloseable {
+    /** How ICE ended up, for the listener. */
+    enum Outcome { CONNECTED, FAILED }
+
+    /** The selected pair, in the terms status views use. */
+    record Selected(CandidateType localType, InetSocketAddress local, CandidateType remoteType, InetSocketAddress remote) {
+        boolean relayed() {
+            return localType == CandidateType.RELAYED_CANDIDATE || remoteType == CandidateType.RELAYED_CANDIDATE;
+        }
+    }
+
+    private final Agent agent;
+    private final IceMediaStream stream;
+    private final Component component;
+    private final SharedHostHarvester host;
+    private final long sessionId;
+    private volatile boolean closed;
+
+    /**
+     * @param hostAddresses fixed host addresses (tests) or empty to enumerate interfaces
+     * @param excludedInterfaces never used for candidates (the WireGuard interface)
+     */
+    PeerAgent(StunMux mux, IceServers servers, boolean controlling, long sessionId, List<InetAddress> hostAddresses,
+              Set<String> excludedInterfaces, boolean loopback, Consumer<Outcome> listener) throws IOException {
+        Ice4j.configure();
+        this.sessionId = sessionId;
+        Agent a = new Agent();
+        try {
+            a.setUseDynamicPorts(false);
+            a.setControlling(controlling);
+            a.setPerformConsentFreshness(true);
+            a.setNominationStrategy(NominationStrategy.NOMINATE_FIRST_HOST_OR_REFLEXIVE_VALID);
+            host = new SharedHostHarvester(mux, a.getLocalUfrag(), hostAddresses, excludedInterfaces, loopback);
+            a.addCandidateHarvester(host);
+            for (InetSocketAddress s : servers.stun())
+                a.addCandidateHarvester(new StunCandidateHarvester(new TransportAddress(s, Transport.UDP)));
+            for (IceServers.Turn t : servers.turn())
+                a.addCandidateHarvester(new TurnCandidateHarvester(new TransportAddress(t.address(), Transport.UDP),
+                        new LongTermCredential(t.username(), t.password())));
+            stream = a.createMediaStream("wg");
+            component = a.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
+            a.addStateChangeListener(e -> stateChanged(e, listener));
+        } catch (IOException | RuntimeException e) {
+            a.free();
+            throw e;
+        }
+        this.agent = a;
+    }
+
+    private void stateChanged(PropertyChangeEvent e, Consumer<Outcome> listener) {
+        if (closed) return;
+        Object s = e.getNewValue();
+        if (s == IceProcessingState.COMPLETED) listener.accept(Outcome.CONNECTED);
+        else if (s == IceProcessingState.FAILED) listener.accept(Outcome.FAILED);
+    }
+
+    long sessionId() {
+        return sessionId;
+    }
+
+    String ufrag() {
+        return agent.getLocalUfrag();
+    }
+
+    String password() {
+        return agent.getLocalPassword();
+    }
+
+    boolean controlling() {
+        return agent.isControlling();
+    }
+
+    /** The gathered local candidates as signaling text. */
+    List<String> candidates() {
+        List<String> out = new ArrayList<>();
+        for (LocalCandidate c : component.getLocalCandidates()) out.add(CandidateText.of(c).format());
+        return out;
+    }
+
+    /** Which kinds of local candidates were gathered (host, srflx, relay), for doctor/status. */
+    List<CandidateType> candidateTypes() {
+        List<CandidateType> out = new ArrayList<>();
+        for (LocalCandidate c : component.getLocalCandidates()) out.add(c.getType());
+        return out;
+    }
+
+    /** Takes the peer's side and starts the connectivity checks. Unparseable candidates are skipped and returned. */
+    List<String> connect(String remoteUfrag, String remotePassword, List<String> remoteCandidates) {
+        List<String> rejected = new ArrayList<>();
+        stream.setRemoteUfrag(remoteUfrag);
+        stream.setRemotePassword(remotePassword);
+        for (String text : remoteCandidates) {
+            try {
+                component.addRemoteCandidate(CandidateText.parse(text).toRemote(component));
+            } catch (IllegalArgumentException e) {
+                rejected.add(e.getMessage());
+            }
+        }
+        agent.startConnectivityEstablishment();
+        return rejected;
+    }
+
+    /** The selected pair, or null before ICE completed. */
+    Selected selected() {
+        CandidatePair p = component.getSelectedPair();
+        if (p == null) return null;
+        return new Selected(p.getLocalCandidate().getType(), sock(p.getLocalCandidate().getTransportAddress()),
+                p.getRemoteCandidate().getType(), sock(p.getRemoteCandidate().getTransportAddress()));
+    }
+
+    /** The selected pair itself (the relay proxy sends through its socket). */
+    CandidatePair selectedPair() {
+        return component.getSelectedPair();
+    }
+
+    /** When the selected pair last answered a consent check (ms since the epoch), or 0 if never. */
+    long lastConsentMillis() {
+        CandidatePair p = component.getSelectedPair();
+        return p == null ? 0 : Math.max(0, p.getConsentFreshness());
+    }
+
+    IceProcessingState state() {
+        return agent.getState();
+    }
+
+    private static InetSocketAddress sock(TransportAddress t) {
+        return new InetSocketAddress(t.getAddress(), t.getPort());
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            agent.free();
+        } finally {
+            host.close();
+        }
+    }
+}

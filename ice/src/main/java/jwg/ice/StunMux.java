@@ -1,0 +1,151 @@
+package jwg.ice;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+import jwg.dataplane.bind.Bind;
+import jwg.dataplane.bind.Endpoint;
+
+/**
+ * Routes the STUN and TURN datagrams that arrive on the device's one UDP socket to the ICE agent
+ * they belong to, and sends the agents' datagrams out through that socket. Each agent's host
+ * candidates are {@link SharedSocket}s registered here under the agent's local ufrag:
+ * <ul>
+ *   <li>a connectivity check (STUN request) goes to the agent whose ufrag opens its USERNAME;</li>
+ *   <li>a response goes to the agent that sent the request with that transaction ID;</li>
+ *   <li>an indication or TURN ChannelData goes to the agent that last sent to that address
+ *       (its STUN or TURN server, or the remote peer).</li>
+ * </ul>
+ * Anything else is dropped and counted. Control path only: it allocates, WireGuard never comes here.
+ */
+public final class StunMux {
+    private static final Logger LOG = Logger.getLogger(StunMux.class.getName());
+    private static final int MAX_TRANSACTIONS = 4096;
+
+    private final List<SharedSocket> sockets = new CopyOnWriteArrayList<>();
+    private final Map<String, List<SharedSocket>> byUfrag = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, SharedSocket> byRemote = new ConcurrentHashMap<>();
+    private final Map<String, Pending> byTransaction = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Pending> e) {
+                    return size() > MAX_TRANSACTIONS;
+                }
+            });
+    private final Map<InetSocketAddress, Long> rttNanos = new ConcurrentHashMap<>();
+    private volatile Bind bind;
+
+    /** A request in flight: who sent it, where, when. */
+    private record Pending(SharedSocket socket, InetSocketAddress to, long sentNanos) {}
+
+    final LongAdder received = new LongAdder();
+    final LongAdder sent = new LongAdder();
+    final LongAdder unroutable = new LongAdder();
+    final LongAdder queueFull = new LongAdder();
+
+    /** The bind STUN goes out through (set by {@link IceBind#open}). */
+    void bind(Bind b) {
+        this.bind = b;
+    }
+
+    /** The device's UDP port, or 0 before it is bound. */
+    public int port() {
+        Bind b = bind;
+        return b == null ? 0 : b.port();
+    }
+
+    void register(String ufrag, SharedSocket s) {
+        sockets.add(s);
+        byUfrag.computeIfAbsent(ufrag, k -> new CopyOnWriteArrayList<>()).add(s);
+    }
+
+    void unregister(SharedSocket s) {
+        sockets.remove(s);
+        byUfrag.values().forEach(l -> l.remove(s));
+        byUfrag.values().removeIf(List::isEmpty);
+        byRemote.values().removeIf(v -> v == s);
+        synchronized (byTransaction) {
+            byTransaction.values().removeIf(v -> v.socket() == s);
+        }
+    }
+
+    /** One datagram that is not WireGuard, received from {@code from}. */
+    void dispatch(byte[] data, int length, Endpoint from) {
+        received.increment();
+        StunPacket.Kind kind = StunPacket.kind(data, length);
+        if (kind == StunPacket.Kind.OTHER) {
+            unroutable.increment();
+            return;
+        }
+        InetSocketAddress src = from.toSocketAddress();
+        SharedSocket target = switch (kind) {
+            case REQUEST -> forUfrag(StunPacket.localUfrag(data, length), src);
+            case RESPONSE -> answered(byTransaction.remove(StunPacket.transactionId(data)));
+            default -> byRemote.get(src);
+        };
+        if (target == null && kind != StunPacket.Kind.REQUEST) target = byRemote.get(src);
+        if (target == null) {
+            unroutable.increment();
+            return;
+        }
+        byte[] copy = java.util.Arrays.copyOf(data, length);
+        if (!target.offer(copy, src)) queueFull.increment();
+    }
+
+    private SharedSocket answered(Pending p) {
+        if (p == null) return null;
+        rttNanos.put(p.to(), System.nanoTime() - p.sentNanos());
+        return p.socket();
+    }
+
+    /** The last STUN round trip to {@code remote} in ms (connectivity or consent checks), or -1. */
+    public double rttMillis(InetSocketAddress remote) {
+        Long n = rttNanos.get(remote);
+        return n == null ? -1 : n / 1e6;
+    }
+
+    private SharedSocket forUfrag(String ufrag, InetSocketAddress src) {
+        if (ufrag == null) return null;
+        List<SharedSocket> l = byUfrag.get(ufrag);
+        if (l == null || l.isEmpty()) return null;
+        SharedSocket last = byRemote.get(src);
+        if (last != null && l.contains(last)) return last;
+        boolean v4 = src.getAddress() instanceof java.net.Inet4Address;
+        for (SharedSocket s : l) if ((s.local().getAddress() instanceof java.net.Inet4Address) == v4) return s;
+        return l.get(0);
+    }
+
+    /** Sends an agent's datagram through the device's socket. */
+    void send(SharedSocket from, byte[] data, int offset, int length, InetSocketAddress to) throws IOException {
+        Bind b = bind;
+        if (b == null) throw new IOException("the device has no UDP socket yet");
+        if (length >= StunPacket.HEADER) {
+            byte[] msg = java.util.Arrays.copyOfRange(data, offset, offset + length);
+            if (StunPacket.kind(msg, length) == StunPacket.Kind.REQUEST) byTransaction.put(StunPacket.transactionId(msg), new Pending(from, to, System.nanoTime()));
+        }
+        byRemote.put(to, from);
+        Endpoint e = Endpoint.of(to);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = a.allocate(Math.max(1, length));
+            MemorySegment.copy(MemorySegment.ofArray(data), offset, seg, 0, length);
+            b.send(seg, 0, length, e);
+        }
+        sent.increment();
+        LOG.finest(() -> "STUN/TURN " + length + " B to " + to);
+    }
+
+    /** Counters for status views. */
+    public record Stats(long received, long sent, long unroutable, long queueFull) {}
+
+    public Stats stats() {
+        return new Stats(received.sum(), sent.sum(), unroutable.sum(), queueFull.sum());
+    }
+}
