@@ -44,6 +44,8 @@ public final class Device implements UapiDevice, AutoCloseable {
     volatile NoiseDevice noise;
     volatile Bind bind;
     volatile int mtu;
+    /** Told when a packet is routed to a peer with no endpoint (the ICE layer); null = drop such packets. */
+    volatile PathListener pathListener;
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
 
@@ -225,6 +227,64 @@ public final class Device implements UapiDevice, AutoCloseable {
         }
         p.dropStaged();
     }
+
+    // ------------------------------------------------------------------ the connectivity layer (ICE)
+
+    /**
+     * Installs the listener told when a packet needs a path to a peer without an endpoint; such
+     * packets are then staged instead of dropped. Null restores dropping.
+     */
+    public void setPathListener(PathListener listener) {
+        this.pathListener = listener;
+    }
+
+    /**
+     * Points a peer's datagrams at {@code address} (the connectivity layer's selected path), or
+     * clears its endpoint (null: the next packet for it asks the path listener again). If packets
+     * are waiting for a path, the handshake starts now. False if there is no such peer.
+     */
+    public boolean setEndpoint(PublicKey key, InetSocketAddress address) {
+        Peer p = peers.get(key);
+        if (p == null) return false;
+        if (address == null) {
+            p.endpoint = null;
+            p.pathRequested = false;
+            return true;
+        }
+        Endpoint e = new Endpoint();
+        e.set(address.getAddress(), address.getPort());
+        p.endpoint = e;
+        p.pathRequested = false;
+        Tunnel t = p.tunnel;
+        if (p.hasStaged && t != null) {
+            t.sendingKeypair(System.nanoTime()); // no session: asks for a handshake; else the flush sends them
+            conductor.wake();
+        }
+        return true;
+    }
+
+    /** A peer's endpoint now (null if none), as the data path sees it. */
+    public InetSocketAddress endpoint(PublicKey key) {
+        Peer p = peers.get(key);
+        Endpoint e = p == null ? null : p.endpoint;
+        return e == null ? null : e.toSocketAddress();
+    }
+
+    /**
+     * What a peer has carried, for activity checks (lazy connections): data bytes sent, data
+     * packets delivered to the TUN (keepalives and handshakes count in neither), and total bytes
+     * each way. Null if there is no such peer.
+     */
+    public PeerActivity activity(PublicKey key) {
+        Peer p = peers.get(key);
+        if (p == null) return null;
+        Tunnel t = p.tunnel;
+        long hs = t == null ? Long.MIN_VALUE : t.lastHandshake();
+        return new PeerActivity(p.txBytes, p.rxDataPackets, p.rxTotal(), p.txTotal(), hs);
+    }
+
+    /** Counters of one peer (see {@link #activity}); lastHandshakeNanos is System.nanoTime() or Long.MIN_VALUE. */
+    public record PeerActivity(long txDataBytes, long rxDataPackets, long rxBytes, long txBytes, long lastHandshakeNanos) {}
 
     // ------------------------------------------------------------------ state for get
 

@@ -25,12 +25,15 @@ final class Peer {
 
     // Transfer counters: each written by one thread only, summed when read.
     volatile long rxBytes;          // receiver thread
+    volatile long rxDataPackets;    // receiver thread: packets written to the TUN (keepalives excluded)
     volatile long txBytes;          // sender thread
     volatile long txControlBytes;   // conductor thread (handshakes, keepalives, staged flushes)
     volatile long rxControlBytes;   // conductor thread (handshake messages)
 
     private final ArrayDeque<MemorySegment> staged = new ArrayDeque<>();
     volatile boolean hasStaged;
+    /** The path listener was told this peer has no endpoint; cleared when one is set. */
+    volatile boolean pathRequested;
 
     Peer(PeerConfig config, Tunnel tunnel, Endpoint endpoint) {
         this.publicKey = config.publicKey();

@@ -164,6 +164,7 @@ final class Receiver extends DeviceThread {
                 device.stats.drop(DeviceStats.Drop.SOURCE_NOT_ALLOWED);
                 return;
             }
+            peer.rxDataPackets++;
             try {
                 device.tun.write(d, plain, out.length);
             } catch (IOException e) {

@@ -110,6 +110,7 @@ final class Sender extends DeviceThread {
         }
         Tunnel tunnel = peer.tunnel;
         Endpoint to = peer.endpoint;
+        if (to == null && tunnel != null && device.pathListener != null) return awaitPath(peer, buf, n, slot);
         if (tunnel == null || to == null) {
             device.stats.drop(to == null ? DeviceStats.Drop.NO_ENDPOINT : DeviceStats.Drop.NO_ROUTE);
             return slot;
@@ -135,6 +136,23 @@ final class Sender extends DeviceThread {
         peers[slot] = peer;
         times[slot] = now;
         return slot + 1;
+    }
+
+    /**
+     * A packet for a peer with no path yet (lazy ICE): kept until the connectivity layer sets an
+     * endpoint, and the layer told once. Returns the slot for reuse.
+     */
+    private int awaitPath(Peer peer, MemorySegment buf, int n, int slot) {
+        if (peer.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
+        if (!peer.pathRequested) {
+            peer.pathRequested = true;
+            try {
+                device.pathListener.pathWanted(peer.publicKey);
+            } catch (RuntimeException e) {
+                LOG.warning("path listener: " + e);
+            }
+        }
+        return slot;
     }
 
     /** Moves the sealed slots to the front, dropping (and counting) the ones whose job failed. */
