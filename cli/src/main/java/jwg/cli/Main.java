@@ -31,6 +31,8 @@ public final class Main {
               show [IFNAME]     the `wg show` view of jwg/wireguard-go interfaces
               bench [PAIRS]     (bin/jwg) jwg against wireguard-go through real tunnels, side by side:
                                 throughput, RTT, CPU per Gbit/s and ratios (root, wireguard-go, iperf3)
+              signal --listen ADDR
+                                run a signaling server (HOST:PORT or :PORT) until killed
               genkey            print a new private key (base64)
               pubkey            read a private key on stdin, print its public key
               genpsk            print a new preshared key
@@ -61,6 +63,9 @@ public final class Main {
             }
             case "version", "--version" -> out.println("jwg " + version());
             case "help", "-h", "--help" -> out.print(USAGE);
+            case "signal" -> {
+                return Signal.run(rest, out, err);
+            }
             case "show" -> {
                 return Show.run(rest, out, err);
             }

@@ -1,0 +1,255 @@
+package jwg.ice.signal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import jwg.noise.PublicKey;
+
+/**
+ * The signaling server ({@code jwg signal --listen ADDR}): a mailbox per recipient public key,
+ * served over HTTP long-polling on virtual threads. It relays opaque sealed envelopes and holds
+ * no secrets; it can delay or drop messages but not read, forge or replay them (the clients
+ * check). Endpoints:
+ * <ul>
+ *   <li>{@code POST /v1/mailbox/KEY} — body: one envelope (at most {@code maxBlob} bytes) for KEY;
+ *       202 if queued, 400 empty, 413 too large, 429 mailbox full, 503 too many mailboxes.</li>
+ *   <li>{@code GET /v1/mailbox/KEY?wait=MS} — waits up to MS (capped at {@code maxWait}, default
+ *       25 s) for envelopes to KEY; 200 with frames ({@code u32 length + bytes}, repeated) or 204
+ *       if none arrived.</li>
+ *   <li>{@code GET /v1/health} — 200 {@code ok}.</li>
+ * </ul>
+ * KEY is a WireGuard public key in hex or URL-safe base64. Any other request gets a 4xx with a
+ * one-line reason; every refusal is counted in {@link #stats()}. Note that the server does not
+ * authenticate pollers: anyone who knows a public key can drain its mailbox (a denial of
+ * service, not a breach: envelopes stay sealed).
+ */
+public final class SignalServer implements AutoCloseable {
+    /** Why the server refused a request. */
+    public enum Refusal { BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, TOO_LARGE, MAILBOX_FULL, TOO_MANY_MAILBOXES, INTERNAL_ERROR }
+
+    /** Counters since start. */
+    public record Stats(long posted, long delivered, long expired, int mailboxes, Map<Refusal, Long> refused) {
+        public long refused(Refusal r) {
+            return refused.getOrDefault(r, 0L);
+        }
+    }
+
+    /** Server limits; package-private so tests can shorten them. */
+    record Limits(int maxBlob, int mailboxCapacity, int maxMailboxes, long maxWaitMillis, long maxAgeMillis, int maxResponseBytes) {
+        static final Limits DEFAULT = new Limits(64 * 1024, 256, 100_000, 25_000, 120_000, 1 << 20);
+    }
+
+    private static final String MAILBOX = "/v1/mailbox/";
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Limits limits;
+    private final ConcurrentHashMap<PublicKey, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    private final AtomicLong posted = new AtomicLong(), delivered = new AtomicLong(), expiredGone = new AtomicLong();
+    private final AtomicLongArray refused = new AtomicLongArray(Refusal.values().length);
+    private volatile boolean closed;
+
+    private SignalServer(HttpServer http, ExecutorService executor, Limits limits) {
+        this.http = http;
+        this.executor = executor;
+        this.limits = limits;
+    }
+
+    /** Binds {@code listen} (port 0 picks one) and starts serving. */
+    public static SignalServer start(InetSocketAddress listen) throws IOException {
+        return start(listen, Limits.DEFAULT);
+    }
+
+    static SignalServer start(InetSocketAddress listen, Limits limits) throws IOException {
+        HttpServer http = HttpServer.create(listen, 128);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        SignalServer s = new SignalServer(http, executor, limits);
+        http.setExecutor(executor);
+        http.createContext("/", s::handle);
+        http.start();
+        return s;
+    }
+
+    /** The bound address (with the real port if 0 was asked for). */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    public Stats stats() {
+        Map<Refusal, Long> r = new EnumMap<>(Refusal.class);
+        for (Refusal x : Refusal.values()) if (refused.get(x.ordinal()) > 0) r.put(x, refused.get(x.ordinal()));
+        long expired = expiredGone.get() + mailboxes.values().stream().mapToLong(Mailbox::expired).sum();
+        return new Stats(posted.get(), delivered.get(), expired, mailboxes.size(), Map.copyOf(r));
+    }
+
+    /** Stops listening, wakes every waiting poll and drops queued envelopes. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        mailboxes.values().forEach(Mailbox::close);
+        http.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SignalServer[" + address() + "]";
+    }
+
+    private void handle(HttpExchange ex) {
+        try (ex) {
+            route(ex);
+        } catch (Exception | Error e) {   // nothing a client sends may take the server down
+            refuse(ex, Refusal.INTERNAL_ERROR, 500, "internal error");
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException, InterruptedException {
+        String path = ex.getRequestURI().getRawPath();
+        String method = ex.getRequestMethod();
+        if (path.equals("/v1/health")) {
+            if (method.equals("GET")) reply(ex, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
+            else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
+            return;
+        }
+        if (!path.startsWith(MAILBOX)) {
+            refuse(ex, Refusal.NOT_FOUND, 404, "no such endpoint; see /v1/mailbox/KEY");
+            return;
+        }
+        Optional<PublicKey> key = KeyText.parse(path.substring(MAILBOX.length()));
+        if (key.isEmpty()) {
+            refuse(ex, Refusal.BAD_REQUEST, 400, "KEY must be a public key in hex or URL-safe base64");
+            return;
+        }
+        switch (method) {
+            case "POST" -> post(ex, key.get());
+            case "GET" -> poll(ex, key.get());
+            default -> refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET (poll) or POST (deliver)");
+        }
+    }
+
+    private void post(HttpExchange ex, PublicKey to) throws IOException {
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null && declared.length() > 12) {
+            refuse(ex, Refusal.TOO_LARGE, 413, "envelope larger than " + limits.maxBlob() + " bytes");
+            return;
+        }
+        if (declared != null && declared.matches("\\d+") && Long.parseLong(declared) > limits.maxBlob()) {
+            refuse(ex, Refusal.TOO_LARGE, 413, "envelope larger than " + limits.maxBlob() + " bytes");
+            return;
+        }
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(limits.maxBlob() + 1);
+        }
+        if (body.length > limits.maxBlob()) {
+            refuse(ex, Refusal.TOO_LARGE, 413, "envelope larger than " + limits.maxBlob() + " bytes");
+            return;
+        }
+        if (body.length == 0) {
+            refuse(ex, Refusal.BAD_REQUEST, 400, "empty body: POST one envelope");
+            return;
+        }
+        Optional<Mailbox> box = mailbox(to);
+        if (box.isEmpty()) {
+            refuse(ex, Refusal.TOO_MANY_MAILBOXES, 503, "too many mailboxes");
+            return;
+        }
+        if (!box.get().offer(body)) {
+            refuse(ex, Refusal.MAILBOX_FULL, 429, "recipient's mailbox is full");
+            return;
+        }
+        posted.incrementAndGet();
+        reply(ex, 202, new byte[0]);
+    }
+
+    private void poll(HttpExchange ex, PublicKey self) throws IOException, InterruptedException {
+        long waitMs = waitMillis(ex.getRequestURI().getRawQuery());
+        if (waitMs < 0) {
+            refuse(ex, Refusal.BAD_REQUEST, 400, "wait must be a number of milliseconds");
+            return;
+        }
+        Optional<Mailbox> box = mailbox(self);
+        if (box.isEmpty()) {
+            refuse(ex, Refusal.TOO_MANY_MAILBOXES, 503, "too many mailboxes");
+            return;
+        }
+        List<byte[]> blobs = box.get().poll(TimeUnit.MILLISECONDS.toNanos(waitMs), limits.maxResponseBytes());
+        delivered.addAndGet(blobs.size());
+        if (blobs.isEmpty()) reply(ex, 204, null);
+        else reply(ex, 200, Frames.encode(blobs));
+    }
+
+    /** The wait from {@code wait=MS}, capped; the cap if absent; -1 if malformed. */
+    private long waitMillis(String query) {
+        if (query == null || query.isEmpty()) return limits.maxWaitMillis();
+        for (String kv : query.split("&")) {
+            if (!kv.startsWith("wait=")) continue;
+            String v = kv.substring(5);
+            if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(Character::isDigit)) return -1;
+            return Math.min(Long.parseLong(v), limits.maxWaitMillis());
+        }
+        return limits.maxWaitMillis();
+    }
+
+    private Optional<Mailbox> mailbox(PublicKey key) {
+        Mailbox m = mailboxes.get(key);
+        if (m != null) return Optional.of(m);
+        if (mailboxes.size() >= limits.maxMailboxes()) sweepIdle();
+        if (mailboxes.size() >= limits.maxMailboxes()) return Optional.empty();
+        return Optional.of(mailboxes.computeIfAbsent(key, k -> newMailbox()));
+    }
+
+    private Mailbox newMailbox() {
+        Mailbox m = new Mailbox(limits.mailboxCapacity(), TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMillis()), System::nanoTime);
+        if (closed) m.close();
+        return m;
+    }
+
+    private void sweepIdle() {
+        mailboxes.forEach((k, m) -> {
+            if (m.isIdle() && mailboxes.remove(k, m)) expiredGone.addAndGet(m.expired());
+        });
+    }
+
+    private void refuse(HttpExchange ex, Refusal why, int status, String message) {
+        refused.incrementAndGet(why.ordinal());
+        try {
+            reply(ex, status, (message + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            // the client is gone or the response has started; the exchange is closed by the caller
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
+        if (body != null && body.length > 0) {
+            ex.getResponseHeaders().set("Content-Type", status >= 400 ? "text/plain; charset=utf-8" : "application/octet-stream");
+        }
+        ex.sendResponseHeaders(status, body == null ? -1 : body.length == 0 ? -1 : body.length);
+        if (body != null && body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}
