@@ -1,0 +1,218 @@
+package jwg.ice;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import jwg.dataplane.Device;
+import jwg.dataplane.config.PeerConfig;
+import jwg.ice.guard.ResetReason;
+import jwg.ice.signal.SignalClient;
+import jwg.ice.signal.SignalMessage;
+import jwg.noise.PrivateKey;
+import jwg.noise.PublicKey;
+
+/**
+ * The connectivity layer of one device: a signaling client, and for every configured peer that
+ * has no static endpoint a {@link PeerConnection} that finds it a path with ICE. One control
+ * thread runs every peer's state machine (signaling messages, ICE outcomes, the once-every-250 ms
+ * tick); gathering, which may wait on STUN/TURN servers, runs on virtual threads.
+ */
+public final class Connectivity implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Connectivity.class.getName());
+    static final long TICK_MS = 250;
+
+    /**
+     * How a node connects. {@code hostAddresses} fixes the host candidates' addresses (empty:
+     * every up interface except {@code excludedInterfaces}, e.g. the WireGuard one).
+     */
+    public record Settings(URI signalServer, IceServers servers, boolean lazy, Duration idleTimeout,
+                           List<InetAddress> hostAddresses, Set<String> excludedInterfaces, boolean loopbackCandidates) {
+        public Settings {
+            hostAddresses = List.copyOf(hostAddresses);
+            excludedInterfaces = Set.copyOf(excludedInterfaces);
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("idle timeout must be positive");
+        }
+    }
+
+    final Device device;
+    final StunMux mux;
+    final Settings settings;
+    final SecureRandom random = new SecureRandom();
+    private final PublicKey self;
+    private final SignalClient signal;
+    private final ScheduledExecutorService control;
+    private final ExecutorService gatherers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<PublicKey, PeerConnection> peers = new ConcurrentHashMap<>(); // written on the control thread
+    volatile boolean closed;
+
+    private Connectivity(Device device, StunMux mux, PrivateKey key, Settings settings) {
+        this.device = device;
+        this.mux = mux;
+        this.settings = settings;
+        this.self = key.publicKey();
+        this.control = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("jwg-ice-" + device.name()).unstarted(r));
+        this.signal = new SignalClient(settings.signalServer(), key, new SignalClient.Listener() {
+            @Override
+            public void onMessage(PublicKey from, SignalMessage message) {
+                run(() -> message(from, message));
+            }
+
+            @Override
+            public void onConnected() {
+                run(() -> peers.values().forEach(p -> p.reset(ResetReason.SIGNAL_RECONNECTED)));
+            }
+        });
+    }
+
+    /**
+     * Starts connecting {@code device}'s peers that have no static endpoint. The device must run
+     * on an {@link IceBind} over {@code mux}. {@code key} is the device's private key (it seals the
+     * signaling messages; the caller keeps ownership).
+     */
+    public static Connectivity start(Device device, StunMux mux, PrivateKey key, Settings settings) {
+        Connectivity c = new Connectivity(device, mux, key, settings);
+        device.setPathListener(peer -> c.run(() -> c.wake(peer)));
+        c.signal.start();
+        c.run(c::syncPeers);
+        c.control.scheduleWithFixedDelay(() -> c.safely(c::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        return c;
+    }
+
+    /** Re-reads the device's peers (after a configuration change). */
+    public void peersChanged() {
+        run(this::syncPeers);
+    }
+
+    private void syncPeers() {
+        Set<PublicKey> wanted = new HashSet<>();
+        for (PeerConfig pc : device.configuration().peers()) {
+            if (pc.endpoint() != null) continue; // a static endpoint: plain WireGuard
+            wanted.add(pc.publicKey());
+            peers.computeIfAbsent(pc.publicKey(), k -> {
+                PeerConnection p = new PeerConnection(this, k, controlling(self, k));
+                if (!settings.lazy()) p.connect("startup");
+                return p;
+            });
+        }
+        for (PeerConnection p : new ArrayList<>(peers.values())) {
+            if (!wanted.contains(p.key)) {
+                p.closeSessions();
+                peers.remove(p.key);
+            }
+        }
+        signal.setPeers(wanted);
+    }
+
+    /** The side with the greater public key (unsigned, byte by byte) is ICE-controlling. */
+    static boolean controlling(PublicKey self, PublicKey peer) {
+        return Arrays.compareUnsigned(self.rawBytes(), peer.rawBytes()) > 0;
+    }
+
+    private void wake(PublicKey peer) {
+        PeerConnection p = peers.get(peer);
+        if (p != null && p.state != ConnectionState.CONNECTED) p.connect("traffic for the peer");
+    }
+
+    private void message(PublicKey from, SignalMessage m) {
+        PeerConnection p = peers.get(from);
+        if (p == null) {
+            LOG.fine("signaling message from a peer without ICE: " + from);
+            return;
+        }
+        p.onMessage(m);
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (PeerConnection p : peers.values()) p.tick(now);
+    }
+
+    /** Tells every connecting peer's guard that the local network changed (e.g. an address came or went). */
+    public void networkChanged() {
+        run(() -> peers.values().forEach(p -> p.reset(ResetReason.NETWORK_CHANGED)));
+    }
+
+    // ------------------------------------------------------------------ for PeerConnection
+
+    void signal(PublicKey to, SignalMessage m) {
+        signal.send(to, m);
+    }
+
+    /** Gathers a new agent on a virtual thread; {@code done} gets it (or null) on the control thread. */
+    void gather(PeerConnection pc, long sessionId, Consumer<PeerAgent> done) {
+        gatherers.execute(() -> {
+            PeerAgent[] holder = new PeerAgent[1];
+            PeerAgent a = null;
+            try {
+                a = new PeerAgent(mux, settings.servers(), pc.controlling, sessionId, settings.hostAddresses(),
+                        settings.excludedInterfaces(), settings.loopbackCandidates(),
+                        o -> run(() -> pc.outcome(holder[0], o)));
+                holder[0] = a;
+            } catch (IOException | RuntimeException e) {
+                LOG.warning(pc.key + ": gathering: " + e);
+            }
+            PeerAgent agent = a;
+            run(() -> done.accept(agent));
+        });
+    }
+
+    void run(Runnable r) {
+        if (closed) return;
+        try {
+            control.execute(() -> safely(r));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warning("ICE control: " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** A snapshot for {@code jwg status} (taken on the control thread). */
+    public ConnectivityStatus status() {
+        try {
+            return control.submit(() -> ConnectivityStatus.of(this, List.copyOf(peers.values()), signal.status(), mux.stats()))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("status: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        try {
+            control.submit(() -> peers.values().forEach(PeerConnection::closeSessions)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.fine("closing: " + e);
+        }
+        closed = true;
+        device.setPathListener(null);
+        control.shutdownNow();
+        gatherers.shutdownNow();
+        signal.close();
+    }
+}

@@ -1,0 +1,97 @@
+package jwg.ice;
+
+import java.util.List;
+
+/** A small JSON writer for status output (no dependency for a dozen fields). */
+final class Json {
+    private final StringBuilder b = new StringBuilder();
+    private boolean first = true;
+
+    Json open(char c) {
+        b.append(c);
+        first = true;
+        return this;
+    }
+
+    Json close(char c) {
+        b.append(c);
+        first = false;
+        return this;
+    }
+
+    Json key(String k) {
+        comma();
+        quote(k);
+        b.append(':');
+        first = true;
+        return this;
+    }
+
+    private void comma() {
+        if (!first) b.append(',');
+        first = false;
+    }
+
+    Json field(String k, String v) {
+        key(k);
+        first = false;
+        if (v == null) b.append("null");
+        else quote(v);
+        return this;
+    }
+
+    Json field(String k, long v) {
+        key(k);
+        first = false;
+        b.append(v);
+        return this;
+    }
+
+    Json field(String k, double v) {
+        key(k);
+        first = false;
+        b.append(Double.isFinite(v) ? Double.toString(Math.round(v * 1000) / 1000.0) : "null");
+        return this;
+    }
+
+    Json field(String k, boolean v) {
+        key(k);
+        first = false;
+        b.append(v);
+        return this;
+    }
+
+    Json strings(String k, List<String> vs) {
+        key(k);
+        b.append('[');
+        for (int i = 0; i < vs.size(); i++) {
+            if (i > 0) b.append(',');
+            quote(vs.get(i));
+        }
+        b.append(']');
+        first = false;
+        return this;
+    }
+
+    private void quote(String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    @Override
+    public String toString() {
+        return b.toString();
+    }
+}

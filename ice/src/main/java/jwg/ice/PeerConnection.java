@@ -1,0 +1,318 @@
+package jwg.ice;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import jwg.dataplane.Device;
+import jwg.ice.guard.Guard;
+import jwg.ice.guard.ResetReason;
+import jwg.ice.signal.Answer;
+import jwg.ice.signal.Candidates;
+import jwg.ice.signal.GoIdle;
+import jwg.ice.signal.Offer;
+import jwg.ice.signal.SignalMessage;
+import jwg.noise.PublicKey;
+import org.ice4j.ice.CandidateType;
+
+/**
+ * One peer's connection, Netbird-style: ICE sessions negotiated over signaling (offer/answer,
+ * the side with the greater public key controlling), the selected pair set as the peer's
+ * WireGuard endpoint (a relayed pair through a {@link RelayProxy}), a liveness watch on the
+ * selected pair, the reconnect {@link Guard}, upgrade attempts while relayed, and lazy idling.
+ *
+ * <p>Every method runs on the owning {@link Connectivity}'s single control thread.
+ */
+final class PeerConnection {
+    private static final Logger LOG = Logger.getLogger(PeerConnection.class.getName());
+    /** A selected pair with no consent answer for this long is dead (consent checks run every ~1 s). */
+    static final long DEAD_AFTER_MS = 2_500;
+    /** An offer or a check that has not completed in this long is abandoned. */
+    static final long SESSION_TIMEOUT_MS = 12_000;
+    /** While relayed, try for a direct path this often. */
+    static final long UPGRADE_EVERY_MS = 15_000;
+
+    final PublicKey key;
+    final boolean controlling;
+    private final Connectivity owner;
+    final Guard guard;
+
+    ConnectionState state = ConnectionState.IDLE;
+    PathType path = PathType.NONE;
+    PeerAgent.Selected selected;
+    private PeerAgent active;
+    private RelayProxy proxy;
+    private PeerAgent pending;
+    private long pendingSince;
+    private long pendingSession; // the session being gathered or offered (0 = none)
+    long lastPathChangeMillis;
+    long connectedAtNanos;
+    String lastEvent = "new";
+    List<CandidateType> localTypes = List.of();
+    List<String> remoteTypes = List.of();
+    int sessionsStarted, sessionsConnected, sessionsFailed, pathChanges;
+    private long nextUpgradeNanos = Long.MAX_VALUE;
+    // lazy idling
+    private long lastTx = -1, lastRx = -1, lastActivityNanos;
+
+    PeerConnection(Connectivity owner, PublicKey key, boolean controlling) {
+        this.owner = owner;
+        this.key = key;
+        this.controlling = controlling;
+        this.guard = new Guard(owner.random);
+        this.lastActivityNanos = System.nanoTime();
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /** Traffic wants this peer (lazy wake, startup, guard): start a session unless one is under way. */
+    void connect(String why) {
+        if (pending != null || pendingSession != 0) return;
+        if (state == ConnectionState.IDLE) state = ConnectionState.CONNECTING;
+        if (state != ConnectionState.CONNECTED) guard.start(System.nanoTime());
+        lastActivityNanos = System.nanoTime();
+        startSession(owner.random.nextLong() & Long.MAX_VALUE | 1, null, why);
+    }
+
+    /** Gathers a new agent off the control thread, then offers it (or answers {@code offer}). */
+    private void startSession(long sessionId, Offer offer, String why) {
+        pendingSession = sessionId;
+        pendingSince = System.nanoTime();
+        sessionsStarted++;
+        lastEvent = (offer == null ? "offering (" : "answering (") + why + ")";
+        owner.gather(this, sessionId, agent -> gathered(agent, offer));
+    }
+
+    private void gathered(PeerAgent agent, Offer offer) {
+        if (agent == null) { // gathering failed
+            pendingSession = 0;
+            failed("gathering candidates failed");
+            return;
+        }
+        if (agent.sessionId() != pendingSession || owner.closed) {
+            agent.close();
+            return;
+        }
+        pending = agent;
+        localTypes = agent.candidateTypes();
+        if (offer == null) {
+            owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
+        } else {
+            pendingAnswered = true;
+            owner.signal(key, new Answer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
+            remoteTypes = types(offer.candidates());
+            reportRejected(agent.connect(offer.ufrag(), offer.pwd(), offer.candidates()));
+        }
+    }
+
+    void onMessage(SignalMessage m) {
+        switch (m) {
+            case Offer o -> onOffer(o);
+            case Answer a -> onAnswer(a);
+            case GoIdle g -> onGoIdle(g);
+            case Candidates c -> LOG.fine(key + ": trickled candidates ignored (sessions are not trickled)");
+        }
+    }
+
+    private void onOffer(Offer o) {
+        lastActivityNanos = System.nanoTime();
+        if (pendingSession != 0 && pendingSession != o.sessionId() && controlling && (pending == null || !pendingAnswered)) {
+            LOG.fine(key + ": offers crossed; ours wins (controlling)");
+            return;
+        }
+        if (state == ConnectionState.IDLE) state = ConnectionState.CONNECTING;
+        dropPending();
+        startSession(o.sessionId(), o, "peer offered");
+    }
+
+    private boolean pendingAnswered; // the pending agent was started from the peer's offer or has its answer
+
+    private void onAnswer(Answer a) {
+        if (pending == null || pending.sessionId() != a.sessionId() || pendingAnswered) return; // stale or duplicate
+        pendingAnswered = true;
+        remoteTypes = types(a.candidates());
+        reportRejected(pending.connect(a.ufrag(), a.pwd(), a.candidates()));
+    }
+
+    private void onGoIdle(GoIdle g) {
+        if (active != null && active.sessionId() != g.sessionId() && pending == null) return;
+        idle("peer went idle", false);
+    }
+
+    /** ice4j's verdict on an agent (control thread). */
+    void outcome(PeerAgent agent, PeerAgent.Outcome o) {
+        if (agent != pending) return;
+        if (o == PeerAgent.Outcome.FAILED) {
+            dropPending();
+            failed("ICE checks failed: no candidate pair worked (local " + localTypes + ", remote " + remoteTypes + ")");
+            return;
+        }
+        PeerAgent.Selected s = agent.selected();
+        if (s == null) return;
+        PathType type = PathType.of(s);
+        if (active != null && path.p2p() && !type.p2p()) { // an upgrade attempt that only found the relay again
+            dropPending();
+            return;
+        }
+        promote(agent, s, type);
+    }
+
+    private void promote(PeerAgent agent, PeerAgent.Selected s, PathType type) {
+        RelayProxy newProxy = null;
+        InetSocketAddress endpoint = s.remote();
+        if (s.localType() == CandidateType.RELAYED_CANDIDATE) {
+            try {
+                newProxy = new RelayProxy(agent.selectedPair(), owner.device.boundPort(), owner.device.name());
+                endpoint = newProxy.address();
+            } catch (IOException e) {
+                dropPending();
+                failed("relay proxy: " + e.getMessage());
+                return;
+            }
+        }
+        PeerAgent oldAgent = active;
+        RelayProxy oldProxy = proxy;
+        pending = null;
+        pendingSession = 0;
+        pendingAnswered = false;
+        active = agent;
+        proxy = newProxy;
+        boolean changed = path != type || selected == null || !selected.remote().equals(s.remote());
+        selected = s;
+        path = type;
+        state = ConnectionState.CONNECTED;
+        owner.device.setEndpoint(key, endpoint);
+        if (oldProxy != null) oldProxy.close();
+        if (oldAgent != null) oldAgent.close();
+        if (changed) {
+            pathChanges++;
+            lastPathChangeMillis = System.currentTimeMillis();
+        }
+        connectedAtNanos = System.nanoTime();
+        sessionsConnected++;
+        guard.connected();
+        nextUpgradeNanos = type.p2p() ? Long.MAX_VALUE : System.nanoTime() + UPGRADE_EVERY_MS * 1_000_000L;
+        lastEvent = "connected " + type + " " + s.local() + " -> " + s.remote();
+        LOG.info(key + ": " + lastEvent);
+    }
+
+    private void failed(String why) {
+        sessionsFailed++;
+        lastEvent = why;
+        LOG.info(key + ": " + why);
+        if (active == null) state = ConnectionState.CONNECTING;
+    }
+
+    /** Periodic work: liveness, pending timeouts, guard retries, upgrades, lazy idling. */
+    void tick(long now) {
+        if (active != null && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis()) > DEAD_AFTER_MS) {
+            pathLost("no consent answer on the selected pair for " + DEAD_AFTER_MS + " ms");
+        }
+        if ((pending != null || pendingSession != 0) && now - pendingSince > SESSION_TIMEOUT_MS * 1_000_000L) {
+            dropPending();
+            failed("session timed out (no answer or checks unfinished)");
+        }
+        if (state == ConnectionState.CONNECTING && pending == null && pendingSession == 0 && guard.due(now)) {
+            guard.attemptMade(now);
+            connect("guard retry");
+        }
+        if (state == ConnectionState.CONNECTED && !path.p2p() && now - nextUpgradeNanos >= 0 && pending == null && pendingSession == 0) {
+            nextUpgradeNanos = now + UPGRADE_EVERY_MS * 1_000_000L;
+            connect("trying for a direct path while relayed");
+        }
+        if (owner.settings.lazy()) idleCheck(now);
+    }
+
+    private long connectedAtMillis() {
+        return System.currentTimeMillis() - (System.nanoTime() - connectedAtNanos) / 1_000_000L;
+    }
+
+    private void pathLost(String why) {
+        LOG.info(key + ": path lost: " + why);
+        PeerAgent old = active;
+        RelayProxy oldProxy = proxy;
+        active = null;
+        proxy = null;
+        selected = null;
+        path = PathType.NONE;
+        pathChanges++;
+        lastPathChangeMillis = System.currentTimeMillis();
+        state = ConnectionState.CONNECTING;
+        lastEvent = "path lost: " + why;
+        owner.device.setEndpoint(key, null); // packets meanwhile wait for the next path (staged)
+        if (oldProxy != null) oldProxy.close();
+        if (old != null) old.close(); // frees its TURN allocation before the next session asks for one
+        dropPending();
+        guard.reset(ResetReason.ICE_DISCONNECTED, System.nanoTime());
+        connect("path lost");
+    }
+
+    void reset(ResetReason reason) {
+        if (state == ConnectionState.CONNECTING) guard.reset(reason, System.nanoTime());
+    }
+
+    private void idleCheck(long now) {
+        Device.PeerActivity a = owner.device.activity(key);
+        if (a == null) return;
+        if (a.txDataBytes() != lastTx || a.rxDataPackets() != lastRx) {
+            lastTx = a.txDataBytes();
+            lastRx = a.rxDataPackets();
+            lastActivityNanos = now;
+            return;
+        }
+        if (state != ConnectionState.IDLE && now - lastActivityNanos > owner.settings.idleTimeout().toNanos()) {
+            idle("no traffic for " + owner.settings.idleTimeout().toSeconds() + " s", true);
+        }
+    }
+
+    /** Back to Idle: frees the agent; the next packet for the peer (or its offer) wakes it. */
+    void idle(String why, boolean tellPeer) {
+        if (tellPeer && active != null) owner.signal(key, new GoIdle(active.sessionId()));
+        closeSessions();
+        state = ConnectionState.IDLE;
+        path = PathType.NONE;
+        selected = null;
+        guard.connected(); // no retries while idle
+        lastEvent = "idle: " + why;
+        owner.device.setEndpoint(key, null);
+        LOG.info(key + ": " + lastEvent);
+    }
+
+    private void dropPending() {
+        if (pending != null) pending.close();
+        pending = null;
+        pendingSession = 0;
+        pendingAnswered = false;
+    }
+
+    void closeSessions() {
+        dropPending();
+        if (proxy != null) proxy.close();
+        if (active != null) active.close();
+        proxy = null;
+        active = null;
+    }
+
+    /** The round-trip time of the selected pair's last check (ms), or -1. */
+    double rttMillis() {
+        PeerAgent.Selected s = selected;
+        return s == null || proxy != null ? -1 : owner.mux.rttMillis(s.remote());
+    }
+
+    private void reportRejected(List<String> rejected) {
+        for (String r : rejected) LOG.warning(key + ": " + r);
+    }
+
+    private static List<String> types(List<String> candidates) {
+        List<String> out = new ArrayList<>();
+        for (String c : candidates) {
+            try {
+                out.add(CandidateText.parse(c).type().toString());
+            } catch (IllegalArgumentException e) {
+                out.add("invalid");
+            }
+        }
+        return out;
+    }
+}

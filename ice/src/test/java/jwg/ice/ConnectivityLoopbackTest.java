@@ -1,0 +1,118 @@
+package jwg.ice;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import jwg.dataplane.Device;
+import jwg.dataplane.DeviceOptions;
+import jwg.dataplane.IpPrefix;
+import jwg.dataplane.bind.LinuxUdpBind;
+import jwg.dataplane.config.DeviceConfig;
+import jwg.dataplane.config.PeerConfig;
+import jwg.ice.signal.SignalServer;
+import jwg.noise.PrivateKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two real devices (FFM UDP binds on loopback, queue TUNs) with no endpoints configured find each
+ * other through a real signaling server and ICE: the first packet wakes the path and arrives,
+ * status reports a P2P host path, and lazily connected peers go back to Idle when traffic stops.
+ */
+class ConnectivityLoopbackTest {
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+    private final SecureRandom random = new SecureRandom();
+    private final PrivateKey keyA = PrivateKey.generate(random), keyB = PrivateKey.generate(random);
+    private final QueueTun tunA = new QueueTun("iceA"), tunB = new QueueTun("iceB");
+    private SignalServer server;
+    private Device a, b;
+    private Connectivity ca, cb;
+
+    @AfterEach
+    void close() {
+        for (AutoCloseable c : new AutoCloseable[] {ca, cb, a, b, server}) {
+            try {
+                if (c != null) c.close();
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+
+    private void start(boolean lazy, Duration idle) throws Exception {
+        server = SignalServer.start(new InetSocketAddress(LO, 0));
+        URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/");
+        StunMux muxA = new StunMux(), muxB = new StunMux();
+        a = Device.start(DeviceOptions.defaults(), tunA, () -> new IceBind(new LinuxUdpBind(), muxA));
+        b = Device.start(DeviceOptions.defaults(), tunB, () -> new IceBind(new LinuxUdpBind(), muxB));
+        a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), null, null,
+                List.of(IpPrefix.parse("192.0.2.2/32")), 0))));
+        b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), null, null,
+                List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
+        Connectivity.Settings s = new Connectivity.Settings(uri, IceServers.NONE, lazy, idle, List.of(LO), Set.of(), true);
+        ca = Connectivity.start(a, muxA, keyA, s);
+        cb = Connectivity.start(b, muxB, keyB, s);
+    }
+
+    @Test
+    void peersFindAHostPathThroughSignalingAndCarryTraffic() throws Exception {
+        start(false, Duration.ofMinutes(15));
+        ConnectivityStatus.Peer pa = await(ca, p -> p.state() == ConnectionState.CONNECTED, 10_000);
+        assertEquals(PathType.P2P_HOST, pa.path());
+        assertEquals("host", pa.localType());
+        assertEquals("127.0.0.1:" + b.boundPort(), pa.remote());
+        byte[] ping = QueueTun.ipv4("192.0.2.1", "192.0.2.2", "ping".getBytes());
+        tunA.inject(ping);
+        assertArrayEquals(ping, tunB.take(5000));
+        byte[] pong = QueueTun.ipv4("192.0.2.2", "192.0.2.1", "pong".getBytes());
+        tunB.inject(pong);
+        assertArrayEquals(pong, tunA.take(5000));
+        String json = ca.status().toJson();
+        assertTrue(json.contains("\"state\":\"CONNECTED\"") && json.contains("\"connectionType\":\"P2P\""), json);
+        assertTrue(ca.status().signal().connected());
+    }
+
+    @Test
+    void lazyPeerWakesOnTrafficDeliversTheWakingPacketAndIdlesAgain() throws Exception {
+        start(true, Duration.ofSeconds(2));
+        Thread.sleep(500);
+        assertEquals(ConnectionState.IDLE, ca.status().peers().get(0).state(), "lazy: no ICE before traffic");
+        assertEquals(ConnectionState.IDLE, cb.status().peers().get(0).state());
+        long t0 = System.nanoTime();
+        byte[] ping = QueueTun.ipv4("192.0.2.1", "192.0.2.2", "wake".getBytes());
+        tunA.inject(ping);
+        assertArrayEquals(ping, tunB.take(8000), "the packet that woke the peer is delivered");
+        long wakeMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("lazy wake to delivery (loopback): " + wakeMillis + " ms");
+        assertEquals(ConnectionState.CONNECTED, ca.status().peers().get(0).state());
+        assertEquals(ConnectionState.CONNECTED, await(cb, p -> p.state() == ConnectionState.CONNECTED, 5000).state(),
+                "the offer woke the other side too");
+        // No data for the idle threshold: both go back to Idle (keepalives do not count).
+        ConnectivityStatus.Peer idle = await(ca, p -> p.state() == ConnectionState.IDLE, 10_000);
+        assertTrue(idle.lastEvent().startsWith("idle"), idle.lastEvent());
+        await(cb, p -> p.state() == ConnectionState.IDLE, 10_000);
+        // ...and wake again.
+        byte[] again = QueueTun.ipv4("192.0.2.1", "192.0.2.2", "again".getBytes());
+        tunA.inject(again);
+        assertArrayEquals(again, tunB.take(8000));
+    }
+
+    static ConnectivityStatus.Peer await(Connectivity c, Predicate<ConnectivityStatus.Peer> cond, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        ConnectivityStatus.Peer p = null;
+        while (System.nanoTime() < deadline) {
+            p = c.status().peers().get(0);
+            if (cond.test(p)) return p;
+            Thread.sleep(50);
+        }
+        fail("condition not met in " + millis + " ms; last status " + p + "\n" + c.status().toText(true));
+        return null;
+    }
+}
