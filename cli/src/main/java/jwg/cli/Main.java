@@ -29,6 +29,9 @@ public final class Main {
               exec IFNAME -- CMD
                                 run CMD inside a rootless interface's namespace
               show [IFNAME]     the `wg show` view of jwg/wireguard-go interfaces
+              status [-d] [--json] [IFNAME]
+                                connectivity per peer (ICE): state, P2P or relayed, candidates,
+                                relay, handshake, bytes, latency; then signaling and relays
               bench [PAIRS]     (bin/jwg) jwg against wireguard-go through real tunnels, side by side:
                                 throughput, RTT, CPU per Gbit/s and ratios (root, wireguard-go, iperf3)
               signal --listen ADDR
@@ -68,6 +71,9 @@ public final class Main {
             }
             case "show" -> {
                 return Show.run(rest, out, err);
+            }
+            case "status" -> {
+                return Status.run(rest, out, err);
             }
             case "up" -> {
                 return Up.run(rest, out, err);

@@ -17,6 +17,11 @@ import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.UapiException;
 import jwg.dataplane.config.UapiProtocol;
 import jwg.dataplane.config.WgQuickConfig;
+import jwg.ice.Connectivity;
+import jwg.ice.IceBind;
+import jwg.ice.IceConfig;
+import jwg.ice.StatusProtocol;
+import jwg.ice.StunMux;
 import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
 import jwg.tun.rootless.RootlessTun;
@@ -42,6 +47,7 @@ final class Up {
         try {
             conf = ConfFile.read(a.conf());
             check(conf);
+            IceConfig.from(String.valueOf(a.conf().getFileName()), conf);
             LinuxTun.checkName(name);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("jwg up: " + e.getMessage());
@@ -61,7 +67,7 @@ final class Up {
             }
             return status;
         }
-        return foreground(name, conf, a.rootless(), err);
+        return foreground(name, conf, IceConfig.from(String.valueOf(a.conf().getFileName()), conf), a.rootless(), err);
     }
 
     private static Args parse(String[] args, PrintStream err) {
@@ -121,7 +127,7 @@ final class Up {
         return TunConfig.of(name).withMtu(mtu).withAddresses(addresses.toArray(String[]::new)).withRoutes(routes.toArray(String[]::new));
     }
 
-    private static int foreground(String name, WgQuickConfig conf, boolean rootless, PrintStream err) throws Exception {
+    private static int foreground(String name, WgQuickConfig conf, IceConfig ice, boolean rootless, PrintStream err) throws Exception {
         if (!conf.dns().isEmpty()) err.println("jwg up: DNS is not applied (no resolvconf integration); use wg-quick for that");
         TunConfig tc = tunConfig(name, conf);
         RootlessTun rt = null;
@@ -140,7 +146,8 @@ final class Up {
             return 1;
         }
         RootlessTun helper = rt;
-        Device device = Device.start(Daemon.options(), tun, LinuxUdpBind::new);
+        StunMux mux = ice == null ? null : new StunMux();
+        Device device = Device.start(Daemon.options(), tun, ice == null ? LinuxUdpBind::new : () -> new IceBind(new LinuxUdpBind(), mux));
         try {
             device.configure(conf.strip());
         } catch (UapiException e) {
@@ -149,18 +156,22 @@ final class Up {
             if (helper != null) helper.close();
             return 1;
         }
+        // ICE for the peers without an Endpoint (the .conf's '#! Ice...' keys)
+        Connectivity connectivity = ice == null ? null : Connectivity.start(device, mux, conf.device().privateKey(), ice.settings(name));
         Path dir = Daemon.uapiDirectory();
         UapiSocket uapi;
         try {
-            uapi = UapiSocket.listen(dir, name, (in, o) -> new UapiProtocol(device).serve(in, o));
+            uapi = UapiSocket.listen(dir, name, StatusProtocol.handler((in, o) -> new UapiProtocol(device).serve(in, o), connectivity));
         } catch (IOException e) {
             err.println("jwg up: " + e.getMessage());
+            if (connectivity != null) connectivity.close();
             device.close();
             if (helper != null) helper.close();
             return 1;
         }
         Runnable shutdown = () -> {
             uapi.close();
+            if (connectivity != null) connectivity.close();
             device.close();
             if (helper != null) helper.close();
         };

@@ -100,6 +100,7 @@ public final class Connectivity implements AutoCloseable {
     }
 
     private void syncPeers() {
+        lastConfig = device.configuration();
         Set<PublicKey> wanted = new HashSet<>();
         for (PeerConfig pc : device.configuration().peers()) {
             if (pc.endpoint() != null) continue; // a static endpoint: plain WireGuard
@@ -138,7 +139,10 @@ public final class Connectivity implements AutoCloseable {
         p.onMessage(m);
     }
 
+    private Object lastConfig;
+
     private void tick() {
+        if (device.configuration() != lastConfig) syncPeers(); // a UAPI set changed the peers
         long now = System.nanoTime();
         for (PeerConnection p : peers.values()) p.tick(now);
     }

@@ -1,0 +1,70 @@
+package jwg.ice;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import jwg.dataplane.UapiSocket;
+
+/**
+ * {@code jwg status} over the interface's UAPI socket. A request {@code jwg-status=json},
+ * {@code jwg-status=text} or {@code jwg-status=detail}, then an empty line, is answered with the
+ * connectivity status and {@code errno=0} (or {@code errno=-95}, EOPNOTSUPP, when the interface
+ * runs without ICE). wg never sends these, so everything else goes to the UAPI handler untouched.
+ */
+public final class StatusProtocol {
+    static final String REQUEST = "jwg-status=";
+    private static final int EOPNOTSUPP = 95;
+
+    private StatusProtocol() {}
+
+    /** Wraps the UAPI handler; {@code connectivity} may be null (no ICE on this interface). */
+    public static UapiSocket.Handler handler(UapiSocket.Handler uapi, Connectivity connectivity) {
+        return (in, out) -> {
+            in.mark(256);
+            String first = in.readLine();
+            if (first == null || !first.startsWith(REQUEST)) {
+                in.reset();
+                uapi.serve(in, out);
+                return;
+            }
+            in.readLine(); // the empty line that ends the request
+            serve(first.substring(REQUEST.length()), connectivity, out);
+        };
+    }
+
+    private static void serve(String form, Connectivity c, BufferedWriter out) throws IOException {
+        if (c == null) {
+            out.write("errno=-" + EOPNOTSUPP + "\n\n");
+        } else {
+            ConnectivityStatus s = c.status();
+            String body = switch (form) {
+                case "json" -> s.toJson() + "\n";
+                case "detail" -> s.toText(true);
+                default -> s.toText(false);
+            };
+            out.write(body);
+            if (!body.endsWith("\n")) out.write('\n');
+            out.write("errno=0\n\n");
+        }
+        out.flush();
+    }
+
+    /** Client side: asks the daemon at {@code socket}; returns the body, or null if it has no ICE. */
+    public static String request(java.nio.file.Path socket, String form) throws IOException {
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            var w = new BufferedWriter(new java.io.OutputStreamWriter(java.nio.channels.Channels.newOutputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
+            w.write(REQUEST + form + "\n\n");
+            w.flush();
+            var r = new BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder body = new StringBuilder();
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("errno=")) {
+                    if (!line.equals("errno=0")) return null;
+                    return body.toString();
+                }
+                body.append(line).append('\n');
+            }
+            throw new IOException("the daemon closed the connection mid-reply");
+        }
+    }
+}
