@@ -111,10 +111,19 @@ public final class NatLab implements AutoCloseable {
 
     /** Builds the lab for {@code topology} and starts coturn; everything is undone if a step fails. */
     public static NatLab start(Topology topology) throws IOException {
+        return start(topology, lab -> {});
+    }
+
+    /** A step between building the network and starting coturn (tests inject failures with it). */
+    interface Step {
+        void run(NatLab lab) throws IOException;
+    }
+
+    static NatLab start(Topology topology, Step beforeCoturn) throws IOException {
         NatLab lab = new NatLab(topology, Files.createTempDirectory("jwg-natlab-"));
         Runtime.getRuntime().addShutdownHook(lab.hook);
         try {
-            lab.build();
+            lab.build(beforeCoturn);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 lab.close();
@@ -132,7 +141,7 @@ public final class NatLab implements AutoCloseable {
         return n;
     }
 
-    private void build() throws IOException {
+    private void build(Step beforeCoturn) throws IOException {
         probe = dir.resolve("udpprobe.py");
         try (InputStream in = NatLab.class.getResourceAsStream("udpprobe.py")) {
             if (in == null) throw new IOException("resource jwg/testkit/udpprobe.py missing");
@@ -160,6 +169,7 @@ public final class NatLab implements AutoCloseable {
         }
         for (Netns n : namespaces) n.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
         if (topology.blocked) blockDirect();
+        beforeCoturn.run(this);
         coturn = Coturn.start(pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM,
                 "203.0.113.0-203.0.113.255");
     }
