@@ -1,0 +1,506 @@
+package jwg.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * A NAT lab of network namespaces: a "public" network 203.0.113.0/24 on a bridge, with
+ * coturn as STUN/TURN server at 203.0.113.1:3478 (RFC 5780 alternate address 203.0.113.4);
+ * two NAT routers natA (WAN 203.0.113.2, LAN 198.51.100.0/25 via .1) and natB (WAN
+ * 203.0.113.3, LAN 198.51.100.128/25 via .129) doing nftables masquerade ("cone":
+ * endpoint-independent mapping) or masquerade fully-random ("symmetric": address-and-port
+ * dependent mapping), and dropping unsolicited inbound packets on the WAN (so such a packet
+ * leaves no conntrack entry that would make the router pick another port for a later
+ * outbound flow to the same peer, as Linux conntrack does otherwise); host hA (198.51.100.10) behind natA and hB (198.51.100.140) behind natB,
+ * or hB at 198.51.100.11 on natA's LAN in {@link Topology#SAME_LAN}.
+ *
+ * <p>Every namespace has a unique name per run; {@link #close()} (also run by a shutdown hook,
+ * and on a failure half-way through {@link #start}) stops coturn and every process left in the
+ * lab's namespaces and deletes the namespaces with their interfaces and nft tables.
+ * Needs root, {@code turnserver}, {@code nft}, {@code ip}, {@code python3}.
+ */
+public final class NatLab implements AutoCloseable {
+    /** How a router maps LAN endpoints to its WAN address. */
+    public enum NatType {
+        /** {@code masquerade}: endpoint-independent mapping (the source port kept if free). */
+        CONE("masquerade"),
+        /** {@code masquerade fully-random}: a fresh random port per destination. */
+        SYMMETRIC("masquerade fully-random");
+
+        final String nft;
+
+        NatType(String nft) {
+            this.nft = nft;
+        }
+    }
+
+    /** The two hosts of the lab. */
+    public enum Host { A, B }
+
+    /** The shapes of the lab. */
+    public enum Topology {
+        /** Both hosts on natA's LAN (natB not created). */
+        SAME_LAN(NatType.CONE, null, false),
+        CONE_CONE(NatType.CONE, NatType.CONE, false),
+        SYMMETRIC_SYMMETRIC(NatType.SYMMETRIC, NatType.SYMMETRIC, false),
+        CONE_SYMMETRIC(NatType.CONE, NatType.SYMMETRIC, false),
+        /** Both cone, UDP between the routers' WAN addresses dropped (starts {@link #blockDirect() blocked}). */
+        CONE_BLOCKED(NatType.CONE, NatType.CONE, true);
+
+        private final NatType natA, natB;
+        private final boolean blocked;
+
+        Topology(NatType natA, NatType natB, boolean blocked) {
+            this.natA = natA;
+            this.natB = natB;
+            this.blocked = blocked;
+        }
+
+        /** natA's type. */
+        public NatType natA() {
+            return natA;
+        }
+
+        /** natB's type, null if there is no natB. */
+        public NatType natB() {
+            return natB;
+        }
+
+        public boolean startsBlocked() {
+            return blocked;
+        }
+    }
+
+    public static final String STUN_IP = "203.0.113.1", STUN_ALT_IP = "203.0.113.4";
+    public static final int STUN_PORT = 3478;
+    /** A TCP/UDP port on {@link #STUN_IP} free for a test's signaling server. */
+    public static final int SIGNALING_PORT = 8443;
+    public static final String WAN_A = "203.0.113.2", WAN_B = "203.0.113.3";
+    public static final String LAN_A_GATEWAY = "198.51.100.1", LAN_B_GATEWAY = "198.51.100.129";
+    public static final String HOST_A = "198.51.100.10", HOST_B = "198.51.100.140", HOST_B_SAME_LAN = "198.51.100.11";
+    public static final String REALM = "jwg.test";
+    private static final String BRIDGE = "br0", WAN_IF = "wan0", LAN_IF = "lan0", HOST_IF = "eth0";
+
+    private final Topology topology;
+    private final Path dir;
+    private final String turnUser = "jwg", turnPassword;
+    private final List<Netns> namespaces = new ArrayList<>();
+    private final List<Daemon> daemons = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread hook = new Thread(this::closeQuietly, "natlab-cleanup");
+    private Netns pub, natA, natB, hostA, hostB;
+    private Coturn coturn;
+    private Path probe;
+    private boolean blocked;
+
+    private NatLab(Topology topology, Path dir) {
+        this.topology = topology;
+        this.dir = dir;
+        this.turnPassword = "pw-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+    }
+
+    /** Builds the lab for {@code topology} and starts coturn; everything is undone if a step fails. */
+    public static NatLab start(Topology topology) throws IOException {
+        return start(topology, lab -> {});
+    }
+
+    /** A step between building the network and starting coturn (tests inject failures with it). */
+    interface Step {
+        void run(NatLab lab) throws IOException;
+    }
+
+    static NatLab start(Topology topology, Step beforeCoturn) throws IOException {
+        NatLab lab = new NatLab(topology, Files.createTempDirectory("jwg-natlab-"));
+        Runtime.getRuntime().addShutdownHook(lab.hook);
+        try {
+            lab.build(beforeCoturn);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                lab.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return lab;
+    }
+
+    private Netns ns(String prefix) throws IOException {
+        Netns n = Netns.create(prefix);
+        namespaces.add(n);
+        return n;
+    }
+
+    private void build(Step beforeCoturn) throws IOException {
+        probe = dir.resolve("udpprobe.py");
+        try (InputStream in = NatLab.class.getResourceAsStream("udpprobe.py")) {
+            if (in == null) throw new IOException("resource jwg/testkit/udpprobe.py missing");
+            Files.copy(in, probe);
+        }
+        pub = ns("jnpub");
+        ip(pub, "link", "add", BRIDGE, "type", "bridge");
+        ip(pub, "link", "set", BRIDGE, "up");
+        ip(pub, "addr", "add", STUN_IP + "/24", "dev", BRIDGE);
+        ip(pub, "addr", "add", STUN_ALT_IP + "/24", "dev", BRIDGE);
+        nft(pub, """
+                table bridge jwglab {
+                  chain forward {
+                    type filter hook forward priority 0; policy accept;
+                  }
+                }
+                """);
+        natA = router("jnnatA", "pA", WAN_A, LAN_A_GATEWAY, topology.natA);
+        hostA = host("jnhA", natA, "hA", HOST_A, LAN_A_GATEWAY);
+        if (topology.natB == null) {
+            hostB = host("jnhB", natA, "hB", HOST_B_SAME_LAN, LAN_A_GATEWAY);
+        } else {
+            natB = router("jnnatB", "pB", WAN_B, LAN_B_GATEWAY, topology.natB);
+            hostB = host("jnhB", natB, "hB", HOST_B, LAN_B_GATEWAY);
+        }
+        for (Netns n : namespaces) n.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        if (topology.blocked) blockDirect();
+        beforeCoturn.run(this);
+        coturn = Coturn.start(pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM,
+                "203.0.113.0-203.0.113.255");
+    }
+
+    private Netns router(String prefix, String bridgePort, String wan, String lanGateway, NatType type)
+            throws IOException {
+        Netns r = ns(prefix);
+        r.addVeth(WAN_IF, bridgePort, pub);
+        ip(pub, "link", "set", bridgePort, "master", BRIDGE);
+        ip(pub, "link", "set", bridgePort, "up");
+        ip(r, "addr", "add", wan + "/24", "dev", WAN_IF);
+        ip(r, "link", "set", WAN_IF, "up");
+        ip(r, "link", "add", LAN_IF, "type", "bridge");
+        ip(r, "addr", "add", lanGateway + "/25", "dev", LAN_IF);
+        ip(r, "link", "set", LAN_IF, "up");
+        r.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+        nft(r, """
+                table ip jwgnat {
+                  chain postrouting {
+                    type nat hook postrouting priority srcnat; policy accept;
+                    oifname "%s" %s
+                  }
+                }
+                table inet jwgfw {
+                  chain input {
+                    type filter hook input priority filter; policy accept;
+                    iifname "%s" ct state new drop
+                  }
+                  chain forward {
+                    type filter hook forward priority filter; policy accept;
+                    iifname "%s" ct state new drop
+                  }
+                }
+                """.formatted(WAN_IF, type.nft, WAN_IF, WAN_IF));
+        return r;
+    }
+
+    private Netns host(String prefix, Netns router, String lanPort, String address, String gateway)
+            throws IOException {
+        Netns h = ns(prefix);
+        h.addVeth(HOST_IF, lanPort, router);
+        ip(router, "link", "set", lanPort, "master", LAN_IF);
+        ip(router, "link", "set", lanPort, "up");
+        ip(h, "addr", "add", address + "/25", "dev", HOST_IF);
+        ip(h, "link", "set", HOST_IF, "up");
+        ip(h, "route", "add", "default", "via", gateway);
+        return h;
+    }
+
+    private static void ip(Netns n, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "-n", n.name()));
+        cmd.addAll(List.of(args));
+        Netns.run(cmd.toArray(String[]::new));
+    }
+
+    private void nft(Netns n, String ruleset) throws IOException {
+        Path f = Files.createTempFile(dir, "nft-", ".conf");
+        Files.writeString(f, ruleset);
+        n.exec("nft", "-f", f.toString());
+    }
+
+    // ---- runtime controls ----
+
+    /**
+     * Drops UDP between natA's and natB's WAN addresses (both directions) in the public
+     * bridge's forward path. Stateless, so flows already in conntrack stop too; STUN/TURN to
+     * 203.0.113.1 is not affected. Idempotent.
+     */
+    public synchronized void blockDirect() throws IOException {
+        if (blocked) return;
+        pub.exec("nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_A, "ip", "daddr", WAN_B,
+                "meta", "l4proto", "udp", "counter", "drop");
+        pub.exec("nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_B, "ip", "daddr", WAN_A,
+                "meta", "l4proto", "udp", "counter", "drop");
+        blocked = true;
+    }
+
+    /** Removes the drop rules of {@link #blockDirect()}. Idempotent. */
+    public synchronized void unblockDirect() throws IOException {
+        pub.exec("nft", "flush", "chain", "bridge", "jwglab", "forward");
+        blocked = false;
+    }
+
+    public synchronized boolean isDirectBlocked() {
+        return blocked;
+    }
+
+    /** The public namespace's filter table, with packet counters of the drop rules. */
+    public String publicFilterRules() throws IOException {
+        return pub.exec("nft", "list", "table", "bridge", "jwglab").output();
+    }
+
+    // ---- accessors ----
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The namespace of the public network (bridge, coturn, a signaling server). */
+    public Netns publicNetns() {
+        return pub;
+    }
+
+    /** The namespace of {@code host}. */
+    public Netns hostNetns(Host host) {
+        return host == Host.A ? hostA : hostB;
+    }
+
+    /** The namespace of the router in front of {@code host} (natA for both in SAME_LAN). */
+    public Netns routerNetns(Host host) {
+        return host == Host.B && natB != null ? natB : natA;
+    }
+
+    public String publicNamespace() {
+        return pub.name();
+    }
+
+    public String hostNamespace(Host host) {
+        return hostNetns(host).name();
+    }
+
+    public String routerNamespace(Host host) {
+        return routerNetns(host).name();
+    }
+
+    /** All namespace names of the lab. */
+    public List<String> namespaceNames() {
+        return namespaces.stream().map(Netns::name).toList();
+    }
+
+    /** The LAN address of {@code host}. */
+    public String hostAddress(Host host) {
+        return host == Host.A ? HOST_A : natB == null ? HOST_B_SAME_LAN : HOST_B;
+    }
+
+    /** The WAN (public) address of the router in front of {@code host}. */
+    public String wanAddress(Host host) {
+        return host == Host.B && natB != null ? WAN_B : WAN_A;
+    }
+
+    /** The NAT type of the router in front of {@code host}. */
+    public NatType natType(Host host) {
+        return host == Host.B && natB != null ? topology.natB : topology.natA;
+    }
+
+    public InetSocketAddress stunAddress() {
+        return new InetSocketAddress(STUN_IP, STUN_PORT);
+    }
+
+    /** coturn's RFC 5780 alternate address (same port). */
+    public InetSocketAddress stunAlternateAddress() {
+        return new InetSocketAddress(STUN_ALT_IP, STUN_PORT);
+    }
+
+    /** TURN over UDP: same address as STUN. */
+    public InetSocketAddress turnAddress() {
+        return stunAddress();
+    }
+
+    public InetSocketAddress signalingAddress() {
+        return new InetSocketAddress(STUN_IP, SIGNALING_PORT);
+    }
+
+    public String turnUser() {
+        return turnUser;
+    }
+
+    public String turnPassword() {
+        return turnPassword;
+    }
+
+    public String realm() {
+        return REALM;
+    }
+
+    public Coturn coturn() {
+        return coturn;
+    }
+
+    /** The lab's temp dir (coturn's log and database, the probe script, test logs). */
+    public Path dir() {
+        return dir;
+    }
+
+    // ---- running things ----
+
+    /** Runs {@code command} in {@code host}'s namespace; fails with the command and output on a nonzero exit. */
+    public Netns.Result exec(Host host, String... command) throws IOException {
+        return hostNetns(host).exec(command);
+    }
+
+    /** Like {@link #exec} but returns a nonzero exit code instead of failing. */
+    public Netns.Result tryExec(Host host, String... command) throws IOException {
+        return hostNetns(host).tryExec(command);
+    }
+
+    /**
+     * Starts {@code command} in the background in {@code ns}, output to {@code logName} in
+     * {@link #dir()}; stopped at the latest by {@link #close()}.
+     */
+    public synchronized Daemon start(Netns ns, String logName, String... command) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
+        cmd.addAll(List.of(command));
+        Daemon d = Daemon.start(dir.resolve(logName), cmd);
+        daemons.add(d);
+        return d;
+    }
+
+    /** The python3 UDP probe (STUN Binding, TURN Allocate, hole punch); see its usage text. */
+    public Path probeScript() {
+        return probe;
+    }
+
+    /**
+     * Sends a STUN Binding request from {@code host} to each server from one UDP socket (bound to
+     * {@code localPort}, 0 for any) and returns the server-reflexive address each server saw.
+     */
+    public List<InetSocketAddress> stunMappedAddresses(Host host, int localPort, InetSocketAddress... servers)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(python(), probe.toString(), "binding", "--local-port",
+                Integer.toString(localPort)));
+        for (InetSocketAddress s : servers) cmd.add(s.getHostString() + ":" + s.getPort());
+        Netns.Result r = exec(host, cmd.toArray(String[]::new));
+        List<InetSocketAddress> mapped = new ArrayList<>();
+        for (String line : r.output().lines().toList()) {
+            if (!line.startsWith("MAPPED ")) continue;
+            String addr = line.substring(line.indexOf("-> ") + 3).strip();
+            int colon = addr.lastIndexOf(':');
+            mapped.add(new InetSocketAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1))));
+        }
+        if (mapped.size() != servers.length) throw new IOException(String.join(" ", cmd) + ": " + r.output());
+        return mapped;
+    }
+
+    /**
+     * A TURN Allocate (UDP, long-term credentials) from {@code host} to coturn; exit 0 and
+     * "RELAYED ip:port MAPPED ip:port" on success, exit 2 and "ERROR code reason" otherwise.
+     */
+    public Netns.Result turnAllocate(Host host, String user, String password) throws IOException {
+        return tryExec(host, python(), probe.toString(), "allocate", STUN_IP + ":" + STUN_PORT, user, password);
+    }
+
+    /**
+     * Starts a UDP hole punch in the background from {@code host}: local port {@code localPort},
+     * sending to {@code peer} every 100 ms for {@code seconds} and answering every address a
+     * punch came from (a peer-reflexive address, as ICE's triggered checks do); exits 0 if anything came back from
+     * the peer, 1 if not, printing "RECEIVED n FROM ...".
+     */
+    public Daemon punch(Host host, int localPort, InetSocketAddress peer, double seconds) throws IOException {
+        return start(hostNetns(host), "punch-" + host + "-" + System.nanoTime() + ".log", python(), probe.toString(),
+                "punch", Integer.toString(localPort), peer.getHostString() + ":" + peer.getPort(),
+                Double.toString(seconds));
+    }
+
+    private static String python() {
+        Path p = Path.of("/usr/bin/python3");
+        if (Files.isExecutable(p)) return p.toString();
+        Path found = Requires.findTool("python3");
+        return found == null ? "python3" : found.toString();
+    }
+
+    // ---- cleanup ----
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("NatLab cleanup: " + e);
+        }
+    }
+
+    /** Stops coturn and all processes in the lab's namespaces, deletes the namespaces and the temp dir. */
+    @Override
+    public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException | SecurityException e) {
+            // already shutting down (we are the hook)
+        }
+        IOException failure = null;
+        if (coturn != null) coturn.close();
+        synchronized (this) {
+            daemons.forEach(Daemon::close);
+        }
+        for (Netns n : namespaces.reversed()) {
+            try {
+                killAll(n);
+                n.close();
+            } catch (IOException e) {
+                if (failure == null) failure = e;
+                else failure.addSuppressed(e);
+            }
+        }
+        if (!Boolean.getBoolean("jwg.natlab.keep")) deleteTree(dir);
+        if (failure != null) throw failure;
+    }
+
+    /** Kills (by pid) every process still inside namespace {@code n}. */
+    private static void killAll(Netns n) throws IOException {
+        for (int round = 0; round < 20; round++) {
+            List<Long> pids = Netns.tryRun("ip", "netns", "pids", n.name()).output().lines()
+                    .map(String::strip).filter(s -> s.matches("\\d+")).map(Long::valueOf).toList();
+            if (pids.isEmpty()) return;
+            for (long pid : pids) ProcessHandle.of(pid).ifPresent(round < 5 ? ProcessHandle::destroy : ProcessHandle::destroyForcibly);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("NatLab: could not delete " + root + ": " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NatLab[" + topology + " " + namespaceNames() + "]";
+    }
+}

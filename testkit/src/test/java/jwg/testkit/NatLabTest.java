@@ -1,0 +1,182 @@
+package jwg.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import jwg.testkit.NatLab.Host;
+import jwg.testkit.NatLab.NatType;
+import jwg.testkit.NatLab.Topology;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Proves the NAT lab: reachability, NAT mapping behaviour, TURN credentials, blocking, cleanup. */
+class NatLabTest {
+    @BeforeEach
+    void requirements() throws IOException {
+        Requires.root();
+        Requires.tool("turnserver");
+        Requires.tool("nft");
+        Requires.tool("ip");
+        Requires.tool("python3");
+        Requires.tool("turnutils_natdiscovery");
+        // A system turnserver (Debian's coturn package may start one) does not matter: ours runs
+        // in the lab's own namespace and the hosts can only reach that one. Never pkill it here:
+        // other tests' labs run turnservers at the same time.
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void topology(Topology topology) throws IOException {
+        NatLab lab = NatLab.start(topology);
+        List<String> names;
+        long coturnPid;
+        try (lab) {
+            names = lab.namespaceNames();
+            coturnPid = lab.coturn().pid();
+            for (Host h : Host.values()) {
+                Netns.Result ping = lab.tryExec(h, "ping", "-c", "1", "-W", "2", NatLab.STUN_IP);
+                assertTrue(ping.ok(), topology + ": ping from " + h + " to " + NatLab.STUN_IP + ":\n" + ping.output());
+            }
+            InetSocketAddress stun = lab.stunAddress(), alt = lab.stunAlternateAddress();
+            for (Host h : Host.values()) {
+                List<InetSocketAddress> m = lab.stunMappedAddresses(h, 0, stun, alt);
+                String what = topology + ": host " + h + " (" + lab.hostAddress(h) + ", " + lab.natType(h)
+                        + ") mapped to " + m + " by " + stun + " and " + alt;
+                System.out.println(what);
+                assertEquals(lab.wanAddress(h), m.get(0).getHostString(), what);
+                assertEquals(lab.wanAddress(h), m.get(1).getHostString(), what);
+                if (lab.natType(h) == NatType.CONE) assertEquals(m.get(0).getPort(), m.get(1).getPort(), what);
+                else assertNotEquals(m.get(0).getPort(), m.get(1).getPort(), what);
+            }
+            if (topology == Topology.SAME_LAN) assertEquals(NatLab.WAN_A, lab.wanAddress(Host.B));
+
+            Netns.Result natd = lab.tryExec(Host.A, "timeout", "20", "turnutils_natdiscovery", "-m", NatLab.STUN_IP);
+            System.out.println(topology + ": turnutils_natdiscovery -m from hA:\n" + natd.output());
+            String expected = lab.natType(Host.A) == NatType.CONE ? "Endpoint Independent Mapping"
+                    : "Address and Port Dependent Mapping";
+            assertTrue(natd.output().contains(expected), "natdiscovery behind " + lab.natType(Host.A)
+                    + " should report '" + expected + "':\n" + natd.output());
+
+            Netns.Result ok = lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword());
+            assertTrue(ok.ok() && ok.output().startsWith("RELAYED " + NatLab.STUN_IP + ":"),
+                    "TURN Allocate with the lab's credentials:\n" + ok.output() + "\ncoturn log:\n" + lab.coturn().log());
+            assertTrue(ok.output().contains("MAPPED " + lab.wanAddress(Host.A) + ":"), ok.output());
+            Netns.Result bad = lab.turnAllocate(Host.A, lab.turnUser(), "wrong");
+            assertEquals(2, bad.exitCode(), "TURN Allocate with a wrong password must fail:\n" + bad.output());
+            assertTrue(bad.output().startsWith("ERROR 401"), bad.output());
+        }
+        assertClean(names, coturnPid);
+    }
+
+    @Test
+    void coneBlockedOnlyRelayWorksUntilUnblocked() throws IOException {
+        try (NatLab lab = NatLab.start(Topology.CONE_BLOCKED)) {
+            assertTrue(lab.isDirectBlocked());
+            InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
+            InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
+            assertFalse(punch(lab, a, b), "blocked: hA and hB must not reach each other's mapping " + a + " " + b
+                    + "\n" + lab.publicFilterRules());
+            assertTrue(lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword()).ok(), "TURN still works when blocked");
+            lab.unblockDirect();
+            assertTrue(punch(lab, a, b), "unblocked: hole punch between " + a + " and " + b);
+        }
+    }
+
+    @Test
+    void blockDirectStopsAnEstablishedFlow() throws IOException {
+        try (NatLab lab = NatLab.start(Topology.CONE_CONE)) {
+            InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
+            InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
+            assertTrue(punch(lab, a, b), "cone/cone hole punch between " + a + " and " + b);
+            String conntrack = lab.routerNetns(Host.A).tryExec("cat", "/proc/net/nf_conntrack").output();
+            lab.blockDirect();
+            assertFalse(punch(lab, a, b), "blockDirect must stop the existing flow " + a + " <-> " + b
+                    + "\nnatA conntrack before:\n" + conntrack);
+            String rules = lab.publicFilterRules();
+            assertTrue(rules.matches("(?s).*counter packets [1-9].*"), "drop rules must have counted packets:\n" + rules);
+            lab.unblockDirect();
+            assertTrue(punch(lab, a, b), "unblockDirect must let the flow through again");
+        }
+    }
+
+    @Test
+    void symmetricSymmetricHolePunchFails() throws IOException {
+        try (NatLab lab = NatLab.start(Topology.SYMMETRIC_SYMMETRIC)) {
+            InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
+            InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
+            assertFalse(punch(lab, a, b), "symmetric NATs: STUN-learned mappings " + a + " " + b + " must not work for the peer");
+        }
+    }
+
+    @Test
+    void turnRelaysBetweenLabAddressesAndNatDiscoveryFiltering() throws IOException {
+        try (NatLab lab = NatLab.start(Topology.CONE_SYMMETRIC)) {
+            // two allocations (hA) relaying to each other: peers are the lab's public relay addresses
+            Netns.Result relay = lab.tryExec(Host.A, "timeout", "20", "turnutils_uclient", "-y", "-n", "10", "-m", "1",
+                    "-u", lab.turnUser(), "-w", lab.turnPassword(), NatLab.STUN_IP);
+            System.out.println("turnutils_uclient -y from hA:\n" + relay.output());
+            assertTrue(relay.ok() && relay.output().contains("Total lost packets 0 (0.000000%)"),
+                    "relayed traffic between two allocations must arrive:\n" + relay.output() + "\ncoturn log:\n" + lab.coturn().log());
+            // filtering discovery waits for answers that never come: run both hosts at once
+            try (Daemon fa = natDiscovery(lab, Host.A); Daemon fb = natDiscovery(lab, Host.B)) {
+                for (Host h : Host.values()) {
+                    Netns.Result f = (h == Host.A ? fa : fb).await(Duration.ofSeconds(30));
+                    System.out.println(lab.natType(h) + ": turnutils_natdiscovery -m -f from " + h + ":\n" + f.output());
+                    assertTrue(f.output().contains("Other addr: : " + NatLab.STUN_ALT_IP + ":" + (NatLab.STUN_PORT + 1)),
+                            "coturn must offer RFC 5780 OTHER-ADDRESS:\n" + f.output());
+                    String mapping = lab.natType(h) == NatType.CONE ? "Endpoint Independent Mapping"
+                            : "Address and Port Dependent Mapping";
+                    assertTrue(f.output().contains(mapping), lab.natType(h) + " must show " + mapping + ":\n" + f.output());
+                    assertTrue(f.output().contains("Address and Port Dependent Filtering"),
+                            "Linux conntrack filters by address and port behind " + lab.natType(h) + ":\n" + f.output());
+                }
+            }
+            assertFalse(lab.coturn().log().contains("cannot support STUN CHANGE_REQUEST"), lab.coturn().log());
+            System.out.println("coturn command: " + String.join(" ", lab.coturn().command()));
+            System.out.println("coturn log:\n" + lab.coturn().log());
+        }
+    }
+
+    @Test
+    void aFailureHalfWayThroughConstructionLeavesNothingBehind() throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> NatLab.start(Topology.CONE_CONE, lab -> {
+                    names.addAll(lab.namespaceNames());
+                    throw new IOException("injected failure before coturn starts");
+                }));
+        assertEquals("injected failure before coturn starts", e.getMessage());
+        assertEquals(5, names.size(), names.toString());
+        assertClean(names, -1);
+    }
+
+    private static Daemon natDiscovery(NatLab lab, Host h) throws IOException {
+        return lab.start(lab.hostNetns(h), "natdiscovery-" + h + ".log", "timeout", "25", "turnutils_natdiscovery",
+                "-m", "-f", NatLab.STUN_IP);
+    }
+
+    /** Both hosts send to the other's server-reflexive address for 1.5 s; true if both received. */
+    private static boolean punch(NatLab lab, InetSocketAddress mappedA, InetSocketAddress mappedB) throws IOException {
+        try (Daemon pa = lab.punch(Host.A, 40000, mappedB, 1.5); Daemon pb = lab.punch(Host.B, 40001, mappedA, 1.5)) {
+            Netns.Result ra = pa.await(Duration.ofSeconds(10)), rb = pb.await(Duration.ofSeconds(10));
+            System.out.println("punch A->" + mappedB + ": " + ra.output().strip() + "; B->" + mappedA + ": " + rb.output().strip());
+            if (ra.ok() != rb.ok()) throw new AssertionError("one-sided punch: A " + ra.output() + " B " + rb.output());
+            return ra.ok();
+        }
+    }
+
+    private static void assertClean(List<String> names, long coturnPid) throws IOException {
+        String list = Netns.run("ip", "netns", "list").output();
+        for (String n : names)
+            assertFalse(list.lines().anyMatch(l -> l.split(" ")[0].equals(n)), "namespace " + n + " left behind:\n" + list);
+        if (coturnPid > 0) assertFalse(ProcessHandle.of(coturnPid).map(ProcessHandle::isAlive).orElse(false), "turnserver " + coturnPid + " still runs");
+    }
+}
