@@ -88,6 +88,8 @@ public final class SignalClient implements AutoCloseable {
         }
     }
 
+    static final long MIN_POLL_GAP_MILLIS = 100;
+
     private final URI server;
     private final URI base;
     private final Listener listener;
@@ -129,8 +131,10 @@ public final class SignalClient implements AutoCloseable {
     }
 
     /** Only these keys may send to us; envelopes from others are dropped and counted. */
-    public void setPeers(Set<PublicKey> peers) {
+    public synchronized void setPeers(Set<PublicKey> peers) {
+        Set<PublicKey> previous = this.peers;
         this.peers = Set.copyOf(peers);
+        for (PublicKey gone : previous) if (!this.peers.contains(gone)) sealer.forget(gone);   // wipe its keys
     }
 
     /** Starts the poll and send loops. */
@@ -192,10 +196,14 @@ public final class SignalClient implements AutoCloseable {
         Backoff backoff = backoff();
         while (running) {
             try {
-                List<byte[]> blobs = poll(connected ? config.pollWaitMillis() : 0);
+                long started = System.nanoTime();
+                boolean longPoll = connected;
+                List<byte[]> blobs = poll(longPoll ? config.pollWaitMillis() : 0);
                 backoff.reset();
                 if (!connected) connectedNow();
-                blobs.forEach(this::deliver);
+                int accepted = 0;
+                for (byte[] blob : blobs) if (deliver(blob)) accepted++;
+                if (longPoll && accepted == 0) pace(started);
             } catch (IOException | RuntimeException e) {
                 if (!running) return;
                 failed(e);
@@ -224,10 +232,14 @@ public final class SignalClient implements AutoCloseable {
         }
     }
 
-    private void deliver(byte[] blob) {
+    /** Opens one envelope and hands it to the listener; false if it was refused. */
+    private boolean deliver(byte[] blob) {
         Set<PublicKey> allowed = peers;
         switch (sealer.open(blob, allowed::contains)) {
-            case Opened.Rejected r -> rejected.incrementAndGet(r.reason().ordinal());
+            case Opened.Rejected r -> {
+                rejected.incrementAndGet(r.reason().ordinal());
+                return false;
+            }
             case Opened.Accepted a -> {
                 received.incrementAndGet();
                 try {
@@ -235,8 +247,18 @@ public final class SignalClient implements AutoCloseable {
                 } catch (RuntimeException e) {
                     lastError = "listener threw " + e;
                 }
+                return true;
             }
         }
+    }
+
+    /**
+     * A long poll that comes back early with nothing we accept (a server closing, or a hostile
+     * one answering junk at once) is followed by a pause, so a server cannot make us spin.
+     */
+    private void pace(long startedNanos) throws InterruptedException {
+        long left = MIN_POLL_GAP_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        if (left > 0) TimeUnit.MILLISECONDS.sleep(left);
     }
 
     private void connectedNow() {

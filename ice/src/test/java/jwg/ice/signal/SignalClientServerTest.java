@@ -234,4 +234,41 @@ class SignalClientServerTest {
         a.send(bob, new GoIdle(99));
         assertEquals(17, a.status().dropped(SignalClient.DropReason.CLOSED));
     }
+
+    @Test
+    void aHostileServerRepeatingAndCorruptingResponsesCannotFoolTheClient() throws Exception {
+        Sealer aliceSealer = new Sealer(alicePriv, new CounterClock(CounterClock::systemMicros), new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
+        byte[] genuine = aliceSealer.seal(bob, new GoIdle(5));
+        byte[] repeated = Frames.encode(List.of(genuine, genuine));
+        byte[] badFrames = {0, 0, 0, 9, 1, 2};
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer hostile = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hostile.createContext("/", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                byte[] body = polls.getAndIncrement() % 2 == 0 ? repeated : badFrames;   // the same envelope over and over, then junk
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+        });
+        hostile.start();
+        toClose.add(() -> hostile.stop(0));
+        SignalClient b = new SignalClient(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort() + "/"), bobPriv, bobHears,
+                fast(CounterClock::systemMicros));
+        b.setPeers(Set.of(alice));
+        toClose.add(b);
+        b.start();
+        eventually("many polls", () -> polls.get() > 10);
+        assertEquals(new GoIdle(5), bobHears.next().message());
+        Thread.sleep(50);
+        assertTrue(bobHears.messages.isEmpty(), "delivered once, however often the server repeats it");
+        SignalClient.Status s = b.status();
+        assertEquals(1, s.received());
+        assertTrue(s.rejected(Rejection.REPLAYED) >= 5, s.rejected().toString());
+        assertTrue(s.rejected(Rejection.MALFORMED) >= 5, s.rejected().toString());
+        int before = polls.get();
+        Thread.sleep(1_000);
+        int perSecond = polls.get() - before;
+        assertTrue(perSecond >= 5 && perSecond <= 15, "useless answers are paced at ~100 ms: " + perSecond + " polls/s");
+    }
 }
