@@ -54,6 +54,7 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private static final String MAILBOX = "/v1/mailbox/";
+    private static final String TEXT = "text/plain; charset=utf-8", BINARY = "application/octet-stream";
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -197,7 +198,7 @@ public final class SignalServer implements AutoCloseable {
         List<byte[]> blobs = box.get().poll(TimeUnit.MILLISECONDS.toNanos(waitMs), limits.maxResponseBytes());
         delivered.addAndGet(blobs.size());
         if (blobs.isEmpty()) reply(ex, 204, null);
-        else reply(ex, 200, Frames.encode(blobs));
+        else reply(ex, 200, Frames.encode(blobs), BINARY);
     }
 
     /** The wait from {@code wait=MS}, capped; the cap if absent; -1 if malformed. */
@@ -242,8 +243,12 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
+        reply(ex, status, body, TEXT);
+    }
+
+    private static void reply(HttpExchange ex, int status, byte[] body, String type) throws IOException {
         if (body != null && body.length > 0) {
-            ex.getResponseHeaders().set("Content-Type", status >= 400 ? "text/plain; charset=utf-8" : "application/octet-stream");
+            ex.getResponseHeaders().set("Content-Type", type);
         }
         ex.sendResponseHeaders(status, body == null ? -1 : body.length == 0 ? -1 : body.length);
         if (body != null && body.length > 0) {
