@@ -114,6 +114,9 @@ public final class SignalClient implements AutoCloseable {
     }
 
     SignalClient(URI server, PrivateKey self, Listener listener, Config config) {
+        if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme()) || server.getHost() == null) {
+            throw new IllegalArgumentException("signal server must be an http:// or https:// URL, got " + server);
+        }
         String s = server.toString();
         this.server = server;
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
@@ -294,17 +297,20 @@ public final class SignalClient implements AutoCloseable {
 
     private void sendLoop() {
         Backoff backoff = backoff();
+        Pending p = null;
         try {
             while (running) {
-                Pending p = queue.takeFirst();
-                while (running && !deliverOnce(p)) {
-                    if (!waitForRetry(backoff.next())) return;
-                }
+                p = queue.takeFirst();
+                boolean done = deliverOnce(p);
+                while (!done && waitForRetry(backoff.next())) done = deliverOnce(p);
+                if (!done) break;
+                p = null;
                 backoff.reset();
             }
         } catch (InterruptedException e) {
             // closing
         }
+        if (p != null) drop(DropReason.CLOSED);   // the one in hand when closed
     }
 
     /** One POST; true when the message is done with (sent or dropped), false to retry. */
@@ -330,10 +336,7 @@ public final class SignalClient implements AutoCloseable {
             }
             return false;   // 429 (mailbox full for now) and 5xx: retry
         } catch (IOException | RuntimeException e) {
-            if (!running) {
-                drop(DropReason.CLOSED);
-                return true;
-            }
+            if (!running) return false;   // closing: counted by the send loop
             lastError = "send: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             return false;
         }
