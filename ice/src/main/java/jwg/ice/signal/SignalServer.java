@@ -32,7 +32,7 @@ import jwg.noise.PublicKey;
  *       if none arrived.</li>
  *   <li>{@code GET /v1/health} — 200 {@code ok}.</li>
  * </ul>
- * KEY is a WireGuard public key in hex or URL-safe base64. Any other request gets a 4xx with a
+ * KEY is a WireGuard public key in hex or base64 (URL-safe, or standard percent-encoded). Any other request gets a 4xx with a
  * one-line reason; every refusal is counted in {@link #stats()}. Note that the server does not
  * authenticate pollers: anyone who knows a public key can drain its mailbox (a denial of
  * service, not a breach: envelopes stay sealed).
@@ -120,13 +120,17 @@ public final class SignalServer implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try (ex) {
             route(ex);
-        } catch (Exception | Error e) {   // nothing a client sends may take the server down
+        } catch (IOException e) {
+            // the client went away mid-exchange: nothing to answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // closing
+        } catch (RuntimeException e) {   // a bug; no request may take the server down
             refuse(ex, Refusal.INTERNAL_ERROR, 500, "internal error");
         }
     }
 
     private void route(HttpExchange ex) throws IOException, InterruptedException {
-        String path = ex.getRequestURI().getRawPath();
+        String path = ex.getRequestURI().getPath();   // decoded: a standard base64 key arrives percent-encoded
         String method = ex.getRequestMethod();
         if (path.equals("/v1/health")) {
             if (method.equals("GET")) reply(ex, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
