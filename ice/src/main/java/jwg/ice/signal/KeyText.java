@@ -4,7 +4,10 @@ import java.util.Base64;
 import java.util.Optional;
 import jwg.noise.PublicKey;
 
-/** Public keys in URLs: lowercase or uppercase hex (64 characters) or URL-safe base64 (43, or 44 padded). */
+/**
+ * Public keys in URLs: hex (64 characters, either case), URL-safe base64, or standard base64
+ * (percent-encoded in the URL; 43 characters, or 44 padded).
+ */
 final class KeyText {
     private KeyText() {}
 
@@ -16,7 +19,8 @@ final class KeyText {
         try {
             if (s.length() == 64) return Optional.of(PublicKey.fromHex(s.toLowerCase(java.util.Locale.ROOT)));
             if (s.length() == 43 || s.length() == 44) {
-                byte[] b = Base64.getUrlDecoder().decode(s);
+                boolean standard = s.indexOf('+') >= 0 || s.indexOf('/') >= 0;
+                byte[] b = (standard ? Base64.getDecoder() : Base64.getUrlDecoder()).decode(s);
                 if (b.length == 32) return Optional.of(new PublicKey(b));
             }
         } catch (IllegalArgumentException e) {

@@ -88,6 +88,8 @@ public final class SignalClient implements AutoCloseable {
         }
     }
 
+    static final long MIN_POLL_GAP_MILLIS = 100;
+
     private final URI server;
     private final URI base;
     private final Listener listener;
@@ -112,6 +114,9 @@ public final class SignalClient implements AutoCloseable {
     }
 
     SignalClient(URI server, PrivateKey self, Listener listener, Config config) {
+        if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme()) || server.getHost() == null) {
+            throw new IllegalArgumentException("signal server must be an http:// or https:// URL, got " + server);
+        }
         String s = server.toString();
         this.server = server;
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
@@ -129,8 +134,10 @@ public final class SignalClient implements AutoCloseable {
     }
 
     /** Only these keys may send to us; envelopes from others are dropped and counted. */
-    public void setPeers(Set<PublicKey> peers) {
+    public synchronized void setPeers(Set<PublicKey> peers) {
+        Set<PublicKey> previous = this.peers;
         this.peers = Set.copyOf(peers);
+        for (PublicKey gone : previous) if (!this.peers.contains(gone)) sealer.forget(gone);   // wipe its keys
     }
 
     /** Starts the poll and send loops. */
@@ -192,10 +199,14 @@ public final class SignalClient implements AutoCloseable {
         Backoff backoff = backoff();
         while (running) {
             try {
-                List<byte[]> blobs = poll(connected ? config.pollWaitMillis() : 0);
+                long started = System.nanoTime();
+                boolean longPoll = connected;
+                List<byte[]> blobs = poll(longPoll ? config.pollWaitMillis() : 0);
                 backoff.reset();
                 if (!connected) connectedNow();
-                blobs.forEach(this::deliver);
+                int accepted = 0;
+                for (byte[] blob : blobs) if (deliver(blob)) accepted++;
+                if (longPoll && accepted == 0) pace(started);
             } catch (IOException | RuntimeException e) {
                 if (!running) return;
                 failed(e);
@@ -224,10 +235,14 @@ public final class SignalClient implements AutoCloseable {
         }
     }
 
-    private void deliver(byte[] blob) {
+    /** Opens one envelope and hands it to the listener; false if it was refused. */
+    private boolean deliver(byte[] blob) {
         Set<PublicKey> allowed = peers;
         switch (sealer.open(blob, allowed::contains)) {
-            case Opened.Rejected r -> rejected.incrementAndGet(r.reason().ordinal());
+            case Opened.Rejected r -> {
+                rejected.incrementAndGet(r.reason().ordinal());
+                return false;
+            }
             case Opened.Accepted a -> {
                 received.incrementAndGet();
                 try {
@@ -235,8 +250,18 @@ public final class SignalClient implements AutoCloseable {
                 } catch (RuntimeException e) {
                     lastError = "listener threw " + e;
                 }
+                return true;
             }
         }
+    }
+
+    /**
+     * A long poll that comes back early with nothing we accept (a server closing, or a hostile
+     * one answering junk at once) is followed by a pause, so a server cannot make us spin.
+     */
+    private void pace(long startedNanos) throws InterruptedException {
+        long left = MIN_POLL_GAP_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        if (left > 0) TimeUnit.MILLISECONDS.sleep(left);
     }
 
     private void connectedNow() {
@@ -272,17 +297,20 @@ public final class SignalClient implements AutoCloseable {
 
     private void sendLoop() {
         Backoff backoff = backoff();
+        Pending p = null;
         try {
             while (running) {
-                Pending p = queue.takeFirst();
-                while (running && !deliverOnce(p)) {
-                    if (!waitForRetry(backoff.next())) return;
-                }
+                p = queue.takeFirst();
+                boolean done = deliverOnce(p);
+                while (!done && waitForRetry(backoff.next())) done = deliverOnce(p);
+                if (!done) break;
+                p = null;
                 backoff.reset();
             }
         } catch (InterruptedException e) {
             // closing
         }
+        if (p != null) drop(DropReason.CLOSED);   // the one in hand when closed
     }
 
     /** One POST; true when the message is done with (sent or dropped), false to retry. */
@@ -308,10 +336,7 @@ public final class SignalClient implements AutoCloseable {
             }
             return false;   // 429 (mailbox full for now) and 5xx: retry
         } catch (IOException | RuntimeException e) {
-            if (!running) {
-                drop(DropReason.CLOSED);
-                return true;
-            }
+            if (!running) return false;   // closing: counted by the send loop
             lastError = "send: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             return false;
         }

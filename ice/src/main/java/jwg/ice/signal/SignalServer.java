@@ -32,7 +32,7 @@ import jwg.noise.PublicKey;
  *       if none arrived.</li>
  *   <li>{@code GET /v1/health} — 200 {@code ok}.</li>
  * </ul>
- * KEY is a WireGuard public key in hex or URL-safe base64. Any other request gets a 4xx with a
+ * KEY is a WireGuard public key in hex or base64 (URL-safe, or standard percent-encoded). Any other request gets a 4xx with a
  * one-line reason; every refusal is counted in {@link #stats()}. Note that the server does not
  * authenticate pollers: anyone who knows a public key can drain its mailbox (a denial of
  * service, not a breach: envelopes stay sealed).
@@ -54,6 +54,7 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private static final String MAILBOX = "/v1/mailbox/";
+    private static final String TEXT = "text/plain; charset=utf-8", BINARY = "application/octet-stream";
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -119,13 +120,17 @@ public final class SignalServer implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try (ex) {
             route(ex);
-        } catch (Exception | Error e) {   // nothing a client sends may take the server down
+        } catch (IOException e) {
+            // the client went away mid-exchange: nothing to answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // closing
+        } catch (RuntimeException e) {   // a bug; no request may take the server down
             refuse(ex, Refusal.INTERNAL_ERROR, 500, "internal error");
         }
     }
 
     private void route(HttpExchange ex) throws IOException, InterruptedException {
-        String path = ex.getRequestURI().getRawPath();
+        String path = ex.getRequestURI().getPath();   // decoded: a standard base64 key arrives percent-encoded
         String method = ex.getRequestMethod();
         if (path.equals("/v1/health")) {
             if (method.equals("GET")) reply(ex, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
@@ -197,7 +202,7 @@ public final class SignalServer implements AutoCloseable {
         List<byte[]> blobs = box.get().poll(TimeUnit.MILLISECONDS.toNanos(waitMs), limits.maxResponseBytes());
         delivered.addAndGet(blobs.size());
         if (blobs.isEmpty()) reply(ex, 204, null);
-        else reply(ex, 200, Frames.encode(blobs));
+        else reply(ex, 200, Frames.encode(blobs), BINARY);
     }
 
     /** The wait from {@code wait=MS}, capped; the cap if absent; -1 if malformed. */
@@ -242,8 +247,12 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
+        reply(ex, status, body, TEXT);
+    }
+
+    private static void reply(HttpExchange ex, int status, byte[] body, String type) throws IOException {
         if (body != null && body.length > 0) {
-            ex.getResponseHeaders().set("Content-Type", status >= 400 ? "text/plain; charset=utf-8" : "application/octet-stream");
+            ex.getResponseHeaders().set("Content-Type", type);
         }
         ex.sendResponseHeaders(status, body == null ? -1 : body.length == 0 ? -1 : body.length);
         if (body != null && body.length > 0) {

@@ -234,4 +234,81 @@ class SignalClientServerTest {
         a.send(bob, new GoIdle(99));
         assertEquals(17, a.status().dropped(SignalClient.DropReason.CLOSED));
     }
+
+    @Test
+    void aHostileServerRepeatingAndCorruptingResponsesCannotFoolTheClient() throws Exception {
+        Sealer aliceSealer = new Sealer(alicePriv, new CounterClock(CounterClock::systemMicros), new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
+        byte[] genuine = aliceSealer.seal(bob, new GoIdle(5));
+        byte[] repeated = Frames.encode(List.of(genuine, genuine));
+        byte[] badFrames = {0, 0, 0, 9, 1, 2};
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer hostile = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hostile.createContext("/", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                byte[] body = polls.getAndIncrement() % 2 == 0 ? repeated : badFrames;   // the same envelope over and over, then junk
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+        });
+        hostile.start();
+        toClose.add(() -> hostile.stop(0));
+        SignalClient b = new SignalClient(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort() + "/"), bobPriv, bobHears,
+                fast(CounterClock::systemMicros));
+        b.setPeers(Set.of(alice));
+        toClose.add(b);
+        b.start();
+        eventually("many polls", () -> polls.get() > 10);
+        assertEquals(new GoIdle(5), bobHears.next().message());
+        Thread.sleep(50);
+        assertTrue(bobHears.messages.isEmpty(), "delivered once, however often the server repeats it");
+        SignalClient.Status s = b.status();
+        assertEquals(1, s.received());
+        assertTrue(s.rejected(Rejection.REPLAYED) >= 5, s.rejected().toString());
+        assertTrue(s.rejected(Rejection.MALFORMED) >= 5, s.rejected().toString());
+        int before = polls.get();
+        Thread.sleep(1_000);
+        int perSecond = polls.get() - before;
+        assertTrue(perSecond >= 5 && perSecond <= 15, "useless answers are paced at ~100 ms: " + perSecond + " polls/s");
+    }
+
+    @Test
+    void closingDuringAnOutageCountsEveryUnsentMessage() throws Exception {
+        server = startServer(0);
+        SignalClient a = aliceClient();
+        a.start();
+        aliceHears.awaitConnect();
+        server.close();
+        aliceHears.awaitDisconnect();
+        for (int i = 0; i < 3; i++) a.send(bob, new GoIdle(i));
+        eventually("one in hand, retrying", () -> a.status().queued() == 2 && a.status().lastError() != null && a.status().lastError().startsWith("send"));
+        a.close();
+        assertEquals(0, a.status().sent());
+        assertEquals(3, a.status().dropped(SignalClient.DropReason.CLOSED), a.status().toString());
+    }
+
+    @Test
+    void serverRefusalsDropAndAFullMailboxIsRetried() throws Exception {
+        server = SignalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new SignalServer.Limits(300, 1, 10, 1_000, 120_000, 1 << 20));
+        toClose.add(server);
+        SignalClient a = aliceClient();
+        a.start();
+        aliceHears.awaitConnect();
+        a.send(bob, new Candidates(1, List.of("x".repeat(400))));   // over the server's 300-byte limit: 413
+        eventually("refused", () -> a.status().dropped(SignalClient.DropReason.SERVER_REFUSED) == 1);
+        a.send(bob, new GoIdle(1));
+        a.send(bob, new GoIdle(2));   // bob's mailbox holds one: 429 until bob takes the first
+        eventually("first posted, second waiting", () -> a.status().sent() == 1 && "send: HTTP 429".equals(a.status().lastError()));
+        assertEquals(1, Frames.decode(get(bob, 0).body(), Envelope.MAX_LENGTH).orElseThrow().size());
+        eventually("second posted after the retry", () -> a.status().sent() == 2);
+        assertEquals(1, server.stats().refused(SignalServer.Refusal.TOO_LARGE));
+        assertTrue(server.stats().refused(SignalServer.Refusal.MAILBOX_FULL) >= 1);
+    }
+
+    @Test
+    void refusesANonHttpServerUrl() {
+        assertThrows(IllegalArgumentException.class, () -> new SignalClient(URI.create("ftp://127.0.0.1/"), alicePriv, aliceHears));
+        assertThrows(IllegalArgumentException.class, () -> new SignalClient(URI.create("127.0.0.1:80"), alicePriv, aliceHears));
+    }
 }

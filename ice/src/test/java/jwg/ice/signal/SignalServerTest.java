@@ -66,15 +66,17 @@ class SignalServerTest {
     }
 
     @Test
-    void acceptsBase64UrlKeysAndDeliversInOrder() throws Exception {
+    void acceptsEveryKeySpellingAndDeliversInOrder() throws Exception {
         String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(bob.rawBytes());
         assertEquals(202, send("POST", "/v1/mailbox/" + b64, new byte[] {1}).statusCode());
         assertEquals(202, send("POST", "/v1/mailbox/" + bob.toHex().toUpperCase(), new byte[] {2}).statusCode());
+        String standard = java.net.URLEncoder.encode(bob.toBase64(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(202, send("POST", "/v1/mailbox/" + standard, new byte[] {3}).statusCode());
         HttpResponse<byte[]> r = raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort()
                 + "/v1/mailbox/" + bob.toHex() + "?wait=0")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode());
-        assertArrayEquals(Frames.encode(java.util.List.of(new byte[] {1}, new byte[] {2})), r.body());
-        assertEquals(2, server.stats().delivered());
+        assertArrayEquals(Frames.encode(java.util.List.of(new byte[] {1}, new byte[] {2}, new byte[] {3})), r.body());
+        assertEquals(3, server.stats().delivered());
     }
 
     @Test
