@@ -176,6 +176,23 @@ public final class Connectivity implements AutoCloseable {
         });
     }
 
+    /**
+     * Frees an agent off the control thread (ice4j's free can take a while); at shutdown, right here.
+     */
+    void retire(PeerAgent agent) {
+        if (closing) {
+            agent.close();
+            return;
+        }
+        try {
+            gatherers.execute(agent::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            agent.close();
+        }
+    }
+
+    private volatile boolean closing;
+
     void run(Runnable r) {
         if (closed) return;
         try {
@@ -208,8 +225,9 @@ public final class Connectivity implements AutoCloseable {
     @Override
     public void close() {
         if (closed) return;
+        closing = true;
         try {
-            control.submit(() -> peers.values().forEach(PeerConnection::closeSessions)).get(5, TimeUnit.SECONDS);
+            control.submit(() -> peers.values().forEach(PeerConnection::closeSessions)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.fine("closing: " + e);
         }

@@ -27,7 +27,15 @@ final class Ice4j {
         set("ice4j.ice.termination-delay", "1 second");
         set("ice4j.software", "");
         set("ice4j.use-component-socket", "false");
-        if (System.getProperty("jwg.ice.debug") == null) {
+        String debug = System.getProperty("jwg.ice.debug");
+        if (debug != null) {
+            Logger l = Logger.getLogger("org.ice4j");
+            l.setLevel(Level.parse(debug));
+            java.util.logging.Handler h = new java.util.logging.ConsoleHandler();
+            h.setLevel(Level.ALL);
+            l.addHandler(h);
+        }
+        if (debug == null) {
             Logger.getLogger("org.ice4j").setLevel(Level.WARNING);
             Logger.getLogger("org.jitsi").setLevel(Level.WARNING);
         }

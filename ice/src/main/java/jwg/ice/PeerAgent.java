@@ -20,8 +20,6 @@ import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.NominationStrategy;
 import org.ice4j.ice.harvest.StunCandidateHarvester;
-import org.ice4j.ice.harvest.TurnCandidateHarvester;
-import org.ice4j.security.LongTermCredential;
 
 /**
  * One ICE session with one peer: an ice4j {@link Agent} with a single UDP component whose host
@@ -45,6 +43,7 @@ final class PeerAgent implements AutoCloseable {
     private final IceMediaStream stream;
     private final Component component;
     private final SharedHostHarvester host;
+    private final List<RelayHarvester> relays = new ArrayList<>();
     private final long sessionId;
     private volatile boolean closed;
 
@@ -66,14 +65,17 @@ final class PeerAgent implements AutoCloseable {
             a.addCandidateHarvester(host);
             for (InetSocketAddress s : servers.stun())
                 a.addCandidateHarvester(new StunCandidateHarvester(new TransportAddress(s, Transport.UDP)));
-            for (IceServers.Turn t : servers.turn())
-                a.addCandidateHarvester(new TurnCandidateHarvester(new TransportAddress(t.address(), Transport.UDP),
-                        new LongTermCredential(t.username(), t.password())));
+            for (IceServers.Turn t : servers.turn()) {
+                RelayHarvester r = new RelayHarvester(t);
+                relays.add(r);
+                a.addCandidateHarvester(r);
+            }
             stream = a.createMediaStream("wg");
             component = a.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
             a.addStateChangeListener(e -> stateChanged(e, listener));
         } catch (IOException | RuntimeException e) {
             a.free();
+            relays.forEach(RelayHarvester::close);
             throw e;
         }
         this.agent = a;
@@ -167,6 +169,7 @@ final class PeerAgent implements AutoCloseable {
             agent.free();
         } finally {
             host.close();
+            relays.forEach(RelayHarvester::close);
         }
     }
 }

@@ -27,7 +27,7 @@ import org.ice4j.ice.CandidateType;
 final class PeerConnection {
     private static final Logger LOG = Logger.getLogger(PeerConnection.class.getName());
     /** A selected pair with no consent answer for this long is dead (consent checks run every ~1 s). */
-    static final long DEAD_AFTER_MS = 2_500;
+    static final long DEAD_AFTER_MS = 2_000;
     /** An offer or a check that has not completed in this long is abandoned. */
     static final long SESSION_TIMEOUT_MS = 12_000;
     /** While relayed, try for a direct path this often. */
@@ -91,7 +91,7 @@ final class PeerConnection {
             return;
         }
         if (agent.sessionId() != pendingSession || owner.closed) {
-            agent.close();
+            owner.retire(agent);
             return;
         }
         pending = agent;
@@ -184,7 +184,7 @@ final class PeerConnection {
         state = ConnectionState.CONNECTED;
         owner.device.setEndpoint(key, endpoint);
         if (oldProxy != null) oldProxy.close();
-        if (oldAgent != null) oldAgent.close();
+        if (oldAgent != null) owner.retire(oldAgent);
         if (changed) {
             pathChanges++;
             lastPathChangeMillis = System.currentTimeMillis();
@@ -242,7 +242,7 @@ final class PeerConnection {
         lastEvent = "path lost: " + why;
         owner.device.setEndpoint(key, null); // packets meanwhile wait for the next path (staged)
         if (oldProxy != null) oldProxy.close();
-        if (old != null) old.close(); // frees its TURN allocation before the next session asks for one
+        if (old != null) owner.retire(old);
         dropPending();
         guard.reset(ResetReason.ICE_DISCONNECTED, System.nanoTime());
         connect("path lost");
@@ -280,7 +280,7 @@ final class PeerConnection {
     }
 
     private void dropPending() {
-        if (pending != null) pending.close();
+        if (pending != null) owner.retire(pending);
         pending = null;
         pendingSession = 0;
         pendingAnswered = false;
@@ -289,7 +289,7 @@ final class PeerConnection {
     void closeSessions() {
         dropPending();
         if (proxy != null) proxy.close();
-        if (active != null) active.close();
+        if (active != null) owner.retire(active);
         proxy = null;
         active = null;
     }

@@ -43,7 +43,7 @@ public final class Coturn implements AutoCloseable {
                 "--lt-cred-mech", "--user=" + user + ":" + password, "--realm=" + realm, "--fingerprint",
                 "--no-tls", "--no-dtls", "--no-cli", "--allowed-peer-ip=" + allowedPeers,
                 "--userdb=" + dir.resolve("turndb"), "--pidfile=" + dir.resolve("turnserver.pid"),
-                "--log-file=" + log, "--simple-log", "--no-stdout-log"));
+                "--log-file=" + log, "--simple-log", "--no-stdout-log", "--verbose"));
         Daemon d = Daemon.start(dir.resolve("turnserver.stdout"), cmd);
         Coturn c = new Coturn(d, log, List.copyOf(cmd));
         try {

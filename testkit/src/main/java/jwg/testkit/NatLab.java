@@ -152,6 +152,14 @@ public final class NatLab implements AutoCloseable {
         ip(pub, "link", "set", BRIDGE, "up");
         ip(pub, "addr", "add", STUN_IP + "/24", "dev", BRIDGE);
         ip(pub, "addr", "add", STUN_ALT_IP + "/24", "dev", BRIDGE);
+        // The rest of the "internet": a default route into a veth pair that leads nowhere, where packets for
+        // addresses nobody here owns (e.g. a peer's private host candidate) vanish silently, as
+        // on a real network, instead of failing the sender with "network unreachable" (coturn
+        // drops a whole allocation on such a send error).
+        ip(pub, "link", "add", "sink0", "type", "veth", "peer", "name", "sink1"); // (no dummy module on every host)
+        ip(pub, "link", "set", "sink0", "up");
+        ip(pub, "link", "set", "sink1", "up");
+        ip(pub, "route", "add", "default", "dev", "sink0");
         nft(pub, """
                 table bridge jwglab {
                   chain forward {
@@ -185,6 +193,7 @@ public final class NatLab implements AutoCloseable {
         ip(r, "link", "add", LAN_IF, "type", "bridge");
         ip(r, "addr", "add", lanGateway + "/25", "dev", LAN_IF);
         ip(r, "link", "set", LAN_IF, "up");
+        ip(r, "route", "add", "default", "via", STUN_IP); // the router's upstream: see the sink above
         r.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
         nft(r, """
                 table ip jwgnat {

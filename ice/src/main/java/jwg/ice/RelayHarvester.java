@@ -1,0 +1,71 @@
+package jwg.ice;
+
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.HostCandidate;
+import org.ice4j.ice.harvest.TurnCandidateHarvest;
+import org.ice4j.ice.harvest.TurnCandidateHarvester;
+import org.ice4j.message.Response;
+import org.ice4j.security.LongTermCredential;
+import org.ice4j.socket.IceUdpSocketWrapper;
+import org.ice4j.socket.MultiplexingDatagramSocket;
+
+/**
+ * TURN for one agent through a socket of its own. The host candidates share the device's port,
+ * but a TURN allocation is identified by its 5-tuple: sessions of several peers (or a new session
+ * while the old allocation is still being released) could not each hold one on the same port.
+ * Relayed WireGuard traffic goes through the {@link RelayProxy} anyway, never through the
+ * device's socket, so each allocation gets a fresh ephemeral socket on the host candidate's
+ * address; it is not a candidate itself, only the relayed candidate's base.
+ * (With a shared port, unreachable peer candidates also made ice4j's TURN client loop on
+ * CreatePermission/400 — seen against coturn in IceRelayTest.)
+ */
+final class RelayHarvester extends TurnCandidateHarvester {
+    private static final Logger LOG = Logger.getLogger(RelayHarvester.class.getName());
+    private final List<MultiplexingDatagramSocket> sockets = new CopyOnWriteArrayList<>();
+
+    RelayHarvester(IceServers.Turn turn) {
+        super(new TransportAddress(turn.address(), Transport.UDP), new LongTermCredential(turn.username(), turn.password()));
+    }
+
+    @Override
+    protected HostCandidate getHostCandidate(HostCandidate shared) {
+        try {
+            MultiplexingDatagramSocket s = new MultiplexingDatagramSocket(
+                    new InetSocketAddress(shared.getTransportAddress().getAddress(), 0));
+            sockets.add(s);
+            HostCandidate base = new HostCandidate(new IceUdpSocketWrapper(s), shared.getParentComponent(), Transport.UDP);
+            shared.getStunStack().addSocket(base.getStunSocket(null));
+            return base;
+        } catch (SocketException e) {
+            LOG.warning("TURN socket on " + shared.getTransportAddress() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A TURN harvest that adds only the relayed candidate: the server-reflexive address the
+     * Allocate response carries is that of the allocation's private socket, which carries no
+     * WireGuard and must not pair with anything (the device's srflx comes from the STUN harvester).
+     */
+    @Override
+    protected TurnCandidateHarvest createHarvest(HostCandidate hostCandidate) {
+        return new TurnCandidateHarvest(this, hostCandidate) {
+            @Override
+            protected void createServerReflexiveCandidate(Response response) {
+                // none: see above
+            }
+        };
+    }
+
+    /** Closes the allocations' sockets (after the agent is freed). */
+    void close() {
+        for (MultiplexingDatagramSocket s : sockets) s.close();
+        sockets.clear();
+    }
+}

@@ -1,0 +1,74 @@
+package jwg.ice;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import jwg.testkit.Daemon;
+import jwg.testkit.Requires;
+import org.ice4j.ice.CandidateType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relayed path through a real coturn on loopback: two agents that learn only each other's
+ * relayed candidates must connect relay to relay, and a datagram sent into one side's
+ * {@link RelayProxy} comes out of the other's.
+ */
+class IceRelayTest {
+
+    @Test
+    void relayToRelayThroughCoturn() throws Exception {
+        Requires.tool("turnserver");
+        if (System.getenv("JWG_ICE_DEBUG") != null) System.setProperty("jwg.ice.debug", System.getenv("JWG_ICE_DEBUG"));
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        int port = ThreadLocalRandom.current().nextInt(40000, 45000);
+        Path dir = Files.createTempDirectory("jwg-turn");
+        List<String> cmd = List.of("turnserver", "-n", "--listening-ip=127.0.0.1", "--listening-port=" + port,
+                "--relay-ip=127.0.0.1", "--min-port=" + (port + 1), "--max-port=" + (port + 200), "--lt-cred-mech",
+                "--user=u:p", "--realm=jwg.test", "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
+                "--userdb=" + dir.resolve("db"), "--pidfile=" + dir.resolve("pid"), "--log-file=" + dir.resolve("log"),
+                "--simple-log", "--no-stdout-log", "--verbose");
+        try (Daemon turn = Daemon.start(dir.resolve("out"), cmd);
+             IceLoopbackTest.Side a = new IceLoopbackTest.Side(); IceLoopbackTest.Side b = new IceLoopbackTest.Side()) {
+            Thread.sleep(700);
+            IceServers servers = new IceServers(List.of(), List.of(new IceServers.Turn(new InetSocketAddress(lo, port), "u", "p")));
+            CompletableFuture<PeerAgent.Outcome> doneA = new CompletableFuture<>(), doneB = new CompletableFuture<>();
+            try (PeerAgent ia = new PeerAgent(a.mux, servers, true, 1, List.of(lo), Set.of(), true, doneA::complete);
+                 PeerAgent ib = new PeerAgent(b.mux, servers, false, 1, List.of(lo), Set.of(), true, doneB::complete)) {
+                assertTrue(ia.candidateTypes().contains(CandidateType.RELAYED_CANDIDATE), "relay gathered: " + ia.candidates()
+                        + "\n" + log(dir));
+                ib.connect(ia.ufrag(), ia.password(), relayed(ia.candidates()));
+                ia.connect(ib.ufrag(), ib.password(), relayed(ib.candidates()));
+                assertEquals(PeerAgent.Outcome.CONNECTED, doneA.get(15, TimeUnit.SECONDS), log(dir));
+                assertEquals(PeerAgent.Outcome.CONNECTED, doneB.get(15, TimeUnit.SECONDS));
+                assertTrue(ia.selected().relayed(), ia.selected().toString());
+            }
+        }
+    }
+
+    static List<String> relayed(List<String> candidates) {
+        List<String> out = new ArrayList<>();
+        // as behind NATs: the peer's host and reflexive candidates exist but cannot be reached
+        out.add("1 2130706431 127.0.0.1 9 typ host");
+        out.add("2 1694498815 127.0.0.1 19 typ srflx raddr 127.0.0.1 rport 9");
+        for (String c : candidates) if (c.contains("typ relay")) out.add(c);
+        return out;
+    }
+
+    static String log(Path dir) {
+        try {
+            List<String> l = Files.readAllLines(dir.resolve("log"));
+            return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
+        } catch (Exception e) {
+            return "(no turnserver log)";
+        }
+    }
+}
