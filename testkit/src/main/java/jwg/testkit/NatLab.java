@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +31,10 @@ import java.util.stream.Stream;
 public final class NatLab implements AutoCloseable {
     /** How a router maps LAN endpoints to its WAN address. */
     public enum NatType {
-        /** {@code masquerade}: endpoint-independent mapping (the source port kept if free). */
+        /**
+         * {@code masquerade}: endpoint-independent mapping (the source port kept if free), with
+         * Linux conntrack's address-and-port-dependent filtering ("port-restricted cone").
+         */
         CONE("masquerade"),
         /** {@code masquerade fully-random}: a fresh random port per destination. */
         SYMMETRIC("masquerade fully-random");
@@ -96,7 +98,8 @@ public final class NatLab implements AutoCloseable {
     private final String turnUser = "jwg", turnPassword;
     private final List<Netns> namespaces = new ArrayList<>();
     private final List<Daemon> daemons = new ArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object closeLock = new Object();
+    private boolean closed; // guarded by closeLock
     private final Thread hook = new Thread(this::closeQuietly, "natlab-cleanup");
     private Netns pub, natA, natB, hostA, hostB;
     private Coturn coturn;
@@ -434,6 +437,9 @@ public final class NatLab implements AutoCloseable {
     // ---- cleanup ----
 
     private void closeQuietly() {
+        synchronized (closeLock) {
+            if (!closed) System.err.println("NatLab: the shutdown hook closes " + this);
+        }
         try {
             close();
         } catch (IOException | RuntimeException e) {
@@ -444,12 +450,24 @@ public final class NatLab implements AutoCloseable {
     /** Stops coturn and all processes in the lab's namespaces, deletes the namespaces and the temp dir. */
     @Override
     public void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) return;
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException | SecurityException e) {
-            // already shutting down (we are the hook)
+        // One close at a time, and the hook stays registered until the cleanup is done: a JVM
+        // stopped while another thread is closing runs the hook, which waits here for that close.
+        synchronized (closeLock) {
+            if (closed) return;
+            closed = true;
+            try {
+                cleanUp();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down (perhaps we are the hook)
+                }
+            }
         }
+    }
+
+    private void cleanUp() throws IOException {
         IOException failure = null;
         if (coturn != null) coturn.close();
         synchronized (this) {
@@ -497,6 +515,22 @@ public final class NatLab implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             System.err.println("NatLab: could not delete " + root + ": " + e);
         }
+    }
+
+    /**
+     * Keeps a lab up for manual exploration: {@code NatLab [TOPOLOGY]} prints
+     * "NATLAB name..." (public, routers, hosts) and runs until stdin closes (then closes the
+     * lab) or the JVM is stopped (then the shutdown hook closes it).
+     */
+    public static void main(String[] args) throws IOException {
+        NatLab lab = start(Topology.valueOf(args.length > 0 ? args[0] : "CONE_CONE"));
+        System.out.println("NATLAB " + String.join(" ", lab.namespaceNames()) + " user " + lab.turnUser()
+                + " password " + lab.turnPassword());
+        System.out.flush();
+        while (System.in.read() != -1) {
+            // wait
+        }
+        lab.close();
     }
 
     @Override
