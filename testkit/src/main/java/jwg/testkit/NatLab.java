@@ -170,7 +170,6 @@ public final class NatLab implements AutoCloseable {
             natB = router("jnnatB", "pB", WAN_B, LAN_B_GATEWAY, topology.natB);
             hostB = host("jnhB", natB, "hB", HOST_B, LAN_B_GATEWAY);
         }
-        for (Netns n : namespaces) n.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
         if (topology.blocked) blockDirect();
         beforeCoturn.run(this);
         coturn = Coturn.start(pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM,

@@ -128,14 +128,15 @@ class NatLabTest {
     @Test
     void turnRelaysBetweenLabAddressesAndNatDiscoveryFiltering() throws IOException {
         try (NatLab lab = NatLab.start(Topology.CONE_SYMMETRIC)) {
-            // two allocations (hA) relaying to each other: peers are the lab's public relay addresses
-            Netns.Result relay = lab.tryExec(Host.A, "timeout", "20", "turnutils_uclient", "-y", "-n", "10", "-m", "1",
-                    "-u", lab.turnUser(), "-w", lab.turnPassword(), NatLab.STUN_IP);
-            System.out.println("turnutils_uclient -y from hA:\n" + relay.output());
-            assertTrue(relay.ok() && relay.output().contains("Total lost packets 0 (0.000000%)"),
-                    "relayed traffic between two allocations must arrive:\n" + relay.output() + "\ncoturn log:\n" + lab.coturn().log());
-            // filtering discovery waits for answers that never come: run both hosts at once
+            // filtering discovery waits for answers that never come: run it on both hosts at once,
+            // and meanwhile relay between two allocations of hA (peers are the lab's relay addresses)
             try (Daemon fa = natDiscovery(lab, Host.A); Daemon fb = natDiscovery(lab, Host.B)) {
+                Netns.Result relay = lab.tryExec(Host.A, "timeout", "20", "turnutils_uclient", "-y", "-n", "10", "-m", "1",
+                        "-u", lab.turnUser(), "-w", lab.turnPassword(), NatLab.STUN_IP);
+                System.out.println("turnutils_uclient -y from hA:\n" + relay.output());
+                assertTrue(relay.ok() && relay.output().contains("Total lost packets 0 (0.000000%)"),
+                        "relayed traffic between two allocations must arrive:\n" + relay.output() + "\ncoturn log:\n"
+                                + lab.coturn().log());
                 for (Host h : Host.values()) {
                     Netns.Result f = (h == Host.A ? fa : fb).await(Duration.ofSeconds(30));
                     System.out.println(lab.natType(h) + ": turnutils_natdiscovery -m -f from " + h + ":\n" + f.output());
