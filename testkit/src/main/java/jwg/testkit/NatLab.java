@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -109,7 +111,7 @@ public final class NatLab implements AutoCloseable {
     private NatLab(Topology topology, Path dir) {
         this.topology = topology;
         this.dir = dir;
-        this.turnPassword = "pw-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        this.turnPassword = "pw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     /** Builds the lab for {@code topology} and starts coturn; everything is undone if a step fails. */
@@ -335,6 +337,16 @@ public final class NatLab implements AutoCloseable {
         return new InetSocketAddress(STUN_IP, SIGNALING_PORT);
     }
 
+    /** {@code stun:203.0.113.1:3478} (RFC 7064). */
+    public String stunUri() {
+        return "stun:" + STUN_IP + ":" + STUN_PORT;
+    }
+
+    /** {@code turn:203.0.113.1:3478?transport=udp} (RFC 7065); credentials {@link #turnUser()}, {@link #turnPassword()}. */
+    public String turnUri() {
+        return "turn:" + STUN_IP + ":" + STUN_PORT + "?transport=udp";
+    }
+
     public String turnUser() {
         return turnUser;
     }
@@ -354,6 +366,29 @@ public final class NatLab implements AutoCloseable {
     /** The lab's temp dir (coturn's log and database, the probe script, test logs). */
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * What a failing test should print: each router's nft ruleset and conntrack table, the
+     * public filter rules with counters, and coturn's log.
+     */
+    public String diagnostics() {
+        StringBuilder b = new StringBuilder(toString()).append('\n');
+        for (Netns r : natB == null ? List.of(natA) : List.of(natA, natB)) {
+            b.append("== ").append(r.name()).append(" nft ruleset\n").append(quiet(r, "nft", "list", "ruleset"));
+            b.append("== ").append(r.name()).append(" conntrack\n").append(quiet(r, "cat", "/proc/net/nf_conntrack"));
+        }
+        b.append("== ").append(pub.name()).append(" nft ruleset\n").append(quiet(pub, "nft", "list", "ruleset"));
+        b.append("== coturn log\n").append(coturn == null ? "(not started)" : coturn.log());
+        return b.toString();
+    }
+
+    private static String quiet(Netns n, String... command) {
+        try {
+            return n.tryExec(command).output();
+        } catch (IOException e) {
+            return e + "\n";
+        }
     }
 
     // ---- running things ----

@@ -94,7 +94,7 @@ class NatLabTest {
                     + "\n" + lab.publicFilterRules());
             assertTrue(lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword()).ok(), "TURN still works when blocked");
             lab.unblockDirect();
-            assertTrue(punch(lab, a, b), "unblocked: hole punch between " + a + " and " + b);
+            assertTrue(punch(lab, a, b), "unblocked: hole punch between " + a + " and " + b + "\n" + lab.diagnostics());
         }
     }
 
@@ -103,11 +103,12 @@ class NatLabTest {
         try (NatLab lab = NatLab.start(Topology.CONE_CONE)) {
             InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
             InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
-            assertTrue(punch(lab, a, b), "cone/cone hole punch between " + a + " and " + b);
-            String conntrack = lab.routerNetns(Host.A).tryExec("cat", "/proc/net/nf_conntrack").output();
+            assertTrue(punch(lab, a, b), "cone/cone hole punch between " + a + " and " + b + "\n" + lab.diagnostics());
+            String before = lab.diagnostics();
+            System.out.println("diagnostics of a working cone/cone punch:\n" + before);
             lab.blockDirect();
             assertFalse(punch(lab, a, b), "blockDirect must stop the existing flow " + a + " <-> " + b
-                    + "\nnatA conntrack before:\n" + conntrack);
+                    + "\nbefore blocking:\n" + before + "\nnow:\n" + lab.diagnostics());
             String rules = lab.publicFilterRules();
             assertTrue(rules.matches("(?s).*counter packets [1-9].*"), "drop rules must have counted packets:\n" + rules);
             lab.unblockDirect();
