@@ -450,6 +450,39 @@ public final class NatLab implements AutoCloseable {
     }
 
     /**
+     * Starts a TURN relay endpoint in the background on {@code host}: Allocate, CreatePermission
+     * for {@code peerIp}, print "RELAYED ip:port", then for {@code seconds} answer every punch the
+     * peer sends to the relayed address; exits 0 if any came. See {@link #relayedAddress(Daemon)}.
+     */
+    public Daemon turnRelay(Host host, String peerIp, double seconds) throws IOException {
+        return start(hostNetns(host), "relay-" + host + "-" + System.nanoTime() + ".log", python(), probe.toString(),
+                "relay", STUN_IP + ":" + STUN_PORT, turnUser, turnPassword, peerIp, Double.toString(seconds));
+    }
+
+    /** Waits (at most 10 s) for a {@link #turnRelay} endpoint's relayed address. */
+    public static InetSocketAddress relayedAddress(Daemon relay) throws IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String line : relay.output().lines().toList()) {
+                if (line.startsWith("ERROR")) throw new IOException(String.join(" ", relay.command()) + ": " + line);
+                if (line.startsWith("RELAYED ")) {
+                    String addr = line.substring(8).strip();
+                    int colon = addr.lastIndexOf(':');
+                    return new InetSocketAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
+                }
+            }
+            if (!relay.isAlive() && !relay.output().contains("RELAYED ")) break;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IOException(String.join(" ", relay.command()) + " reported no relayed address:\n" + relay.output());
+    }
+
+    /**
      * Starts a UDP hole punch in the background from {@code host}: local port {@code localPort},
      * sending to {@code peer} every 100 ms for {@code seconds} and answering every address a
      * punch came from (a peer-reflexive address, as ICE's triggered checks do); exits 0 if anything came back from

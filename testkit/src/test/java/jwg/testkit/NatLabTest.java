@@ -93,6 +93,16 @@ class NatLabTest {
             assertFalse(punch(lab, a, b), "blocked: hA and hB must not reach each other's mapping " + a + " " + b
                     + "\n" + lab.publicFilterRules());
             assertTrue(lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword()).ok(), "TURN still works when blocked");
+            // the relay path: hB punches hA's relayed address, hA answers through coturn
+            try (Daemon relay = lab.turnRelay(Host.A, lab.wanAddress(Host.B), 3)) {
+                InetSocketAddress relayed = NatLab.relayedAddress(relay);
+                try (Daemon pb = lab.punch(Host.B, 40002, relayed, 1.5)) {
+                    Netns.Result rb = pb.await(Duration.ofSeconds(10)), ra = relay.await(Duration.ofSeconds(10));
+                    System.out.println("relay: B->" + relayed + ": " + rb.output().strip() + "; A: " + ra.output().strip());
+                    assertTrue(rb.ok() && ra.ok(), "blocked: hA and hB must reach each other through " + relayed
+                            + "\nB: " + rb.output() + "\nA: " + ra.output() + "\n" + lab.diagnostics());
+                }
+            }
             lab.unblockDirect();
             assertTrue(punch(lab, a, b), "unblocked: hole punch between " + a + " and " + b + "\n" + lab.diagnostics());
         }
