@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +33,10 @@ import java.util.stream.Stream;
 public final class NatLab implements AutoCloseable {
     /** How a router maps LAN endpoints to its WAN address. */
     public enum NatType {
-        /** {@code masquerade}: endpoint-independent mapping (the source port kept if free). */
+        /**
+         * {@code masquerade}: endpoint-independent mapping (the source port kept if free), with
+         * Linux conntrack's address-and-port-dependent filtering ("port-restricted cone").
+         */
         CONE("masquerade"),
         /** {@code masquerade fully-random}: a fresh random port per destination. */
         SYMMETRIC("masquerade fully-random");
@@ -96,7 +100,8 @@ public final class NatLab implements AutoCloseable {
     private final String turnUser = "jwg", turnPassword;
     private final List<Netns> namespaces = new ArrayList<>();
     private final List<Daemon> daemons = new ArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object closeLock = new Object();
+    private boolean closed; // guarded by closeLock
     private final Thread hook = new Thread(this::closeQuietly, "natlab-cleanup");
     private Netns pub, natA, natB, hostA, hostB;
     private Coturn coturn;
@@ -106,7 +111,7 @@ public final class NatLab implements AutoCloseable {
     private NatLab(Topology topology, Path dir) {
         this.topology = topology;
         this.dir = dir;
-        this.turnPassword = "pw-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        this.turnPassword = "pw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     /** Builds the lab for {@code topology} and starts coturn; everything is undone if a step fails. */
@@ -175,7 +180,6 @@ public final class NatLab implements AutoCloseable {
             natB = router("jnnatB", "pB", WAN_B, LAN_B_GATEWAY, topology.natB);
             hostB = host("jnhB", natB, "hB", HOST_B, LAN_B_GATEWAY);
         }
-        for (Netns n : namespaces) n.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
         if (topology.blocked) blockDirect();
         beforeCoturn.run(this);
         coturn = Coturn.start(pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM,
@@ -342,6 +346,16 @@ public final class NatLab implements AutoCloseable {
         return new InetSocketAddress(STUN_IP, SIGNALING_PORT);
     }
 
+    /** {@code stun:203.0.113.1:3478} (RFC 7064). */
+    public String stunUri() {
+        return "stun:" + STUN_IP + ":" + STUN_PORT;
+    }
+
+    /** {@code turn:203.0.113.1:3478?transport=udp} (RFC 7065); credentials {@link #turnUser()}, {@link #turnPassword()}. */
+    public String turnUri() {
+        return "turn:" + STUN_IP + ":" + STUN_PORT + "?transport=udp";
+    }
+
     public String turnUser() {
         return turnUser;
     }
@@ -361,6 +375,29 @@ public final class NatLab implements AutoCloseable {
     /** The lab's temp dir (coturn's log and database, the probe script, test logs). */
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * What a failing test should print: each router's nft ruleset and conntrack table, the
+     * public filter rules with counters, and coturn's log.
+     */
+    public String diagnostics() {
+        StringBuilder b = new StringBuilder(toString()).append('\n');
+        for (Netns r : natB == null ? List.of(natA) : List.of(natA, natB)) {
+            b.append("== ").append(r.name()).append(" nft ruleset\n").append(quiet(r, "nft", "list", "ruleset"));
+            b.append("== ").append(r.name()).append(" conntrack\n").append(quiet(r, "cat", "/proc/net/nf_conntrack"));
+        }
+        b.append("== ").append(pub.name()).append(" nft ruleset\n").append(quiet(pub, "nft", "list", "ruleset"));
+        b.append("== coturn log\n").append(coturn == null ? "(not started)" : coturn.log());
+        return b.toString();
+    }
+
+    private static String quiet(Netns n, String... command) {
+        try {
+            return n.tryExec(command).output();
+        } catch (IOException e) {
+            return e + "\n";
+        }
     }
 
     // ---- running things ----
@@ -422,6 +459,39 @@ public final class NatLab implements AutoCloseable {
     }
 
     /**
+     * Starts a TURN relay endpoint in the background on {@code host}: Allocate, CreatePermission
+     * for {@code peerIp}, print "RELAYED ip:port", then for {@code seconds} answer every punch the
+     * peer sends to the relayed address; exits 0 if any came. See {@link #relayedAddress(Daemon)}.
+     */
+    public Daemon turnRelay(Host host, String peerIp, double seconds) throws IOException {
+        return start(hostNetns(host), "relay-" + host + "-" + System.nanoTime() + ".log", python(), probe.toString(),
+                "relay", STUN_IP + ":" + STUN_PORT, turnUser, turnPassword, peerIp, Double.toString(seconds));
+    }
+
+    /** Waits (at most 10 s) for a {@link #turnRelay} endpoint's relayed address. */
+    public static InetSocketAddress relayedAddress(Daemon relay) throws IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String line : relay.output().lines().toList()) {
+                if (line.startsWith("ERROR")) throw new IOException(String.join(" ", relay.command()) + ": " + line);
+                if (line.startsWith("RELAYED ")) {
+                    String addr = line.substring(8).strip();
+                    int colon = addr.lastIndexOf(':');
+                    return new InetSocketAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
+                }
+            }
+            if (!relay.isAlive() && !relay.output().contains("RELAYED ")) break;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IOException(String.join(" ", relay.command()) + " reported no relayed address:\n" + relay.output());
+    }
+
+    /**
      * Starts a UDP hole punch in the background from {@code host}: local port {@code localPort},
      * sending to {@code peer} every 100 ms for {@code seconds} and answering every address a
      * punch came from (a peer-reflexive address, as ICE's triggered checks do); exits 0 if anything came back from
@@ -443,6 +513,9 @@ public final class NatLab implements AutoCloseable {
     // ---- cleanup ----
 
     private void closeQuietly() {
+        synchronized (closeLock) {
+            if (!closed) System.err.println("NatLab: the shutdown hook closes " + this);
+        }
         try {
             close();
         } catch (IOException | RuntimeException e) {
@@ -453,12 +526,24 @@ public final class NatLab implements AutoCloseable {
     /** Stops coturn and all processes in the lab's namespaces, deletes the namespaces and the temp dir. */
     @Override
     public void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) return;
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException | SecurityException e) {
-            // already shutting down (we are the hook)
+        // One close at a time, and the hook stays registered until the cleanup is done: a JVM
+        // stopped while another thread is closing runs the hook, which waits here for that close.
+        synchronized (closeLock) {
+            if (closed) return;
+            closed = true;
+            try {
+                cleanUp();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down (perhaps we are the hook)
+                }
+            }
         }
+    }
+
+    private void cleanUp() throws IOException {
         IOException failure = null;
         if (coturn != null) coturn.close();
         synchronized (this) {
@@ -506,6 +591,22 @@ public final class NatLab implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             System.err.println("NatLab: could not delete " + root + ": " + e);
         }
+    }
+
+    /**
+     * Keeps a lab up for manual exploration: {@code NatLab [TOPOLOGY]} prints
+     * "NATLAB name..." (public, routers, hosts) and runs until stdin closes (then closes the
+     * lab) or the JVM is stopped (then the shutdown hook closes it).
+     */
+    public static void main(String[] args) throws IOException {
+        NatLab lab = start(Topology.valueOf(args.length > 0 ? args[0] : "CONE_CONE"));
+        System.out.println("NATLAB " + String.join(" ", lab.namespaceNames()) + " user " + lab.turnUser()
+                + " password " + lab.turnPassword());
+        System.out.flush();
+        while (System.in.read() != -1) {
+            // wait
+        }
+        lab.close();
     }
 
     @Override

@@ -5,6 +5,9 @@
         prints "MAPPED HOST:PORT -> IP:PORT" per destination; exit 0 if all answered
   udpprobe.py allocate HOST:PORT USER PASSWORD        TURN Allocate (long-term credentials)
         prints "RELAYED IP:PORT MAPPED IP:PORT" (exit 0) or "ERROR code reason" (exit 2)
+  udpprobe.py relay HOST:PORT USER PASSWORD PEERIP SECONDS   TURN Allocate + CreatePermission
+        for PEERIP; prints "RELAYED IP:PORT", then for SECONDS answers every punch relayed from
+        the peer (Data indication) with a punch back (Send indication); exit 0 if any came
   udpprobe.py punch LOCALPORT PEERIP:PORT SECONDS     send to the peer (and to every address a punch
         came from: peer-reflexive) every 100 ms for SECONDS
         prints "RECEIVED n FROM IP:PORT"; exit 0 if anything came from the peer, else 1
@@ -113,6 +116,49 @@ def allocate(args):
     code, reason = error_of(r[2])
     print("ERROR %d %s" % (code, reason)); return 2
 
+def xor_peer(ip, port):
+    x = struct.unpack("!I", socket.inet_aton(ip))[0] ^ MAGIC
+    return attr(0x0012, struct.pack("!BBHI", 0, 1, port ^ (MAGIC >> 16), x))
+
+def relay(args):
+    dest, user, password, peer_ip, seconds = hostport(args[0]), args[1], args[2], args[3], float(args[4])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 0))
+    transport = attr(0x0019, bytes([17, 0, 0, 0]))
+    r = transact(s, dest, lambda tid: message(0x0003, tid, [transport]))
+    if r is None or r[0] != 0x0113 or error_of(r[2])[0] != 401:
+        print("ERROR 0 expected a 401 challenge"); return 2
+    realm, nonce = r[2][0x0014], r[2][0x0015]
+    key = hashlib.md5(("%s:%s:%s" % (user, realm.decode(), password)).encode()).digest()
+    cred = [attr(0x0006, user.encode()), attr(0x0014, realm), attr(0x0015, nonce)]
+    r = transact(s, dest, lambda tid: message(0x0003, tid, [transport] + cred, key))
+    if r is None or r[0] != 0x0103:
+        print("ERROR %d %s" % (error_of(r[2]) if r else (0, "no response"))); return 2
+    relayed = xaddr(r[2][0x0016])
+    r = transact(s, dest, lambda tid: message(0x0008, tid, [xor_peer(peer_ip, 0)] + cred, key))
+    if r is None or r[0] != 0x0108:
+        print("ERROR %d %s (CreatePermission)" % (error_of(r[2]) if r else (0, "no response"))); return 2
+    print("RELAYED %s" % relayed)
+    sys.stdout.flush()
+    got, end = 0, time.time() + seconds
+    s.settimeout(0.1)
+    while time.time() < end:
+        try:
+            data, src = s.recvfrom(2048)
+        except socket.timeout:
+            continue
+        if len(data) < 20:
+            continue
+        mtype, tid, attrs = parse(data)
+        if mtype == 0x0017 and 0x0012 in attrs and attrs.get(0x0013) == b"jwg-punch":
+            got += 1
+            peer = xaddr(attrs[0x0012])
+            ip, port = hostport(peer)
+            s.sendto(message(0x0016, os.urandom(12), [xor_peer(ip, port), attr(0x0013, b"jwg-punch")]), dest)
+    print("RECEIVED %d VIA %s" % (got, relayed))
+    sys.stdout.flush()
+    return 0 if got else 1
+
 def punch(args):
     local, peer, seconds = int(args[0]), hostport(args[1]), float(args[2])
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -144,7 +190,7 @@ def punch(args):
     return 0 if got else 1
 
 if __name__ == "__main__":
-    cmds = {"binding": binding, "allocate": allocate, "punch": punch}
+    cmds = {"binding": binding, "allocate": allocate, "relay": relay, "punch": punch}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__); sys.exit(64)
     sys.exit(cmds[sys.argv[1]](sys.argv[2:]))

@@ -3,9 +3,14 @@ package jwg.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +62,9 @@ class NatLabTest {
                 else assertNotEquals(m.get(0).getPort(), m.get(1).getPort(), what);
             }
             if (topology == Topology.SAME_LAN) assertEquals(NatLab.WAN_A, lab.wanAddress(Host.B));
+            Netns.Result lan = lab.tryExec(Host.A, "ping", "-c", "1", "-W", "1", lab.hostAddress(Host.B));
+            if (topology == Topology.SAME_LAN) assertTrue(lan.ok(), "same LAN: hA pings hB directly:\n" + lan.output());
+            else assertFalse(lan.ok(), topology + ": hB's LAN address must not be reachable from hA:\n" + lan.output());
 
             Netns.Result natd = lab.tryExec(Host.A, "timeout", "20", "turnutils_natdiscovery", "-m", NatLab.STUN_IP);
             System.out.println(topology + ": turnutils_natdiscovery -m from hA:\n" + natd.output());
@@ -85,8 +93,18 @@ class NatLabTest {
             assertFalse(punch(lab, a, b), "blocked: hA and hB must not reach each other's mapping " + a + " " + b
                     + "\n" + lab.publicFilterRules());
             assertTrue(lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword()).ok(), "TURN still works when blocked");
+            // the relay path: hB punches hA's relayed address, hA answers through coturn
+            try (Daemon relay = lab.turnRelay(Host.A, lab.wanAddress(Host.B), 3)) {
+                InetSocketAddress relayed = NatLab.relayedAddress(relay);
+                try (Daemon pb = lab.punch(Host.B, 40002, relayed, 1.5)) {
+                    Netns.Result rb = pb.await(Duration.ofSeconds(10)), ra = relay.await(Duration.ofSeconds(10));
+                    System.out.println("relay: B->" + relayed + ": " + rb.output().strip() + "; A: " + ra.output().strip());
+                    assertTrue(rb.ok() && ra.ok(), "blocked: hA and hB must reach each other through " + relayed
+                            + "\nB: " + rb.output() + "\nA: " + ra.output() + "\n" + lab.diagnostics());
+                }
+            }
             lab.unblockDirect();
-            assertTrue(punch(lab, a, b), "unblocked: hole punch between " + a + " and " + b);
+            assertTrue(punch(lab, a, b), "unblocked: hole punch between " + a + " and " + b + "\n" + lab.diagnostics());
         }
     }
 
@@ -95,11 +113,12 @@ class NatLabTest {
         try (NatLab lab = NatLab.start(Topology.CONE_CONE)) {
             InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
             InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
-            assertTrue(punch(lab, a, b), "cone/cone hole punch between " + a + " and " + b);
-            String conntrack = lab.routerNetns(Host.A).tryExec("cat", "/proc/net/nf_conntrack").output();
+            assertTrue(punch(lab, a, b), "cone/cone hole punch between " + a + " and " + b + "\n" + lab.diagnostics());
+            String before = lab.diagnostics();
+            System.out.println("diagnostics of a working cone/cone punch:\n" + before);
             lab.blockDirect();
             assertFalse(punch(lab, a, b), "blockDirect must stop the existing flow " + a + " <-> " + b
-                    + "\nnatA conntrack before:\n" + conntrack);
+                    + "\nbefore blocking:\n" + before + "\nnow:\n" + lab.diagnostics());
             String rules = lab.publicFilterRules();
             assertTrue(rules.matches("(?s).*counter packets [1-9].*"), "drop rules must have counted packets:\n" + rules);
             lab.unblockDirect();
@@ -107,26 +126,28 @@ class NatLabTest {
         }
     }
 
-    @Test
-    void symmetricSymmetricHolePunchFails() throws IOException {
-        try (NatLab lab = NatLab.start(Topology.SYMMETRIC_SYMMETRIC)) {
+    @ParameterizedTest
+    @EnumSource(value = Topology.class, names = {"SYMMETRIC_SYMMETRIC", "CONE_SYMMETRIC"})
+    void holePunchWithASymmetricNatFails(Topology topology) throws IOException {
+        try (NatLab lab = NatLab.start(topology)) {
             InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
             InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
-            assertFalse(punch(lab, a, b), "symmetric NATs: STUN-learned mappings " + a + " " + b + " must not work for the peer");
+            assertFalse(punch(lab, a, b), topology + ": STUN-learned mappings " + a + " " + b + " must not work for the peer");
         }
     }
 
     @Test
     void turnRelaysBetweenLabAddressesAndNatDiscoveryFiltering() throws IOException {
         try (NatLab lab = NatLab.start(Topology.CONE_SYMMETRIC)) {
-            // two allocations (hA) relaying to each other: peers are the lab's public relay addresses
-            Netns.Result relay = lab.tryExec(Host.A, "timeout", "20", "turnutils_uclient", "-y", "-n", "10", "-m", "1",
-                    "-u", lab.turnUser(), "-w", lab.turnPassword(), NatLab.STUN_IP);
-            System.out.println("turnutils_uclient -y from hA:\n" + relay.output());
-            assertTrue(relay.ok() && relay.output().contains("Total lost packets 0 (0.000000%)"),
-                    "relayed traffic between two allocations must arrive:\n" + relay.output() + "\ncoturn log:\n" + lab.coturn().log());
-            // filtering discovery waits for answers that never come: run both hosts at once
+            // filtering discovery waits for answers that never come: run it on both hosts at once,
+            // and meanwhile relay between two allocations of hA (peers are the lab's relay addresses)
             try (Daemon fa = natDiscovery(lab, Host.A); Daemon fb = natDiscovery(lab, Host.B)) {
+                Netns.Result relay = lab.tryExec(Host.A, "timeout", "20", "turnutils_uclient", "-y", "-n", "10", "-m", "1",
+                        "-u", lab.turnUser(), "-w", lab.turnPassword(), NatLab.STUN_IP);
+                System.out.println("turnutils_uclient -y from hA:\n" + relay.output());
+                assertTrue(relay.ok() && relay.output().contains("Total lost packets 0 (0.000000%)"),
+                        "relayed traffic between two allocations must arrive:\n" + relay.output() + "\ncoturn log:\n"
+                                + lab.coturn().log());
                 for (Host h : Host.values()) {
                     Netns.Result f = (h == Host.A ? fa : fb).await(Duration.ofSeconds(30));
                     System.out.println(lab.natType(h) + ": turnutils_natdiscovery -m -f from " + h + ":\n" + f.output());
@@ -147,8 +168,8 @@ class NatLabTest {
 
     @Test
     void aFailureHalfWayThroughConstructionLeavesNothingBehind() throws IOException {
-        List<String> names = new java.util.ArrayList<>();
-        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+        List<String> names = new ArrayList<>();
+        IOException e = assertThrows(IOException.class,
                 () -> NatLab.start(Topology.CONE_CONE, lab -> {
                     names.addAll(lab.namespaceNames());
                     throw new IOException("injected failure before coturn starts");
@@ -156,6 +177,35 @@ class NatLabTest {
         assertEquals("injected failure before coturn starts", e.getMessage());
         assertEquals(5, names.size(), names.toString());
         assertClean(names, -1);
+    }
+
+    @Test
+    void theShutdownHookCleansUpWhenTheJvmIsStopped() throws Exception {
+        String javaCmd = ProcessHandle.current().info().command().orElseThrow();
+        Path out = Files.createTempFile("jwg-natlab-main-", ".out");
+        Process p = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"), NatLab.class.getName(),
+                "SAME_LAN").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> names = List.of();
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (names.isEmpty() && System.nanoTime() < deadline && p.isAlive()) {
+                names = Files.readAllLines(out).stream().filter(l -> l.startsWith("NATLAB "))
+                        .map(l -> List.of(l.split(" ")).subList(1, 5)).findFirst().orElse(List.of());
+                Thread.sleep(100);
+            }
+            assertEquals(4, names.size(), "NatLab main did not report its namespaces:\n" + Files.readString(out));
+            String list = Netns.run("ip", "netns", "list").output();
+            for (String n : names) assertTrue(list.contains(n), n + " should exist while the lab runs:\n" + list);
+            // SIGTERM only (Process.destroy would also close stdin, and main would close the lab itself)
+            p.toHandle().destroy();
+            assertTrue(p.waitFor(15, TimeUnit.SECONDS), "NatLab main did not exit on SIGTERM");
+            String output = Files.readString(out);
+            assertTrue(output.contains("NatLab: the shutdown hook closes"), "the hook should have run:\n" + output);
+            assertClean(names, -1);
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(out);
+        }
     }
 
     private static Daemon natDiscovery(NatLab lab, Host h) throws IOException {
