@@ -89,10 +89,31 @@ public final class Connectivity implements AutoCloseable {
         Connectivity c = new Connectivity(device, mux, key, settings);
         device.setPathListener(peer -> c.run(() -> c.wake(peer)));
         c.signal.start();
+        c.gatherers.execute(c::warmUp);
         c.run(c::syncPeers);
         c.control.scheduleWithFixedDelay(() -> c.safely(c::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         return c;
     }
+
+    /**
+     * One throwaway gathering at start, with the configured servers: a fresh JVM takes ~600 ms
+     * (class loading, interpreted code) for its first ICE agent, which would otherwise delay the
+     * first connection — the lazy wake-up most of all. Also reports unusable servers early.
+     */
+    private void warmUp() {
+        long t0 = System.nanoTime();
+        try (PeerAgent a = new PeerAgent(mux, settings.servers(), false, 0, settings.hostAddresses(),
+                settings.excludedInterfaces(), settings.loopbackCandidates(), o -> {})) {
+            LOG.fine(() -> "ICE warm-up: gathered " + a.candidateTypes() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("ICE warm-up: gathering failed: " + e);
+        } finally {
+            warm = true;
+        }
+    }
+
+    /** True once the start-up gathering is done (the first session will not pay the JVM's warm-up). */
+    volatile boolean warm;
 
     /** Re-reads the device's peers (after a configuration change). */
     public void peersChanged() {

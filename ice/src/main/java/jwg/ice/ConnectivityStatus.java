@@ -13,7 +13,7 @@ import org.ice4j.ice.CandidateType;
  * local and remote candidates, relay, last handshake, bytes, RTT and the time since the path last
  * changed; then the signaling server and the relays. {@link #toJson()} is the {@code --json} form.
  */
-public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> relays, StunMux.Stats stun) {
+public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> relays, StunMux.Stats stun, boolean ready) {
 
     public record Peer(String publicKey, ConnectionState state, PathType path, String localType, String local,
                        String remoteType, String remote, String relay, long lastHandshakeEpochSeconds, long rxBytes,
@@ -47,7 +47,7 @@ public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> re
         List<Relay> relays = c.settings.servers().turn().stream().map(t -> new Relay(text(t.address()), t.username())).toList();
         Signal sig = new Signal(s.server().toString(), s.connected(), s.since() == null ? null : s.since().toString(),
                 s.lastError(), s.sent(), s.received());
-        return new ConnectivityStatus(out, sig, relays, stun);
+        return new ConnectivityStatus(out, sig, relays, stun, c.warm);
     }
 
     static String text(InetSocketAddress a) {
@@ -91,6 +91,7 @@ public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> re
     public String toJson() {
         Json j = new Json();
         j.open('{');
+        j.field("ready", ready);
         j.key("peers").open('[');
         for (Peer p : peers) {
             j.open('{');

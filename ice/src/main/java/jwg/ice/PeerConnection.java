@@ -96,6 +96,7 @@ final class PeerConnection {
         }
         pending = agent;
         localTypes = agent.candidateTypes();
+        LOG.fine(() -> key + ": gathered " + localTypes + " in " + (System.nanoTime() - pendingSince) / 1_000_000 + " ms");
         if (offer == null) {
             owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
         } else {
@@ -193,7 +194,8 @@ final class PeerConnection {
         sessionsConnected++;
         guard.connected();
         nextUpgradeNanos = type.p2p() ? Long.MAX_VALUE : System.nanoTime() + UPGRADE_EVERY_MS * 1_000_000L;
-        lastEvent = "connected " + type + " " + s.local() + " -> " + s.remote();
+        lastEvent = "connected " + type + " " + s.local() + " -> " + s.remote() + " ("
+                + (System.nanoTime() - pendingSince) / 1_000_000 + " ms after the session started)";
         LOG.info(key + ": " + lastEvent);
     }
 

@@ -64,6 +64,12 @@ class IceLabIT {
             assertEquals(0, upA.exitCode(), upA.output());
             Netns.Result upB = b.up(launcher, lazy, idle);
             assertEquals(0, upB.exitCode(), upB.output());
+            // Both daemons' start-up gathering done: a cold *peer* is measured, not a cold JVM.
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (!(a.statusJson(launcher).contains("\"ready\":true") && b.statusJson(launcher).contains("\"ready\":true"))) {
+                if (System.nanoTime() > deadline) fail("ICE warm-up did not finish in 15 s");
+                Thread.sleep(100);
+            }
             return l;
         } catch (Throwable e) {
             lab.close();
