@@ -39,7 +39,12 @@ record CandidateText(String foundation, long priority, InetSocketAddress address
         String[] f = text.trim().split(" +");
         if (f.length != 6 && f.length != 10) throw new IllegalArgumentException("candidate '" + text + "': expected 6 or 10 fields");
         if (!f[4].equals("typ")) throw new IllegalArgumentException("candidate '" + text + "': expected 'typ'");
-        CandidateType type = CandidateType.parse(f[5]);
+        CandidateType type;
+        try {
+            type = CandidateType.parse(f[5]);
+        } catch (IllegalArgumentException e) {
+            type = null;
+        }
         if (type == null || type == CandidateType.LOCAL_CANDIDATE || type == CandidateType.STUN_CANDIDATE)
             throw new IllegalArgumentException("candidate '" + text + "': unknown type " + f[5]);
         long priority;
