@@ -30,7 +30,14 @@ class IceLabIT {
     private static final Pattern PATH = Pattern.compile("\"path\":\"([A-Z_0-9]+)\"");
     private static final Pattern STATE = Pattern.compile("\"state\":\"([A-Z]+)\"");
 
-    record Lab(NatLab lab, IceNode a, IceNode b, String launcher) implements AutoCloseable {
+    record Lab(NatLab lab, IceNode a, IceNode b, String launcher, Daemon[] signal) implements AutoCloseable {
+        /** Stops the signaling server and starts a new one on the same address. */
+        void restartSignal() throws Exception {
+            signal[0].close();
+            Thread.sleep(500);
+            signal[0] = startSignal(lab, launcher);
+        }
+
         @Override
         public void close() throws Exception {
             try {
@@ -56,10 +63,7 @@ class IceLabIT {
             IceNode b = new IceNode(lab, Host.B, "jib" + id, "192.0.2.2");
             a.peer = b;
             b.peer = a;
-            Daemon signal = lab.start(lab.publicNetns(), "signal.log", launcher, "signal", "--listen",
-                    NatLab.STUN_IP + ":" + NatLab.SIGNALING_PORT);
-            awaitOutput(signal, s -> s.contains("listening"), 20_000);
-            Lab l = new Lab(lab, a, b, launcher);
+            Lab l = new Lab(lab, a, b, launcher, new Daemon[] {startSignal(lab, launcher)});
             Netns.Result upA = a.up(launcher, lazy, idle);
             assertEquals(0, upA.exitCode(), upA.output());
             Netns.Result upB = b.up(launcher, lazy, idle);
@@ -75,6 +79,15 @@ class IceLabIT {
             lab.close();
             throw e;
         }
+    }
+
+    private static int signalStarts;
+
+    static Daemon startSignal(NatLab lab, String launcher) throws Exception {
+        Daemon signal = lab.start(lab.publicNetns(), "signal-" + (++signalStarts) + ".log", launcher, "signal", "--listen",
+                NatLab.STUN_IP + ":" + NatLab.SIGNALING_PORT);
+        awaitOutput(signal, s -> s.contains("listening"), 20_000);
+        return signal;
     }
 
     @Test
@@ -159,7 +172,14 @@ class IceLabIT {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!"IDLE".equals(state(l.b.statusJson(l.launcher))) && System.nanoTime() < deadline) Thread.sleep(200);
             assertEquals("IDLE", state(l.b.statusJson(l.launcher)));
-            // ...and wakes again on the next packet.
+            // The signaling server restarts meanwhile: both clients reconnect and carry on.
+            l.restartSignal();
+            long reconnect = System.nanoTime() + 20_000_000_000L;
+            while (!(l.a.statusJson(l.launcher).contains("\"connected\":true") && l.b.statusJson(l.launcher).contains("\"connected\":true"))) {
+                if (System.nanoTime() > reconnect) fail("signaling did not reconnect in 20 s: " + l.a.statusJson(l.launcher));
+                Thread.sleep(200);
+            }
+            // ...and the idle peer wakes again on the next packet (offer/answer through the new server).
             Netns.Result again = l.a.exec("ping", "-c", "1", "-W", "10", l.b.tunnelIp);
             assertEquals(0, again.exitCode(), again.output());
         }
