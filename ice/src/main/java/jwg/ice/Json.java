@@ -8,6 +8,7 @@ final class Json {
     private boolean first = true;
 
     Json open(char c) {
+        if (!first) b.append(','); // the next element of an array
         b.append(c);
         first = true;
         return this;
