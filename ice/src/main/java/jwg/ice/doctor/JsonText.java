@@ -6,6 +6,7 @@ final class JsonText {
     private boolean first = true;
 
     JsonText open(char c) {
+        if (!first) b.append(','); // an element after another in an array
         b.append(c);
         first = true;
         return this;
