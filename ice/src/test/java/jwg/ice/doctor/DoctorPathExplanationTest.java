@@ -73,6 +73,15 @@ class DoctorPathExplanationTest {
         }
     }
 
+    /** The table matches on the status's candidate-type strings, which are ice4j's names. */
+    @Test
+    void candidateTypeNamesAreIce4js() {
+        assertEquals("host", org.ice4j.ice.CandidateType.HOST_CANDIDATE.toString());
+        assertEquals("srflx", org.ice4j.ice.CandidateType.SERVER_REFLEXIVE_CANDIDATE.toString());
+        assertEquals("prflx", org.ice4j.ice.CandidateType.PEER_REFLEXIVE_CANDIDATE.toString());
+        assertEquals("relay", org.ice4j.ice.CandidateType.RELAYED_CANDIDATE.toString());
+    }
+
     @Test
     void everyRuleHasACase() {
         Set<String> covered = new HashSet<>();
