@@ -112,6 +112,24 @@ class DoctorIT {
     }
 
     @Test
+    void sameLanIsExplainedAsADirectHostPath() throws Exception {
+        try (Pair p = start(Topology.SAME_LAN, false)) {
+            p.awaitPath("P2P_HOST", 20_000);
+            String a = p.doctor(p.a, false);
+            assertTrue(a.contains("(CONNECTED, P2P_HOST)\n    P2P direct (host candidates on the same network)"), a);
+        }
+    }
+
+    @Test
+    void twoConeNatsAreExplainedAsAPathThroughNat() throws Exception {
+        try (Pair p = start(Topology.CONE_CONE, false)) {
+            p.awaitPath("P2P_REFLEXIVE", 20_000);
+            String a = p.doctor(p.a, false);
+            assertTrue(a.contains("(CONNECTED, P2P_REFLEXIVE)\n    P2P through NAT ("), a);
+        }
+    }
+
+    @Test
     void symmetricNatsExplainTheRelayedPath() throws Exception {
         try (Pair p = start(Topology.SYMMETRIC_SYMMETRIC, false)) {
             p.awaitPath("RELAYED", 30_000);
