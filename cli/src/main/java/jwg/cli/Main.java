@@ -32,6 +32,9 @@ public final class Main {
               status [-d] [--json] [IFNAME]
                                 connectivity per peer (ICE): state, P2P or relayed, candidates,
                                 relay, handshake, bytes, latency; then signaling and relays
+              doctor [--json] [IFNAME]
+                                why each peer's path is what it is: host addresses, STUN/TURN
+                                servers checked, this host's NAT behaviour (RFC 5780)
               bench [PAIRS]     (bin/jwg) jwg against wireguard-go through real tunnels, side by side:
                                 throughput, RTT, CPU per Gbit/s and ratios (root, wireguard-go, iperf3)
               signal --listen ADDR
@@ -74,6 +77,9 @@ public final class Main {
             }
             case "status" -> {
                 return Status.run(rest, out, err);
+            }
+            case "doctor" -> {
+                return Doctor.run(rest, out, err);
             }
             case "up" -> {
                 return Up.run(rest, out, err);

@@ -4,11 +4,13 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import jwg.dataplane.UapiSocket;
+import jwg.ice.doctor.Doctor;
 
 /**
  * {@code jwg status} over the interface's UAPI socket. A request {@code jwg-status=json},
  * {@code jwg-status=text} or {@code jwg-status=detail}, then an empty line, is answered with the
- * connectivity status and {@code errno=0} (or {@code errno=-95}, EOPNOTSUPP, when the interface
+ * connectivity status ({@code jwg-status=doctor} or {@code doctor-json}: the {@link Doctor}'s report, probed
+ * on the connection's own thread) and {@code errno=0} (or {@code errno=-95}, EOPNOTSUPP, when the interface
  * runs without ICE). wg never sends these, so everything else goes to the UAPI handler untouched.
  */
 public final class StatusProtocol {
@@ -38,6 +40,8 @@ public final class StatusProtocol {
         } else {
             ConnectivityStatus s = c.status();
             String body = switch (form) {
+                case "doctor" -> Doctor.examine(c.device.name(), c.settings, s).toText();
+                case "doctor-json" -> Doctor.examine(c.device.name(), c.settings, s).toJson() + "\n";
                 case "json" -> s.toJson() + "\n";
                 case "detail" -> s.toText(true);
                 default -> s.toText(false);

@@ -1,0 +1,108 @@
+package jwg.ice.doctor;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+
+/**
+ * A STUN client for diagnostics over a UDP socket of its own (never the device's): one request at
+ * a time, retransmitted on a bounded schedule (RFC 5389 §7.2.1, shortened: three tries, 1.5 s in
+ * all). Responses are accepted from any source address (RFC 5780 answers come from the alternate
+ * address) but only with the request's transaction ID and a well-formed encoding; anything else is
+ * dropped. Nothing throws: a failure is a {@link Reply.NoAnswer}.
+ */
+final class StunClient implements AutoCloseable {
+    /** Per-try timeouts; their sum bounds one transaction. */
+    static final int[] RETRANSMISSION_TIMEOUTS_MS = {250, 500, 750};
+    private static final int MAX_DATAGRAM = 1500;
+
+    /** The outcome of one transaction. */
+    sealed interface Reply {
+        /** A response (success or error) and where it came from. */
+        record Answer(StunMessage message, InetSocketAddress from, long rttMicros) implements Reply {}
+
+        /** No usable response: timed out, or the request could not be sent. */
+        record NoAnswer(String why) implements Reply {}
+    }
+
+    private final DatagramSocket socket;
+    private final SecureRandom random = new SecureRandom();
+    private final int[] timeouts;
+
+    /** Binds an ephemeral port on {@code localAddress} (null: the wildcard address). */
+    StunClient(InetAddress localAddress) throws IOException {
+        this(localAddress, RETRANSMISSION_TIMEOUTS_MS);
+    }
+
+    StunClient(InetAddress localAddress, int[] timeouts) throws IOException {
+        this.socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
+        this.timeouts = timeouts.clone();
+    }
+
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    byte[] newTransactionId() {
+        byte[] id = new byte[12];
+        random.nextBytes(id);
+        return id;
+    }
+
+    /** A Binding request, with CHANGE-REQUEST {@code changeFlags} if non-zero. */
+    Reply binding(InetSocketAddress server, int changeFlags) {
+        StunMessage m = StunMessage.of(StunMessage.BINDING, StunMessage.REQUEST, newTransactionId());
+        if (changeFlags != 0) m.addInt(StunMessage.CHANGE_REQUEST, changeFlags);
+        return transact(server, m, null, true);
+    }
+
+    /** Sends {@code request} (signed with {@code key} if non-null) until a matching response arrives. */
+    Reply transact(InetSocketAddress server, StunMessage request, byte[] key, boolean fingerprint) {
+        byte[] wire = request.encode(key, fingerprint);
+        byte[] id = request.transactionId();
+        byte[] buf = new byte[MAX_DATAGRAM];
+        long start = System.nanoTime();
+        try {
+            for (int timeout : timeouts) {
+                socket.send(new DatagramPacket(wire, wire.length, server));
+                long deadline = System.nanoTime() + timeout * 1_000_000L;
+                Reply r = await(id, request.method(), buf, deadline, start);
+                if (r != null) return r;
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Reply.NoAnswer("send to " + server + " failed: " + e.getMessage());
+        }
+        long total = 0;
+        for (int t : timeouts) total += t;
+        return new Reply.NoAnswer("no response from " + server + " in " + total + " ms");
+    }
+
+    private Reply await(byte[] id, int method, byte[] buf, long deadline, long start) throws IOException {
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) return null;
+            socket.setSoTimeout((int) left);
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(p);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            StunMessage m = StunMessage.parse(p.getData(), p.getLength());
+            if (m == null || !m.hasTransactionId(id) || m.method() != method) continue;
+            int cls = m.cls();
+            if (cls != StunMessage.SUCCESS_RESPONSE && cls != StunMessage.ERROR_RESPONSE) continue;
+            if (m.has(StunMessage.FINGERPRINT) && !m.fingerprintValid()) continue;
+            return new Reply.Answer(m, (InetSocketAddress) p.getSocketAddress(), (System.nanoTime() - start) / 1000);
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
