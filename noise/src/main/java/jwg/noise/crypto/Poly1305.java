@@ -25,7 +25,7 @@ final class Poly1305 {
      * {@code -Djwg.crypto.noSimdPoly1305=true}.
      */
     /** Shortest run of full blocks that starts a SIMD run (shorter ones stay scalar). */
-    static final int SIMD_MIN = Integer.getInteger("jwg.crypto.simdPoly1305Min", 256);
+    static final int SIMD_MIN = Integer.getInteger("jwg.crypto.simdPoly1305Min", 128);
     static final boolean SIMD = simdAvailable();
 
     private long r0, r1, s1;          // clamped r and s1 = 5*r1/4
@@ -37,8 +37,8 @@ final class Poly1305 {
     // SIMD state (Poly1305Vec): powers of r as 26-bit limbs, the four lane accumulators
     private final boolean simd;
     private final int simdMin;
-    final long[] vpow = new long[36];
-    final long[] vacc = new long[20];
+    final long[] vpow = new long[36];   // 9 limb rows (r0..r4, 5*r1..5*r4) x 4 lanes
+    final long[] vacc = new long[20];   // 5 limb rows x 4 lanes
     boolean powersReady, vecActive;
     private boolean vecUsed;
 
@@ -95,15 +95,14 @@ final class Poly1305 {
 
     /** r^4, r^3, r^2, r into the lanes of {@link #vpow} (for Poly1305Vec). */
     void computePowers() {
+        int lanes = Poly1305Vec.L;
         long sh0 = h0, sh1 = h1, sh2 = h2;
-        Poly1305Vec.putPower(vpow, 3, r0, r1, 0);
+        Poly1305Vec.putPower(vpow, lanes - 1, r0, r1, 0);
         h0 = r0; h1 = r1; h2 = 0;
-        block(0, 0, 0);
-        Poly1305Vec.putPower(vpow, 2, h0, h1, h2);
-        block(0, 0, 0);
-        Poly1305Vec.putPower(vpow, 1, h0, h1, h2);
-        block(0, 0, 0);
-        Poly1305Vec.putPower(vpow, 0, h0, h1, h2);
+        for (int lane = lanes - 2; lane >= 0; lane--) {
+            block(0, 0, 0);                         // h *= r
+            Poly1305Vec.putPower(vpow, lane, h0, h1, h2);
+        }
         h0 = sh0; h1 = sh1; h2 = sh2;
         powersReady = vecUsed = true;
     }
@@ -137,7 +136,7 @@ final class Poly1305 {
     /** Absorbs {@code len} bytes (a multiple of 16) of full blocks. */
     void blocks(MemorySegment m, long off, long len) {
         if (simd && (vecActive || len >= simdMin)) {
-            long v = len & ~63L;
+            long v = len & -(long) Poly1305Vec.GROUP;
             if (v > 0) {
                 Poly1305Vec.absorb(this, m, off, null, 0, null, 0, v, false);
                 off += v;
@@ -194,12 +193,13 @@ final class Poly1305 {
      * Encrypt-then-MAC for a run of full blocks (the AEAD's seal, RFC 8439 2.8): writes
      * {@code c = p XOR keystream} to {@code dst} and absorbs {@code c} in the same pass, so the
      * ciphertext is never re-read and the XOR fills the idle slots of the multiply chain.
-     * {@code len} is a multiple of 16. {@code src} and {@code dst} may be the same region.
+     * {@code len} is a multiple of 16; {@code total} is the whole message's length (it decides
+     * whether the SIMD path pays off). {@code src} and {@code dst} may be the same region.
      */
     void encryptBlocks(MemorySegment src, long srcOff, MemorySegment dst, long dstOff,
-                       MemorySegment ks, long ksOff, int len) {
-        if (simd && (vecActive || len >= simdMin)) {
-            int v = len & ~63;
+                       MemorySegment ks, long ksOff, int len, long total) {
+        if (simd && (vecActive || total >= simdMin)) {   // decided on the whole message, not the chunk
+            int v = len & -Poly1305Vec.GROUP;
             if (v > 0) {
                 Poly1305Vec.absorb(this, src, srcOff, dst, dstOff, ks, ksOff, v, true);
                 srcOff += v;

@@ -22,6 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Poly1305Vec {
     private static final VectorSpecies<Long> S = LongVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Lanes, and bytes per group of one block per lane. */
+    static final int L = 4, GROUP = 64;
     private static final long M = 0x3ffffffL;
     private static final long U = 0xffffffffL;
     /** [lo0,hi0,lo1,hi1] -> [lo0,lo1,hi0,hi1] */
