@@ -123,7 +123,11 @@ final class TunnelDemo {
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-            for (String line; (line = r.readLine()) != null; ) out.println("   " + line);
+            for (String line; (line = r.readLine()) != null; ) {
+                // the child JVM's startup notice for --add-modules jdk.incubator.vector (SIMD Poly1305)
+                if (line.equals("WARNING: Using incubator modules: jdk.incubator.vector")) continue;
+                out.println("   " + line);
+            }
         }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

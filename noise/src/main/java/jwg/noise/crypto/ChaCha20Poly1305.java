@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Built from a ChaCha20 keystream (the JDK's AVX2/AVX-512 intrinsic when
  * {@code --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED} is given, else plain Java)
- * and a radix-2^64 {@link Poly1305}. Sealing and opening allocate nothing.
+ * and {@link Poly1305}: 4-way SIMD ({@link Poly1305Vec}) for messages of 128 bytes and more when
+ * {@code --add-modules jdk.incubator.vector} is given, else scalar radix 2^64. Sealing and
+ * opening allocate nothing.
  *
  * <p>One instance per thread: it holds scratch state and is not thread-safe. Buffers belong
  * to the caller; {@code src} and {@code dst} may be the same region (sealing/opening in place)
@@ -20,6 +22,11 @@ public final class ChaCha20Poly1305 {
 
     private final ChaCha20 chacha = new ChaCha20();
     private final Poly1305 poly = new Poly1305();
+
+    /** True when Poly1305 runs 4-way SIMD (jdk.incubator.vector) rather than scalar. */
+    public static boolean usesSimdPoly1305() {
+        return Poly1305.SIMD;
+    }
 
     /** True when the keystream comes from the JDK's intrinsic rather than the Java fallback. */
     public static boolean usesJdkIntrinsic() {

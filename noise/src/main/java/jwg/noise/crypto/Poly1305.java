@@ -18,11 +18,58 @@ final class Poly1305 {
     private static final ValueLayout.OfLong LE64 =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * True when the 4-way SIMD path ({@link Poly1305Vec}, {@code jdk.incubator.vector}) is
+     * usable: the module is present ({@code --add-modules jdk.incubator.vector}), vectors of 256
+     * bits are hardware-backed, and it passed its self-test against the scalar code. Off with
+     * {@code -Djwg.crypto.noSimdPoly1305=true}.
+     */
+    /** Shortest run of full blocks that starts a SIMD run (shorter ones stay scalar). */
+    static final int SIMD_MIN = Integer.getInteger("jwg.crypto.simdPoly1305Min", 128);
+    static final boolean SIMD = simdAvailable();
+
     private long r0, r1, s1;          // clamped r and s1 = 5*r1/4
     private long pad0, pad1;          // s, the second half of the one-time key
-    private long h0, h1, h2;          // accumulator
+    long h0, h1, h2;                  // accumulator (package-private for Poly1305Vec)
     private final byte[] partial = new byte[16];
     private int partialLen;
+
+    // SIMD state (Poly1305Vec): powers of r as 26-bit limbs, the four lane accumulators
+    private final boolean simd;
+    private final int simdMin;
+    final long[] vpow = new long[36];   // 9 limb rows (r0..r4, 5*r1..5*r4) x 4 lanes
+    final long[] vacc = new long[20];   // 5 limb rows x 4 lanes
+    boolean powersReady, vecActive;
+    private boolean vecUsed;
+
+    Poly1305() {
+        this(SIMD, SIMD_MIN);
+    }
+
+    /** For tests: {@code simd} forces the path on (only if the module is present) or off. */
+    Poly1305(boolean simd) {
+        this(simd, 64);
+    }
+
+    private Poly1305(boolean simd, int simdMin) {
+        this.simd = simd;
+        this.simdMin = Math.max(64, simdMin);
+    }
+
+    private static boolean simdAvailable() {
+        if (Boolean.getBoolean("jwg.crypto.noSimdPoly1305")) return false;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        try {
+            return Poly1305Vec.hardwareBacked() && Poly1305Vec.selfTest();
+        } catch (Throwable t) {   // module not readable, or a JDK without this API: stay scalar
+            return false;
+        }
+    }
+
+    /** True when this JVM uses the SIMD Poly1305. */
+    static boolean simdEnabled() {
+        return SIMD;
+    }
 
     /** Starts a MAC under the 32-byte one-time key {@code key[off..off+32]}. */
     void init(byte[] key, int off) {
@@ -43,6 +90,21 @@ final class Poly1305 {
         pad1 = k3;
         h0 = h1 = h2 = 0;
         partialLen = 0;
+        powersReady = vecActive = false;
+    }
+
+    /** r^4, r^3, r^2, r into the lanes of {@link #vpow} (for Poly1305Vec). */
+    void computePowers() {
+        int lanes = Poly1305Vec.L;
+        long sh0 = h0, sh1 = h1, sh2 = h2;
+        Poly1305Vec.putPower(vpow, lanes - 1, r0, r1, 0);
+        h0 = r0; h1 = r1; h2 = 0;
+        for (int lane = lanes - 2; lane >= 0; lane--) {
+            block(0, 0, 0);                         // h *= r
+            Poly1305Vec.putPower(vpow, lane, h0, h1, h2);
+        }
+        h0 = sh0; h1 = sh1; h2 = sh2;
+        powersReady = vecUsed = true;
     }
 
     /**
@@ -73,6 +135,16 @@ final class Poly1305 {
 
     /** Absorbs {@code len} bytes (a multiple of 16) of full blocks. */
     void blocks(MemorySegment m, long off, long len) {
+        if (simd && (vecActive || len >= simdMin)) {
+            long v = len & -(long) Poly1305Vec.GROUP;
+            if (v > 0) {
+                Poly1305Vec.absorb(this, m, off, null, 0, null, 0, v, false);
+                off += v;
+                len -= v;
+            }
+            if (len == 0) return;
+        }
+        if (vecActive) Poly1305Vec.flush(this);
         // No asSlice here: a slice object that escape analysis fails to remove would allocate.
         long a0 = h0, a1 = h1, a2 = h2;
         final long r0 = this.r0, r1 = this.r1, s1 = this.s1;
@@ -121,10 +193,23 @@ final class Poly1305 {
      * Encrypt-then-MAC for a run of full blocks (the AEAD's seal, RFC 8439 2.8): writes
      * {@code c = p XOR keystream} to {@code dst} and absorbs {@code c} in the same pass, so the
      * ciphertext is never re-read and the XOR fills the idle slots of the multiply chain.
-     * {@code len} is a multiple of 16. {@code src} and {@code dst} may be the same region.
+     * {@code len} is a multiple of 16; {@code total} is the whole message's length (it decides
+     * whether the SIMD path pays off). {@code src} and {@code dst} may be the same region.
      */
     void encryptBlocks(MemorySegment src, long srcOff, MemorySegment dst, long dstOff,
-                       MemorySegment ks, long ksOff, int len) {
+                       MemorySegment ks, long ksOff, int len, long total) {
+        if (simd && (vecActive || total >= simdMin)) {   // decided on the whole message, not the chunk
+            int v = len & -Poly1305Vec.GROUP;
+            if (v > 0) {
+                Poly1305Vec.absorb(this, src, srcOff, dst, dstOff, ks, ksOff, v, true);
+                srcOff += v;
+                dstOff += v;
+                ksOff += v;
+                len -= v;
+            }
+            if (len == 0) return;
+        }
+        if (vecActive) Poly1305Vec.flush(this);
         long a0 = h0, a1 = h1, a2 = h2;
         final long r0 = this.r0, r1 = this.r1, s1 = this.s1;
         for (long off = 0; off < len; off += 16) {
@@ -166,6 +251,7 @@ final class Poly1305 {
     }
 
     private void block(long m0, long m1, long hibit) {
+        if (vecActive) Poly1305Vec.flush(this);
         long a0 = h0, a1 = h1, a2 = h2;
         long t0 = a0 + m0;
         long c = carry(a0, m0, t0);
@@ -257,6 +343,7 @@ final class Poly1305 {
     private long tag0, tag1;
 
     private void computeTag() {
+        if (vecActive) Poly1305Vec.flush(this);
         if (partialLen > 0) {
             // RFC 8439 2.5.1: a short last block gets a 0x01 byte appended, no 2^128 bit.
             partial[partialLen] = 1;
@@ -284,5 +371,11 @@ final class Poly1305 {
         r0 = r1 = s1 = pad0 = pad1 = h0 = h1 = h2 = tag0 = tag1 = 0;
         if (partialLen > 0) java.util.Arrays.fill(partial, (byte) 0);
         partialLen = 0;
+        if (vecUsed) {
+            java.util.Arrays.fill(vpow, 0);
+            java.util.Arrays.fill(vacc, 0);
+            vecUsed = false;
+        }
+        powersReady = vecActive = false;
     }
 }
