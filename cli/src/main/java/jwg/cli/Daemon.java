@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import jwg.dataplane.Device;
 import jwg.dataplane.DeviceOptions;
@@ -202,6 +203,16 @@ final class Daemon {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n";
         } catch (IOException e) {
             return "(no log at " + log + ")\n";
+        }
+    }
+
+    /** The interfaces with a UAPI socket in {@code dir} (jwg and wireguard-go alike), sorted. */
+    static List<String> interfaceNames(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sock"))
+                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 }

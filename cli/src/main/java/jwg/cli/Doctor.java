@@ -2,11 +2,9 @@ package jwg.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import jwg.dataplane.UapiSocket;
 import jwg.ice.StatusProtocol;
 
@@ -32,7 +30,7 @@ final class Doctor {
             } else only = a;
         }
         Path dir = Daemon.uapiDirectory();
-        List<String> names = only != null ? List.of(only) : interfaces(dir);
+        List<String> names = only != null ? List.of(only) : Daemon.interfaceNames(dir);
         if (names.isEmpty()) {
             err.println("jwg doctor: no jwg interfaces" + (only == null ? "" : " named " + only));
             return 1;
@@ -55,12 +53,4 @@ final class Doctor {
         return status;
     }
 
-    private static List<String> interfaces(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sock"))
-                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
 }

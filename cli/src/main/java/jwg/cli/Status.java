@@ -2,11 +2,9 @@ package jwg.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import jwg.dataplane.UapiSocket;
 import jwg.ice.StatusProtocol;
 
@@ -38,16 +36,7 @@ final class Status {
             }
         }
         Path dir = Daemon.uapiDirectory();
-        List<String> names = new ArrayList<>();
-        if (only != null) names.add(only);
-        else {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sock"))
-                        .map(n -> n.substring(0, n.length() - 5)).sorted().forEach(names::add);
-            } catch (IOException e) {
-                // no directory: no interfaces
-            }
-        }
+        List<String> names = only != null ? List.of(only) : Daemon.interfaceNames(dir);
         if (names.isEmpty()) {
             err.println("jwg status: no jwg interfaces" + (only == null ? "" : " named " + only));
             return 1;

@@ -2,25 +2,25 @@ package jwg.ice;
 
 import java.util.List;
 
-/** A small JSON writer for status output (no dependency for a dozen fields). */
-final class Json {
+/** A small JSON writer for the status and doctor output (no dependency for a few dozen fields). */
+public final class Json {
     private final StringBuilder b = new StringBuilder();
     private boolean first = true;
 
-    Json open(char c) {
+    public Json open(char c) {
         if (!first) b.append(','); // the next element of an array
         b.append(c);
         first = true;
         return this;
     }
 
-    Json close(char c) {
+    public Json close(char c) {
         b.append(c);
         first = false;
         return this;
     }
 
-    Json key(String k) {
+    public Json key(String k) {
         comma();
         quote(k);
         b.append(':');
@@ -33,7 +33,7 @@ final class Json {
         first = false;
     }
 
-    Json field(String k, String v) {
+    public Json field(String k, String v) {
         key(k);
         first = false;
         if (v == null) b.append("null");
@@ -41,28 +41,35 @@ final class Json {
         return this;
     }
 
-    Json field(String k, long v) {
+    public Json field(String k, long v) {
         key(k);
         first = false;
         b.append(v);
         return this;
     }
 
-    Json field(String k, double v) {
+    public Json field(String k, double v) {
         key(k);
         first = false;
         b.append(Double.isFinite(v) ? Double.toString(Math.round(v * 1000) / 1000.0) : "null");
         return this;
     }
 
-    Json field(String k, boolean v) {
+    public Json field(String k, boolean v) {
         key(k);
         first = false;
         b.append(v);
         return this;
     }
 
-    Json strings(String k, List<String> vs) {
+    /** A literal value (e.g. null) after a {@link #key}. */
+    public Json raw(String literal) {
+        b.append(literal);
+        first = false;
+        return this;
+    }
+
+    public Json strings(String k, List<String> vs) {
         key(k);
         b.append('[');
         for (int i = 0; i < vs.size(); i++) {

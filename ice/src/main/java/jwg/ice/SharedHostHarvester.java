@@ -1,10 +1,8 @@
 package jwg.ice;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -78,22 +76,7 @@ final class SharedHostHarvester extends AbstractCandidateHarvester {
     }
 
     List<InetAddress> addresses() {
-        if (!fixed.isEmpty()) return fixed;
-        List<InetAddress> out = new ArrayList<>();
-        try {
-            for (NetworkInterface nif : NetworkInterface.networkInterfaces().toList()) {
-                if (!nif.isUp() || excludedInterfaces.contains(nif.getName())) continue;
-                if (nif.isLoopback() && !loopback) continue;
-                for (InetAddress a : nif.inetAddresses().toList()) {
-                    if (a instanceof Inet6Address && (a.isLinkLocalAddress() || a.isSiteLocalAddress())) continue;
-                    if (a.isLoopbackAddress() && !loopback) continue;
-                    out.add(a);
-                }
-            }
-        } catch (IOException e) {
-            LOG.warning("listing interfaces: " + e.getMessage());
-        }
-        return out;
+        return HostAddresses.of(fixed, excludedInterfaces, loopback).stream().map(HostAddresses.HostAddress::address).toList();
     }
 
     /** Frees the candidates' sockets (the agent is done). */

@@ -1,5 +1,7 @@
 package jwg.ice.doctor;
 
+import jwg.ice.HostAddresses;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashSet;

@@ -1,5 +1,7 @@
 package jwg.ice.doctor;
 
+import jwg.ice.Json;
+
 import java.util.List;
 
 /**
@@ -69,7 +71,7 @@ public record DoctorReport(String interfaceName, List<Host> hosts, List<StunServ
 
     /** The {@code --json} view. */
     public String toJson() {
-        JsonText j = new JsonText().open('{').field("interface", interfaceName);
+        Json j = new Json().open('{').field("interface", interfaceName);
         j.key("hosts").open('[');
         for (Host h : hosts) j.open('{').field("interface", h.interfaceName()).field("address", h.address()).close('}');
         j.close(']').key("stun").open('[');

@@ -1,4 +1,4 @@
-package jwg.ice.doctor;
+package jwg.ice;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -9,17 +9,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * This host's candidate addresses by the host harvester's rules (SharedHostHarvester): the
+ * This host's candidate addresses, for the host harvester and the doctor alike: the
  * configured addresses if any; else every address of an up interface, except the excluded (the
  * WireGuard interface itself), loopback unless asked for, and IPv6 link-local and site-local.
  */
-final class HostAddresses {
+public final class HostAddresses {
     /** One address and the interface it is on ("configured" when fixed by the settings). */
-    record HostAddress(String interfaceName, InetAddress address) {}
+    public record HostAddress(String interfaceName, InetAddress address) {}
 
     private HostAddresses() {}
 
-    static List<HostAddress> of(List<InetAddress> fixed, Set<String> excludedInterfaces, boolean loopback) {
+    public static List<HostAddress> of(List<InetAddress> fixed, Set<String> excludedInterfaces, boolean loopback) {
         if (!fixed.isEmpty()) return fixed.stream().map(a -> new HostAddress("configured", a)).toList();
         List<HostAddress> out = new ArrayList<>();
         try {
@@ -36,7 +36,7 @@ final class HostAddresses {
         return out;
     }
 
-    static boolean usable(InetAddress a, boolean loopback) {
+    public static boolean usable(InetAddress a, boolean loopback) {
         if (a instanceof Inet6Address && (a.isLinkLocalAddress() || a.isSiteLocalAddress())) return false;
         return loopback || !a.isLoopbackAddress();
     }
