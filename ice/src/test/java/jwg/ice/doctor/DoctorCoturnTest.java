@@ -121,7 +121,7 @@ class DoctorCoturnTest {
                 "127.0.0.1:1", "srflx", "127.0.0.1:2", null, 0, 0, 0, 1, 1000, "connected", List.of("host", "relay"),
                 List.of("host", "srflx", "relay"), 1, 1, 0, 1);
         ConnectivityStatus status = new ConnectivityStatus(List.of(peer), new ConnectivityStatus.Signal("http://127.0.0.1:1/", true,
-                null, null, 0, 0), List.of(), null);
+                null, null, 0, 0), List.of(), null, true);
         long t0 = System.nanoTime();
         DoctorReport report = Doctor.examine("jwgtest0", settings, status);
         long ms = (System.nanoTime() - t0) / 1_000_000;
