@@ -5,7 +5,7 @@
 #   ice:    no Endpoint; ICE finds the (host) path through `jwg signal` (IceBind demultiplexes
 #           every datagram, WireGuard then goes straight to the selected pair)
 # and iperf3 TCP throughput plus ping RTT through the tunnel, ROUNDS times each, interleaved
-# (static, ice, static, ice, ...) so drift on a noisy machine hits both. Prints the medians and
+# (static, ice, ice, static, ...) so drift on a noisy machine hits both alike. Prints the medians and
 # the ice/static ratio. Needs root, iproute2, iperf3, python3. Traffic stays inside the namespaces.
 #
 #   bench/e2e/ice-bench.sh [-t SECONDS] [-r ROUNDS] [-w WARMUP_SECONDS]
@@ -50,8 +50,8 @@ measure() { # mode -> "gbps rtt"
   conf "$1" "$ifB" "$kB" 192.0.2.2 "$pA" 198.51.100.1 192.0.2.1
   ip netns exec "$nsA" "$jwg" up "$dir/$ifA.conf" >/dev/null
   ip netns exec "$nsB" "$jwg" up "$dir/$ifB.conf" >/dev/null
-  ip netns exec "$nsA" ping -c 1 -W 10 192.0.2.2 >/dev/null || { echo "$1: no connectivity" >&2; exit 1; }
-  if [ "$1" = ice ]; then "$jwg" status "$ifA" | grep -q "P2P" || { echo "ice: not P2P" >&2; "$jwg" status -d "$ifA" >&2; exit 1; }; fi
+  ip netns exec "$nsA" ping -c 1 -W 10 192.0.2.2 >/dev/null || { echo "$1: no connectivity" >&2; "$jwg" status -d "$ifA" >&2 || true; down; exit 1; }
+  if [ "$1" = ice ]; then "$jwg" status "$ifA" | grep -q "P2P" || { echo "ice: not P2P" >&2; "$jwg" status -d "$ifA" >&2; down; exit 1; }; fi
   ip netns exec "$nsB" iperf3 -s -1 -D >/dev/null; sleep 0.3
   ip netns exec "$nsA" iperf3 -c 192.0.2.2 -t "$warm" >/dev/null 2>&1 || true
   rtt=$(ip netns exec "$nsA" ping -q -c 50 -i 0.05 192.0.2.2 | awk -F/ '/^rtt/ {print $5}')
@@ -63,9 +63,10 @@ measure() { # mode -> "gbps rtt"
 }
 
 declare -a st_g st_r ice_g ice_r
-for r in $(seq "$rounds"); do
-  read -r g t <<<"$(measure static)"; st_g+=("$g"); st_r+=("$t"); printf 'round %d static: %s Gbit/s, rtt %s ms\n' "$r" "$g" "$t"
-  read -r g t <<<"$(measure ice)"; ice_g+=("$g"); ice_r+=("$t"); printf 'round %d ice:    %s Gbit/s, rtt %s ms\n' "$r" "$g" "$t"
+run_static() { read -r g t <<<"$(measure static)"; [ -n "$g" ] || exit 1; st_g+=("$g"); st_r+=("$t"); printf 'round %d static: %s Gbit/s, rtt %s ms\n' "$1" "$g" "$t"; }
+run_ice() { read -r g t <<<"$(measure ice)"; [ -n "$g" ] || exit 1; ice_g+=("$g"); ice_r+=("$t"); printf 'round %d ice:    %s Gbit/s, rtt %s ms\n' "$1" "$g" "$t"; }
+for r in $(seq "$rounds"); do # the order alternates: a drift over the run does not favour either
+  if [ $((r % 2)) = 1 ]; then run_static "$r"; run_ice "$r"; else run_ice "$r"; run_static "$r"; fi
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ms=$(median "${st_g[@]}"); mi=$(median "${ice_g[@]}"); rs=$(median "${st_r[@]}"); ri=$(median "${ice_r[@]}")

@@ -30,6 +30,8 @@ final class PeerConnection {
     static final long DEAD_AFTER_MS = 2_000;
     /** An offer or a check that has not completed in this long is abandoned. */
     static final long SESSION_TIMEOUT_MS = 12_000;
+    /** An offer the peer has not answered in this long is abandoned (a warm peer answers in ms). */
+    static final long ANSWER_TIMEOUT_MS = 4_000;
     /** While relayed, try for a direct path this often. */
     static final long UPGRADE_EVERY_MS = 15_000;
 
@@ -213,7 +215,10 @@ final class PeerConnection {
         }
         if ((pending != null || pendingSession != 0) && now - pendingSince > SESSION_TIMEOUT_MS * 1_000_000L) {
             dropPending();
-            failed("session timed out (no answer or checks unfinished)");
+            failed("session timed out (checks unfinished)");
+        } else if (pending != null && !pendingAnswered && now - pendingSince > ANSWER_TIMEOUT_MS * 1_000_000L) {
+            dropPending();
+            failed("no answer to our offer in " + ANSWER_TIMEOUT_MS / 1000 + " s (peer offline, or the message was lost)");
         }
         if (state == ConnectionState.CONNECTING && pending == null && pendingSession == 0 && guard.due(now)) {
             guard.attemptMade(now);

@@ -10,7 +10,10 @@ import java.util.function.LongSupplier;
 /**
  * One recipient's queue of opaque blobs on the server: bounded in count, FIFO, blobs older than
  * {@code maxAgeNanos} are discarded (the recipient would refuse them as stale anyway). A poll
- * waits until something arrives, the wait ends, or the mailbox is closed.
+ * waits until something arrives, the wait ends, or the mailbox is closed. The newest poll wins: a
+ * poll still waiting when another one for the same recipient arrives returns empty at once. A
+ * client has one poll open at a time, so the superseded one belongs to a connection that is gone
+ * (a restarted peer): it must not take the next blob to a socket nobody reads.
  */
 final class Mailbox {
     private record Item(byte[] blob, long arrived) {}
@@ -23,6 +26,7 @@ final class Mailbox {
     private final ArrayDeque<Item> items = new ArrayDeque<>();
     private boolean closed;
     private long expired;
+    private long pollGeneration;
 
     Mailbox(int capacity, long maxAgeNanos, LongSupplier nanoTime) {
         this.capacity = capacity;
@@ -49,11 +53,14 @@ final class Mailbox {
         lock.lock();
         try {
             long left = waitNanos;
+            long mine = ++pollGeneration;
+            if (mine > 1) arrived.signalAll(); // an older poll still waiting steps aside
             dropExpired();
-            while (items.isEmpty() && !closed && left > 0) {
+            while (items.isEmpty() && !closed && left > 0 && mine == pollGeneration) {
                 left = arrived.awaitNanos(left);
                 dropExpired();
             }
+            if (mine != pollGeneration) return List.of();
             List<byte[]> out = new ArrayList<>();
             int bytes = 0;
             while (!items.isEmpty() && (out.isEmpty() || bytes + items.peek().blob.length <= maxBytes)) {
