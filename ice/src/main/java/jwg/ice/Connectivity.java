@@ -161,16 +161,37 @@ public final class Connectivity implements AutoCloseable {
     }
 
     private Object lastConfig;
+    private int ticks;
+    private java.util.Set<InetAddress> lastAddresses;
 
     private void tick() {
         if (device.configuration() != lastConfig) syncPeers(); // a UAPI set changed the peers
+        if (++ticks % ADDRESS_CHECK_TICKS == 0) watchAddresses();
         long now = System.nanoTime();
         for (PeerConnection p : peers.values()) p.tick(now);
     }
 
-    /** Tells every connecting peer's guard that the local network changed (e.g. an address came or went). */
+    /** How often (in ticks) the local addresses are compared with the last look: every 2 s. */
+    static final int ADDRESS_CHECK_TICKS = 8;
+
+    /** A local address came or went (a new network, a VPN, DHCP): every peer's path is in question. */
+    private void watchAddresses() {
+        java.util.Set<InetAddress> now = new java.util.HashSet<>();
+        for (HostAddresses.HostAddress h : HostAddresses.of(settings.hostAddresses(), settings.excludedInterfaces(),
+                settings.loopbackCandidates())) now.add(h.address());
+        if (lastAddresses != null && !now.equals(lastAddresses)) {
+            LOG.info("local addresses changed: " + lastAddresses + " -> " + now);
+            peers.values().forEach(PeerConnection::networkChanged);
+        }
+        lastAddresses = now;
+    }
+
+    /**
+     * The local network changed (also noticed by itself: the addresses are compared every 2 s):
+     * connected peers start a new session, connecting ones retry soon.
+     */
     public void networkChanged() {
-        run(() -> peers.values().forEach(p -> p.reset(ResetReason.NETWORK_CHANGED)));
+        run(() -> peers.values().forEach(PeerConnection::networkChanged));
     }
 
     // ------------------------------------------------------------------ for PeerConnection

@@ -237,6 +237,7 @@ final class PeerConnection {
 
     private void pathLost(String why) {
         LOG.info(key + ": path lost: " + why);
+        boolean wasRelayed = path == PathType.RELAYED;
         PeerAgent old = active;
         RelayProxy oldProxy = proxy;
         active = null;
@@ -251,8 +252,15 @@ final class PeerConnection {
         if (oldProxy != null) oldProxy.close();
         if (old != null) owner.retire(old);
         dropPending();
-        guard.reset(ResetReason.ICE_DISCONNECTED, System.nanoTime());
+        guard.reset(wasRelayed ? ResetReason.RELAY_DISCONNECTED : ResetReason.ICE_DISCONNECTED, System.nanoTime());
         connect("path lost");
+    }
+
+    /** The local addresses changed: candidates are stale, so a connected peer renegotiates now. */
+    void networkChanged() {
+        if (state == ConnectionState.IDLE) return;
+        guard.reset(ResetReason.NETWORK_CHANGED, System.nanoTime());
+        if (state == ConnectionState.CONNECTED) connect("local network changed");
     }
 
     void reset(ResetReason reason) {

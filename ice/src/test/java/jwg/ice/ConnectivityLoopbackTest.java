@@ -74,6 +74,12 @@ class ConnectivityLoopbackTest {
         byte[] pong = QueueTun.ipv4("192.0.2.2", "192.0.2.1", "pong".getBytes());
         tunB.inject(pong);
         assertArrayEquals(pong, tunA.take(5000));
+        // The local network changed: a new session is negotiated and traffic carries on.
+        ca.networkChanged();
+        ConnectivityStatus.Peer again = await(ca, p -> p.sessionsConnected() == 2 && p.state() == ConnectionState.CONNECTED, 10_000);
+        assertEquals(PathType.P2P_HOST, again.path());
+        tunA.inject(ping);
+        assertArrayEquals(ping, tunB.take(5000), "traffic after the renegotiation");
         String json = ca.status().toJson();
         assertTrue(json.contains("\"state\":\"CONNECTED\"") && json.contains("\"connectionType\":\"P2P\""), json);
         assertTrue(ca.status().signal().connected());
