@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import jwg.dataplane.Device;
+import jwg.dataplane.config.DeviceConfig;
 import jwg.dataplane.config.PeerConfig;
 import jwg.ice.guard.ResetReason;
 import jwg.ice.signal.SignalClient;
@@ -59,6 +60,16 @@ public final class Connectivity implements AutoCloseable {
     private final ExecutorService gatherers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<PublicKey, PeerConnection> peers = new ConcurrentHashMap<>(); // written on the control thread
     volatile boolean closed;
+    private volatile boolean closing;
+    /** True once the start-up gathering is done (the first session will not pay the JVM's warm-up). */
+    volatile boolean warm;
+    // control thread only
+    private DeviceConfig lastConfig;
+    private int ticks;
+    private Set<InetAddress> lastAddresses;
+
+    /** How often (in ticks) the local addresses are compared with the last look: every 2 s. */
+    static final int ADDRESS_CHECK_TICKS = 8;
 
     private Connectivity(Device device, StunMux mux, PrivateKey key, Settings settings) {
         this.device = device;
@@ -102,8 +113,7 @@ public final class Connectivity implements AutoCloseable {
      */
     private void warmUp() {
         long t0 = System.nanoTime();
-        try (PeerAgent a = new PeerAgent(mux, settings.servers(), false, 0, settings.hostAddresses(),
-                settings.excludedInterfaces(), settings.loopbackCandidates(), o -> {})) {
+        try (PeerAgent a = newAgent(false, 0, o -> {})) {
             LOG.fine(() -> "ICE warm-up: gathered " + a.candidateTypes() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         } catch (IOException | RuntimeException e) {
             LOG.warning("ICE warm-up: gathering failed: " + e);
@@ -112,18 +122,17 @@ public final class Connectivity implements AutoCloseable {
         }
     }
 
-    /** True once the start-up gathering is done (the first session will not pay the JVM's warm-up). */
-    volatile boolean warm;
-
-    /** Re-reads the device's peers (after a configuration change). */
-    public void peersChanged() {
-        run(this::syncPeers);
+    /** An agent gathering with this node's servers and host-candidate rules (blocks while it gathers). */
+    private PeerAgent newAgent(boolean controlling, long sessionId, Consumer<PeerAgent.Outcome> outcome) throws IOException {
+        return new PeerAgent(mux, settings.servers(), controlling, sessionId, settings.hostAddresses(),
+                settings.excludedInterfaces(), settings.loopbackCandidates(), outcome);
     }
 
+    /** Brings the peer connections in line with the device's configuration (at start, and after a UAPI set). */
     private void syncPeers() {
         lastConfig = device.configuration();
         Set<PublicKey> wanted = new HashSet<>();
-        for (PeerConfig pc : device.configuration().peers()) {
+        for (PeerConfig pc : lastConfig.peers()) {
             if (pc.endpoint() != null) continue; // a static endpoint: plain WireGuard
             wanted.add(pc.publicKey());
             peers.computeIfAbsent(pc.publicKey(), k -> {
@@ -160,10 +169,6 @@ public final class Connectivity implements AutoCloseable {
         p.onMessage(m);
     }
 
-    private Object lastConfig;
-    private int ticks;
-    private java.util.Set<InetAddress> lastAddresses;
-
     private void tick() {
         if (device.configuration() != lastConfig) syncPeers(); // a UAPI set changed the peers
         if (++ticks % ADDRESS_CHECK_TICKS == 0) watchAddresses();
@@ -171,12 +176,9 @@ public final class Connectivity implements AutoCloseable {
         for (PeerConnection p : peers.values()) p.tick(now);
     }
 
-    /** How often (in ticks) the local addresses are compared with the last look: every 2 s. */
-    static final int ADDRESS_CHECK_TICKS = 8;
-
     /** A local address came or went (a new network, a VPN, DHCP): every peer's path is in question. */
     private void watchAddresses() {
-        java.util.Set<InetAddress> now = new java.util.HashSet<>();
+        Set<InetAddress> now = new HashSet<>();
         for (HostAddresses.HostAddress h : HostAddresses.of(settings.hostAddresses(), settings.excludedInterfaces(),
                 settings.loopbackCandidates())) now.add(h.address());
         if (lastAddresses != null && !now.equals(lastAddresses)) {
@@ -206,9 +208,7 @@ public final class Connectivity implements AutoCloseable {
             PeerAgent[] holder = new PeerAgent[1];
             PeerAgent a = null;
             try {
-                a = new PeerAgent(mux, settings.servers(), pc.controlling, sessionId, settings.hostAddresses(),
-                        settings.excludedInterfaces(), settings.loopbackCandidates(),
-                        o -> run(() -> pc.outcome(holder[0], o)));
+                a = newAgent(pc.controlling, sessionId, o -> run(() -> pc.outcome(holder[0], o)));
                 holder[0] = a;
             } catch (IOException | RuntimeException e) {
                 LOG.warning(pc.key + ": gathering: " + e);
@@ -232,8 +232,6 @@ public final class Connectivity implements AutoCloseable {
             agent.close();
         }
     }
-
-    private volatile boolean closing;
 
     void run(Runnable r) {
         if (closed) return;

@@ -48,8 +48,9 @@ final class PeerConnection {
     private PeerAgent pending;
     private long pendingSince;
     private long pendingSession; // the session being gathered or offered (0 = none)
+    private boolean pendingAnswered; // the pending agent was started from the peer's offer or has its answer
     long lastPathChangeMillis;
-    long connectedAtNanos;
+    private long connectedAtMillis; // wall clock, as ice4j's consent times
     String lastEvent = "new";
     List<CandidateType> localTypes = List.of();
     List<String> remoteTypes = List.of();
@@ -70,7 +71,7 @@ final class PeerConnection {
 
     /** Traffic wants this peer (lazy wake, startup, guard): start a session unless one is under way. */
     void connect(String why) {
-        if (pending != null || pendingSession != 0) return;
+        if (sessionUnderWay()) return;
         if (state == ConnectionState.IDLE) state = ConnectionState.CONNECTING;
         if (state != ConnectionState.CONNECTED) guard.start(System.nanoTime());
         lastActivityNanos = System.nanoTime();
@@ -128,8 +129,6 @@ final class PeerConnection {
         dropPending();
         startSession(o.sessionId(), o, "peer offered");
     }
-
-    private boolean pendingAnswered; // the pending agent was started from the peer's offer or has its answer
 
     private void onAnswer(Answer a) {
         if (pending == null || pending.sessionId() != a.sessionId() || pendingAnswered) return; // stale or duplicate
@@ -192,7 +191,7 @@ final class PeerConnection {
             pathChanges++;
             lastPathChangeMillis = System.currentTimeMillis();
         }
-        connectedAtNanos = System.nanoTime();
+        connectedAtMillis = System.currentTimeMillis();
         sessionsConnected++;
         guard.connected();
         nextUpgradeNanos = type.p2p() ? Long.MAX_VALUE : System.nanoTime() + UPGRADE_EVERY_MS * 1_000_000L;
@@ -210,38 +209,31 @@ final class PeerConnection {
 
     /** Periodic work: liveness, pending timeouts, guard retries, upgrades, lazy idling. */
     void tick(long now) {
-        if (active != null && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis()) > DEAD_AFTER_MS) {
+        if (active != null && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis) > DEAD_AFTER_MS) {
             pathLost("no consent answer on the selected pair for " + DEAD_AFTER_MS + " ms");
         }
-        if ((pending != null || pendingSession != 0) && now - pendingSince > SESSION_TIMEOUT_MS * 1_000_000L) {
+        if (sessionUnderWay() && now - pendingSince > SESSION_TIMEOUT_MS * 1_000_000L) {
             dropPending();
             failed("session timed out (checks unfinished)");
         } else if (pending != null && !pendingAnswered && now - pendingSince > ANSWER_TIMEOUT_MS * 1_000_000L) {
             dropPending();
             failed("no answer to our offer in " + ANSWER_TIMEOUT_MS / 1000 + " s (peer offline, or the message was lost)");
         }
-        if (state == ConnectionState.CONNECTING && pending == null && pendingSession == 0 && guard.due(now)) {
+        if (state == ConnectionState.CONNECTING && !sessionUnderWay() && guard.due(now)) {
             guard.attemptMade(now);
             connect("guard retry");
         }
-        if (state == ConnectionState.CONNECTED && !path.p2p() && now - nextUpgradeNanos >= 0 && pending == null && pendingSession == 0) {
+        if (state == ConnectionState.CONNECTED && !path.p2p() && now - nextUpgradeNanos >= 0 && !sessionUnderWay()) {
             nextUpgradeNanos = now + UPGRADE_EVERY_MS * 1_000_000L;
             connect("trying for a direct path while relayed");
         }
         if (owner.settings.lazy()) idleCheck(now);
     }
 
-    private long connectedAtMillis() {
-        return System.currentTimeMillis() - (System.nanoTime() - connectedAtNanos) / 1_000_000L;
-    }
-
     private void pathLost(String why) {
         LOG.info(key + ": path lost: " + why);
         boolean wasRelayed = path == PathType.RELAYED;
-        PeerAgent old = active;
-        RelayProxy oldProxy = proxy;
-        active = null;
-        proxy = null;
+        closeSessions(); // frees the dead agent (and any session in progress): the next one starts below
         selected = null;
         path = PathType.NONE;
         pathChanges++;
@@ -249,9 +241,6 @@ final class PeerConnection {
         state = ConnectionState.CONNECTING;
         lastEvent = "path lost: " + why;
         owner.device.setEndpoint(key, null); // packets meanwhile wait for the next path (staged)
-        if (oldProxy != null) oldProxy.close();
-        if (old != null) owner.retire(old);
-        dropPending();
         guard.reset(wasRelayed ? ResetReason.RELAY_DISCONNECTED : ResetReason.ICE_DISCONNECTED, System.nanoTime());
         connect("path lost");
     }
@@ -292,6 +281,11 @@ final class PeerConnection {
         lastEvent = "idle: " + why;
         owner.device.setEndpoint(key, null);
         LOG.info(key + ": " + lastEvent);
+    }
+
+    /** A new session is being gathered, offered or checked. */
+    private boolean sessionUnderWay() {
+        return pending != null || pendingSession != 0;
     }
 
     private void dropPending() {

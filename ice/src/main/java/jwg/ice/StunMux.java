@@ -30,7 +30,6 @@ public final class StunMux {
     private static final Logger LOG = Logger.getLogger(StunMux.class.getName());
     private static final int MAX_TRANSACTIONS = 4096;
 
-    private final List<SharedSocket> sockets = new CopyOnWriteArrayList<>();
     private final Map<String, List<SharedSocket>> byUfrag = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, SharedSocket> byRemote = new ConcurrentHashMap<>();
     private final Map<String, Pending> byTransaction = java.util.Collections.synchronizedMap(
@@ -63,12 +62,10 @@ public final class StunMux {
     }
 
     void register(String ufrag, SharedSocket s) {
-        sockets.add(s);
         byUfrag.computeIfAbsent(ufrag, k -> new CopyOnWriteArrayList<>()).add(s);
     }
 
     void unregister(SharedSocket s) {
-        sockets.remove(s);
         byUfrag.values().forEach(l -> l.remove(s));
         byUfrag.values().removeIf(List::isEmpty);
         byRemote.values().removeIf(v -> v == s);
@@ -88,10 +85,12 @@ public final class StunMux {
         InetSocketAddress src = from.toSocketAddress();
         SharedSocket target = switch (kind) {
             case REQUEST -> forUfrag(StunPacket.localUfrag(data, length), src);
-            case RESPONSE -> answered(byTransaction.remove(StunPacket.transactionId(data)));
+            case RESPONSE -> { // a response to a request we never saw go out (e.g. sent by ice4j through TURN): by address
+                SharedSocket t = answered(byTransaction.remove(StunPacket.transactionId(data)));
+                yield t != null ? t : byRemote.get(src);
+            }
             default -> byRemote.get(src);
         };
-        if (target == null && kind != StunPacket.Kind.REQUEST) target = byRemote.get(src);
         if (target == null) {
             unroutable.increment();
             return;
