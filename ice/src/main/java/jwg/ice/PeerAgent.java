@@ -56,12 +56,12 @@ final class PeerAgent implements AutoCloseable {
         Ice4j.configure();
         this.sessionId = sessionId;
         Agent a = new Agent();
+        host = new SharedHostHarvester(mux, a.getLocalUfrag(), hostAddresses, excludedInterfaces, loopback);
         try {
             a.setUseDynamicPorts(false);
             a.setControlling(controlling);
             a.setPerformConsentFreshness(true);
             a.setNominationStrategy(NominationStrategy.NOMINATE_FIRST_HOST_OR_REFLEXIVE_VALID);
-            host = new SharedHostHarvester(mux, a.getLocalUfrag(), hostAddresses, excludedInterfaces, loopback);
             a.addCandidateHarvester(host);
             for (InetSocketAddress s : servers.stun())
                 a.addCandidateHarvester(new StunCandidateHarvester(new TransportAddress(s, Transport.UDP)));
@@ -75,6 +75,7 @@ final class PeerAgent implements AutoCloseable {
             a.addStateChangeListener(e -> stateChanged(e, listener));
         } catch (IOException | RuntimeException e) {
             a.free();
+            host.close(); // its sockets are registered with the mux: a failed agent must not leave them there
             relays.forEach(RelayHarvester::close);
             throw e;
         }
@@ -98,10 +99,6 @@ final class PeerAgent implements AutoCloseable {
 
     String password() {
         return agent.getLocalPassword();
-    }
-
-    boolean controlling() {
-        return agent.isControlling();
     }
 
     /** The gathered local candidates as signaling text. */
@@ -151,10 +148,6 @@ final class PeerAgent implements AutoCloseable {
     long lastConsentMillis() {
         CandidatePair p = component.getSelectedPair();
         return p == null ? 0 : Math.max(0, p.getConsentFreshness());
-    }
-
-    IceProcessingState state() {
-        return agent.getState();
     }
 
     private static InetSocketAddress sock(TransportAddress t) {
