@@ -43,11 +43,12 @@ final class Up {
         Args a = parse(args, err);
         if (a == null) return 1;
         WgQuickConfig conf;
+        IceConfig ice;
         String name = interfaceName(a.conf());
         try {
             conf = ConfFile.read(a.conf());
             check(conf);
-            IceConfig.from(String.valueOf(a.conf().getFileName()), conf);
+            ice = IceConfig.from(String.valueOf(a.conf().getFileName()), conf);
             LinuxTun.checkName(name);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("jwg up: " + e.getMessage());
@@ -67,7 +68,7 @@ final class Up {
             }
             return status;
         }
-        return foreground(name, conf, IceConfig.from(String.valueOf(a.conf().getFileName()), conf), a.rootless(), err);
+        return foreground(name, conf, ice, a.rootless(), err);
     }
 
     private static Args parse(String[] args, PrintStream err) {

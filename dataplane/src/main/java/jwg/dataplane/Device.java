@@ -263,28 +263,18 @@ public final class Device implements UapiDevice, AutoCloseable {
         return true;
     }
 
-    /** A peer's endpoint now (null if none), as the data path sees it. */
-    public InetSocketAddress endpoint(PublicKey key) {
-        Peer p = peers.get(key);
-        Endpoint e = p == null ? null : p.endpoint;
-        return e == null ? null : e.toSocketAddress();
-    }
-
     /**
-     * What a peer has carried, for activity checks (lazy connections): data bytes sent, data
-     * packets delivered to the TUN (keepalives and handshakes count in neither), and total bytes
-     * each way. Null if there is no such peer.
+     * What a peer has carried, for activity checks (lazy connections): data bytes sent and data
+     * packets delivered to the TUN (keepalives and handshakes count in neither; totals, the last
+     * handshake and the endpoint are in {@link #stats(PublicKey)}). Null if there is no such peer.
      */
     public PeerActivity activity(PublicKey key) {
         Peer p = peers.get(key);
-        if (p == null) return null;
-        Tunnel t = p.tunnel;
-        long hs = t == null ? Long.MIN_VALUE : t.lastHandshake();
-        return new PeerActivity(p.txBytes, p.rxDataPackets, p.rxTotal(), p.txTotal(), hs);
+        return p == null ? null : new PeerActivity(p.txBytes, p.rxDataPackets);
     }
 
-    /** Counters of one peer (see {@link #activity}); lastHandshakeNanos is System.nanoTime() or Long.MIN_VALUE. */
-    public record PeerActivity(long txDataBytes, long rxDataPackets, long rxBytes, long txBytes, long lastHandshakeNanos) {}
+    /** Data counters of one peer (see {@link #activity}). */
+    public record PeerActivity(long txDataBytes, long rxDataPackets) {}
 
     // ------------------------------------------------------------------ state for get
 

@@ -65,7 +65,7 @@ class PathListenerTest {
         assertArrayEquals(first, tunB.take(5000), "the waking packet is delivered after the handshake");
         assertEquals("second", new String(tunB.take(5000), 28, 6));
         assertTrue(System.nanoTime() - startedAt < 2_000_000_000L, "the handshake starts at once, not on a retry timer");
-        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.boundPort()), a.endpoint(bKey));
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.boundPort()), a.stats(bKey).endpoint());
         assertEquals(2, b.activity(keyA.publicKey()).rxDataPackets(), "data packets delivered are counted");
 
         // Cleared (the peer went idle): the next packet asks again, and is kept.
