@@ -1,12 +1,8 @@
 package jwg.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import jwg.dataplane.UapiSocket;
-import jwg.ice.StatusProtocol;
 
 /**
  * {@code jwg doctor [--json] [IFNAME]}: asks each jwg interface's daemon (over its UAPI socket) to
@@ -29,28 +25,16 @@ final class Doctor {
                 return 1;
             } else only = a;
         }
-        Path dir = Daemon.uapiDirectory();
-        List<String> names = only != null ? List.of(only) : Daemon.interfaceNames(dir);
-        if (names.isEmpty()) {
-            err.println("jwg doctor: no jwg interfaces" + (only == null ? "" : " named " + only));
-            return 1;
-        }
+        DaemonQuery.Replies r = DaemonQuery.ask("doctor", only, json ? "doctor-json" : "doctor", err);
+        if (r == null) return 1;
         List<String> jsons = new ArrayList<>();
-        int status = 0;
-        for (String name : names) {
-            String body;
-            try {
-                body = StatusProtocol.request(UapiSocket.pathFor(dir, name), json ? "doctor-json" : "doctor");
-            } catch (IOException e) {
-                err.println("jwg doctor: unable to access interface " + name + ": " + e.getMessage());
-                status = 1;
-                continue;
-            }
+        for (DaemonQuery.Reply reply : r.replies()) {
+            String name = reply.name(), body = reply.body();
             if (json) jsons.add(body == null ? "{\"interface\":\"" + name + "\",\"ice\":false}" : body.strip());
             else out.print(body == null ? "interface: " + name + "\n  no ICE: peers use static endpoints, nothing to diagnose\n\n" : body + "\n");
         }
-        if (json && !jsons.isEmpty()) out.println(jsons.size() == 1 ? jsons.get(0) : "[" + String.join(",", jsons) + "]");
-        return status;
+        if (json && !jsons.isEmpty()) out.println(DaemonQuery.jsonOf(jsons));
+        return r.failed() ? 1 : 0;
     }
 
 }

@@ -1,12 +1,8 @@
 package jwg.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import jwg.dataplane.UapiSocket;
-import jwg.ice.StatusProtocol;
 
 /**
  * {@code jwg status [-d] [--json] [IFNAME]}: each jwg interface's connectivity — per peer its
@@ -35,23 +31,11 @@ final class Status {
                 }
             }
         }
-        Path dir = Daemon.uapiDirectory();
-        List<String> names = only != null ? List.of(only) : Daemon.interfaceNames(dir);
-        if (names.isEmpty()) {
-            err.println("jwg status: no jwg interfaces" + (only == null ? "" : " named " + only));
-            return 1;
-        }
+        DaemonQuery.Replies r = DaemonQuery.ask("status", only, json ? "json" : detail ? "detail" : "text", err);
+        if (r == null) return 1;
         List<String> jsons = new ArrayList<>();
-        int status = 0;
-        for (String name : names) {
-            String body;
-            try {
-                body = StatusProtocol.request(UapiSocket.pathFor(dir, name), json ? "json" : detail ? "detail" : "text");
-            } catch (IOException e) {
-                err.println("jwg status: unable to access interface " + name + ": " + e.getMessage());
-                status = 1;
-                continue;
-            }
+        for (DaemonQuery.Reply reply : r.replies()) {
+            String name = reply.name(), body = reply.body();
             if (json) {
                 jsons.add(body == null ? "{\"interface\":\"" + name + "\",\"ice\":false}"
                         : "{\"interface\":\"" + name + "\",\"ice\":true," + body.strip().substring(1));
@@ -61,7 +45,7 @@ final class Status {
                 out.println();
             }
         }
-        if (json) out.println(jsons.size() == 1 ? jsons.get(0) : "[" + String.join(",", jsons) + "]");
-        return status;
+        if (json) out.println(DaemonQuery.jsonOf(jsons));
+        return r.failed() ? 1 : 0;
     }
 }
