@@ -3,16 +3,10 @@ package jwg.cli.ice;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-import jwg.testkit.Daemon;
 import jwg.testkit.NatLab;
-import jwg.testkit.NatLab.Host;
 import jwg.testkit.NatLab.Topology;
 import jwg.testkit.Netns;
-import jwg.testkit.Requires;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,15 +19,11 @@ class DoctorIT {
     static final String SYMMETRIC_REASON = "relayed: this host is behind an address-and-port-dependent (symmetric) NAT"
             + " and the peer's direct candidates did not answer";
 
-    record Pair(NatLab lab, IceNode a, IceNode b, String launcher) implements AutoCloseable {
+    /** The lab IceLabIT brings up (lab, signaling server, two `jwg up` nodes), with the doctor's helpers. */
+    record Pair(NatLab lab, IceNode a, IceNode b, String launcher, IceLabIT.Lab nodes) implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            try {
-                a.down();
-                b.down();
-            } finally {
-                lab.close();
-            }
+            nodes.close();
         }
 
         String doctor(IceNode n, boolean json) throws IOException {
@@ -61,34 +51,8 @@ class DoctorIT {
     }
 
     static Pair start(Topology t, boolean lazy) throws Exception {
-        Requires.root();
-        Requires.tool("turnserver");
-        Requires.tool("nft");
-        String launcher = IceLabIT.jwgLauncher().toString();
-        NatLab lab = NatLab.start(t);
-        try {
-            String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff), 36);
-            IceNode a = new IceNode(lab, Host.A, "jda" + id, "192.0.2.1");
-            IceNode b = new IceNode(lab, Host.B, "jdb" + id, "192.0.2.2");
-            a.peer = b;
-            b.peer = a;
-            Daemon signal = lab.start(lab.publicNetns(), "signal.log", launcher, "signal", "--listen",
-                    NatLab.STUN_IP + ":" + NatLab.SIGNALING_PORT);
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!signal.output().contains("listening")) {
-                assertTrue(signal.isAlive() && System.nanoTime() < deadline, "signal server not ready: " + signal.output());
-                Thread.sleep(50);
-            }
-            Pair p = new Pair(lab, a, b, launcher);
-            Netns.Result upA = a.up(launcher, lazy, Duration.ofMinutes(5));
-            assertEquals(0, upA.exitCode(), upA.output());
-            Netns.Result upB = b.up(launcher, lazy, Duration.ofMinutes(5));
-            assertEquals(0, upB.exitCode(), upB.output());
-            return p;
-        } catch (Throwable e) {
-            lab.close();
-            throw e;
-        }
+        IceLabIT.Lab l = IceLabIT.start(t, lazy, Duration.ofMinutes(5));
+        return new Pair(l.lab(), l.a(), l.b(), l.launcher(), l);
     }
 
     /** A behind a cone router, B behind a symmetric one; lazy peers, nothing connected yet. */

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jwg.testkit.Daemon;
+import jwg.testkit.Launcher;
 import jwg.testkit.NatLab;
 import jwg.testkit.NatLab.Host;
 import jwg.testkit.NatLab.Topology;
@@ -55,7 +56,7 @@ class IceLabIT {
         Requires.tool("nft");
         Requires.tool("python3");
         Requires.tool("ping");
-        String launcher = jwgLauncher().toString();
+        String launcher = Launcher.jwg().toString();
         NatLab lab = NatLab.start(t);
         try {
             String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff), 36);
@@ -277,13 +278,5 @@ class IceLabIT {
             }
         }
         return b.toString();
-    }
-
-    static Path jwgLauncher() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path launcher = p.resolve("bin/jwg");
-            if (Files.isExecutable(launcher) && Files.isRegularFile(p.resolve("pom.xml"))) return launcher;
-        }
-        throw new IllegalStateException("bin/jwg not found above " + Path.of("").toAbsolutePath());
     }
 }

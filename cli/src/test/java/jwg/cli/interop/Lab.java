@@ -347,13 +347,9 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    /** The repository's bin/jwg, found upwards from the working directory (CI clones anywhere). */
+    /** The repository's bin/jwg. */
     static Path jwgLauncher() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path launcher = p.resolve("bin/jwg");
-            if (Files.isExecutable(launcher) && Files.isRegularFile(p.resolve("pom.xml"))) return launcher;
-        }
-        throw new IllegalStateException("bin/jwg not found above " + Path.of("").toAbsolutePath());
+        return jwg.testkit.Launcher.jwg();
     }
 
     Result inNs(String ns, Duration timeout, String... cmd) {
