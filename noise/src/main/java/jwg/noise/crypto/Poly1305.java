@@ -66,11 +66,6 @@ final class Poly1305 {
         }
     }
 
-    /** True when this JVM uses the SIMD Poly1305. */
-    static boolean simdEnabled() {
-        return SIMD;
-    }
-
     /** Starts a MAC under the 32-byte one-time key {@code key[off..off+32]}. */
     void init(byte[] key, int off) {
         init(MemorySegment.ofArray(key), off);
