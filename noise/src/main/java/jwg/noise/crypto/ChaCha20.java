@@ -18,9 +18,16 @@ final class ChaCha20 {
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     /** Blocks per call of the Java fallback (the intrinsic decides its own count). */
     private static final int JAVA_BLOCKS = 4;
+    /**
+     * True when {@link ChaCha20Vec} (8 blocks on 512-bit vectors) may be used: the incubator
+     * module is present, the hardware has 512-bit vectors and the class passed its self-test.
+     * Off with {@code -Djwg.crypto.noSimdChaCha20=true}.
+     */
+    static final boolean VEC8 = vec8Available();
 
     private final int[] state = new int[16];
-    private final byte[] ks = new byte[JdkChaCha20Block.OUT_LENGTH];
+    /** Room for one intrinsic chunk and one 8-block tail: a whole 1420-byte packet's keystream. */
+    private final byte[] ks = new byte[JdkChaCha20Block.OUT_LENGTH + ChaCha20Vec.OUT_LENGTH];
     private final MemorySegment ksSeg = MemorySegment.ofArray(ks);
     private int ksPos, ksLen;    // unread keystream is ks[ksPos..ksLen)
     private int nextCounter;     // block counter of the next chunk
@@ -42,10 +49,40 @@ final class ChaCha20 {
         ksPos = ksLen = 0;
     }
 
-    /** Produces the next keystream chunk; returns its length (a multiple of 64). */
-    private int refill() {
+    private static boolean vec8Available() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        try {
+            return ChaCha20Vec.AVAILABLE;
+        } catch (Throwable t) {   // module not readable: the class cannot link
+            return false;
+        }
+    }
+
+    /**
+     * Produces the next keystream chunk when {@code need} more bytes are wanted, contiguous in
+     * {@code ks} from offset 0; returns its length (a multiple of 64). The JDK intrinsic makes 16
+     * blocks per call on AVX-512, so a tail of at most eight blocks comes from {@link ChaCha20Vec}
+     * (24 blocks computed for a 1420-byte packet, not 32), appended to the intrinsic's chunk
+     * so that the MAC runs over one contiguous stretch.
+     */
+    private int refill(long need) {
         state[12] = nextCounter;
-        int n = JdkChaCha20Block.AVAILABLE ? JdkChaCha20Block.blocks(state, ks) : ChaCha20Core.blocks(state, ks, JAVA_BLOCKS);
+        int n;
+        if (!VEC8) {
+            n = JdkChaCha20Block.AVAILABLE ? JdkChaCha20Block.blocks(state, ks) : ChaCha20Core.blocks(state, ks, JAVA_BLOCKS);
+        } else if (JdkChaCha20Block.AVAILABLE && need > ChaCha20Vec.OUT_LENGTH) {
+            n = JdkChaCha20Block.blocks(state, ks);
+            if (need > n && need - n <= ChaCha20Vec.OUT_LENGTH && n + ChaCha20Vec.OUT_LENGTH <= ks.length) {
+                state[12] = nextCounter + n / ChaCha20Core.BLOCK;
+                n += ChaCha20Vec.blocks(state, ks, n);
+            }
+        } else {
+            n = 0;
+            do {
+                state[12] = nextCounter + n / ChaCha20Core.BLOCK;
+                n += ChaCha20Vec.blocks(state, ks, n);
+            } while (n < need && n + ChaCha20Vec.OUT_LENGTH <= ks.length);
+        }
         nextCounter += n / ChaCha20Core.BLOCK;
         ksPos = 0;
         ksLen = n;
@@ -55,9 +92,10 @@ final class ChaCha20 {
     /**
      * Reads the next 64-byte block into the Poly1305 one-time key (RFC 8439 2.6: the first 32
      * bytes of block 0), discarding the other 32 bytes so the stream continues at block 1.
+     * {@code dataLen} is how much keystream will follow (it picks the keystream's chunk size).
      */
-    void polyKey(Poly1305 poly) {
-        if (ksPos == ksLen) refill();
+    void polyKey(Poly1305 poly, long dataLen) {
+        if (ksPos == ksLen) refill(ChaCha20Core.BLOCK + dataLen);
         poly.setKey(ksSeg.get(LE64, ksPos), ksSeg.get(LE64, ksPos + 8),
                 ksSeg.get(LE64, ksPos + 16), ksSeg.get(LE64, ksPos + 24));
         ksPos += ChaCha20Core.BLOCK;
@@ -70,7 +108,7 @@ final class ChaCha20 {
     void xor(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long len) {
         long done = 0;
         while (done < len) {
-            if (ksPos == ksLen) refill();
+            if (ksPos == ksLen) refill(len - done);
             int chunk = (int) Math.min(len - done, ksLen - ksPos);
             xorChunk(src, srcOff + done, dst, dstOff + done, ksPos, chunk);
             ksPos += chunk;
@@ -86,7 +124,7 @@ final class ChaCha20 {
     void encryptAndMac(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long len, Poly1305 poly) {
         long done = 0;
         while (done < len) {
-            if (ksPos == ksLen) refill();
+            if (ksPos == ksLen) refill(len - done);
             int chunk = (int) Math.min(len - done, ksLen - ksPos);
             int full = chunk & ~15;
             if (full > 0) poly.encryptBlocks(src, srcOff + done, dst, dstOff + done, ksSeg, ksPos, full, len);

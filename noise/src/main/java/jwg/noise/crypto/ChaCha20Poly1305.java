@@ -7,8 +7,9 @@ import java.lang.foreign.MemorySegment;
  * with the 96-bit nonce {@code 0^32 || LE64(counter)}.
  *
  * <p>Built from a ChaCha20 keystream (the JDK's AVX2/AVX-512 intrinsic when
- * {@code --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED} is given, else plain Java)
- * and {@link Poly1305}: 4-way SIMD ({@link Poly1305Vec}) for messages of 128 bytes and more when
+ * {@code --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED} is given; on 512-bit
+ * hardware with {@code --add-modules jdk.incubator.vector}, {@link ChaCha20Vec} for tails of up
+ * to eight blocks; else plain Java) and {@link Poly1305}: 4-way SIMD ({@link Poly1305Vec}) for messages of 128 bytes and more when
  * {@code --add-modules jdk.incubator.vector} is given, else scalar radix 2^64. Sealing and
  * opening allocate nothing.
  *
@@ -74,7 +75,7 @@ public final class ChaCha20Poly1305 {
         checkRegion(dst, dstOff, (long) len + TAG_LENGTH);
         // RFC 8439 2.8: otk = poly1305_key_gen(key, nonce) (block 0); ciphertext from block 1
         chacha.init(key, 0, n0, n1, n2);
-        chacha.polyKey(poly);
+        chacha.polyKey(poly, len);
         int adLen = ad == null ? 0 : ad.length;
         if (adLen > 0) poly.padded(MemorySegment.ofArray(ad), 0, adLen);
         chacha.encryptAndMac(src, srcOff, dst, dstOff, len, poly);   // ciphertext || pad16
@@ -91,7 +92,7 @@ public final class ChaCha20Poly1305 {
         int ctLen = len - TAG_LENGTH;
         if (!inBounds(src, srcOff, len) || !inBounds(dst, dstOff, ctLen)) return false;
         chacha.init(key, 0, n0, n1, n2);
-        chacha.polyKey(poly);
+        chacha.polyKey(poly, ctLen);
         mac(ad, src, srcOff, ctLen);
         if (!poly.finishAndVerify(src, srcOff + ctLen)) {
             chacha.wipe();

@@ -1,0 +1,99 @@
+package jwg.noise.crypto;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 8-block vector ChaCha20 ({@link ChaCha20Vec}) against the plain-Java block function, and
+ * the AEAD with the keystream from it alone (no JDK intrinsic) or without it (no module).
+ */
+class ChaCha20VecTest {
+
+    private static boolean moduleAnd512BitVectors() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        return jdk.incubator.vector.IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    }
+
+    @Test
+    void onWhereTheHardwareHas512BitVectors() {
+        // surefire passes --add-modules jdk.incubator.vector; on an AVX-512 host the path must be live
+        assumeTrue(moduleAnd512BitVectors(), "no jdk.incubator.vector or no 512-bit vectors on this CPU");
+        assertTrue(ChaCha20.VEC8, "ChaCha20Vec failed its self-test");
+    }
+
+    @Test
+    void equalsTheJavaBlockFunctionAtEveryOffsetAndCounter() {
+        assumeTrue(ChaCha20.VEC8, "ChaCha20Vec not in use on this JVM / CPU");
+        SplittableRandom rnd = new SplittableRandom(0xc4a);
+        int[] state = new int[16];
+        byte[] want = new byte[ChaCha20Vec.OUT_LENGTH];
+        byte[] got = new byte[1024 + ChaCha20Vec.OUT_LENGTH + 64];
+        for (int it = 0; it < 30_000; it++) {          // hot enough for C2 to compile the vector code
+            for (int i = 0; i < 16; i++) state[i] = rnd.nextInt();
+            state[0] = ChaCha20Core.C0; state[1] = ChaCha20Core.C1; state[2] = ChaCha20Core.C2; state[3] = ChaCha20Core.C3;
+            if (it % 10 == 0) state[12] = -1 - rnd.nextInt(8);      // the block counter wraps inside the eight
+            int off = 64 * rnd.nextInt(17);
+            int[] before = state.clone();
+            Arrays.fill(got, (byte) 0x5a);
+            assertEquals(ChaCha20Vec.OUT_LENGTH, ChaCha20Vec.blocks(state, got, off));
+            ChaCha20Core.blocks(state, want, ChaCha20Vec.BLOCKS);
+            if (!Arrays.equals(got, off, off + want.length, want, 0, want.length)) fail("differs at iteration " + it);
+            for (int i = 0; i < got.length; i++) {
+                if ((i < off || i >= off + want.length) && got[i] != 0x5a) fail("wrote outside its 512 bytes at " + i);
+            }
+            assertArrayEquals(before, state, "state modified");
+        }
+    }
+
+    /** The AEAD in child JVMs: keystream from ChaCha20Vec alone, and with the module absent. */
+    @Test
+    void aeadEqualsTheJdkWithOnlyTheVectorKeystreamAndWithout() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        String child = ChildMain.class.getName();
+        boolean vec = moduleAnd512BitVectors();
+        List<List<String>> runs = List.of(
+                List.of(java, "--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noJdkChaCha20=true",
+                        "-cp", cp, child, String.valueOf(vec), "false"),
+                List.of(java, "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED", "-cp", cp, child, "false", "true"));
+        for (List<String> cmd : runs) {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains("keystream ok"), out);
+        }
+    }
+
+    /** Child JVM: checks which keystream paths are live, then seals and opens against the JDK Cipher. */
+    public static final class ChildMain {
+        public static void main(String[] args) throws Exception {
+            boolean wantVec = Boolean.parseBoolean(args[0]), wantJdk = Boolean.parseBoolean(args[1]);
+            if (ChaCha20.VEC8 != wantVec) throw new AssertionError("VEC8 = " + ChaCha20.VEC8);
+            if (JdkChaCha20Block.AVAILABLE != wantJdk) throw new AssertionError("intrinsic = " + JdkChaCha20Block.AVAILABLE);
+            javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("ChaCha20-Poly1305");
+            ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+            SplittableRandom rnd = new SplittableRandom(8);
+            for (int len : new int[] {0, 1, 63, 64, 447, 448, 449, 511, 512, 960, 961, 1420, 1472, 1473, 1536, 3000, 9000}) {
+                byte[] key = new byte[32], pt = new byte[len], ad = new byte[len % 20];
+                rnd.nextBytes(key);
+                rnd.nextBytes(pt);
+                byte[] want = AeadPropertyTest.jdkSeal(jdk, key, len, ad, pt);
+                byte[] got = new byte[len + 16];
+                aead.seal(key, len, ad, pt, 0, len, got, 0);
+                if (!Arrays.equals(want, got)) throw new AssertionError("seal differs at " + len);
+                byte[] back = new byte[len];
+                if (!aead.open(key, len, ad, got, 0, len + 16, back, 0) || !Arrays.equals(pt, back)) {
+                    throw new AssertionError("open failed at " + len);
+                }
+            }
+            System.out.println("keystream ok");
+        }
+    }
+}
