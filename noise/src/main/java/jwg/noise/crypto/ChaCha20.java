@@ -127,7 +127,7 @@ final class ChaCha20 {
             if (ksPos == ksLen) refill(len - done);
             int chunk = (int) Math.min(len - done, ksLen - ksPos);
             int full = chunk & ~15;
-            if (full > 0) poly.encryptBlocks(src, srcOff + done, dst, dstOff + done, ksSeg, ksPos, full, len);
+            if (full > 0) poly.encryptBlocks(src, srcOff + done, dst, dstOff + done, ks, ksSeg, ksPos, full, len);
             if (chunk > full) {
                 // Keystream chunks are whole 64-byte blocks, so a partial block is the message's end.
                 xorChunk(src, srcOff + done + full, dst, dstOff + done + full, ksPos + full, chunk - full);
