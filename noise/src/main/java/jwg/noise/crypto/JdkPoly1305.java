@@ -193,25 +193,32 @@ final class JdkPoly1305 {
     /**
      * True when this JVM replaces the JDK's Poly1305 loop with its intrinsic (else that loop is
      * slow Java). HotSpot turns {@code UsePoly1305Intrinsics} on where the CPU has AVX-512 IFMA,
-     * VL and BW; the flag is diagnostic (not readable through the management API unless
-     * unlocked), so the CPU's flags in /proc/cpuinfo decide, and an unlocked flag set to false wins.
+     * VL and BW and the JVM uses 512-bit vectors ({@code UseAVX=3}, {@code MaxVectorSize=64}).
+     * The flag itself is diagnostic, readable only when unlocked (then it decides), so the CPU's
+     * flags in /proc/cpuinfo and those two product flags decide. About 20 ms, once.
      */
     private static boolean intrinsicOn() {
+        com.sun.management.HotSpotDiagnosticMXBean vm;
         try {
-            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
-                    com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (!Boolean.parseBoolean(bean.getVMOption("UsePoly1305Intrinsics").getValue())) return false;
-        } catch (Throwable t) {
-            // diagnostic flag not unlocked (the usual case), or no jdk.management: ask the CPU
+            vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        } catch (Throwable t) {   // no jdk.management in this runtime
+            return false;
         }
         try {
+            return Boolean.parseBoolean(vm.getVMOption("UsePoly1305Intrinsics").getValue());
+        } catch (IllegalArgumentException locked) {
+            // diagnostic option not unlocked: the usual case, decided below
+        }
+        try {
+            if (Integer.parseInt(vm.getVMOption("UseAVX").getValue()) < 3) return false;
+            if (Integer.parseInt(vm.getVMOption("MaxVectorSize").getValue()) < 64) return false;
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
                 if (!line.startsWith("flags")) continue;
                 String f = " " + line.substring(line.indexOf(':') + 1).trim().replaceAll("\\s+", " ") + " ";
                 return f.contains(" avx512ifma ") && f.contains(" avx512vl ") && f.contains(" avx512bw ");
             }
         } catch (Throwable t) {
-            // not Linux, or unreadable
+            // not HotSpot on x86 Linux, or unreadable
         }
         return false;
     }
