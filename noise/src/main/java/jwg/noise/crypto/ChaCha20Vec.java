@@ -57,6 +57,8 @@ final class ChaCha20Vec {
         IntVector dA0 = d.add(CTR_A), dB0 = d.add(CTR_B);
         IntVector a = a0, b = b0, c = c0, dA = dA0;
         IntVector e = a0, f = b0, g = c0, dB = dB0;
+        // Both half-rounds written out: a helper taking and returning vectors would stay a call
+        // (C2 does not inline code it already compiled big) and box every vector it passes.
         for (int i = 0; i < 10; i++) {
             // column round on both sets
             a = a.add(b); e = e.add(f);

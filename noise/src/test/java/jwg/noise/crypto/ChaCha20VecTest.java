@@ -3,8 +3,6 @@ package jwg.noise.crypto;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,20 +53,13 @@ class ChaCha20VecTest {
     /** The AEAD in child JVMs: keystream from ChaCha20Vec alone, and with the module absent. */
     @Test
     void aeadEqualsTheJdkWithOnlyTheVectorKeystreamAndWithout() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
-        String child = ChildMain.class.getName();
         boolean vec = moduleAnd512BitVectors();
-        List<List<String>> runs = List.of(
-                List.of(java, "--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noJdkChaCha20=true",
-                        "-cp", cp, child, String.valueOf(vec), "false"),
-                List.of(java, "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED", "-cp", cp, child, "false", "true"));
-        for (List<String> cmd : runs) {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            assertEquals(0, p.waitFor(), out);
-            assertTrue(out.contains("keystream ok"), out);
-        }
+        String a = ChildJvm.run(List.of("--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noJdkChaCha20=true"),
+                ChildMain.class, String.valueOf(vec), "false");
+        String b = ChildJvm.run(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED"),
+                ChildMain.class, "false", "true");
+        assertTrue(a.contains("keystream ok"), a);
+        assertTrue(b.contains("keystream ok"), b);
     }
 
     /** Child JVM: checks which keystream paths are live, then seals and opens against the JDK Cipher. */
@@ -77,22 +68,7 @@ class ChaCha20VecTest {
             boolean wantVec = Boolean.parseBoolean(args[0]), wantJdk = Boolean.parseBoolean(args[1]);
             if (ChaCha20.VEC8 != wantVec) throw new AssertionError("VEC8 = " + ChaCha20.VEC8);
             if (JdkChaCha20Block.AVAILABLE != wantJdk) throw new AssertionError("intrinsic = " + JdkChaCha20Block.AVAILABLE);
-            javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("ChaCha20-Poly1305");
-            ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-            SplittableRandom rnd = new SplittableRandom(8);
-            for (int len : new int[] {0, 1, 63, 64, 447, 448, 449, 511, 512, 960, 961, 1420, 1472, 1473, 1536, 3000, 9000}) {
-                byte[] key = new byte[32], pt = new byte[len], ad = new byte[len % 20];
-                rnd.nextBytes(key);
-                rnd.nextBytes(pt);
-                byte[] want = AeadPropertyTest.jdkSeal(jdk, key, len, ad, pt);
-                byte[] got = new byte[len + 16];
-                aead.seal(key, len, ad, pt, 0, len, got, 0);
-                if (!Arrays.equals(want, got)) throw new AssertionError("seal differs at " + len);
-                byte[] back = new byte[len];
-                if (!aead.open(key, len, ad, got, 0, len + 16, back, 0) || !Arrays.equals(pt, back)) {
-                    throw new AssertionError("open failed at " + len);
-                }
-            }
+            ChildJvm.sealAndOpenAgainstJdk(8, 0, 1, 63, 64, 447, 448, 449, 511, 512, 960, 961, 1420, 1472, 1473, 1536, 3000, 9000);
             System.out.println("keystream ok");
         }
     }

@@ -3,7 +3,6 @@ package jwg.noise.crypto;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,13 +98,8 @@ class JdkPoly1305Test {
     /** A JVM without the export: the AEAD keeps its own Poly1305 and agrees with the JDK Cipher. */
     @Test
     void aeadWithoutTheExportUsesItsOwnMac() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                ChildMain.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
+        String out = ChildJvm.run(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+                "--add-modules", "jdk.incubator.vector"), ChildMain.class);
         assertTrue(out.contains("own mac ok"), out);
     }
 
@@ -113,18 +107,7 @@ class JdkPoly1305Test {
     public static final class ChildMain {
         public static void main(String[] args) throws Exception {
             if (Poly1305.JDK) throw new AssertionError("JdkPoly1305 on without the export");
-            javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("ChaCha20-Poly1305");
-            ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-            SplittableRandom rnd = new SplittableRandom(9);
-            for (int len : new int[] {0, 1, 16, 64, 1420, 5000}) {
-                byte[] key = new byte[32], pt = new byte[len], ad = new byte[len % 20];
-                rnd.nextBytes(key);
-                rnd.nextBytes(pt);
-                byte[] want = AeadPropertyTest.jdkSeal(jdk, key, len, ad, pt);
-                byte[] got = new byte[len + 16];
-                aead.seal(key, len, ad, pt, 0, len, got, 0);
-                if (!java.util.Arrays.equals(want, got)) throw new AssertionError("seal differs at " + len);
-            }
+            ChildJvm.sealAndOpenAgainstJdk(9, 0, 1, 16, 64, 1420, 5000);
             System.out.println("own mac ok");
         }
     }

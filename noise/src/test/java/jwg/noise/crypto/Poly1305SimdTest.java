@@ -3,11 +3,9 @@ package jwg.noise.crypto;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -144,17 +142,10 @@ class Poly1305SimdTest {
     /** A JVM without {@code --add-modules jdk.incubator.vector} (and one with it switched off) stays scalar and correct. */
     @Test
     void fallsBackToScalarWithoutTheModule() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
-        List<List<String>> runs = List.of(
-                List.of(java, "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED", "-cp", cp,
-                        FallbackMain.class.getName(), "false"),
-                List.of(java, "--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noSimdPoly1305=true", "-cp", cp,
-                        FallbackMain.class.getName(), "false"));
-        for (List<String> cmd : runs) {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            assertEquals(0, p.waitFor(), out);
+        for (List<String> flags : List.of(
+                List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED"),
+                List.of("--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noSimdPoly1305=true"))) {
+            String out = ChildJvm.run(flags, FallbackMain.class, "false");
             assertTrue(out.contains("fallback ok"), out);
         }
     }
@@ -164,22 +155,7 @@ class Poly1305SimdTest {
         public static void main(String[] args) throws Exception {
             boolean wantSimd = Boolean.parseBoolean(args[0]);
             if (Poly1305.SIMD != wantSimd) throw new AssertionError("SIMD = " + Poly1305.SIMD);
-            javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("ChaCha20-Poly1305");
-            ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-            SplittableRandom rnd = new SplittableRandom(7);
-            for (int len : new int[] {0, 15, 64, 255, 256, 257, 512, 1420, 9000}) {
-                byte[] key = new byte[32], pt = new byte[len], ad = new byte[len % 20];
-                rnd.nextBytes(key);
-                rnd.nextBytes(pt);
-                byte[] want = AeadPropertyTest.jdkSeal(jdk, key, len, ad, pt);
-                byte[] got = new byte[len + 16];
-                aead.seal(key, len, ad, pt, 0, len, got, 0);
-                if (!java.util.Arrays.equals(want, got)) throw new AssertionError("seal differs at " + len);
-                byte[] back = new byte[len];
-                if (!aead.open(key, len, ad, got, 0, len + 16, back, 0) || !java.util.Arrays.equals(pt, back)) {
-                    throw new AssertionError("open failed at " + len);
-                }
-            }
+            ChildJvm.sealAndOpenAgainstJdk(7, 0, 15, 64, 255, 256, 257, 512, 1420, 9000);
             System.out.println("fallback ok");
         }
     }
