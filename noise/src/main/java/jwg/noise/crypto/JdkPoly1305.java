@@ -83,6 +83,9 @@ final class JdkPoly1305 {
 
     /** Runs {@code len} bytes (a multiple of 16) of full blocks of a heap array, after what was staged. */
     void blocks(byte[] in, int off, int len) {
+        // the intrinsic does not check bounds (the JDK's caller does, before it): check here
+        java.util.Objects.checkFromIndexSize(off, len, in.length);
+        if ((len & 15) != 0) throw new IllegalArgumentException("not whole blocks: " + len);
         run();
         try {
             BLOCKS.invokeExact(mac, in, off, len, a, r);
