@@ -140,13 +140,28 @@ final class ChaCha20 {
 
     private void xorChunk(MemorySegment src, long s, MemorySegment dst, long d, int k, int n) {
         // Plain offsets, no asSlice: nothing for escape analysis to miss, so nothing allocated.
-        int i = 0;
-        for (; i <= n - 8; i += 8) {
-            dst.set(LE64, d + i, src.get(LE64, s + i) ^ ksSeg.get(LE64, k + i));
-        }
+        int i = n & ~7;
+        xorWords(src, s, dst, d, ksSeg, k, i);
         for (; i < n; i++) {
             dst.set(ValueLayout.JAVA_BYTE, d + i, (byte) (src.get(ValueLayout.JAVA_BYTE, s + i) ^ ks[k + i]));
         }
+    }
+
+    /**
+     * dst = src XOR ks over {@code len} bytes (a multiple of 8), 8 bytes at a time. A method of its
+     * own, which C2 vectorises: the same loop inside a larger method ran about 4x slower.
+     */
+    static void xorWords(MemorySegment src, long s, MemorySegment dst, long d, MemorySegment ks, long k, int len) {
+        for (int i = 0; i < len; i += 8) dst.set(LE64, d + i, src.get(LE64, s + i) ^ ks.get(LE64, k + i));
+    }
+
+    /**
+     * ks ^= src over {@code len} bytes (a multiple of 8): seal's keystream turned into ciphertext
+     * in place (see {@link Poly1305#encryptBlocks}). Not {@link #xorWords} with dst = ks: a loop
+     * C2 sees with both heap and native destinations is no longer vectorised as well.
+     */
+    static void xorInPlace(MemorySegment src, long s, MemorySegment ks, long k, int len) {
+        for (int i = 0; i < len; i += 8) ks.set(LE64, k + i, src.get(LE64, s + i) ^ ks.get(LE64, k + i));
     }
 
     /** Zeroes the key, the counter/nonce and any keystream produced. */
