@@ -62,10 +62,10 @@ final class JdkPoly1305 {
         }
     }
 
-    /** Starts a MAC under the clamped key r1:r0, continuing from the accumulator h2:h1:h0. */
-    void start(long r0, long r1, long h0, long h1, long h2) {
-        limbs(r, r0, r1, 0);
-        limbs(a, h0, h1, h2);
+    /** Starts a MAC under the clamped key r1:r0. */
+    void start(long r0, long r1) {
+        Poly1305.toLimbs26(r, 0, 1, r0, r1, 0);
+        java.util.Arrays.fill(a, 0);
         staged = 0;
     }
 
@@ -125,9 +125,7 @@ final class JdkPoly1305 {
             l0 += 5 * c;
             if (l0 >= 0 && l0 <= M) break;
         }
-        p.h0 = l0 | (l1 << 26) | (l2 << 52);
-        p.h1 = (l2 >>> 12) | (l3 << 14) | (l4 << 40);
-        p.h2 = l4 >>> 24;
+        p.fromLimbs26(l0, l1, l2, l3, l4);
     }
 
     /**
@@ -148,14 +146,6 @@ final class JdkPoly1305 {
             throw new IllegalStateException(t);
         }
         staged = 0;
-    }
-
-    private static void limbs(long[] t, long a0, long a1, long a2) {
-        t[0] = a0 & M;
-        t[1] = (a0 >>> 26) & M;
-        t[2] = ((a0 >>> 52) | (a1 << 12)) & M;
-        t[3] = (a1 >>> 14) & M;
-        t[4] = (a1 >>> 40) | (a2 << 24);
     }
 
     private static MethodHandle[] lookup() {
@@ -239,11 +229,11 @@ final class JdkPoly1305 {
             }
             for (int i = 0; i < 32; i++) key[i] = (byte) (i < 16 ? 0xff : i * 5);
             MemorySegment m = MemorySegment.ofArray(msg);
+            Poly1305 v = new Poly1305(j);
             for (int len = 0; len <= msg.length; len += (len < 600 ? 16 : 509 & ~15)) {
                 s.init(key, 0);
                 s.blocks(m, 0, len);
                 s.finish(t1, 0);
-                Poly1305 v = new Poly1305(j);
                 v.init(key, 0);
                 v.blocks(m, 0, len);
                 v.finish(t2, 0);

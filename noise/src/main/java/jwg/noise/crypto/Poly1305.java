@@ -78,6 +78,28 @@ final class Poly1305 {
         }
     }
 
+    /** Mask of a 26-bit limb (the radix of the vector and JDK paths). */
+    private static final long M26 = 0x3ffffffL;
+
+    /**
+     * Writes a2:a1:a0 (a2 a few bits) as five 26-bit limbs into {@code t[at]}, {@code t[at+stride]},
+     * ... (the top limb takes what is above bit 104): the radix of {@link Poly1305Vec} and the JDK.
+     */
+    static void toLimbs26(long[] t, int at, int stride, long a0, long a1, long a2) {
+        t[at] = a0 & M26;
+        t[at + stride] = (a0 >>> 26) & M26;
+        t[at + 2 * stride] = ((a0 >>> 52) | (a1 << 12)) & M26;
+        t[at + 3 * stride] = (a1 >>> 14) & M26;
+        t[at + 4 * stride] = (a1 >>> 40) | (a2 << 24);
+    }
+
+    /** Sets the accumulator from five carried 26-bit limbs (l4 at most 2^26, so h2 at most 4). */
+    void fromLimbs26(long l0, long l1, long l2, long l3, long l4) {
+        h0 = l0 | (l1 << 26) | (l2 << 52);
+        h1 = (l2 >>> 12) | (l3 << 14) | (l4 << 40);
+        h2 = l4 >>> 24;
+    }
+
     /** Starts a MAC under the 32-byte one-time key {@code key[off..off+32]}. */
     void init(byte[] key, int off) {
         init(MemorySegment.ofArray(key), off);
@@ -99,7 +121,7 @@ final class Poly1305 {
         partialLen = 0;
         powersReady = vecActive = false;
         if (jdk != null) {
-            jdk.start(r0, r1, 0, 0, 0);
+            jdk.start(r0, r1);
             jdkOpen = true;
         }
     }

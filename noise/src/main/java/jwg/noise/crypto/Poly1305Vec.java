@@ -48,17 +48,8 @@ final class Poly1305Vec {
 
     /** Writes the 26-bit limbs of a (partially reduced) power of r into lane {@code lane} of pw. */
     static void putPower(long[] pw, int lane, long a0, long a1, long a2) {
-        long l0 = a0 & M, l1 = (a0 >>> 26) & M, l2 = ((a0 >>> 52) | (a1 << 12)) & M;
-        long l3 = (a1 >>> 14) & M, l4 = (a1 >>> 40) | (a2 << 24);
-        pw[lane] = l0;
-        pw[4 + lane] = l1;
-        pw[8 + lane] = l2;
-        pw[12 + lane] = l3;
-        pw[16 + lane] = l4;
-        pw[20 + lane] = 5 * l1;
-        pw[24 + lane] = 5 * l2;
-        pw[28 + lane] = 5 * l3;
-        pw[32 + lane] = 5 * l4;
+        Poly1305.toLimbs26(pw, lane, L, a0, a1, a2);
+        for (int row = 1; row < 5; row++) pw[(row + 4) * L + lane] = 5 * pw[row * L + lane];
     }
 
     /**
@@ -75,11 +66,7 @@ final class Poly1305Vec {
             p.vecActive = true;
             long a0 = p.h0, a1 = p.h1, a2 = p.h2;
             java.util.Arrays.fill(acc, 0);
-            acc[0] = a0 & M;
-            acc[4] = (a0 >>> 26) & M;
-            acc[8] = ((a0 >>> 52) | (a1 << 12)) & M;
-            acc[12] = (a1 >>> 14) & M;
-            acc[16] = (a1 >>> 40) | (a2 << 24);
+            Poly1305.toLimbs26(acc, 0, L, a0, a1, a2);
             h0 = LongVector.fromArray(S, acc, 0);
             h1 = LongVector.fromArray(S, acc, 4);
             h2 = LongVector.fromArray(S, acc, 8);
@@ -204,9 +191,7 @@ final class Poly1305Vec {
         c = d1 >>> 26; d1 &= M; d2 += c;
         c = d2 >>> 26; d2 &= M; d3 += c;
         c = d3 >>> 26; d3 &= M; d4 += c;      // d4 <= 2^26: h2 <= 4 below
-        p.h0 = d0 | (d1 << 26) | (d2 << 52);
-        p.h1 = (d2 >>> 12) | (d3 << 14) | (d4 << 40);
-        p.h2 = d4 >>> 24;
+        p.fromLimbs26(d0, d1, d2, d3, d4);
         p.vecActive = false;
     }
 
