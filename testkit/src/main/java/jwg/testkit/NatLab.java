@@ -189,9 +189,7 @@ public final class NatLab implements AutoCloseable {
     private Netns router(String prefix, String bridgePort, String wan, String lanGateway, NatType type)
             throws IOException {
         Netns r = ns(prefix);
-        r.addVeth(WAN_IF, bridgePort, pub);
-        ip(pub, "link", "set", bridgePort, "master", BRIDGE);
-        ip(pub, "link", "set", bridgePort, "up");
+        plugIn(r, WAN_IF, pub, bridgePort, BRIDGE);
         ip(r, "addr", "add", wan + "/24", "dev", WAN_IF);
         ip(r, "link", "set", WAN_IF, "up");
         ip(r, "link", "add", LAN_IF, "type", "bridge");
@@ -220,12 +218,17 @@ public final class NatLab implements AutoCloseable {
         return r;
     }
 
+    /** A veth from {@code inner} (named {@code innerIf}) to {@code outer}, whose end {@code port} joins bridge {@code bridge}. */
+    private void plugIn(Netns inner, String innerIf, Netns outer, String port, String bridge) throws IOException {
+        inner.addVeth(innerIf, port, outer);
+        ip(outer, "link", "set", port, "master", bridge);
+        ip(outer, "link", "set", port, "up");
+    }
+
     private Netns host(String prefix, Netns router, String lanPort, String address, String gateway)
             throws IOException {
         Netns h = ns(prefix);
-        h.addVeth(HOST_IF, lanPort, router);
-        ip(router, "link", "set", lanPort, "master", LAN_IF);
-        ip(router, "link", "set", lanPort, "up");
+        plugIn(h, HOST_IF, router, lanPort, LAN_IF);
         ip(h, "addr", "add", address + "/25", "dev", HOST_IF);
         ip(h, "link", "set", HOST_IF, "up");
         ip(h, "route", "add", "default", "via", gateway);
