@@ -27,6 +27,8 @@ public final class Linux {
     public static final int SCM_RIGHTS = 1;
     public static final int MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITFORONE = 0x10000, MSG_CMSG_CLOEXEC = 0x40000000;
     public static final int SOL_IP = 0, SOL_IPV6 = 41, SOL_UDP = 17;
+    // <linux/udp.h>: GSO (one sendmsg, many datagrams of one size) and GRO (coalesced receive)
+    public static final int UDP_SEGMENT = 103, UDP_GRO = 104;
 
     // <linux/netlink.h>
     public static final int NETLINK_ROUTE = 0;

@@ -6,13 +6,16 @@ import java.lang.foreign.MemorySegment;
 /**
  * A batch of datagrams for {@link Bind}: per slot an off-heap buffer, the offset and length of
  * the datagram in it, and its endpoint (source on receive, destination on send). The caller
- * owns the buffers; slots can be re-pointed at other buffers (pooled packets) without allocating.
+ * owns the buffers; slots can be re-pointed at other buffers (pooled packets, or segments of one
+ * coalesced datagram) without allocating; each slot keeps its own buffer ({@link #home}) to
+ * receive into.
  */
 public final class Datagrams {
     /** The length {@link Bind#send(Datagrams)} leaves on a datagram it could not send. */
     public static final int NOT_SENT = -1;
 
     private final MemorySegment[] buffers;
+    private final MemorySegment[] homes;
     private final long[] offsets;
     private final int[] lengths;
     private final Endpoint[] endpoints;
@@ -20,6 +23,7 @@ public final class Datagrams {
 
     public Datagrams(int capacity) {
         buffers = new MemorySegment[capacity];
+        homes = new MemorySegment[capacity];
         offsets = new long[capacity];
         lengths = new int[capacity];
         endpoints = new Endpoint[capacity];
@@ -29,7 +33,7 @@ public final class Datagrams {
     /** A batch whose slots each own a fresh buffer of {@code bufferSize} bytes from {@code arena}. */
     public static Datagrams allocate(Arena arena, int capacity, int bufferSize) {
         Datagrams d = new Datagrams(capacity);
-        for (int i = 0; i < capacity; i++) d.buffers[i] = arena.allocate(bufferSize, 16);
+        for (int i = 0; i < capacity; i++) d.homes[i] = d.buffers[i] = arena.allocate(bufferSize, 16);
         return d;
     }
 
@@ -48,6 +52,16 @@ public final class Datagrams {
 
     public MemorySegment buffer(int i) {
         return buffers[i];
+    }
+
+    /**
+     * The buffer slot {@code i} was allocated with, where a bind receives into; {@link #buffer}
+     * may point elsewhere (a view into a coalesced datagram, or a slot swapped in). Without one,
+     * the slot's current buffer.
+     */
+    public MemorySegment home(int i) {
+        MemorySegment h = homes[i];
+        return h != null ? h : buffers[i];
     }
 
     public long offset(int i) {
