@@ -45,11 +45,11 @@ public final class Tunnel {
     private final PublicKey remoteStatic;
     private volatile int mtu = DEFAULT_MTU;
     private volatile long persistentKeepalive; // nanos, 0 = off
-    // Simple-API AEAD instances: one for the sending thread, one for the receiving thread.
-    private final ChaCha20Poly1305 sendAead = new ChaCha20Poly1305();
-    private final ChaCha20Poly1305 receiveAead = new ChaCha20Poly1305();
-    // The control thread's own (tick keepalives, the keepalive after a response).
-    private final ChaCha20Poly1305 controlAead = new ChaCha20Poly1305();
+    // Simple-API AEAD instances: one for the sending thread, one for the receiving thread, and
+    // the control thread's own (tick keepalives, the keepalive after a response). Each is made by
+    // its thread on first use: ~8 KB apiece, and a device with 10,000 configured peers has few
+    // that ever use them (the device's data path brings its own per thread).
+    private ChaCha20Poly1305 sendAead, receiveAead, controlAead;
     private final byte[] handshakeScratch = new byte[Messages.INITIATION_LENGTH];
     /**
      * The last attempt to create an initiation failed (the peer's key gives an all-zero
@@ -218,6 +218,7 @@ public final class Tunnel {
             return Action.STAGE_PACKET;
         }
         if (out.capacity < Messages.paddedLength(len, mtu) + Messages.TRANSPORT_OVERHEAD) return drop(out, Drop.BUFFER_TOO_SMALL);
+        if (sendAead == null) sendAead = new ChaCha20Poly1305();
         out.length = kp.seal(sendAead, counter, src, off, len, out.segment, out.offset, mtu);
         if (len == 0) device.counters.event(Counters.Event.KEEPALIVE_SENT);
         sentData(now, kp, len == 0);
@@ -240,6 +241,7 @@ public final class Tunnel {
         if (!kp.replay.mayAccept(counter, REJECT_AFTER_MESSAGES)) return drop(out, Drop.REPLAYED_COUNTER);
         int plainLen = len - Messages.TRANSPORT_OVERHEAD;
         if (out.capacity < plainLen) return drop(out, Drop.BUFFER_TOO_SMALL);
+        if (receiveAead == null) receiveAead = new ChaCha20Poly1305();
         if (!kp.open(receiveAead, d, off, len, out.segment, out.offset)) return drop(out, Drop.DECRYPT_FAILED);
         return receivedData(now, kp, counter, out.segment, out.offset, plainLen, out);
     }
@@ -382,7 +384,7 @@ public final class Tunnel {
         if (kp == null) return false;
         long c = kp.nextSendCounter();
         if (c == -1 || out.capacity < Messages.TRANSPORT_MIN_LENGTH) return false;
-        out.length = kp.seal(controlAead, c, out.segment, out.offset, 0, out.segment, out.offset, mtu);
+        out.length = kp.seal(sendAeadForControl(), c, out.segment, out.offset, 0, out.segment, out.offset, mtu);
         device.counters.event(Counters.Event.KEEPALIVE_SENT);
         sentData(now, kp, true);
         return true;
@@ -427,6 +429,7 @@ public final class Tunnel {
     }
 
     ChaCha20Poly1305 sendAeadForControl() {
+        if (controlAead == null) controlAead = new ChaCha20Poly1305();
         return controlAead;
     }
 
