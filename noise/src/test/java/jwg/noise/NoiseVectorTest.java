@@ -2,13 +2,11 @@ package jwg.noise;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import jwg.noise.crypto.X25519;
-import jwg.testkit.Requires;
 import org.junit.jupiter.api.Test;
 
 /** The cacophony vector for Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s: every ciphertext and the handshake hash. */
@@ -18,7 +16,7 @@ class NoiseVectorTest {
     @SuppressWarnings("unchecked")
     @Test
     void reproducesCacophonyVector() throws Exception {
-        var root = (Map<String, Object>) Json.parse(Files.readString(Requires.vector("noise-IKpsk2_25519_ChaChaPoly_BLAKE2s.json")));
+        var root = (Map<String, Object>) Json.parse(Vectors.read("noise-IKpsk2_25519_ChaChaPoly_BLAKE2s.json"));
         var vectors = (List<Map<String, Object>>) root.get("vectors");
         assertFalse(vectors.isEmpty());
         for (var v : vectors) {

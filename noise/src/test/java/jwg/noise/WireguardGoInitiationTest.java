@@ -6,12 +6,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import jwg.testkit.Requires;
 import org.junit.jupiter.api.Test;
 
 /** Real initiations captured from wireguard-go are accepted by our responder. */
@@ -20,7 +18,7 @@ class WireguardGoInitiationTest {
     @SuppressWarnings("unchecked")
     @Test
     void acceptsEveryCapturedInitiation() throws Exception {
-        var list = (List<Map<String, Object>>) Json.parse(Files.readString(Requires.vector("wireguard-go-initiations.json")));
+        var list = (List<Map<String, Object>>) Json.parse(Vectors.read("wireguard-go-initiations.json"));
         assertFalse(list.isEmpty());
         for (var v : list) {
             PrivateKey responder = PrivateKey.fromBase64((String) v.get("responder_private_key"));

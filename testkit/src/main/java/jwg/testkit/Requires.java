@@ -48,18 +48,4 @@ public final class Requires {
         that(p != null, "needs the tool '" + name + "' (.ci/run installs it)");
         return p;
     }
-
-    /** The shared/ folder beside the repository (test vectors). */
-    public static Path sharedDir() {
-        String env = System.getenv("JWG_SHARED_DIR");
-        Path p = env != null ? Path.of(env) : Path.of("..", "..", "shared");
-        if (!Files.isDirectory(p)) p = Path.of("..", "shared");
-        return p.toAbsolutePath().normalize();
-    }
-
-    public static Path vector(String fileName) {
-        Path p = sharedDir().resolve("vectors").resolve(fileName);
-        Assertions.assertTrue(Files.isRegularFile(p), "test vector missing: " + p);
-        return p;
-    }
 }

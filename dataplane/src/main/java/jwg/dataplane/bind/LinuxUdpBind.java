@@ -20,7 +20,8 @@ import jwg.sys.Sockets;
  * A {@link Bind} on one dual-stack UDP socket, moving batches with recvmmsg(2)/sendmmsg(2)
  * (through {@code jwg.sys}): one system call per batch instead of per datagram. The socket is
  * non-blocking; an empty receive waits in poll(2) on the socket and an eventfd that
- * {@link #close()} signals (a blocking recvmmsg would ignore its timeout).
+ * {@link #close()} signals: a blocking recvmmsg would wait for a first datagram however long
+ * that takes, since the kernel checks its timeout only after one (docs/design-notes.md).
  *
  * <p>Offloads, as wireguard-go since 2023 (on by default; {@code -Djwg.offload=false} or
  * {@code new LinuxUdpBind(false)} turns them off):

@@ -19,6 +19,8 @@ import java.nio.ByteOrder;
  * {@code --add-exports java.base/sun.security.util.math=ALL-UNNAMED} (for the limb arrays).
  * Without them, with the intrinsic off, or if the self-test fails, {@link #AVAILABLE} is false
  * and {@link Poly1305} keeps its own code. {@code -Djwg.crypto.noJdkPoly1305=true} forces that.
+ * For tests, {@code -Djwg.crypto.jdkPoly1305Always=true} uses the JDK's loop even where it is not
+ * intrinsified (it is then plain, slow Java), so that this class is checked on any CPU.
  *
  * <p>Contract (from the JDK source): {@code a} and {@code r} are the 26-bit limb arrays (five
  * each) of the JDK object's own accumulator and key, so the method's Java body (which uses the
@@ -150,7 +152,8 @@ final class JdkPoly1305 {
 
     private static MethodHandle[] lookup() {
         MethodHandle[] none = new MethodHandle[4];
-        if (Boolean.getBoolean("jwg.crypto.noJdkPoly1305") || !intrinsicOn()) return none;
+        if (Boolean.getBoolean("jwg.crypto.noJdkPoly1305")) return none;
+        if (!Boolean.getBoolean("jwg.crypto.jdkPoly1305Always") && !intrinsicOn()) return none;
         try {
             Class<?> c = Class.forName("com.sun.crypto.provider.Poly1305");
             Class<?> element = Class.forName("sun.security.util.math.IntegerModuloP");

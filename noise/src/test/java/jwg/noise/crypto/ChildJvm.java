@@ -15,10 +15,15 @@ import java.util.SplittableRandom;
 final class ChildJvm {
     private ChildJvm() {}
 
-    /** Runs {@code main} with {@code flags} and this test's classpath; returns its output, asserting exit status 0. */
+    /**
+     * Runs {@code main} with {@code flags} and this test's classpath; returns its output, asserting
+     * exit status 0. The child also gets this JVM's {@code -XX:} options, so that it sees the same
+     * CPU features (a run with {@code -XX:UseAVX=2} tests the AVX2 paths in its children too).
+     */
     static String run(List<String> flags, Class<?> main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(java());
+        cmd.addAll(vmOptions());
         cmd.addAll(flags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
@@ -26,6 +31,17 @@ final class ChildJvm {
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         return out;
+    }
+
+    /** This JVM's java launcher. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** This JVM's {@code -XX:} options (such as {@code -XX:UseAVX=2} from the argLine). */
+    static List<String> vmOptions() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:")).toList();
     }
 
     /** Seals each length with the AEAD and the JDK {@code Cipher}, then opens it; throws at the first difference. */

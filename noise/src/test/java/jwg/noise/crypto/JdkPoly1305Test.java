@@ -1,41 +1,68 @@
 package jwg.noise.crypto;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Poly1305 through the JDK's intrinsic ({@link JdkPoly1305}) against the scalar code, hot enough
- * for C2 to swap the intrinsic in, and the AEAD in a JVM that cannot reach it.
+ * Poly1305 through the JDK's block loop ({@link JdkPoly1305}) against the scalar code: where the
+ * JVM intrinsifies that loop, in this JVM, hot enough for C2 to swap the intrinsic in; elsewhere
+ * in a child JVM told to use the loop anyway (then plain Java), so the class is tested on any
+ * CPU. And the AEAD in a JVM that cannot reach the loop.
  */
 class JdkPoly1305Test {
+    /** The flags (jwg.jvmFlags) that let {@link JdkPoly1305} reach the JDK's classes. */
+    static final List<String> JDK_ACCESS = List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+            "--add-exports", "java.base/sun.security.util.math=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector");
 
-    private static boolean cpuHasIfma() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-            if (line.startsWith("flags")) {
-                String f = " " + line.substring(line.indexOf(':') + 1).trim() + " ";
-                return f.contains(" avx512ifma ") && f.contains(" avx512vl ") && f.contains(" avx512bw ");
-            }
+    /** Whether HotSpot turns UsePoly1305Intrinsics on for a JVM with this one's -XX: options: asked of that JVM. */
+    private static boolean jvmIntrinsifiesPoly1305() throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(ChildJvm.java());
+        cmd.addAll(ChildJvm.vmOptions());
+        cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintFlagsFinal", "-version"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        for (String line : out.split("\n")) {
+            String[] w = line.trim().split("\s+");
+            if (w.length >= 4 && w[1].equals("UsePoly1305Intrinsics")) return Boolean.parseBoolean(w[3]);
         }
-        return false;
+        throw new AssertionError("no UsePoly1305Intrinsics in -XX:+PrintFlagsFinal:\n" + out);
     }
 
     @Test
-    void onWhereTheCpuHasAvx512Ifma() throws Exception {
-        // surefire passes the opens/exports (jwg.jvmFlags); on such a CPU the JDK uses its intrinsic
-        assumeTrue(cpuHasIfma(), "no AVX-512 IFMA on this CPU: the JDK's Poly1305 is plain Java here");
-        assertTrue(Poly1305.JDK, "JdkPoly1305 unreachable or failed its self-test");
+    void onExactlyWhereTheJvmIntrinsifiesPoly1305() throws Exception {
+        // surefire passes the opens/exports (jwg.jvmFlags); HotSpot turns the intrinsic on where the
+        // CPU has AVX-512 IFMA/VL/BW and 512-bit vectors are in use, and then the path must be live
+        assertEquals(jvmIntrinsifiesPoly1305(), Poly1305.JDK, "JdkPoly1305 in use exactly where the JDK's loop is intrinsified");
     }
 
     @Test
-    void equalsScalarOnRandomKeysAndLengthsOnceCompiled() {
-        assumeTrue(Poly1305.JDK, "JdkPoly1305 not in use on this JVM / CPU");
+    void equalsScalarOnRandomKeysAndLengths() throws Exception {
+        if (Poly1305.JDK) {
+            equalsScalar();                                      // in this JVM: the intrinsic, once compiled
+        } else {
+            String out = ChildJvm.run(java.util.stream.Stream.concat(JDK_ACCESS.stream(),
+                    java.util.stream.Stream.of("-Djwg.crypto.jdkPoly1305Always=true")).toList(), AlwaysMain.class);
+            assertTrue(out.contains("jdk loop ok"), out);
+        }
+    }
+
+    /** Child JVM of {@link #equalsScalarOnRandomKeysAndLengths} where the JDK's loop is plain Java. */
+    public static final class AlwaysMain {
+        public static void main(String[] args) {
+            if (!Poly1305.JDK) throw new AssertionError("JdkPoly1305 off although asked for (its self-test failed?)");
+            equalsScalar();
+            System.out.println("jdk loop ok");
+        }
+    }
+
+    /** JdkPoly1305 and the scalar code on random keys and lengths, hot enough for C2 to compile the JDK's loop. */
+    static void equalsScalar() {
         SplittableRandom rnd = new SplittableRandom(0x1f3a);
         Poly1305 jdk = new Poly1305(new JdkPoly1305()), s = new Poly1305(false);
         byte[] key = new byte[32], msg = new byte[3 * JdkPoly1305.STAGE], t1 = new byte[16], t2 = new byte[16];

@@ -1,7 +1,6 @@
 package jwg.noise.crypto;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 4-way SIMD Poly1305 ({@link Poly1305Vec}) against the scalar one and Bouncy Castle's,
- * and the fallback when {@code jdk.incubator.vector} is absent.
+ * and the fallback when {@code jdk.incubator.vector} is absent. The vector code is tested on any
+ * CPU: without 256-bit vectors the Vector API computes the same lanes in Java, and only whether
+ * the AEAD uses it depends on the hardware.
  */
 class Poly1305SimdTest {
     private static final int MAX = 9000;
@@ -25,10 +26,11 @@ class Poly1305SimdTest {
     }
 
     @Test
-    void simdIsOnWhenTheModuleIsGiven() {
+    void simdIsOnExactlyWhereTheHardwareHas256BitVectors() {
         // surefire passes --add-modules jdk.incubator.vector (jwg.jvmFlags); on AVX2 hardware it must be live
-        assumeTrue(moduleAndHardware(), "no jdk.incubator.vector or no 256-bit vectors");
-        assertTrue(Poly1305.SIMD, "SIMD Poly1305 failed its self-test");
+        ChaCha20VecTest.assertVectorModule();
+        assertEquals(moduleAndHardware(), Poly1305.SIMD, "SIMD Poly1305 in use exactly where vectors are 256 bits or more");
+        assertTrue(Poly1305Vec.selfTest(), "Poly1305Vec's self-test, on any CPU");
     }
 
     private static byte[] bc(byte[] key, byte[] msg, int off, int len) {
@@ -67,7 +69,7 @@ class Poly1305SimdTest {
 
     @Test
     void equalsScalarAndBouncyCastleOnRandomLengthsAndAllTails() {
-        assumeTrue(Poly1305.SIMD);
+        ChaCha20VecTest.assertVectorModule();           // new Poly1305(true) is then the vector path
         SplittableRandom rnd = new SplittableRandom(0x9017);
         Poly1305 v = new Poly1305(true), s = new Poly1305(false);
         byte[] key = new byte[32], msg = new byte[MAX + 32];
@@ -89,7 +91,7 @@ class Poly1305SimdTest {
 
     @Test
     void aeadShapeAndStreamingSplitsEqualScalar() {
-        assumeTrue(Poly1305.SIMD);
+        ChaCha20VecTest.assertVectorModule();
         SplittableRandom rnd = new SplittableRandom(0x1305);
         Poly1305 v = new Poly1305(true), s = new Poly1305(false);
         byte[] key = new byte[32], msg = new byte[MAX + 100];
@@ -116,9 +118,9 @@ class Poly1305SimdTest {
         }
     }
 
+    /** The AEAD with the MAC this JVM picked (the JDK's intrinsic, SIMD or scalar); the SIMD one on its own below. */
     @Test
-    void sealUsesSimdAndMatchesJdkAtPacketSizes() throws Exception {
-        assumeTrue(Poly1305.SIMD);
+    void sealMatchesJdkAtPacketSizes() throws Exception {
         javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("ChaCha20-Poly1305");
         ChaCha20Poly1305 aead = new ChaCha20Poly1305();
         SplittableRandom rnd = new SplittableRandom(42);
@@ -139,6 +141,18 @@ class Poly1305SimdTest {
         }
     }
 
+    /**
+     * The AEAD with the SIMD MAC wherever the hardware has 256-bit vectors, also on a host whose
+     * JDK intrinsic would take precedence (a child JVM with that switched off).
+     */
+    @Test
+    void aeadWithTheSimdMacMatchesJdk() throws Exception {
+        String out = ChildJvm.run(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+                "--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noJdkPoly1305=true"),
+                FallbackMain.class, String.valueOf(moduleAndHardware()));
+        assertTrue(out.contains("fallback ok"), out);
+    }
+
     /** A JVM without {@code --add-modules jdk.incubator.vector} (and one with it switched off) stays scalar and correct. */
     @Test
     void fallsBackToScalarWithoutTheModule() throws Exception {
@@ -150,7 +164,7 @@ class Poly1305SimdTest {
         }
     }
 
-    /** Child JVM of {@link #fallsBackToScalarWithoutTheModule}: seals against the JDK Cipher with the scalar MAC. */
+    /** Child JVM: checks whether the SIMD MAC is on, then seals against the JDK Cipher. */
     public static final class FallbackMain {
         public static void main(String[] args) throws Exception {
             boolean wantSimd = Boolean.parseBoolean(args[0]);
