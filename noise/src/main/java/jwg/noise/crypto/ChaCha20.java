@@ -140,11 +140,69 @@ final class ChaCha20 {
 
     private void xorChunk(MemorySegment src, long s, MemorySegment dst, long d, int k, int n) {
         // Plain offsets, no asSlice: nothing for escape analysis to miss, so nothing allocated.
+        // No loop that may run zero times or a few: C2 hoists a loop's checks into predicates
+        // above it from the profile of earlier calls, and a packet of another length then fails
+        // them (a deoptimization each time, for the whole run). The tail (0..7 bytes) is loop-free.
         int i = n & ~7;
-        xorWords(src, s, dst, d, ksSeg, k, i);
-        for (; i < n; i++) {
-            dst.set(ValueLayout.JAVA_BYTE, d + i, (byte) (src.get(ValueLayout.JAVA_BYTE, s + i) ^ ks[k + i]));
+        if (i > 0) xorWords(src, s, dst, d, ksSeg, k, i);
+        int t = n - i;
+        if (t > 0) writeTail(dst, d + i, t, readTail(src, s + i, t) ^ readTail(ks, k + i, t));
+    }
+
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle ARRAY_LE32 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle ARRAY_LE16 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The {@code n} (0..7) bytes at {@code off} as a little-endian number, in at most three reads
+     * (4, 2, 1 bytes) and no loop: what the tail of a packet needs, whatever its length.
+     */
+    static long readTail(MemorySegment m, long off, int n) {
+        long t = 0;
+        int at = 0;
+        if ((n & 4) != 0) {
+            t = m.get(LE32, off) & 0xffffffffL;
+            at = 4;
         }
+        if ((n & 2) != 0) {
+            t |= (m.get(LE16, off + at) & 0xffffL) << (8 * at);
+            at += 2;
+        }
+        if ((n & 1) != 0) t |= (m.get(ValueLayout.JAVA_BYTE, off + at) & 0xffL) << (8 * at);
+        return t;
+    }
+
+    /** {@link #readTail} of a heap array (the keystream), so that no segment access site sees both kinds. */
+    static long readTail(byte[] a, int off, int n) {
+        long t = 0;
+        int at = 0;
+        if ((n & 4) != 0) {
+            t = (int) ARRAY_LE32.get(a, off) & 0xffffffffL;
+            at = 4;
+        }
+        if ((n & 2) != 0) {
+            t |= ((short) ARRAY_LE16.get(a, off + at) & 0xffffL) << (8 * at);
+            at += 2;
+        }
+        if ((n & 1) != 0) t |= (a[off + at] & 0xffL) << (8 * at);
+        return t;
+    }
+
+    /** Writes the low {@code n} (0..7) bytes of {@code v} little-endian at {@code off}: the inverse of {@link #readTail}. */
+    static void writeTail(MemorySegment m, long off, int n, long v) {
+        int at = 0;
+        if ((n & 4) != 0) {
+            m.set(LE32, off, (int) v);
+            at = 4;
+        }
+        if ((n & 2) != 0) {
+            m.set(LE16, off + at, (short) (v >>> (8 * at)));
+            at += 2;
+        }
+        if ((n & 1) != 0) m.set(ValueLayout.JAVA_BYTE, off + at, (byte) (v >>> (8 * at)));
     }
 
     /**

@@ -150,12 +150,16 @@ final class Poly1305 {
         if (full > 0) blocks(m, off, full);
         int rest = (int) (len - full);
         if (rest > 0) {
-            long m0 = 0, m1 = 0;
             long p = off + full;
-            // Read the tail byte by byte; the zero padding is implicit.
-            for (int i = 0; i < rest; i++) {
-                long b = m.get(ValueLayout.JAVA_BYTE, p + i) & 0xffL;
-                if (i < 8) m0 |= b << (8 * i); else m1 |= b << (8 * (i - 8));
+            // The tail without a loop (a byte loop here deoptimized on each new tail length);
+            // the zero padding is implicit.
+            long m0, m1;
+            if (rest >= 8) {
+                m0 = m.get(LE64, p);
+                m1 = ChaCha20.readTail(m, p + 8, rest - 8);
+            } else {
+                m0 = ChaCha20.readTail(m, p, rest);
+                m1 = 0;
             }
             block(m0, m1, 1);
         }

@@ -14,6 +14,9 @@ import java.nio.ByteOrder;
 public final class XChaCha20Poly1305 {
     public static final int NONCE_LENGTH = 24;
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** One AEAD per thread (it holds scratch state), not one per cookie. */
+    private static final ThreadLocal<ChaCha20Poly1305> AEAD = ThreadLocal.withInitial(ChaCha20Poly1305::new);
+
     private XChaCha20Poly1305() {}
 
     /** Seals {@code plaintext} into {@code out} (plaintext.length + 16 bytes). */
@@ -24,7 +27,7 @@ public final class XChaCha20Poly1305 {
         try {
             ChaCha20Core.hchacha20(key, nonce24, 0, subkey);
             MemorySegment n = MemorySegment.ofArray(nonce24);
-            new ChaCha20Poly1305().seal(subkey, 0, n.get(LE32, 16), n.get(LE32, 20), ad,
+            AEAD.get().seal(subkey, 0, n.get(LE32, 16), n.get(LE32, 20), ad,
                     MemorySegment.ofArray(plaintext), 0, plaintext.length, MemorySegment.ofArray(out), 0);
         } finally {
             java.util.Arrays.fill(subkey, (byte) 0);
@@ -39,7 +42,7 @@ public final class XChaCha20Poly1305 {
         try {
             ChaCha20Core.hchacha20(key, nonce24, 0, subkey);
             MemorySegment n = MemorySegment.ofArray(nonce24);
-            return new ChaCha20Poly1305().open(subkey, 0, n.get(LE32, 16), n.get(LE32, 20), ad,
+            return AEAD.get().open(subkey, 0, n.get(LE32, 16), n.get(LE32, 20), ad,
                     MemorySegment.ofArray(ciphertext), 0, ciphertext.length, MemorySegment.ofArray(out), 0);
         } finally {
             java.util.Arrays.fill(subkey, (byte) 0);
