@@ -14,7 +14,8 @@ import java.nio.ByteOrder;
  * tail byte padded with zero on the right. Sums are kept unfolded in a {@code long} so ranges
  * and pseudo-headers add up without folding in between; {@link #fold} reduces to 16 bits and the
  * caller inverts. Eight bytes are read at a time: a ones' complement sum may add wider words as
- * long as the carries are folded back at the end (2^16 = 1 mod 0xffff), and each 64-bit word is
+ * long as the carries are folded back at the end (2^16 = 1 mod 0xffff), in either byte order (the
+ * sum of byte-swapped words is the byte-swapped sum), and each 64-bit word is
  * added as its two 32-bit halves so the accumulator cannot overflow for any packet.
  */
 final class Checksum {
@@ -26,33 +27,46 @@ final class Checksum {
 
     static final int IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 
+    /** The machine's order: words are summed as loaded and the folded sum is swapped once (RFC 1071 2(B)). */
+    private static final boolean SWAP = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     /** {@code initial} plus the 16-bit words of {@code s[off, off+len)}, unfolded. */
     static long sum(MemorySegment s, long off, int len, long initial) {
-        long a = initial, b = 0;
+        // The sum is byte-order independent: words loaded in native order add up to the
+        // byte-swapped sum, so no swap per load, one at the end.
+        long a = 0, b = 0, c = 0, d = 0;
         long p = off;
         long end = off + len;
-        for (; end - p >= 16; p += 16) { // two independent chains keep both adders busy
-            long x = s.get(BE_LONG, p);
-            long y = s.get(BE_LONG, p + 8);
-            a += (x >>> 32) + (x & 0xffffffffL);
-            b += (y >>> 32) + (y & 0xffffffffL);
+        for (; end - p >= 32; p += 32) { // four independent chains keep the adders busy
+            long w = s.get(JAVA_LONG_UNALIGNED, p);
+            long x = s.get(JAVA_LONG_UNALIGNED, p + 8);
+            long y = s.get(JAVA_LONG_UNALIGNED, p + 16);
+            long z = s.get(JAVA_LONG_UNALIGNED, p + 24);
+            a += (w >>> 32) + (w & 0xffffffffL);
+            b += (x >>> 32) + (x & 0xffffffffL);
+            c += (y >>> 32) + (y & 0xffffffffL);
+            d += (z >>> 32) + (z & 0xffffffffL);
         }
-        a += b;
-        if (end - p >= 8) {
-            long x = s.get(BE_LONG, p);
+        a += b + c + d;
+        for (; end - p >= 8; p += 8) {
+            long x = s.get(JAVA_LONG_UNALIGNED, p);
             a += (x >>> 32) + (x & 0xffffffffL);
-            p += 8;
         }
         if (end - p >= 4) {
-            a += s.get(BE_INT, p) & 0xffffffffL;
+            a += s.get(JAVA_INT_UNALIGNED, p) & 0xffffffffL;
             p += 4;
         }
         if (end - p >= 2) {
-            a += s.get(BE_SHORT, p) & 0xffff;
+            a += s.get(JAVA_SHORT_UNALIGNED, p) & 0xffff;
             p += 2;
         }
-        if (end - p == 1) a += (s.get(JAVA_BYTE, p) & 0xff) << 8; // the odd byte is the high half of a zero-padded word
-        return a;
+        if (end - p == 1) { // the odd byte is the high half of a zero-padded big-endian word
+            int last = s.get(JAVA_BYTE, p) & 0xff;
+            a += SWAP ? last : last << 8;
+        }
+        int folded = fold(a);
+        if (SWAP) folded = Integer.reverseBytes(folded) >>> 16;
+        return folded + initial;
     }
 
     /** Folds an unfolded sum to 16 bits (end-around carry), not inverted. */
