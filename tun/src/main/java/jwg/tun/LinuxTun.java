@@ -40,6 +40,8 @@ public final class LinuxTun implements TunDevice {
     private final int fd;
     private final int wakeFd;
     private final Rtnetlink netlink;
+    private final boolean vnetHeader;
+    private volatile int offloads;
     private final MemorySegment pollFds = Arena.ofAuto().allocate(Layouts.POLLFD, 2);
     private final MemorySegment one = Arena.ofAuto().allocate(JAVA_LONG);
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -47,8 +49,9 @@ public final class LinuxTun implements TunDevice {
     private volatile boolean gone;
     private volatile int lastMtu = TunConfig.DEFAULT_MTU;
 
-    private LinuxTun(String name, int index, int fd, int wakeFd, Rtnetlink netlink) {
+    private LinuxTun(String name, int index, int fd, int wakeFd, Rtnetlink netlink, boolean vnetHeader) {
         this.name = name;
+        this.vnetHeader = vnetHeader;
         this.index = index;
         this.fd = fd;
         this.wakeFd = wakeFd;
@@ -76,7 +79,7 @@ public final class LinuxTun implements TunDevice {
             String actual = attach(fd, name, options);
             Rtnetlink nl = Rtnetlink.open();
             try {
-                return adopt(fd, actual, nl);
+                return adopt(fd, actual, nl, options.vnetHeader());
             } catch (IOException | RuntimeException e) {
                 nl.close();
                 throw e;
@@ -119,14 +122,15 @@ public final class LinuxTun implements TunDevice {
             MemorySegment ifr = a.allocate(Layouts.IFREQ);
             Fds.ioctl(tunFd, Linux.TUNGETIFF, ifr, "TUNGETIFF on fd " + tunFd);
             Fds.setNonBlocking(tunFd, true);
-            return adopt(tunFd, ifr.asSlice(Layouts.IFR_NAME).getString(0), netlink);
+            boolean vnet = (ifr.get(JAVA_SHORT, Layouts.IFR_FLAGS) & Linux.IFF_VNET_HDR) != 0;
+            return adopt(tunFd, ifr.asSlice(Layouts.IFR_NAME).getString(0), netlink, vnet);
         }
     }
 
-    private static LinuxTun adopt(int fd, String name, Rtnetlink netlink) throws IOException {
+    private static LinuxTun adopt(int fd, String name, Rtnetlink netlink, boolean vnetHeader) throws IOException {
         int index = netlink.index(name);
         int wake = Fds.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK);
-        return new LinuxTun(name, index, fd, wake, netlink);
+        return new LinuxTun(name, index, fd, wake, netlink, vnetHeader);
     }
 
     static int openClone(String device, String name) throws ErrnoException {
@@ -188,6 +192,42 @@ public final class LinuxTun implements TunDevice {
     @Override
     public String name() {
         return name;
+    }
+
+    /** TUN_F_* offload flags (include/uapi/linux/if_tun.h), for TUNSETOFFLOAD. */
+    public static final int TUN_F_CSUM = 0x01, TUN_F_TSO4 = 0x02, TUN_F_TSO6 = 0x04, TUN_F_TSO_ECN = 0x08,
+            TUN_F_UFO = 0x10, TUN_F_USO4 = 0x20, TUN_F_USO6 = 0x40;
+
+    /**
+     * Lets the kernel hand over (and take) TCP super-packets: TUNSETOFFLOAD with
+     * TUN_F_CSUM|TUN_F_TSO4|TUN_F_TSO6, plus TUN_F_USO4|TUN_F_USO6 for UDP when {@code udp} (kernel
+     * 6.2 and later); if the kernel refuses USO it is asked again without, and if it refuses
+     * everything no offload is in force. Returns the TUN_F_* flags in force (also
+     * {@link #offloads()}). Needs IFF_VNET_HDR ({@link TunOptions#vnetHeader()}); either way every
+     * read and write of such a device carries a virtio_net_hdr.
+     */
+    public int enableOffloads(boolean udp) throws IOException {
+        if (!vnetHeader) throw new IllegalStateException(name + " was opened without IFF_VNET_HDR: offloads need the virtio header");
+        int tcp = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+        int[] tries = udp ? new int[] {tcp | TUN_F_USO4 | TUN_F_USO6, tcp} : new int[] {tcp};
+        for (int flags : tries) {
+            // TUNSETOFFLOAD takes the flags by value in the argument register, not through a pointer
+            int r = Fds.tryIoctl(fd, Linux.TUNSETOFFLOAD, MemorySegment.ofAddress(flags));
+            if (r == 0) return offloads = flags;
+            if (r != -Errno.EINVAL) throw new ErrnoException("TUNSETOFFLOAD on " + name, -r);
+        }
+        Fds.tryIoctl(fd, Linux.TUNSETOFFLOAD, MemorySegment.NULL); // refused: make sure none is half on
+        return offloads = 0;
+    }
+
+    @Override
+    public int offloads() {
+        return offloads;
+    }
+
+    @Override
+    public boolean vnetHeader() {
+        return vnetHeader;
     }
 
     /** The kernel's interface index. */
@@ -324,6 +364,31 @@ public final class LinuxTun implements TunDevice {
             inFlight.decrementAndGet();
         }
     }
+
+    /**
+     * writev(2) of {@code count} iovecs from {@code iovecs[start]} (struct iovec, 16 bytes each),
+     * e.g. a merged group of {@link jwg.tun.offload.Coalescer}: bytes written, 0 when the write
+     * was dropped (closed, interface gone, full queue: EAGAIN/ENOBUFS drop like {@link #write}),
+     * or -errno for any other failure. Allocates nothing.
+     */
+    public long writev(MemorySegment iovecs, int start, int count) {
+        if (!enter()) return 0;
+        try {
+            long n = Fds.tryWritev(fd, iovecs.asSlice(start * IOVEC_SIZE, count * IOVEC_SIZE), count);
+            if (n >= 0) return n;
+            int e = (int) -n;
+            if (e == Errno.EAGAIN || e == Errno.EINTR || e == Errno.ENOBUFS) return 0;
+            if (e == Errno.EBADFD || e == Errno.EIO) {
+                gone = true;
+                return 0;
+            }
+            return n;
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static final long IOVEC_SIZE = Layouts.IOVEC.byteSize();
 
     private boolean enter() {
         inFlight.incrementAndGet();

@@ -30,6 +30,23 @@ public interface TunDevice extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether every packet read and written carries a struct virtio_net_hdr first (IFF_VNET_HDR;
+     * see {@link jwg.tun.offload.VirtioNetHdr}).
+     */
+    default boolean vnetHeader() {
+        return false;
+    }
+
+    /**
+     * The TUN_F_* offloads in force (TUNSETOFFLOAD): with TUN_F_TSO4/6 (and USO4/6) reads may
+     * return super-packets to split ({@link jwg.tun.offload.Segmenter}) and writes may carry
+     * merged ones ({@link jwg.tun.offload.Coalescer}). 0 when none.
+     */
+    default int offloads() {
+        return 0;
+    }
+
     /** Writes one packet of {@code length} bytes at {@code buffer[offset]}. */
     void write(MemorySegment buffer, long offset, int length) throws IOException;
 
