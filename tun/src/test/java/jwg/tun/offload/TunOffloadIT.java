@@ -96,8 +96,8 @@ class TunOffloadIT {
             } finally {
                 ta.close();
                 if (tb != null) tb.close();
-                if (ab != null) ab.join();
-                if (ba != null) ba.join();
+                if (ab != null) ab.join(5000);
+                if (ba != null) ba.join(5000);
             }
         }
     }
