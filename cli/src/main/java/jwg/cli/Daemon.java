@@ -72,7 +72,7 @@ final class Daemon {
             tun.close();
             return 1;
         }
-        Device device = Device.start(options, tun, LinuxUdpBind::new);
+        Device device = Device.start(options, tun, Tuns::bind);
         UapiSocket uapi;
         try {
             uapi = UapiSocket.listen(dir, ifname, (in, out) -> new UapiProtocol(device).serve(in, out));

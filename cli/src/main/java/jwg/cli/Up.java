@@ -24,6 +24,7 @@ import jwg.ice.StatusProtocol;
 import jwg.ice.StunMux;
 import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
+import jwg.tun.TunOptions;
 import jwg.tun.rootless.RootlessTun;
 
 /**
@@ -134,13 +135,15 @@ final class Up {
         RootlessTun rt = null;
         LinuxTun tun;
         try {
+            TunOptions options = Tuns.options();
             if (rootless) {
-                rt = RootlessTun.start(name);
+                rt = RootlessTun.start(name, options);
                 tun = rt.tun();
                 tun.configure(tc);
             } else {
-                tun = LinuxTun.open(tc);
+                tun = LinuxTun.open(tc.withOptions(options));
             }
+            if (options.vnetHeader()) tun.enableOffloads(true);
         } catch (IOException | RuntimeException e) {
             if (rt != null) rt.close();
             err.println("jwg up: " + e.getMessage());
@@ -148,7 +151,8 @@ final class Up {
         }
         RootlessTun helper = rt;
         StunMux mux = ice == null ? null : new StunMux();
-        Device device = Device.start(Daemon.options(), tun, ice == null ? LinuxUdpBind::new : () -> new IceBind(new LinuxUdpBind(), mux));
+        Device device = Device.start(Daemon.options(), tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Warmup.startInBackground();
         try {
             device.configure(conf.strip());
         } catch (UapiException e) {

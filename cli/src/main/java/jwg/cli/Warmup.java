@@ -12,6 +12,12 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  */
 final class Warmup {
     static final int ROUNDS = 20_000;
+    /**
+     * Packet lengths as traffic brings them: full segments, ACKs, and odd sizes whose tails and
+     * padding take every branch, so that C2 compiles the shapes live traffic will show (a shape first
+     * seen after compilation costs a deoptimization and a recompile, on the packet path).
+     */
+    static final int[] LENGTHS = {1420, 52, 1408, 1, 15, 17, 63, 64, 100, 447, 449, 960, 1000, 1420, 40, 1380};
 
     private Warmup() {}
 
@@ -23,10 +29,10 @@ final class Warmup {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // shared, like the device's packet buffers (same session type)
             MemorySegment buf = arena.allocate(1500 + 32, 64);
             for (int i = 0; i < ROUNDS; i++) {
-                int len = (i & 1) == 0 ? 1408 : 64;
+                int len = LENGTHS[i % LENGTHS.length];
                 int n = aead.seal(key, i, null, buf, 16, len, buf, 16);
                 if (!aead.open(key, i, null, buf, 16, n, buf, 16)) throw new IllegalStateException("warm-up AEAD round trip failed");
             }

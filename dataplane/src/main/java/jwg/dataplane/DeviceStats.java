@@ -27,6 +27,12 @@ public final class DeviceStats {
         HANDSHAKE_QUEUE_FULL,
         /** Inbound: a handshake message over the per-source rate limit (under load). */
         RATE_LIMITED,
+        /** Outbound: a TUN super-packet (offloads) whose virtio_net_hdr or headers do not add up. */
+        OFFLOAD_MALFORMED,
+        /** Outbound: the UDP socket's send buffer was full. */
+        UDP_BUFFER_FULL,
+        /** Inbound: the TUN device's queue was full (the kernel would not take the packet). */
+        TUN_QUEUE_FULL,
         /** Outbound or inbound: the UDP socket or the TUN device refused the packet. */
         IO_ERROR
     }

@@ -1,5 +1,6 @@
 package jwg.dataplane;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import jwg.dataplane.bind.Endpoint;
@@ -44,7 +45,9 @@ final class Peer {
 
     /** Keeps a copy of a packet until a session exists; the oldest goes when full. Returns false if one was dropped. */
     boolean stage(MemorySegment packet, long offset, int length) {
-        MemorySegment copy = MemorySegment.ofArray(new byte[length]);
+        // off-heap like every packet buffer: a heap segment reaching the seal would teach the
+        // compiled packet path a second segment type, and the next packet would deoptimize it
+        MemorySegment copy = Arena.ofAuto().allocate(length);
         MemorySegment.copy(packet, offset, copy, 0, length);
         boolean dropped = false;
         synchronized (staged) {

@@ -11,14 +11,23 @@ import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Keypair;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
+import jwg.tun.offload.OffloadDrop;
+import jwg.tun.offload.Segmenter;
+import jwg.tun.offload.VirtioNetHdr;
 
 /**
  * The outbound path, one thread: block for a packet from the TUN device, then take whatever
  * else is already queued (up to {@link Bind#BATCH}); route each by destination through the
  * AllowedIPs, seal it in place with its peer's current keypair (each packet is read with
  * {@link #HEADROOM} bytes in front so the header is written in place), and send the batch with
- * one call; with crypto workers the batch is sealed in parallel, then leaves in order. Without a session a packet is staged and the conductor asked for a handshake.
- * Packets leave in the order they were read. Allocates nothing per packet.
+ * one call; with crypto workers the batch is sealed in parallel, then leaves in order. Without a
+ * session a packet is staged and the conductor asked for a handshake. Packets leave in the order
+ * they were read. Allocates nothing per packet.
+ *
+ * <p>With TUN offloads (a virtio_net_hdr before each packet) a read may bring a TCP or UDP
+ * super-packet of up to 64 KiB: it is moved to a spare buffer and split into MTU-sized packets,
+ * one per slot ({@link Segmenter}); a packet whose checksum the kernel left to us is completed.
+ * The sealed segments of one super-packet then leave in one UDP GSO send (see the bind).
  */
 final class Sender extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Sender.class.getName());
@@ -33,10 +42,19 @@ final class Sender extends DeviceThread {
     private final Keypair[] keypairs = new Keypair[Bind.BATCH];
     private final Peer[] peers = new Peer[Bind.BATCH];
     private final long[] times = new long[Bind.BATCH];
+    /** TUN packets come with a virtio_net_hdr in front (offloads); read it into the headroom. */
+    private final boolean vnet;
+    private final int readOffset;
+    private final Segmenter segmenter = new Segmenter();
+    private final int[] lengths = new int[Bind.BATCH];
+    /** Where a super-packet goes while its segments fill the slots (swapped, never copied). */
+    private MemorySegment spare;
 
     Sender(Device device) {
         super("jwg-send-" + device.name());
         this.device = device;
+        this.vnet = device.tun.vnetHeader();
+        this.readOffset = vnet ? HEADROOM - VirtioNetHdr.SIZE : HEADROOM;
         for (int i = 0; i < jobs.length; i++) jobs[i] = new SealJob();
     }
 
@@ -66,20 +84,21 @@ final class Sender extends DeviceThread {
             Datagrams batch = Datagrams.allocate(arena, Bind.BATCH, BUFFER_SIZE);
             MemorySegment[] buffers = new MemorySegment[Bind.BATCH];
             for (int i = 0; i < buffers.length; i++) buffers[i] = batch.buffer(i);
+            spare = arena.allocate(BUFFER_SIZE, 16);
             boolean open = true;
             while (open && !device.isClosed()) {
                 int count = 0;
                 try {
-                    int n = device.tun.read(buffers[0], HEADROOM, MAX_PACKET);
+                    int n = device.tun.read(buffers[0], readOffset, MAX_PACKET);
                     if (n < 0) break; // TUN closed or deleted
-                    count = prepare(batch, buffers, count, n);
+                    count = accept(batch, buffers, count, n);
                     while (count < Bind.BATCH) {
-                        int m = device.tun.tryRead(buffers[count], HEADROOM, MAX_PACKET);
+                        int m = device.tun.tryRead(buffers[count], readOffset, MAX_PACKET);
                         if (m <= 0) {
                             open = m == 0;
                             break;
                         }
-                        count = prepare(batch, buffers, count, m);
+                        count = accept(batch, buffers, count, m);
                     }
                 } catch (IOException e) {
                     if (!device.isClosed()) LOG.warning("TUN read failed, closing the device: " + e.getMessage());
@@ -89,6 +108,52 @@ final class Sender extends DeviceThread {
             }
         }
         device.tunEnded();
+    }
+
+    /**
+     * Takes what one TUN read of {@code n} bytes put into slot {@code slot}: a plain packet goes to
+     * {@link #prepare}; with a virtio_net_hdr, a packet whose checksum is partial is completed, and
+     * a super-packet is split into the slots from {@code slot} on (the batch is sent first when
+     * they would not fit). Returns the next free slot.
+     */
+    private int accept(Datagrams batch, MemorySegment[] buffers, int slot, int n) {
+        if (!vnet) return prepare(batch, buffers, slot, n);
+        MemorySegment buf = buffers[slot];
+        long hdr = readOffset;
+        if (n < VirtioNetHdr.SIZE) return malformed(slot);
+        if (VirtioNetHdr.gsoType(buf, hdr) == VirtioNetHdr.VIRTIO_NET_HDR_GSO_NONE) {
+            int len = n - VirtioNetHdr.SIZE;
+            if ((VirtioNetHdr.flags(buf, hdr) & VirtioNetHdr.VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0
+                    && !Segmenter.completeChecksum(buf, HEADROOM, len, VirtioNetHdr.csumStart(buf, hdr), VirtioNetHdr.csumOffset(buf, hdr))) {
+                return malformed(slot);
+            }
+            return prepare(batch, buffers, slot, len);
+        }
+        int segments = Segmenter.segmentCount(buf, hdr, n);
+        if (segments <= 0 || segments > Bind.BATCH) return malformed(slot);
+        buffers[slot] = spare; // the super-packet leaves the slots; its segments come back into them
+        spare = buf;
+        if (slot + segments > Bind.BATCH) {
+            flush(batch, slot);
+            slot = 0;
+        }
+        int k = segmenter.split(spare, hdr, n, buffers, slot, Bind.BATCH, HEADROOM, lengths);
+        if (k <= 0) return malformed(slot);
+        int next = slot;
+        for (int j = slot; j < slot + k; j++) {
+            if (next != j) { // an earlier segment was staged or dropped: close the gap
+                MemorySegment b = buffers[next];
+                buffers[next] = buffers[j];
+                buffers[j] = b;
+            }
+            next = prepare(batch, buffers, next, lengths[j]);
+        }
+        return next;
+    }
+
+    private int malformed(int slot) {
+        device.stats.drop(DeviceStats.Drop.OFFLOAD_MALFORMED);
+        return slot;
     }
 
     /**
@@ -202,7 +267,7 @@ final class Sender extends DeviceThread {
             Peer p = peers[i];
             int len = batch.length(i);
             if (sent && len > 0) p.txBytes += len;
-            else device.stats.drop(DeviceStats.Drop.IO_ERROR);
+            else device.stats.drop(len == Datagrams.BUFFER_FULL ? DeviceStats.Drop.UDP_BUFFER_FULL : DeviceStats.Drop.IO_ERROR);
             Tunnel t = p.tunnel;
             if (t != null && t.sentData(times[i], keypairs[i], false)) wake = true;
             keypairs[i] = null;

@@ -367,22 +367,22 @@ public final class LinuxTun implements TunDevice {
 
     /**
      * writev(2) of {@code count} iovecs from {@code iovecs[start]} (struct iovec, 16 bytes each),
-     * e.g. a merged group of {@link jwg.tun.offload.Coalescer}: bytes written, 0 when the write
-     * was dropped (closed, interface gone, full queue: EAGAIN/ENOBUFS drop like {@link #write}),
-     * or -errno for any other failure. Allocates nothing.
+     * e.g. a merged group of {@link jwg.tun.offload.Coalescer}: bytes written, 0 when the device
+     * is closed or the interface gone, or -errno (a full queue, -EAGAIN or -ENOBUFS, means the
+     * packet was dropped: count it). Allocates nothing.
      */
+    @Override
     public long writev(MemorySegment iovecs, int start, int count) {
         if (!enter()) return 0;
         try {
             long n = Fds.tryWritev(fd, iovecs.asSlice(start * IOVEC_SIZE, count * IOVEC_SIZE), count);
             if (n >= 0) return n;
             int e = (int) -n;
-            if (e == Errno.EAGAIN || e == Errno.EINTR || e == Errno.ENOBUFS) return 0;
             if (e == Errno.EBADFD || e == Errno.EIO) {
                 gone = true;
                 return 0;
             }
-            return n;
+            return n; // -EAGAIN / -ENOBUFS: the queue was full and the packet is dropped; the caller counts it
         } finally {
             inFlight.decrementAndGet();
         }

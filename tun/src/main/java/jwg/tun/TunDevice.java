@@ -47,6 +47,16 @@ public interface TunDevice extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Writes one packet gathered from {@code count} struct iovecs at {@code iovecs[start]} (with
+     * {@link #vnetHeader()}, the first bytes are its virtio_net_hdr): bytes written, 0 once
+     * closed, or -errno (-EAGAIN/-ENOBUFS: the queue was full, the packet dropped). Only devices
+     * with {@link #offloads()} need it.
+     */
+    default long writev(MemorySegment iovecs, int start, int count) {
+        throw new UnsupportedOperationException(name() + " takes no gathered writes");
+    }
+
     /** Writes one packet of {@code length} bytes at {@code buffer[offset]}. */
     void write(MemorySegment buffer, long offset, int length) throws IOException;
 

@@ -13,6 +13,8 @@ import java.lang.foreign.MemorySegment;
 public final class Datagrams {
     /** The length {@link Bind#send(Datagrams)} leaves on a datagram it could not send. */
     public static final int NOT_SENT = -1;
+    /** Like {@link #NOT_SENT}, for a datagram left behind because the socket's send buffer was full. */
+    public static final int BUFFER_FULL = -2;
 
     private final MemorySegment[] buffers;
     private final MemorySegment[] homes;

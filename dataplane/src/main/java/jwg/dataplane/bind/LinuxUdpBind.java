@@ -414,7 +414,7 @@ public final class LinuxUdpBind implements Bind {
             }
             if (r == -Errno.EINTR) continue;
             if (r == -Errno.EAGAIN) { // socket buffer full: the rest is dropped, as the network would
-                for (int i = done; i < n; i++) notSent(s, batch, i);
+                for (int i = done; i < n; i++) notSent(s, batch, i, Datagrams.BUFFER_FULL);
                 return n;
             }
             if (r == -Errno.EIO && s.msgCount[done] > 1) { // the kernel cannot segment on this path
@@ -422,15 +422,15 @@ public final class LinuxUdpBind implements Bind {
                 return done;
             }
             if (n == 1 && batch == null) throw new ErrnoException("sendmmsg from UDP port " + port, -r);
-            notSent(s, batch, done); // skip the refused one, keep the rest
+            notSent(s, batch, done, Datagrams.NOT_SENT); // skip the refused one, keep the rest
             done++;
         }
         return done;
     }
 
-    private static void notSent(Scratch s, Datagrams batch, int msg) {
+    private static void notSent(Scratch s, Datagrams batch, int msg, int why) {
         if (batch == null) return;
-        for (int j = 0; j < s.msgCount[msg]; j++) batch.length(s.msgFirst[msg] + j, Datagrams.NOT_SENT);
+        for (int j = 0; j < s.msgCount[msg]; j++) batch.length(s.msgFirst[msg] + j, why);
     }
 
     @Override
