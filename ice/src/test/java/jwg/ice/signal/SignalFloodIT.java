@@ -144,7 +144,8 @@ class SignalFloodIT {
                     offers, ol.size(), summary(ol), al.size(), summary(al), a.status(), b.status());
             System.out.println(report);
             java.nio.file.Files.writeString(java.nio.file.Path.of("target", "signal-flood.txt"), report);
-            assertTrue(hostileAtEnd / (FLOOD_SECONDS + 2) >= 1_000, "a flood: " + report);
+            // ~3,500/s on an idle 2-core machine; the rate is the attacker's (this JVM's) CPU share, so only a floor here
+            assertTrue(hostileAtEnd / (FLOOD_SECONDS + 2) >= 300, "a flood: " + report);
             assertEquals(offers, ol.size(), "every offer arrived: " + report);
             assertTrue(offerSent.isEmpty(), report);
             assertTrue(ol.stream().mapToLong(Long::longValue).max().orElse(0) < TimeUnit.SECONDS.toNanos(1), "offers within 1 s: " + report);
