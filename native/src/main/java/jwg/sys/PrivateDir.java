@@ -56,4 +56,20 @@ public final class PrivateDir {
         o.add(LinkOption.NOFOLLOW_LINKS);
         return Files.newByteChannel(file, o, PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
     }
+
+    /** Writes {@code text} (UTF-8) to {@code file}, created 0600 or truncated, never through a symbolic link. */
+    public static void writeString(Path file, String text) throws IOException {
+        try (SeekableByteChannel ch = open(file, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            while (b.hasRemaining()) ch.write(b);
+        }
+    }
+
+    /** Reads at most {@code max} bytes of {@code file} as UTF-8, never through a symbolic link. */
+    public static String readString(Path file, int max) throws IOException {
+        try (SeekableByteChannel ch = open(file, java.nio.file.StandardOpenOption.READ)) {
+            return new String(java.nio.channels.Channels.newInputStream(ch).readNBytes(max), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 }

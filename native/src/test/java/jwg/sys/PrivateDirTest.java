@@ -54,4 +54,16 @@ class PrivateDirTest {
         assertEquals("42\n", Files.readString(real));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
     }
+
+    @Test
+    void pidFileHelpersRefuseLinks() throws Exception {
+        Path d = PrivateDir.ensure(tmp.resolve("jwg-3"));
+        PrivateDir.writeString(d.resolve("wg0.pid"), "123\n");
+        assertEquals("123\n", PrivateDir.readString(d.resolve("wg0.pid"), 32));
+        Path victim = Files.writeString(tmp.resolve("victim2"), "keep");
+        Files.createSymbolicLink(d.resolve("wg1.pid"), victim);
+        assertThrows(IOException.class, () -> PrivateDir.writeString(d.resolve("wg1.pid"), "1"));
+        assertThrows(IOException.class, () -> PrivateDir.readString(d.resolve("wg1.pid"), 32));
+        assertEquals("keep", Files.readString(victim));
+    }
 }
