@@ -6,7 +6,11 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import jwg.tun.LinuxTun;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 
@@ -57,6 +61,11 @@ public final class Main {
             return 1;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        String badName = badInterfaceName(args[0], rest);
+        if (badName != null) {
+            err.println("jwg " + args[0] + ": " + badName);
+            return 1;
+        }
         switch (args[0]) {
             case "demo" -> {
                 if (rest.length > 0 && rest[0].equals("--memory")) Demo.main(new String[0]);
@@ -119,6 +128,36 @@ public final class Main {
         out.println(key.publicKey().toBase64());
         key.wipe();
         return 0;
+    }
+
+    /**
+     * Checks every interface name {@code command} takes from the command line with
+     * {@link LinuxTun#checkName}'s rule before anything touches a file named after it (a name like
+     * {@code ../x} would otherwise reach outside the socket directory); the refusal, naming the
+     * argument, or null if all are fine.
+     */
+    static String badInterfaceName(String command, String[] rest) {
+        List<String> names = new ArrayList<>();
+        switch (command) {
+            case "down" -> {
+                for (String a : rest) names.add(a.endsWith(".conf") ? Up.interfaceName(Path.of(a)) : a);
+            }
+            case "exec" -> {
+                if (rest.length > 0 && !rest[0].equals("--")) names.add(rest[0]);
+            }
+            case "status", "doctor", "show" -> {
+                for (String a : rest) if (!a.startsWith("-")) names.add(a);
+            }
+            default -> { }
+        }
+        for (String n : names) {
+            try {
+                LinuxTun.checkName(n);
+            } catch (IllegalArgumentException e) {
+                return "bad interface name '" + n + "': " + e.getMessage();
+            }
+        }
+        return null;
     }
 
     /** wg-quick runs {@code jwg IFNAME}: a bare interface name starts the device. */

@@ -65,14 +65,32 @@ public final class UapiSocket implements AutoCloseable {
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(path));
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            bindPrivately(server, path);
         } catch (IOException e) {
             server.close();
-            Files.deleteIfExists(path);
             throw new IOException("create UAPI socket " + path + ": " + e.getMessage(), e);
         }
         return new UapiSocket(path, server, handler);
+    }
+
+    /**
+     * Binds {@code server} at {@code path} with mode 0600 and no moment where it is wider (as
+     * under umask 077): the socket is bound inside a fresh 0700 directory next to {@code path},
+     * where nobody else can reach it, made 0600 there, then linked into place (link(2), which,
+     * unlike a rename, fails rather than replace a socket another process bound meanwhile).
+     */
+    static void bindPrivately(ServerSocketChannel server, Path path) throws IOException {
+        Path staging = Files.createTempDirectory(path.getParent(), ".uapi-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path temp = staging.resolve("s");
+        try {
+            server.bind(UnixDomainSocketAddress.of(temp));
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            Files.createLink(path, temp);
+        } finally {
+            Files.deleteIfExists(temp);
+            Files.deleteIfExists(staging);
+        }
     }
 
     /** True if something accepts connections at {@code path}. */

@@ -74,4 +74,37 @@ class UapiSocketTest {
             t.join();
         }
     }
+
+    @Test
+    void theSocketIsNeverWiderThanOwnerOnly() throws Exception {
+        // Issue 12 item 5: bind-then-chmod left the socket at the umask's mode (e.g. 0755) for a moment.
+        Path path = UapiSocket.pathFor(dir, "jwgt9");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ConcurrentLinkedQueue<String> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread watcher = Thread.ofPlatform().start(() -> {
+            while (!done.get()) {
+                try {
+                    String m = java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                    if (!m.equals("rw-------")) seen.add(m);
+                } catch (java.io.IOException absent) {
+                    // not there yet, or already gone
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 300; i++) {
+                try (UapiSocket s = UapiSocket.listen(dir, "jwgt9", (in, out) -> {})) {
+                    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(path));
+                }
+            }
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+        assertTrue(seen.isEmpty(), "modes seen at " + path + ": " + seen);
+        try (var entries = Files.list(dir)) {
+            assertEquals(java.util.List.of(), entries.toList(), "no staging directory left behind");
+        }
+    }
 }

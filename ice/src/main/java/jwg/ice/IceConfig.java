@@ -28,6 +28,8 @@ import jwg.dataplane.config.WgQuickConfig;
 public record IceConfig(URI signal, IceServers servers, boolean lazy, Duration idleTimeout) {
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
     public static final Duration MIN_IDLE = Duration.ofSeconds(5);
+    /** The longest IceIdleTimeout: a year (larger values overflowed the tick arithmetic). */
+    public static final Duration MAX_IDLE = Duration.ofDays(365);
 
     /** The ICE settings in {@code conf}, or null if it has no IceSignal (plain WireGuard). */
     public static IceConfig from(String fileName, WgQuickConfig conf) throws ConfigException {
@@ -120,15 +122,17 @@ public record IceConfig(URI signal, IceServers servers, boolean lazy, Duration i
         } catch (NumberFormatException x) {
             throw error(file, e, "expected a number with s, m or h");
         }
-        Duration d = switch (unit) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
+        long perUnit = switch (unit) {
+            case 's' -> 1;
+            case 'm' -> 60;
+            case 'h' -> 3600;
             default -> {
-                if (Character.isDigit(unit)) yield Duration.ofSeconds(n);
+                if (Character.isDigit(unit)) yield 1;
                 throw error(file, e, "unit must be s, m or h");
             }
         };
+        if (n > MAX_IDLE.toSeconds() / perUnit) throw error(file, e, "at most " + MAX_IDLE.toDays() + " days");
+        Duration d = Duration.ofSeconds(n * perUnit);
         if (d.compareTo(MIN_IDLE) < 0) throw error(file, e, "at least " + MIN_IDLE.toSeconds() + " s");
         return d;
     }

@@ -74,4 +74,13 @@ class IceConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> IceConfig.from("wg0.conf", ConfFile.parseWgQuick("wg0.conf", text)));
         assertTrue(e.getMessage().contains("[Interface]"), e.getMessage());
     }
+
+    @Test
+    void aHugeIdleTimeoutIsAConfigErrorNamingTheKey() throws Exception {
+        for (String v : new String[] {"9223372036854775807h", "2562047788015216h", "99999999999m", "366000000s", "8761h"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> read("#! IceSignal = https://signal.example/\n#! IceIdleTimeout = " + v + "\n"), v);
+            assertTrue(e.getMessage().contains("IceIdleTimeout") && e.getMessage().contains("365 days"), e.getMessage());
+        }
+        assertEquals(Duration.ofHours(8760), read("#! IceSignal = https://signal.example/\n#! IceIdleTimeout = 8760h\n").idleTimeout());
+    }
 }

@@ -44,7 +44,7 @@ public final class NoiseDevice {
      *                      {@code now} passed to each call)
      */
     public NoiseDevice(PrivateKey staticPrivate, SecureRandom random, LongSupplier wallClock) {
-        this.staticPrivate = Objects.requireNonNull(staticPrivate);
+        this.staticPrivate = new PrivateKey(Objects.requireNonNull(staticPrivate).rawBytes());   // our copy, wiped by close()
         this.staticPublic = staticPrivate.publicKey();
         this.random = Objects.requireNonNull(random);
         this.wallClock = Objects.requireNonNull(wallClock);
@@ -260,11 +260,12 @@ public final class NoiseDevice {
         return Action.DROPPED;
     }
 
-    /** Wipes every peer's keys and the cookie secret (device shutdown). */
+    /** Wipes every peer's keys, the cookie secret and the device's copy of its static private key (device shutdown). */
     public synchronized void close() {
         for (Tunnel t : peers.values()) t.close();
         peers.clear();
         cookieChecker.wipe();
+        staticPrivate.wipe();
     }
 
     @Override

@@ -57,5 +57,17 @@ public record WgQuickConfig(DeviceConfig device, List<InterfaceAddress> addresse
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
         }
+
+        /** Never shows a secret: an {@code IceTurn} value's password is redacted. */
+        @Override
+        public String toString() {
+            return "Extension[peer=" + peer + ", key=" + key + ", value=" + (key.equalsIgnoreCase("IceTurn") ? redactTurn(value) : value) + "]";
+        }
+
+        private static String redactTurn(String v) {
+            int at = v.lastIndexOf('@');
+            int colon = at < 0 ? -1 : v.substring(0, at).indexOf(':');
+            return colon < 0 ? "(redacted)" : v.substring(0, colon) + ":(redacted)" + v.substring(at);
+        }
     }
 }

@@ -71,7 +71,7 @@ public final class SignalClient implements AutoCloseable {
     /** Timings and bounds; package-private so tests can shorten them. */
     record Config(long pollWaitMillis, long requestTimeoutMillis, long backoffBaseMillis, long backoffMaxMillis,
                   int queueCapacity, int maxResponseBytes, long freshnessMicros, LongSupplier clockMicros) {
-        static final Config DEFAULT = new Config(25_000, 10_000, 200, 10_000, 256, 1 << 20,
+        static final Config DEFAULT = new Config(25_000, 10_000, 200, 10_000, 256, Frames.MAX_BODY,
                 ReplayGuard.DEFAULT_WINDOW_MICROS, CounterClock::systemMicros);
     }
 
@@ -95,6 +95,10 @@ public final class SignalClient implements AutoCloseable {
     private final Listener listener;
     private final Config config;
     private final Sealer sealer;
+    private final PrivateKey pollKey;   // our private key, for PollAuth; wiped on close
+    private final CounterClock pollCounter;
+    private PublicKey serverKey;   // poll thread only; null until fetched, and again after a 401
+    private byte[] pollMacKey;     // PollAuth key for serverKey
     private final HttpClient http;
     private final ExecutorService httpExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final LinkedBlockingDeque<Pending> queue;
@@ -123,6 +127,8 @@ public final class SignalClient implements AutoCloseable {
         this.listener = listener;
         this.config = config;
         this.sealer = new Sealer(self, new CounterClock(config.clockMicros()), new ReplayGuard(config.freshnessMicros()));
+        this.pollKey = new PrivateKey(self.rawBytes());
+        this.pollCounter = new CounterClock(CounterClock::systemMicros);   // the server checks it against its own clock
         this.queue = new LinkedBlockingDeque<>(config.queueCapacity());
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
                 .connectTimeout(Duration.ofMillis(config.requestTimeoutMillis())).build();
@@ -186,6 +192,8 @@ public final class SignalClient implements AutoCloseable {
         httpExecutor.shutdownNow();
         if (connected) disconnected("closed");
         sealer.close();
+        pollKey.wipe();
+        forgetServerKey();
     }
 
     @Override
@@ -218,21 +226,56 @@ public final class SignalClient implements AutoCloseable {
     }
 
     private List<byte[]> poll(long waitMillis) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(mailbox(publicKey()) + "?wait=" + waitMillis))
+        if (serverKey == null) fetchServerKey();
+        PublicKey self = publicKey();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(mailbox(self) + "?wait=" + waitMillis))
+                .header("Authorization", PollAuth.header(pollMacKey, self, serverKey, pollCounter.next()))
                 .timeout(Duration.ofMillis(waitMillis + config.requestTimeoutMillis())).GET().build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = resp.body()) {
             if (resp.statusCode() == 204) return List.of();
+            if (resp.statusCode() == 401) {
+                forgetServerKey();   // a restarted server has a new key
+                throw new IOException("poll: HTTP 401 " + firstLine(in));
+            }
             if (resp.statusCode() != 200) throw new IOException("poll: HTTP " + resp.statusCode());
             byte[] body = in.readNBytes(config.maxResponseBytes() + 1);
             if (body.length > config.maxResponseBytes()) throw new IOException("poll: response larger than " + config.maxResponseBytes() + " bytes");
-            Optional<List<byte[]>> frames = Frames.decode(body, Envelope.MAX_LENGTH);
-            if (frames.isEmpty()) {
-                rejected.incrementAndGet(Rejection.MALFORMED.ordinal());
-                return List.of();
-            }
-            return frames.get();
+            Frames.Decoded frames = Frames.decodeEach(body, Frames.MAX_BLOB);   // a bad frame costs only itself
+            int bad = frames.oversized() + (frames.truncated() ? 1 : 0);
+            if (bad > 0) rejected.addAndGet(Rejection.MALFORMED.ordinal(), bad);
+            return frames.blobs();
         }
+    }
+
+    /** {@code GET /v1/key}: the server's key for this run, against which polls are authenticated. */
+    private void fetchServerKey() throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("v1/key")).timeout(Duration.ofMillis(config.requestTimeoutMillis())).GET().build();
+        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        String text;
+        try (InputStream in = resp.body()) {
+            text = new String(in.readNBytes(200), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
+        if (resp.statusCode() != 200) throw new IOException("server key: HTTP " + resp.statusCode());
+        Optional<PublicKey> key = KeyText.parse(text);
+        if (key.isEmpty()) throw new IOException("server key: not a public key");
+        try {
+            pollMacKey = PollAuth.key(pollKey, publicKey(), key.get(), key.get());
+        } catch (IllegalArgumentException lowOrder) {
+            throw new IOException("server key: low-order point");
+        }
+        serverKey = key.get();
+    }
+
+    private void forgetServerKey() {
+        serverKey = null;
+        if (pollMacKey != null) java.util.Arrays.fill(pollMacKey, (byte) 0);
+    }
+
+    private static String firstLine(InputStream in) throws IOException {
+        String s = new String(in.readNBytes(200), java.nio.charset.StandardCharsets.UTF_8);
+        int nl = s.indexOf('\n');
+        return (nl >= 0 ? s.substring(0, nl) : s).strip();
     }
 
     /** Opens one envelope and hands it to the listener; false if it was refused. */

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
 
 /**
@@ -26,20 +27,29 @@ import jwg.noise.PublicKey;
  * check). Endpoints:
  * <ul>
  *   <li>{@code POST /v1/mailbox/KEY} — body: one envelope (at most {@code maxBlob} bytes) for KEY;
- *       202 if queued, 400 empty, 413 too large, 429 mailbox full, 503 too many mailboxes.</li>
- *   <li>{@code GET /v1/mailbox/KEY?wait=MS} — waits up to MS (capped at {@code maxWait}, default
- *       25 s) for envelopes to KEY; 200 with frames ({@code u32 length + bytes}, repeated) or 204
- *       if none arrived.</li>
+ *       202 if queued, 400 empty, 413 too large, 429 mailbox full, sender over its quota or the
+ *       server's memory budget spent, 503 too many mailboxes.</li>
+ *   <li>{@code GET /v1/mailbox/KEY?wait=MS} — authenticated ({@link PollAuth}: 401 without a valid
+ *       proof that the poller holds KEY's private key); waits up to MS (capped at {@code maxWait},
+ *       default 25 s) for envelopes to KEY; 200 with frames ({@code u32 length + bytes}, repeated,
+ *       at most {@link Frames#MAX_BODY} in all) or 204 if none arrived.</li>
+ *   <li>{@code GET /v1/key} — the server's public key for this run, in hex.</li>
  *   <li>{@code GET /v1/health} — 200 {@code ok}.</li>
  * </ul>
  * KEY is a WireGuard public key in hex or base64 (URL-safe, or standard percent-encoded). Any other request gets a 4xx with a
- * one-line reason; every refusal is counted in {@link #stats()}. Note that the server does not
- * authenticate pollers: anyone who knows a public key can drain its mailbox (a denial of
- * service, not a breach: envelopes stay sealed).
+ * one-line reason; every refusal is counted in {@link #stats()}. Connections are capped and
+ * requests and idle connections time out (JDK HttpServer properties, set unless given on the
+ * command line; see {@link #HTTP_PROPERTIES}).
  */
 public final class SignalServer implements AutoCloseable {
     /** Why the server refused a request. */
-    public enum Refusal { BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, TOO_LARGE, MAILBOX_FULL, TOO_MANY_MAILBOXES, INTERNAL_ERROR }
+    public enum Refusal { BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, TOO_LARGE, MAILBOX_FULL, TOO_MANY_MAILBOXES, INTERNAL_ERROR,
+        /** A poll without a valid, fresh, unreplayed proof of the mailbox key. */
+        UNAUTHORIZED,
+        /** The sending address has its share of the memory budget queued. */
+        SENDER_QUOTA,
+        /** Queued envelopes fill the server's memory budget. */
+        MEMORY_BUDGET }
 
     /** Counters since start. */
     public record Stats(long posted, long delivered, long expired, int mailboxes, Map<Refusal, Long> refused) {
@@ -48,9 +58,41 @@ public final class SignalServer implements AutoCloseable {
         }
     }
 
-    /** Server limits; package-private so tests can shorten them. */
-    record Limits(int maxBlob, int mailboxCapacity, int maxMailboxes, long maxWaitMillis, long maxAgeMillis, int maxResponseBytes) {
-        static final Limits DEFAULT = new Limits(64 * 1024, 256, 100_000, 25_000, 120_000, 1 << 20);
+    /**
+     * Server limits; package-private so tests can shorten them. {@code maxAgeMillis} is also the
+     * freshness window of poll counters. Queued envelopes cost their size plus
+     * {@link Budget#OVERHEAD}, within {@code memoryBudget} in all and {@code senderBudget} per
+     * source address.
+     */
+    record Limits(int maxBlob, int mailboxCapacity, int maxMailboxes, long maxWaitMillis, long maxAgeMillis, int maxResponseBytes,
+                  long memoryBudget, long senderBudget) {
+        static final Limits DEFAULT = new Limits(Frames.MAX_BLOB, 256, 100_000, 25_000, 120_000, Frames.MAX_BODY,
+                64L << 20, 4L << 20);
+
+        Limits(int maxBlob, int mailboxCapacity, int maxMailboxes, long maxWaitMillis, long maxAgeMillis, int maxResponseBytes) {
+            this(maxBlob, mailboxCapacity, maxMailboxes, maxWaitMillis, maxAgeMillis, maxResponseBytes, DEFAULT.memoryBudget, DEFAULT.senderBudget);
+        }
+    }
+
+    /**
+     * The JDK HttpServer's own limits, JVM-wide and read once when its first server starts, so they
+     * are set here unless already given ({@code -D...}): a request (headers and body) must arrive
+     * within 10 s and a response (a long poll included) be done within 40 s, idle keep-alive
+     * connections close after 30 s, at most 1024 connections are open, a request has at most 64
+     * headers in 16 KiB.
+     */
+    static final Map<String, String> HTTP_PROPERTIES = Map.of(
+            "sun.net.httpserver.maxReqTime", "10",
+            "sun.net.httpserver.maxRspTime", "40",
+            "sun.net.httpserver.idleInterval", "30",
+            "jdk.httpserver.maxConnections", "1024",
+            "sun.net.httpserver.maxReqHeaders", "64",
+            "sun.net.httpserver.maxReqHeaderSize", "16384");
+
+    static {
+        HTTP_PROPERTIES.forEach((k, v) -> {
+            if (System.getProperty(k) == null) System.setProperty(k, v);
+        });
     }
 
     private static final String MAILBOX = "/v1/mailbox/";
@@ -59,15 +101,20 @@ public final class SignalServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final Limits limits;
+    private final Budget budget;
+    private final PrivateKey serverPrivate = PrivateKey.generate(new java.security.SecureRandom());
+    private final PublicKey serverPublic = serverPrivate.publicKey();
     private final ConcurrentHashMap<PublicKey, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final AtomicLong posted = new AtomicLong(), delivered = new AtomicLong(), expiredGone = new AtomicLong();
     private final AtomicLongArray refused = new AtomicLongArray(Refusal.values().length);
     private volatile boolean closed;
+    private volatile Thread sweeper;
 
     private SignalServer(HttpServer http, ExecutorService executor, Limits limits) {
         this.http = http;
         this.executor = executor;
         this.limits = limits;
+        this.budget = new Budget(limits.memoryBudget(), limits.senderBudget());
     }
 
     /** Binds {@code listen} (port 0 picks one) and starts serving. */
@@ -82,12 +129,23 @@ public final class SignalServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", s::handle);
         http.start();
+        s.sweeper = Thread.ofVirtual().name("signal-sweep").start(s::sweepLoop);
         return s;
     }
 
     /** The bound address (with the real port if 0 was asked for). */
     public InetSocketAddress address() {
         return http.getAddress();
+    }
+
+    /** This run's key, against which pollers prove they own their mailbox key ({@link PollAuth}). */
+    public PublicKey publicKey() {
+        return serverPublic;
+    }
+
+    /** Bytes of queued envelopes charged to the memory budget. */
+    long queuedBytes() {
+        return budget.used();
     }
 
     public Stats stats() {
@@ -104,6 +162,9 @@ public final class SignalServer implements AutoCloseable {
         closed = true;
         mailboxes.values().forEach(Mailbox::close);
         http.stop(0);
+        serverPrivate.wipe();
+        Thread sw = sweeper;
+        if (sw != null) sw.interrupt();
         executor.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
@@ -134,6 +195,11 @@ public final class SignalServer implements AutoCloseable {
         String method = ex.getRequestMethod();
         if (path.equals("/v1/health")) {
             if (method.equals("GET")) reply(ex, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
+            else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
+            return;
+        }
+        if (path.equals("/v1/key")) {
+            if (method.equals("GET")) reply(ex, 200, (serverPublic.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
             else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
             return;
         }
@@ -180,9 +246,20 @@ public final class SignalServer implements AutoCloseable {
             refuse(ex, Refusal.TOO_MANY_MAILBOXES, 503, "too many mailboxes");
             return;
         }
-        if (!box.get().offer(body)) {
-            refuse(ex, Refusal.MAILBOX_FULL, 429, "recipient's mailbox is full");
-            return;
+        switch (box.get().offer(body, sender(ex))) {
+            case QUEUED -> { }
+            case FULL, CLOSED -> {
+                refuse(ex, Refusal.MAILBOX_FULL, 429, "recipient's mailbox is full");
+                return;
+            }
+            case SENDER_QUOTA -> {
+                refuse(ex, Refusal.SENDER_QUOTA, 429, "too much queued from your address; try later");
+                return;
+            }
+            case MEMORY_BUDGET -> {
+                refuse(ex, Refusal.MEMORY_BUDGET, 429, "server memory budget spent; try later");
+                return;
+            }
         }
         posted.incrementAndGet();
         reply(ex, 202, new byte[0]);
@@ -194,12 +271,49 @@ public final class SignalServer implements AutoCloseable {
             refuse(ex, Refusal.BAD_REQUEST, 400, "wait must be a number of milliseconds");
             return;
         }
-        Optional<Mailbox> box = mailbox(self);
-        if (box.isEmpty()) {
-            refuse(ex, Refusal.TOO_MANY_MAILBOXES, 503, "too many mailboxes");
+        Optional<PollAuth.Claim> claim = PollAuth.parse(ex.getRequestHeaders().getFirst("Authorization"));
+        if (claim.isEmpty()) {
+            unauthorized(ex, "poll needs Authorization: JWG-Poll COUNTER.MAC (see GET /v1/key)");
             return;
         }
-        List<byte[]> blobs = box.get().poll(TimeUnit.MILLISECONDS.toNanos(waitMs), limits.maxResponseBytes());
+        long now = CounterClock.systemMicros(), window = TimeUnit.MILLISECONDS.toMicros(limits.maxAgeMillis());
+        if (Math.abs(claim.get().counter() - now) > window) {
+            unauthorized(ex, "poll counter is not within " + limits.maxAgeMillis() / 1000 + " s of the server clock (" + now + " µs)");
+            return;
+        }
+        Mailbox existing = mailboxes.get(self);
+        byte[] key = existing == null ? null : existing.authKey();
+        boolean derived = key == null;
+        if (derived) {
+            try {
+                key = PollAuth.key(serverPrivate, self, serverPublic, self);
+            } catch (IllegalArgumentException lowOrder) {
+                unauthorized(ex, "low-order mailbox key");
+                return;
+            }
+        }
+        try {
+            if (!claim.get().verifies(key, self, serverPublic)) {
+                unauthorized(ex, "bad poll MAC (the server key changes when the server restarts: GET /v1/key)");
+                return;
+            }
+            Optional<Mailbox> box = mailbox(self);
+            if (box.isEmpty()) {
+                refuse(ex, Refusal.TOO_MANY_MAILBOXES, 503, "too many mailboxes");
+                return;
+            }
+            if (!box.get().authorize(claim.get().counter(), key)) {
+                unauthorized(ex, "replayed poll counter");
+                return;
+            }
+            poll(ex, box.get(), waitMs);
+        } finally {
+            if (derived) java.util.Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private void poll(HttpExchange ex, Mailbox box, long waitMs) throws IOException, InterruptedException {
+        List<byte[]> blobs = box.poll(TimeUnit.MILLISECONDS.toNanos(waitMs), limits.maxResponseBytes());
         delivered.addAndGet(blobs.size());
         if (blobs.isEmpty()) reply(ex, 204, null);
         else reply(ex, 200, Frames.encode(blobs), BINARY);
@@ -226,15 +340,47 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private Mailbox newMailbox() {
-        Mailbox m = new Mailbox(limits.mailboxCapacity(), TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMillis()), System::nanoTime);
+        Mailbox m = new Mailbox(limits.mailboxCapacity(), TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMillis()), System::nanoTime, budget);
         if (closed) m.close();
         return m;
     }
 
+    /**
+     * Forgets mailboxes with nothing queued, nobody waiting and no poll accepted for twice the
+     * freshness window (after that no poll it accepted could pass the freshness check again).
+     */
     private void sweepIdle() {
+        long authMemory = 2 * TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMillis());
         mailboxes.forEach((k, m) -> {
-            if (m.isIdle() && mailboxes.remove(k, m)) expiredGone.addAndGet(m.expired());
+            if (m.isIdle(authMemory) && mailboxes.remove(k, m)) expiredGone.addAndGet(m.expired());
         });
+    }
+
+    /** Every few seconds: drops expired envelopes (returning their budget) and forgets idle mailboxes. */
+    private void sweepLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(Math.min(5_000, Math.max(100, limits.maxAgeMillis() / 4)));
+                sweepIdle();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // keep sweeping
+            }
+        }
+    }
+
+    /** The address a POST is charged to: the source IP, an IPv6 source by its /64. */
+    private static String sender(HttpExchange ex) {
+        java.net.InetAddress a = ex.getRemoteAddress().getAddress();
+        byte[] b = a.getAddress();
+        if (b.length == 16) return java.util.HexFormat.of().formatHex(b, 0, 8) + "::/64";
+        return a.getHostAddress();
+    }
+
+    private void unauthorized(HttpExchange ex, String why) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "JWG-Poll");
+        refuse(ex, Refusal.UNAUTHORIZED, 401, why);
     }
 
     private void refuse(HttpExchange ex, Refusal why, int status, String message) {

@@ -68,8 +68,13 @@ class SignalClientServerTest {
         raw.close();
     }
 
+    final CounterClock pollClock = new CounterClock(CounterClock::systemMicros);
+
+    /** An authenticated poll of {@code mailbox} (alice's, bob's or eve's). */
     HttpResponse<byte[]> get(PublicKey mailbox, long waitMs) throws Exception {
-        return raw.send(HttpRequest.newBuilder(URI.create(uri() + "/v1/mailbox/" + mailbox.toHex() + "?wait=" + waitMs)).build(),
+        PrivateKey owner = mailbox.equals(alice) ? alicePriv : mailbox.equals(bob) ? bobPriv : evePriv;
+        return raw.send(HttpRequest.newBuilder(URI.create(uri() + "/v1/mailbox/" + mailbox.toHex() + "?wait=" + waitMs))
+                        .header("Authorization", PollAuthTest.header(owner, server.publicKey(), pollClock.next())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -243,8 +248,15 @@ class SignalClientServerTest {
         byte[] badFrames = {0, 0, 0, 9, 1, 2};
         java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
         com.sun.net.httpserver.HttpServer hostile = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        PublicKey hostileKey = PrivateKey.generate(RANDOM).publicKey();
         hostile.createContext("/", ex -> {
             try (ex) {
+                if (ex.getRequestURI().getPath().equals("/v1/key")) {   // a hostile server has a key too
+                    byte[] k = hostileKey.toHex().getBytes();
+                    ex.sendResponseHeaders(200, k.length);
+                    ex.getResponseBody().write(k);
+                    return;
+                }
                 ex.getRequestBody().readAllBytes();
                 byte[] body = polls.getAndIncrement() % 2 == 0 ? repeated : badFrames;   // the same envelope over and over, then junk
                 ex.sendResponseHeaders(200, body.length);

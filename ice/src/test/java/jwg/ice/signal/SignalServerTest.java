@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class SignalServerTest {
-    final PublicKey bob = PrivateKey.generate(new SecureRandom()).publicKey();
+    final PrivateKey bobPriv = PrivateKey.generate(new SecureRandom());
+    final PublicKey bob = bobPriv.publicKey();
     final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     SignalServer server;
 
@@ -49,7 +50,7 @@ class SignalServerTest {
         assertEquals(400, badKey.statusCode());
         assertTrue(badKey.body().contains("public key"), badKey.body());
         assertEquals(400, send("POST", box, new byte[0]).statusCode());
-        assertEquals(400, send("GET", box + "?wait=-5", null).statusCode());
+        assertEquals(400, send("GET", box + "?wait=-5", null).statusCode());   // checked before the proof
         assertEquals(405, send("DELETE", box, null).statusCode());
         assertEquals(413, send("POST", box, new byte[1025]).statusCode());
         for (int i = 0; i < 3; i++) assertEquals(202, send("POST", box, new byte[] {(byte) i}).statusCode());
@@ -73,7 +74,8 @@ class SignalServerTest {
         String standard = java.net.URLEncoder.encode(bob.toBase64(), java.nio.charset.StandardCharsets.US_ASCII);
         assertEquals(202, send("POST", "/v1/mailbox/" + standard, new byte[] {3}).statusCode());
         HttpResponse<byte[]> r = raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort()
-                + "/v1/mailbox/" + bob.toHex() + "?wait=0")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                + "/v1/mailbox/" + bob.toHex() + "?wait=0")).header("Authorization", PollAuthTest.header(bobPriv, server.publicKey(), CounterClock.systemMicros()))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode());
         assertArrayEquals(Frames.encode(java.util.List.of(new byte[] {1}, new byte[] {2}, new byte[] {3})), r.body());
         assertEquals(3, server.stats().delivered());
@@ -102,6 +104,94 @@ class SignalServerTest {
             // reset is fine too
         }
         assertEquals(200, send("GET", "/v1/health", null).statusCode());
+    }
+
+    @Test
+    void aBadFrameCostsOnlyItself() {
+        byte[] f = Frames.encode(java.util.List.of(new byte[] {1}, new byte[11], new byte[] {2}));
+        Frames.Decoded d = Frames.decodeEach(f, 10);
+        assertEquals(2, d.blobs().size());
+        assertEquals(1, d.oversized());
+        assertFalse(d.truncated());
+        d = Frames.decodeEach(java.util.Arrays.copyOf(f, f.length - 1), 10);
+        assertEquals(1, d.blobs().size(), "the frames before a cut-short one are kept");
+        assertTrue(d.truncated());
+    }
+
+    @Test
+    void sharedLimits() {
+        assertEquals(Frames.MAX_BLOB, SignalServer.Limits.DEFAULT.maxBlob(), "the server refuses what the client would skip");
+        assertEquals(Frames.MAX_BODY, SignalServer.Limits.DEFAULT.maxResponseBytes());
+        assertEquals(Frames.MAX_BODY, SignalClient.Config.DEFAULT.maxResponseBytes());
+        assertEquals(Envelope.MAX_LENGTH, Frames.MAX_BLOB);
+    }
+
+    @Test
+    void aFullMailboxOfMaximalEnvelopesFitsOnePollResponse() throws Exception {
+        Mailbox m = new Mailbox(256, Long.MAX_VALUE / 2, System::nanoTime);
+        for (int i = 0; i < 64; i++) assertTrue(m.offer(new byte[Frames.MAX_BLOB]));
+        java.util.List<byte[]> first = m.poll(0, Frames.MAX_BODY);
+        assertTrue(Frames.encode(first).length <= Frames.MAX_BODY, "frame headers count: " + Frames.encode(first).length);
+        assertEquals(31, first.size());
+    }
+
+    @Test
+    void budgetsAndSenderQuotasAnswer429() throws Exception {
+        server.close();
+        server = SignalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new SignalServer.Limits(1024, 256, 100, 2_000, 120_000, 1 << 20, 1 << 20, 10 * (1000 + Budget.OVERHEAD)));
+        int queued = 0, refused = 0;
+        for (int i = 0; i < 20; i++) {
+            int code = send("POST", "/v1/mailbox/" + PrivateKey.generate(new SecureRandom()).publicKey().toHex(), new byte[1000]).statusCode();
+            if (code == 202) queued++;
+            else if (code == 429) refused++;
+        }
+        assertEquals(10, queued);
+        assertEquals(10, refused);
+        assertEquals(10, server.stats().refused(SignalServer.Refusal.SENDER_QUOTA));
+        assertEquals(10L * (1000 + Budget.OVERHEAD), server.queuedBytes());
+    }
+
+    @Test
+    void theGlobalBudgetBoundsEverySender() {
+        Budget b = new Budget(3_000, 2_000);
+        assertEquals(Budget.Outcome.OK, b.reserve("a", 1_000 - Budget.OVERHEAD));
+        assertEquals(Budget.Outcome.OK, b.reserve("a", 1_000 - Budget.OVERHEAD));
+        assertEquals(Budget.Outcome.SENDER_QUOTA, b.reserve("a", 1));
+        assertEquals(Budget.Outcome.OK, b.reserve("b", 1_000 - Budget.OVERHEAD));
+        assertEquals(Budget.Outcome.MEMORY_BUDGET, b.reserve("c", 1));
+        b.release("a", 1_000 - Budget.OVERHEAD);
+        assertEquals(Budget.Outcome.OK, b.reserve("c", 1));
+        assertEquals(2, b.senders() - 1);
+    }
+
+    @Test
+    void pollsMustProveTheMailboxKeyFreshlyAndOnce() throws Exception {
+        String box = "/v1/mailbox/" + bob.toHex() + "?wait=0";
+        assertEquals(202, send("POST", "/v1/mailbox/" + bob.toHex(), new byte[] {7}).statusCode());
+        assertEquals(401, send("GET", box, null).statusCode(), "no proof");
+        PrivateKey mallory = PrivateKey.generate(new SecureRandom());
+        long now = CounterClock.systemMicros();
+        assertEquals(401, authGet(box, PollAuthTest.header(mallory, server.publicKey(), now)).statusCode(), "someone else's key");
+        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, PrivateKey.generate(new SecureRandom()).publicKey(), now)).statusCode(),
+                "proof for another server (or this one before a restart)");
+        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now - 121_000_000L)).statusCode(), "stale");
+        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now + 121_000_000L)).statusCode(), "from the future");
+        assertEquals(401, authGet(box, "JWG-Poll 12.zz").statusCode(), "malformed");
+        String good = PollAuthTest.header(bobPriv, server.publicKey(), now);
+        HttpResponse<String> r = authGet(box, good);
+        assertEquals(200, r.statusCode());
+        assertEquals(401, authGet(box, good).statusCode(), "a replay");
+        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now - 1)).statusCode(), "an older counter");
+        assertEquals(204, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now + 1)).statusCode());
+        assertEquals(8, server.stats().refused(SignalServer.Refusal.UNAUTHORIZED));
+        HttpResponse<String> key = send("GET", "/v1/key", null);
+        assertEquals(server.publicKey().toHex(), key.body().trim());
+    }
+
+    HttpResponse<String> authGet(String path, String auth) throws Exception {
+        return raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path)).header("Authorization", auth).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
