@@ -169,7 +169,7 @@ final class Daemon {
      * UAPI socket of {@code ifname} answers; if the child dies first, prints the end of its log.
      */
     static int spawn(String ifname, List<String> childArgs, PrintStream err) throws Exception {
-        Path log = Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + ifname + ".log");
+        Path log = SafeFiles.daemonLog(ifname); // $TMPDIR/jwg-UID/IFNAME.log, in a checked 0700 directory
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
         if (Files.isExecutable(setsid)) cmd.add(setsid.toString());

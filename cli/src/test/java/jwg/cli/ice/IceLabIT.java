@@ -270,7 +270,7 @@ class IceLabIT {
         List<String> turn = l.lab.coturn().log().lines().filter(x -> x.contains("session")).toList();
         b.append("\n--- coturn (sessions)\n").append(String.join("\n", turn.subList(0, Math.min(60, turn.size()))));
         for (IceNode n : List.of(l.a, l.b)) {
-            Path log = Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + n.ifname + ".log");
+            Path log = Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + jwg.sys.Fds.getuid(), n.ifname + ".log");
             try {
                 b.append("\n--- ").append(log).append('\n').append(tail(Files.readString(log)));
             } catch (Exception e) {

@@ -83,7 +83,7 @@ final class Lab implements AutoCloseable {
         }
 
         Path daemonLog() {
-            return Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + ifname + ".log");
+            return Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + jwg.sys.Fds.getuid(), ifname + ".log");
         }
 
         /** A command run inside this node's namespace. */

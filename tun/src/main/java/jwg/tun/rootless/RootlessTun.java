@@ -92,8 +92,8 @@ public final class RootlessTun implements AutoCloseable {
                 throw e;
             }
             Path pidFile = pidFile(tun.name());
-            Files.createDirectories(pidFile.getParent());
-            Files.writeString(pidFile, p.pid() + "\n");
+            jwg.sys.PrivateDir.ensure(pidFile.getParent());
+            jwg.sys.PrivateDir.writeString(pidFile, p.pid() + "\n");
             return new RootlessTun(tun, p, conn, dir, pidFile);
         } catch (IOException | RuntimeException e) {
             if (conn >= 0) Fds.close(conn);
@@ -156,8 +156,11 @@ public final class RootlessTun implements AutoCloseable {
      */
     public static List<String> execCommand(String name, List<String> command) throws IOException {
         Path f = pidFile(name);
-        if (!Files.isRegularFile(f)) throw new IOException("no rootless interface " + name + " of this user is running (" + f + " not found)");
-        long pid = Long.parseLong(Files.readString(f).strip());
+        jwg.sys.PrivateDir.ensure(f.getParent());
+        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("no rootless interface " + name + " of this user is running (" + f + " not found)");
+        }
+        long pid = Long.parseLong(jwg.sys.PrivateDir.readString(f, 32).strip());
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return nsenter(pid, command);
         throw new IOException("the rootless interface " + name + " is gone (its helper process " + pid + " has exited)");
     }
