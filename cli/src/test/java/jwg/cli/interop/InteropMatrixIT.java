@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The interop matrix: jwg ↔ wireguard-go (both role assignments) and jwg ↔ jwg, each with and
- * without a PresharedKey, every interface brought up by the real wg-quick. For each combination:
+ * without a PresharedKey; jwg ↔ today's wireguard-go (offloads on both sides, where it is
+ * installed) both ways; jwg with offloads off against jwg and against wireguard-go; every interface brought up by the real wg-quick. For each combination:
  * a handshake initiated by A, then (after both sides forget the session) one initiated by B;
  * IPv4 and IPv6 pings both ways; a TCP transfer whose SHA-256 must match at both ends (100 MiB
  * for jwg → wireguard-go and jwg → jwg without PSK, a few MiB over IPv6 and IPv4 elsewhere);
@@ -41,7 +42,12 @@ class InteropMatrixIT {
                 Arguments.of(Impl.JWG, Impl.JWG, false),
                 Arguments.of(Impl.JWG, Impl.WIREGUARD_GO, true),
                 Arguments.of(Impl.WIREGUARD_GO, Impl.JWG, true),
-                Arguments.of(Impl.JWG, Impl.JWG, true));
+                Arguments.of(Impl.JWG, Impl.JWG, true),
+                // offloads: against today's wireguard-go (it splits and coalesces too), and with ours off
+                Arguments.of(Impl.JWG, Impl.MODERN_WIREGUARD_GO, false),
+                Arguments.of(Impl.MODERN_WIREGUARD_GO, Impl.JWG, false),
+                Arguments.of(Impl.JWG_NO_OFFLOAD, Impl.JWG, false),
+                Arguments.of(Impl.WIREGUARD_GO, Impl.JWG_NO_OFFLOAD, true));
     }
 
     @ParameterizedTest(name = "A={0} B={1} psk={2}")
@@ -58,9 +64,10 @@ class InteropMatrixIT {
             b.ping(a.tun6, 3, 10);
             assertHandshook(a, psk);
             assertHandshook(b, psk);
-            for (Node n : List.of(a, b)) if (n.impl == Impl.JWG) assertWgShow(n, psk);
+            for (Node n : List.of(a, b)) if (n.impl.isJwg()) assertWgShow(n, psk);
+            for (Node n : List.of(a, b)) assertOffloads(lab, n);
 
-            if (!psk && implA == Impl.JWG) {
+            if (!psk && implA.isJwg()) {
                 Transfer t = lab.transfer(a, b, b.tun4, BIG, Duration.ofSeconds(150));
                 assertTransfer(t, BIG, a, b);
             } else {
@@ -82,6 +89,18 @@ class InteropMatrixIT {
             assertDownEnds(a);
             assertDownEnds(b);
         }
+    }
+
+    /**
+     * {@code ethtool -k}: an implementation with offloads took them from the kernel (TCP
+     * segmentation on its TUN), one without has none.
+     */
+    static void assertOffloads(Lab lab, Node n) {
+        Lab.Result r = lab.inNs(n.ns, Duration.ofSeconds(5), "ethtool", "-k", n.ifname);
+        assertEquals(0, r.exit(), "ethtool -k " + n.ifname + ": " + r);
+        boolean on = r.out().lines().anyMatch(l -> l.strip().equals("tx-tcp-segmentation: on"));
+        boolean want = n.impl == Impl.JWG || n.impl == Impl.MODERN_WIREGUARD_GO;
+        assertEquals(want, on, n.impl + ": TCP segmentation offload on " + n.ifname + "\n" + r.out());
     }
 
     /** {@code wg show IF dump}: the peer has a recent handshake and traffic both ways. */
@@ -142,7 +161,7 @@ class InteropMatrixIT {
 
     /** {@code wg-quick down}: for jwg, the daemon process exits and its socket and interface disappear. */
     static void assertDownEnds(Node n) {
-        long pid = n.impl == Impl.JWG ? n.daemonPid() : -1;
+        long pid = n.impl.isJwg() ? n.daemonPid() : -1;
         Lab.Result r = n.down();
         if (r.exit() != 0) fail("wg-quick down failed for " + n + ":\n" + r + n.lab().diagnostics());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -150,7 +169,7 @@ class InteropMatrixIT {
                 && (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || Files.exists(n.socket()) || n.interfaceExists())) {
             Lab.sleep(50);
         }
-        if (n.impl == Impl.JWG) {
+        if (n.impl.isJwg()) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                     n + ": jwg process " + pid + " still running 10 s after wg-quick down" + n.lab().diagnostics());
         }

@@ -34,15 +34,45 @@ final class Lab implements AutoCloseable {
     static final Path WG_RUN = Path.of("/var/run/wireguard");
 
     enum Impl {
-        JWG, WIREGUARD_GO;
+        /** jwg with its defaults (TUN and UDP offloads on). */
+        JWG,
+        /** jwg with JWG_OFFLOAD=off: plain TUN reads and writes, one datagram per message. */
+        JWG_NO_OFFLOAD,
+        /** Debian's wireguard-go (0.0.20220316, no offloads). */
+        WIREGUARD_GO,
+        /** Today's wireguard-go (0.0.20250522, TUN TSO/GRO and UDP GSO/GRO), where it is installed. */
+        MODERN_WIREGUARD_GO;
+
+        static final Path MODERN = Path.of("/usr/local/bin/wireguard-go-modern");
+
+        boolean isJwg() {
+            return this == JWG || this == JWG_NO_OFFLOAD;
+        }
 
         String command() {
-            return this == JWG ? jwgLauncher().toString() : Requires.findTool("wireguard-go").toString();
+            return switch (this) {
+                case JWG, JWG_NO_OFFLOAD -> jwgLauncher().toString();
+                case WIREGUARD_GO -> Requires.findTool("wireguard-go").toString();
+                case MODERN_WIREGUARD_GO -> {
+                    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(MODERN),
+                            "the modern wireguard-go is an optional peer: not installed at " + MODERN);
+                    yield MODERN.toString();
+                }
+            };
+        }
+
+        String offload() {
+            return this == JWG_NO_OFFLOAD ? "off" : "on";
         }
 
         @Override
         public String toString() {
-            return this == JWG ? "jwg" : "wireguard-go";
+            return switch (this) {
+                case JWG -> "jwg";
+                case JWG_NO_OFFLOAD -> "jwg-no-offload";
+                case WIREGUARD_GO -> "wireguard-go";
+                case MODERN_WIREGUARD_GO -> "wireguard-go-0.0.20250522";
+            };
         }
     }
 
@@ -124,6 +154,7 @@ final class Lab implements AutoCloseable {
             writeConf();
             Result r = exec(Duration.ofSeconds(60), "env",
                     "WG_QUICK_USERSPACE_IMPLEMENTATION=" + impl.command(),
+                    "JWG_OFFLOAD=" + impl.offload(),
                     "WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1",
                     "wg-quick", "up", conf().toString());
             if (r.exit != 0) fail("wg-quick up (" + impl + ") failed in " + ns + ":\n" + r + diagnostics());
@@ -313,7 +344,7 @@ final class Lab implements AutoCloseable {
 
     static void requirements() {
         Requires.root();
-        for (String t : List.of("ip", "wg", "wg-quick", "wireguard-go", "ping")) Requires.tool(t);
+        for (String t : List.of("ip", "wg", "wg-quick", "wireguard-go", "ping", "ethtool")) Requires.tool(t);
         Path launcher = jwgLauncher();
         Path jar = launcher.getParent().getParent().resolve("cli/target/jwg.jar");
         Requires.that(Files.isRegularFile(jar), "needs " + jar + " (run the integration tests with `mvn verify`, after package)");
@@ -485,7 +516,7 @@ final class Lab implements AutoCloseable {
             sb.append("[").append(n).append("] ns ").append(n.ns).append('\n');
             Result show = inNs(n.ns, Duration.ofSeconds(5), "wg", "show", n.ifname);
             sb.append(show.out).append(show.err);
-            if (n.impl == Impl.JWG) {
+            if (n.impl.isJwg()) {
                 String log = read(n.daemonLog());
                 List<String> lines = log.lines().toList();
                 sb.append("daemon log ").append(n.daemonLog()).append(" (last 40 lines):\n");

@@ -202,7 +202,7 @@ abstract class LifecycleScenarios {
      * restarted side's first initiation is lost and only its retry can succeed.
      */
     private void restartAndMeasure(Node restarted, Node other, boolean loseFirstInitiation) {
-        long oldPid = restarted.impl == Impl.JWG ? restarted.daemonPid() : -1;
+        long oldPid = restarted.impl.isJwg() ? restarted.daemonPid() : -1;
         try (Bg background = other.start("ping", "-n", "-D", "-i", "0.2", "-w", "30", restarted.tun4)) {
             Lab.sleep(600);
             restarted.down().check("wg-quick down");
@@ -216,7 +216,7 @@ abstract class LifecycleScenarios {
             }
             restarted.up();
             long upMs = System.currentTimeMillis();
-            if (restarted.impl == Impl.JWG) assertNotEquals(oldPid, restarted.daemonPid(), "a new process");
+            if (restarted.impl.isJwg()) assertNotEquals(oldPid, restarted.daemonPid(), "a new process");
             Bg ping = restarted.start("ping", "-n", "-c", "1", "-w", "12", other.tun4);
             if (loseFirstInitiation) {
                 Lab.sleep(Math.max(0, 1500 - (System.currentTimeMillis() - upMs)));
@@ -258,7 +258,7 @@ abstract class LifecycleScenarios {
     /** The jwg daemon logs hold no stack traces. */
     void assertNoExceptionsLogged() {
         for (Node n : List.of(a, b)) {
-            if (n.impl != Impl.JWG) continue;
+            if (!n.impl.isJwg()) continue;
             try {
                 String log = Files.exists(n.daemonLog()) ? Files.readString(n.daemonLog()) : "";
                 List<String> bad = log.lines().filter(l -> l.contains("Exception") || l.contains("Error") || l.startsWith("\tat "))
