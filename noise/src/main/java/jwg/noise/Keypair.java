@@ -53,6 +53,21 @@ public final class Keypair {
         this.initiator = initiator;
     }
 
+    /**
+     * A keypair bound to no peer that seals and opens with one random key (both directions), for
+     * warming the JIT on the exact packet path before real traffic; {@link #wipe} it after.
+     */
+    public static Keypair throwaway(java.security.SecureRandom random) {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return new Keypair(null, key, key.clone(), 0, 0, 0, false);
+    }
+
+    /** Zeroes both keys (a throwaway keypair when its warm-up is done). */
+    public void destroy() {
+        wipe();
+    }
+
     public int localIndex() {
         return localIndex;
     }
