@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceAllocationTest {
     /** Hands out one prepared packet per read (rate-limited by permits); counts writes. Allocation-free. */
-    static final class CountingTun implements TunDevice {
+    static class CountingTun implements TunDevice {
         final String name;
         final byte[] packet;
         final AtomicInteger permits = new AtomicInteger();
@@ -50,6 +50,11 @@ class DeviceAllocationTest {
             this.packet = packet;
             this.offloads = offloads;
             this.packetsPerRead = packetsPerRead;
+        }
+
+        /** What the next read returns. */
+        byte[] nextPacket() {
+            return packet;
         }
 
         @Override
@@ -88,8 +93,9 @@ class DeviceAllocationTest {
                 if (closed) return -1;
                 LockSupport.parkNanos(20_000);
             }
-            MemorySegment.copy(packet, 0, buffer, ValueLayout.JAVA_BYTE, offset, packet.length);
-            return packet.length;
+            byte[] p = nextPacket();
+            MemorySegment.copy(p, 0, buffer, ValueLayout.JAVA_BYTE, offset, p.length);
+            return p.length;
         }
 
         @Override
