@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * opening allocate nothing.
  *
  * <p>One instance per thread: it holds scratch state and is not thread-safe. Buffers belong
- * to the caller; {@code src} and {@code dst} may be the same region (sealing/opening in place)
+ * to the caller (the byte[] forms keep the last few arrays' segments, by identity, for reuse); {@code src} and {@code dst} may be the same region (sealing/opening in place)
  * or disjoint; other overlaps are not supported. Key material is wiped after every call.
  */
 public final class ChaCha20Poly1305 {
@@ -23,6 +23,23 @@ public final class ChaCha20Poly1305 {
 
     private final ChaCha20 chacha = new ChaCha20();
     private final Poly1305 poly = new Poly1305();
+    /**
+     * Heap segments over the byte[]s the convenience forms were last given (by identity), so
+     * that the handshake, which passes the same long-lived arrays again and again, does not
+     * wrap them anew each time (a segment and its session are ~72 bytes of garbage).
+     */
+    private final byte[][] wrapped = new byte[WRAP_CACHE][];
+    private final MemorySegment[] wrappers = new MemorySegment[WRAP_CACHE];
+    private int nextWrap;
+    private static final int WRAP_CACHE = 8;
+
+    private MemorySegment wrap(byte[] a) {
+        for (int i = 0; i < WRAP_CACHE; i++) if (wrapped[i] == a) return wrappers[i];
+        int i = nextWrap;
+        nextWrap = (i + 1) & (WRAP_CACHE - 1);
+        wrapped[i] = a;
+        return wrappers[i] = MemorySegment.ofArray(a);
+    }
 
     /** True when Poly1305 runs 4-way SIMD (jdk.incubator.vector) rather than scalar. */
     public static boolean usesSimdPoly1305() {
@@ -58,13 +75,13 @@ public final class ChaCha20Poly1305 {
 
     /** byte[] convenience form of {@link #seal}. */
     public int seal(byte[] key, long counter, byte[] ad, byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
-        return seal(key, counter, ad, MemorySegment.ofArray(src), srcOff, len, MemorySegment.ofArray(dst), dstOff);
+        return seal(key, counter, ad, wrap(src), srcOff, len, wrap(dst), dstOff);
     }
 
     /** byte[] convenience form of {@link #open}. */
     public boolean open(byte[] key, long counter, byte[] ad, byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
         if (src == null || dst == null) return false;
-        return open(key, counter, ad, MemorySegment.ofArray(src), srcOff, len, MemorySegment.ofArray(dst), dstOff);
+        return open(key, counter, ad, wrap(src), srcOff, len, wrap(dst), dstOff);
     }
 
     /** Seal with a general 96-bit nonce given as three little-endian words (RFC 8439 2.8). */
@@ -77,7 +94,7 @@ public final class ChaCha20Poly1305 {
         chacha.init(key, 0, n0, n1, n2);
         chacha.polyKey(poly, len);
         int adLen = ad == null ? 0 : ad.length;
-        if (adLen > 0) poly.padded(MemorySegment.ofArray(ad), 0, adLen);
+        if (adLen > 0) poly.padded(wrap(ad), 0, adLen);
         chacha.encryptAndMac(src, srcOff, dst, dstOff, len, poly);   // ciphertext || pad16
         chacha.wipe();
         poly.lengths(adLen, len);
@@ -106,7 +123,7 @@ public final class ChaCha20Poly1305 {
     /** RFC 8439 2.8: mac_data = AAD || pad16 || ciphertext || pad16 || le64(|AAD|) || le64(|ct|). */
     private void mac(byte[] ad, MemorySegment ct, long ctOff, long ctLen) {
         int adLen = ad == null ? 0 : ad.length;
-        if (adLen > 0) poly.padded(MemorySegment.ofArray(ad), 0, adLen);
+        if (adLen > 0) poly.padded(wrap(ad), 0, adLen);
         poly.padded(ct, ctOff, ctLen);
         poly.lengths(adLen, ctLen);
     }
