@@ -31,7 +31,7 @@ public final class ChaCha20Poly1305 {
     private final byte[][] wrapped = new byte[WRAP_CACHE][];
     private final MemorySegment[] wrappers = new MemorySegment[WRAP_CACHE];
     private int nextWrap;
-    private static final int WRAP_CACHE = 8;
+    private static final int WRAP_CACHE = 16;
 
     private MemorySegment wrap(byte[] a) {
         for (int i = 0; i < WRAP_CACHE; i++) if (wrapped[i] == a) return wrappers[i];
