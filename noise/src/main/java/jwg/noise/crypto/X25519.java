@@ -24,7 +24,7 @@ import java.util.Arrays;
  * per operation and wipes its scratch after each one. The static methods use one instance per
  * thread.
  *
- * <p>Limb bounds: outputs of {@link #mul}/{@link #sqr} are &lt; 2^51 + 2^11; sums and
+ * <p>Limb bounds: outputs of {@link #mul}/{@link #sqr} are &lt; 2^51 + 2^12; sums and
  * differences of two such values (differences biased by 2p) are &lt; 2^53, which is what
  * {@code mul}/{@code sqr} accept.
  */
