@@ -26,6 +26,7 @@ final class CookieChecker {
     private long secretSetAt;
     private boolean secretValid;
     private final SecureRandom random;
+    private final byte[] mac = new byte[16];
 
     CookieChecker(PublicKey local, SecureRandom random) {
         this.mac1Key = labelledKey(Constants.LABEL_MAC1, local);
@@ -50,7 +51,6 @@ final class CookieChecker {
 
     /** True if msg[macOff..+16] = MAC(mac1Key, msg[0..macOff]). Constant-time comparison. */
     synchronized boolean checkMac1(byte[] msg, int macOff) {
-        byte[] mac = new byte[16];
         Blake2s.mac(mac1Key, msg, 0, macOff, mac, 0);
         return ConstantTime.equals(mac, 0, msg, macOff, 16);
     }

@@ -29,7 +29,13 @@ final class Handshake {
     final CookieGenerator cookies;
 
     State state = State.ZEROED;
+    /** The handshake in progress (null when none): {@link #own} or nothing. */
     private HandshakeState noise;
+    /** Two reusable states: the pending one and the scratch copy a response is tried on. */
+    private HandshakeState own, spare;
+    /** Scratch for the decrypted TAI64N timestamp. */
+    private final byte[] ts = new byte[Tai64n.LENGTH];
+    private static final byte[] EMPTY = new byte[0];
     int localIndex;
     int remoteIndex;
     /** The greatest TAI64N timestamp accepted from this peer (replay protection). */
@@ -47,6 +53,8 @@ final class Handshake {
         this.initiatorInitial = HandshakeState.initialState(
                 Constants.IDENTIFIER.getBytes(java.nio.charset.StandardCharsets.US_ASCII), remoteStatic.rawBytes());
         this.cookies = new CookieGenerator(remoteStatic);
+        this.own = HandshakeState.reusable(device.staticPrivate.rawBytes(), device.staticPublic.rawBytes());
+        this.spare = HandshakeState.reusable(device.staticPrivate.rawBytes(), device.staticPublic.rawBytes());
     }
 
     void setPresharedKey(PresharedKey k) {
@@ -62,15 +70,14 @@ final class Handshake {
         clearPending();
         byte[] e = device.newEphemeral();
         try {
-            noise = HandshakeState.initiator(initiatorInitial, device.staticPrivate.rawBytes(),
-                    device.staticPublic.rawBytes(), remoteStatic.rawBytes());
+            noise = own.resetInitiator(initiatorInitial, remoteStatic.rawBytes());
             localIndex = device.indices.newIndex(tunnel);
             // msg.type = 1; msg.sender = I_i
             Arrays.fill(msg, 0, Messages.INITIATION_LENGTH, (byte) 0);
             Messages.putIntLE(msg, 0, Messages.TYPE_INITIATION);
             Messages.putIntLE(msg, Messages.INIT_SENDER, localIndex);
             // e, es, s, ss, {TAI64N timestamp}
-            byte[] ts = timestamp(wallNanos);
+            timestamp(wallNanos, ts);
             int n = noise.writeMessage1(e, ts, 0, ts.length, msg, Messages.INIT_NOISE);
             if (n != Messages.INIT_NOISE_LENGTH) {
                 clearPending();
@@ -86,26 +93,27 @@ final class Handshake {
     }
 
     /**
-     * TAI64N of {@code wallNanos} with the low 24 bits of the nanoseconds masked off, as
-     * wireguard-go does ("whitening", so the timestamp reveals less about the host clock).
+     * TAI64N of {@code wallNanos} into {@code ts}, with the low 24 bits of the nanoseconds masked
+     * off, as wireguard-go does ("whitening", so the timestamp reveals less about the host clock).
      */
-    static byte[] timestamp(long wallNanos) {
-        byte[] ts = new byte[Tai64n.LENGTH];
+    static void timestamp(long wallNanos, byte[] ts) {
         Tai64n.encode(wallNanos, ts, 0);
         ts[9] = 0;
         ts[10] = 0;
         ts[11] = 0;
-        return ts;
     }
 
     /**
      * Second half of consuming an initiation, after {@link NoiseDevice} decrypted the static key
      * and found this peer: decrypts the timestamp, rejects replays (timestamp not newer) and
      * floods (less than 20 ms since the last accepted one). Returns null or the drop reason.
+     * {@code hs} (the device's scratch) is copied into this handshake's own state, and wiped.
      */
     Drop consumeInitiation(HandshakeState hs, byte[] msg, long now) {
-        if (!staticStaticOk) return Drop.INVALID_INITIATION;
-        byte[] ts = new byte[Tai64n.LENGTH];
+        if (!staticStaticOk) {
+            hs.wipe();
+            return Drop.INVALID_INITIATION;
+        }
         int n = hs.readMessage1Payload(msg, Messages.INIT_NOISE, Messages.INIT_NOISE_LENGTH, staticStatic, ts, 0);
         if (n != Tai64n.LENGTH) {
             hs.wipe();
@@ -116,13 +124,17 @@ final class Handshake {
         boolean flood = anyInitiationConsumed && now - lastInitiationConsumed <= Constants.HANDSHAKE_INITIATION_RATE;
         if (replay || flood) {
             hs.wipe();
+            Arrays.fill(ts, (byte) 0);
             return replay ? Drop.REPLAYED_INITIATION : Drop.INITIATION_FLOOD;
         }
         clearPending();
         System.arraycopy(ts, 0, latestTimestamp, 0, ts.length);
+        Arrays.fill(ts, (byte) 0);
         lastInitiationConsumed = now;
         anyInitiationConsumed = true;
-        noise = hs;
+        own.copyFrom(hs);
+        hs.wipe();
+        noise = own;
         remoteIndex = Messages.getIntLE(msg, Messages.INIT_SENDER);
         state = State.INITIATION_CONSUMED;
         return null;
@@ -142,7 +154,7 @@ final class Handshake {
             Messages.putIntLE(msg, Messages.RESP_SENDER, localIndex);
             Messages.putIntLE(msg, Messages.RESP_RECEIVER, remoteIndex);
             // e, ee, se, psk, {}
-            int n = noise.writeMessage2(e, psk.rawBytes(), new byte[0], 0, 0, msg, Messages.RESP_NOISE);
+            int n = noise.writeMessage2(e, psk.rawBytes(), EMPTY, 0, 0, msg, Messages.RESP_NOISE);
             if (n != Messages.RESP_NOISE_LENGTH) {
                 clearPending();
                 return null;
@@ -162,15 +174,16 @@ final class Handshake {
         if (state != State.INITIATION_CREATED) return null;
         if (Messages.getIntLE(msg, Messages.RESP_RECEIVER) != localIndex) return null;
         // Work on a copy so a forged response cannot corrupt the pending handshake.
-        HandshakeState attempt = HandshakeState.initiator(initiatorInitial, device.staticPrivate.rawBytes(),
-                device.staticPublic.rawBytes(), remoteStatic.rawBytes());
+        HandshakeState attempt = spare.resetInitiator(initiatorInitial, remoteStatic.rawBytes());
         copyPending(attempt);
-        int n = attempt.readMessage2(msg, Messages.RESP_NOISE, Messages.RESP_NOISE_LENGTH, psk.rawBytes(), new byte[0], 0);
+        int n = attempt.readMessage2(msg, Messages.RESP_NOISE, Messages.RESP_NOISE_LENGTH, psk.rawBytes(), EMPTY, 0);
         if (n != 0) {
             attempt.wipe();
             return null;
         }
         noise.wipe();
+        spare = own;
+        own = attempt;
         noise = attempt;
         remoteIndex = Messages.getIntLE(msg, Messages.RESP_SENDER);
         return derive(now, true);
@@ -183,7 +196,7 @@ final class Handshake {
 
     /** Split into a keypair; the local index now points at it. The handshake state is zeroed. */
     private Keypair derive(long now, boolean initiator) {
-        byte[] send = new byte[32];
+        byte[] send = new byte[32];   // owned by the new keypair
         byte[] recv = new byte[32];
         noise.split(send, recv);
         Keypair kp = new Keypair(tunnel, send, recv, localIndex, remoteIndex, now, initiator);

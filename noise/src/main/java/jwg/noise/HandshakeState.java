@@ -18,19 +18,23 @@ import jwg.noise.crypto.X25519;
  * </pre>
  *
  * Not thread-safe; handshakes run on one control thread. Secrets are wiped by {@link #wipe()}.
+ * Instances are reused ({@link #resetInitiator}, {@link #resetResponder}, {@link #copyFrom}):
+ * a handshake allocates nothing here.
  */
 final class HandshakeState {
     static final int KEY = 32;
     static final int TAG = 16;
 
     final SymmetricState sym = new SymmetricState();
-    final boolean initiator;
+    boolean initiator;
     private final byte[] s;        // local static private key
     private final byte[] sPub;     // local static public key
     final byte[] rs = new byte[KEY]; // remote static public key (responder learns it from message 1)
     private final byte[] e = new byte[KEY];
     final byte[] ePub = new byte[KEY];
     final byte[] re = new byte[KEY];
+    /** Scratch for one DH result; wiped after each use. */
+    private final byte[] dh = new byte[KEY];
 
     private HandshakeState(boolean initiator, byte[] s, byte[] sPub) {
         this.initiator = initiator;
@@ -52,16 +56,43 @@ final class HandshakeState {
     }
 
     static HandshakeState initiator(SymmetricState initial, byte[] s, byte[] sPub, byte[] rs) {
-        HandshakeState hs = new HandshakeState(true, s, sPub);
-        hs.sym.copyFrom(initial);
-        System.arraycopy(rs, 0, hs.rs, 0, KEY);
-        return hs;
+        return new HandshakeState(true, s, sPub).resetInitiator(initial, rs);
     }
 
     static HandshakeState responder(SymmetricState initial, byte[] s, byte[] sPub) {
-        HandshakeState hs = new HandshakeState(false, s, sPub);
-        hs.sym.copyFrom(initial);
-        return hs;
+        return new HandshakeState(false, s, sPub).resetResponder(initial);
+    }
+
+    /** An empty state for the local static key pair, to be reset before use. */
+    static HandshakeState reusable(byte[] s, byte[] sPub) {
+        return new HandshakeState(false, s, sPub);
+    }
+
+    /** This state, wiped and started again as the initiator towards {@code rs}. */
+    HandshakeState resetInitiator(SymmetricState initial, byte[] rs) {
+        wipe();
+        initiator = true;
+        sym.copyFrom(initial);
+        System.arraycopy(rs, 0, this.rs, 0, KEY);
+        return this;
+    }
+
+    /** This state, wiped and started again as the responder. */
+    HandshakeState resetResponder(SymmetricState initial) {
+        wipe();
+        initiator = false;
+        sym.copyFrom(initial);
+        return this;
+    }
+
+    /** Becomes a copy of {@code o} (same local static key pair). */
+    void copyFrom(HandshakeState o) {
+        initiator = o.initiator;
+        sym.copyFrom(o.sym);
+        System.arraycopy(o.rs, 0, rs, 0, KEY);
+        System.arraycopy(o.e, 0, e, 0, KEY);
+        System.arraycopy(o.ePub, 0, ePub, 0, KEY);
+        System.arraycopy(o.re, 0, re, 0, KEY);
     }
 
     /** Length of message 1 with a payload of {@code payloadLen} bytes. */
@@ -79,7 +110,7 @@ final class HandshakeState {
      * DH result is zero (a low-order remote key).
      */
     int writeMessage1(byte[] ephemeral, byte[] payload, int pOff, int pLen, byte[] out, int off) {
-        byte[] dh = new byte[KEY];
+        byte[] dh = this.dh;
         try {
             // e:  Ei = DH-Generate(); msg.ephemeral = Epub_i; Ci = KDF1(Ci, Epub_i); Hi = HASH(Hi || Epub_i)
             System.arraycopy(ephemeral, 0, e, 0, KEY);
@@ -109,7 +140,7 @@ final class HandshakeState {
      * static key, so the caller can find the peer before finishing. False if it does not decrypt.
      */
     boolean readMessage1Static(byte[] in, int off) {
-        byte[] dh = new byte[KEY];
+        byte[] dh = this.dh;
         try {
             // e
             System.arraycopy(in, off, re, 0, KEY);
@@ -130,7 +161,7 @@ final class HandshakeState {
      * DH(Spriv_r, Spub_i) for this peer (null: compute it). Returns the payload length or -1.
      */
     int readMessage1Payload(byte[] in, int off, int len, byte[] staticStatic, byte[] payloadOut, int pOff) {
-        byte[] dh = new byte[KEY];
+        byte[] dh = this.dh;
         try {
             if (staticStatic != null) {
                 System.arraycopy(staticStatic, 0, dh, 0, KEY);
@@ -154,7 +185,7 @@ final class HandshakeState {
      * {@code psk} is 32 bytes (all zeros when no preshared key is configured).
      */
     int writeMessage2(byte[] ephemeral, byte[] psk, byte[] payload, int pOff, int pLen, byte[] out, int off) {
-        byte[] dh = new byte[KEY];
+        byte[] dh = this.dh;
         try {
             // e:  Er = DH-Generate(); Cr = KDF1(Cr, Epub_r); Hr = HASH(Hr || Epub_r)
             System.arraycopy(ephemeral, 0, e, 0, KEY);
@@ -180,7 +211,7 @@ final class HandshakeState {
     /** Reads message 2 as the initiator; returns the payload length or -1 if it does not verify. */
     int readMessage2(byte[] in, int off, int len, byte[] psk, byte[] payloadOut, int pOff) {
         if (len < KEY + TAG) return -1;
-        byte[] dh = new byte[KEY];
+        byte[] dh = this.dh;
         try {
             // e
             System.arraycopy(in, off, re, 0, KEY);
@@ -223,6 +254,7 @@ final class HandshakeState {
 
     void wipe() {
         sym.wipe();
+        Arrays.fill(dh, (byte) 0);
         Arrays.fill(e, (byte) 0);
         Arrays.fill(ePub, (byte) 0);
         Arrays.fill(re, (byte) 0);

@@ -32,10 +32,20 @@ public final class NoiseDevice {
     private final Map<PublicKey, Tunnel> peers = new ConcurrentHashMap<>();
     private final SymmetricState responderInitial;
     private final LongSupplier wallClock;
+    /** Test hook (null: fresh random ephemerals). */
     private volatile Supplier<byte[]> ephemerals;
     private volatile boolean underLoad;
+    // Control-thread scratch (handshake messages are handled under the device lock), so that a
+    // handshake allocates nothing but the new session's keypair.
     private final byte[] scratch = new byte[Messages.INITIATION_LENGTH];
     private final byte[] reply = new byte[Messages.INITIATION_LENGTH];
+    private final MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
+    private final MemorySegment replySegment = MemorySegment.ofArray(reply);
+    private final byte[] ephemeral = new byte[32];
+    /** Reads initiations; what it learns is copied into the peer's {@link Handshake}. */
+    private final HandshakeState responderScratch;
+    /** Looks peers up by the static key an initiation carries (bytes overwritten per lookup). */
+    private final PublicKey probe = new PublicKey(new byte[32]);
 
     /**
      * @param staticPrivate the interface's private key
@@ -51,7 +61,7 @@ public final class NoiseDevice {
         this.indices = new IndexTable(random);
         this.cookieChecker = new CookieChecker(staticPublic, random);
         this.responderInitial = HandshakeState.initialState(Constants.IDENTIFIER.getBytes(StandardCharsets.US_ASCII), staticPublic.rawBytes());
-        this.ephemerals = () -> X25519.generatePrivateKey(this.random);
+        this.responderScratch = HandshakeState.reusable(staticPrivate.rawBytes(), staticPublic.rawBytes());
     }
 
     /** With the system wall clock. */
@@ -125,10 +135,16 @@ public final class NoiseDevice {
         this.ephemerals = source;
     }
 
+    /**
+     * A new clamped ephemeral private key in a scratch array the caller wipes when done (control
+     * thread, under the device lock).
+     */
     byte[] newEphemeral() {
-        byte[] e = ephemerals.get().clone();
-        X25519.clamp(e);
-        return e;
+        Supplier<byte[]> source = ephemerals;
+        if (source == null) random.nextBytes(ephemeral);
+        else System.arraycopy(source.get(), 0, ephemeral, 0, 32);
+        X25519.clamp(ephemeral);
+        return ephemeral;
     }
 
     /**
@@ -171,7 +187,7 @@ public final class NoiseDevice {
 
     private Action handshakeMessage(long now, int type, MemorySegment d, long off, int len, InetSocketAddress from, Output out) {
         byte[] msg = scratch;
-        MemorySegment.copy(d, off, MemorySegment.ofArray(msg), 0, len);
+        MemorySegment.copy(d, off, scratchSegment, 0, len);
         if (type == Messages.TYPE_COOKIE_REPLY) {
             IndexTable.Entry e = indices.get(Messages.getIntLE(msg, Messages.COOKIE_RECEIVER));
             if (e == null) return dropped(out, Drop.UNKNOWN_RECEIVER_INDEX);
@@ -189,7 +205,7 @@ public final class NoiseDevice {
             if (!cookieChecker.checkMac2(msg, mac1Off + 16, src, now)) {
                 if (out.capacity < Messages.COOKIE_REPLY_LENGTH) return dropped(out, Drop.BUFFER_TOO_SMALL);
                 cookieChecker.createReply(msg, senderOff, mac1Off, src, now, reply);
-                MemorySegment.copy(MemorySegment.ofArray(reply), 0, out.segment, out.offset, Messages.COOKIE_REPLY_LENGTH);
+                MemorySegment.copy(replySegment, 0, out.segment, out.offset, Messages.COOKIE_REPLY_LENGTH);
                 counters.drop(Drop.COOKIE_REQUIRED);
                 counters.event(Counters.Event.COOKIE_REPLY_SENT);
                 out.drop = Drop.COOKIE_REQUIRED;
@@ -202,12 +218,13 @@ public final class NoiseDevice {
 
     /** Responder: consume an initiation, create the response, install the keypair as "next". */
     private Action initiation(long now, byte[] msg, Output out) {
-        HandshakeState hs = HandshakeState.responder(responderInitial, staticPrivate.rawBytes(), staticPublic.rawBytes());
+        HandshakeState hs = responderScratch.resetResponder(responderInitial);
         if (!hs.readMessage1Static(msg, Messages.INIT_NOISE)) {
             hs.wipe();
             return dropped(out, Drop.INVALID_INITIATION);
         }
-        Tunnel t = peers.get(new PublicKey(hs.rs));
+        System.arraycopy(hs.rs, 0, probe.bytes, 0, 32);
+        Tunnel t = peers.get(probe);
         if (t == null) {
             hs.wipe();
             return dropped(out, Drop.UNKNOWN_PEER);
@@ -223,7 +240,7 @@ public final class NoiseDevice {
         t.keypairs.install(kp);
         t.timers.sessionDerived(now);
         t.timers.anyAuthenticatedPacketSent(now);
-        MemorySegment.copy(MemorySegment.ofArray(reply), 0, out.segment, out.offset, Messages.RESPONSE_LENGTH);
+        MemorySegment.copy(replySegment, 0, out.segment, out.offset, Messages.RESPONSE_LENGTH);
         out.length = Messages.RESPONSE_LENGTH;
         counters.event(Counters.Event.RESPONSE_SENT);
         return Action.WRITE_TO_NETWORK;

@@ -11,13 +11,15 @@ import jwg.noise.crypto.Kdf;
  * chaining key {@code ck} (the whitepaper's C), handshake hash {@code h} (H) and the current
  * cipher key {@code k} with its nonce. WireGuard uses each k exactly once, at nonce 0.
  *
- * <p>Handshakes are rare and not on the data path; this class allocates freely and is not
- * thread-safe (a handshake is processed by one control thread). {@link #wipe()} zeroes it.
+ * <p>Not thread-safe (a handshake is processed by one control thread); allocates nothing after
+ * {@link #initialize}. {@link #wipe()} zeroes it.
  */
 final class SymmetricState {
     final byte[] ck = new byte[32];
     final byte[] h = new byte[32];
     private final byte[] k = new byte[32];
+    /** Scratch for MixKeyAndHash's tau; wiped after use. */
+    private final byte[] tau = new byte[32];
     private boolean hasKey;
     private static final byte[] EMPTY = new byte[0];
     /** The handshake AEAD of the calling thread (handshakes run on the control thread). */
@@ -65,7 +67,6 @@ final class SymmetricState {
 
     /** MixKeyAndHash(ikm) (the psk token): ck, tau, k = KDF3(ck, ikm); MixHash(tau); n = 0. */
     void mixKeyAndHash(byte[] ikm) {
-        byte[] tau = new byte[32];
         Kdf.kdf(ck, ikm, 3, ck, tau, k);
         mixHash(tau);
         Arrays.fill(tau, (byte) 0);

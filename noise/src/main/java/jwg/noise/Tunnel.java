@@ -51,6 +51,7 @@ public final class Tunnel {
     // that ever use them (the device's data path brings its own per thread).
     private ChaCha20Poly1305 sendAead, receiveAead, controlAead;
     private final byte[] handshakeScratch = new byte[Messages.INITIATION_LENGTH];
+    private final MemorySegment handshakeScratchSegment = MemorySegment.ofArray(handshakeScratch);
     /**
      * The last attempt to create an initiation failed (the peer's key gives an all-zero
      * static-static DH, so it always will): a wanted handshake is then no deadline. Device lock.
@@ -403,7 +404,7 @@ public final class Tunnel {
             return false;
         }
         initiationFailed = false;
-        MemorySegment.copy(MemorySegment.ofArray(handshakeScratch), 0, out.segment, out.offset, Messages.INITIATION_LENGTH);
+        MemorySegment.copy(handshakeScratchSegment, 0, out.segment, out.offset, Messages.INITIATION_LENGTH);
         out.length = Messages.INITIATION_LENGTH;
         timers.wantHandshake = false;
         timers.anyAuthenticatedPacketSent(now);

@@ -1,7 +1,6 @@
 package jwg.noise.crypto;
 
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.Blake2sDigest;
 
 /**
  * WireGuard's HMAC (HMAC-BLAKE2s, block 64, out 32; RFC 2104) and KDF1..KDF3 (HKDF with
@@ -25,7 +24,7 @@ public final class Kdf {
 
     /** Per-thread working state; all of it is secret and wiped after each call. */
     private static final class Scratch {
-        final Blake2sDigest digest = new Blake2sDigest(256);
+        final Blake2s digest = new Blake2s();
         final byte[] pad = new byte[BLOCK];
         final byte[] inner = new byte[OUT];
         final byte[] tau0 = new byte[OUT];
@@ -33,7 +32,7 @@ public final class Kdf {
         final byte[] t = new byte[OUT];
 
         void wipe() {
-            digest.reset();
+            digest.wipe();
             Arrays.fill(pad, (byte) 0);
             Arrays.fill(inner, (byte) 0);
             Arrays.fill(tau0, (byte) 0);
@@ -53,12 +52,12 @@ public final class Kdf {
     }
 
     private static void hmac(Scratch s, byte[] key, int keyLen, byte[] input, int off, int len, byte[] out) {
-        Blake2sDigest d = s.digest;
+        Blake2s d = s.digest;
         byte[] pad = s.pad;
         // RFC 2104: K0 = key (hashed first if longer than the block), zero-padded to 64 bytes.
         Arrays.fill(pad, (byte) 0);
         if (keyLen > BLOCK) {
-            d.reset();
+            d.init(OUT);
             d.update(key, 0, keyLen);
             d.doFinal(pad, 0);
         } else {
@@ -66,12 +65,13 @@ public final class Kdf {
         }
         // inner = H((K0 ^ ipad) || text)
         for (int i = 0; i < BLOCK; i++) pad[i] ^= 0x36;
-        d.reset();
+        d.init(OUT);
         d.update(pad, 0, BLOCK);
         d.update(input, off, len);
         d.doFinal(s.inner, 0);
         // out = H((K0 ^ opad) || inner); (x ^ 0x36) ^ 0x6a == x ^ 0x5c
         for (int i = 0; i < BLOCK; i++) pad[i] ^= 0x36 ^ 0x5c;
+        d.init(OUT);
         d.update(pad, 0, BLOCK);
         d.update(s.inner, 0, OUT);
         d.doFinal(out, 0);

@@ -2,10 +2,19 @@ package jwg.noise.crypto;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-/** RFC 7748 section 5.2 (scalar multiplication, iterated 1 and 1000) and 6.1 (Diffie-Hellman). */
+/**
+ * RFC 7748 section 5.2 (scalar multiplication, iterated 1, 1,000 and — with
+ * {@code -Djwg.x25519.million=true} — 1,000,000 times) and 6.1 (Diffie-Hellman); cross-checks
+ * of the ladder and the fixed-base path against Bouncy Castle on random and non-canonical
+ * inputs; the all-zero rejection.
+ */
 class X25519Test {
     private static String dh(String k, String u) {
         byte[] out = new byte[32];
@@ -75,5 +84,137 @@ class X25519Test {
         assertTrue(X25519.sharedSecret(b, X25519.publicKey(a), ba));
         assertArrayEquals(ab, ba);
         assertFalse(ConstantTime.isZero(ab, 0, 32));
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "jwg.x25519.million", matches = "true")
+    void iteratedMillion_5_2() {
+        byte[] k = new byte[32], u = new byte[32], out = new byte[32];
+        k[0] = 9;
+        u[0] = 9;
+        X25519 x = new X25519();
+        for (int i = 1; i <= 1_000_000; i++) {
+            x.scalarMult(k, 0, u, 0, out, 0);
+            System.arraycopy(k, 0, u, 0, 32);
+            System.arraycopy(out, 0, k, 0, 32);
+        }
+        assertEquals("7c3911e0ab2586fd864497297e575e6f3bc601c0883c30df5f4dd2d24f665424", Hex.of(k));
+    }
+
+    private static byte[] bc(byte[] k, byte[] u) {
+        byte[] out = new byte[32];
+        org.bouncycastle.math.ec.rfc7748.X25519.scalarMult(k, 0, u, 0, out, 0);
+        return out;
+    }
+
+    @Test
+    void agreesWithBouncyCastleOnRandomInputs() {
+        Random r = new Random(7748);
+        X25519 x = new X25519();
+        byte[] k = new byte[32], u = new byte[32], out = new byte[32];
+        for (int i = 0; i < 3000; i++) {
+            r.nextBytes(k);
+            r.nextBytes(u);
+            if (i % 3 == 0) u[31] &= 0x7f; // a third with the (ignored) top bit clear
+            byte[] kBefore = k.clone();
+            x.scalarMult(k, 0, u, 0, out, 0);
+            assertArrayEquals(bc(k, u), out, "k=" + Hex.of(k) + " u=" + Hex.of(u));
+            assertArrayEquals(kBefore, k, "the caller's scalar is not clamped in place");
+        }
+    }
+
+    @Test
+    void nonCanonicalU() {
+        BigInteger p = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+        Random r = new Random(25519);
+        X25519 x = new X25519();
+        byte[] k = new byte[32], out = new byte[32];
+        // u in [p, 2^255) (non-canonical, must be taken mod p) and the same with bit 255 set
+        for (int d = 0; d < 19; d++) {
+            for (boolean top : new boolean[] {false, true}) {
+                byte[] u = le(p.add(BigInteger.valueOf(d)));
+                if (top) u[31] |= (byte) 0x80;
+                r.nextBytes(k);
+                x.scalarMult(k, 0, u, 0, out, 0);
+                assertArrayEquals(bc(k, u), out, "u = p + " + d + (top ? " | 2^255" : ""));
+                byte[] reduced = le(BigInteger.valueOf(d));
+                byte[] viaReduced = new byte[32];
+                x.scalarMult(k, 0, reduced, 0, viaReduced, 0);
+                assertArrayEquals(viaReduced, out, "u = p + " + d + " is u = " + d);
+            }
+        }
+        // all-ones u (2^256 - 1): 2^255 - 1 = p + 18 after dropping the top bit
+        byte[] ones = new byte[32];
+        Arrays.fill(ones, (byte) 0xff);
+        r.nextBytes(k);
+        x.scalarMult(k, 0, ones, 0, out, 0);
+        assertArrayEquals(bc(k, ones), out);
+    }
+
+    @Test
+    void fixedBaseAgreesWithLadderAndBouncyCastle() {
+        Random r = new Random(9);
+        X25519 x = new X25519();
+        byte[] k = new byte[32], nine = new byte[32], viaBase = new byte[32], viaLadder = new byte[32], viaBc = new byte[32];
+        nine[0] = 9;
+        for (int i = 0; i < 2000; i++) {
+            r.nextBytes(k);
+            if (i == 0) Arrays.fill(k, (byte) 0);          // clamps to 2^254
+            if (i == 1) Arrays.fill(k, (byte) 0xff);       // clamps to 2^255 - 8
+            x.scalarMultBase(k, 0, viaBase, 0);
+            x.scalarMult(k, 0, nine, 0, viaLadder, 0);
+            org.bouncycastle.math.ec.rfc7748.X25519.scalarMultBase(k, 0, viaBc, 0);
+            assertArrayEquals(viaBc, viaBase, "k=" + Hex.of(k));
+            assertArrayEquals(viaBc, viaLadder, "k=" + Hex.of(k));
+        }
+    }
+
+    @Test
+    void rejectsEveryLowOrderPoint() {
+        // u = 0, 1, the two points of order 8, p - 1 (order 4's u = -1) and p, p + 1 (0 and 1
+        // written non-canonically); each also with the ignored bit 255 set. Every one gives the
+        // all-zero secret, which must be refused.
+        String[] lowOrder = {
+            "0000000000000000000000000000000000000000000000000000000000000000",
+            "0100000000000000000000000000000000000000000000000000000000000000",
+            "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+            "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        };
+        SecureRandom r = new SecureRandom();
+        byte[] out = new byte[32];
+        for (String hex : lowOrder) {
+            for (boolean top : new boolean[] {false, true}) {
+                byte[] u = Hex.bytes(hex);
+                if (top) u[31] |= (byte) 0x80;
+                byte[] priv = X25519.generatePrivateKey(r);
+                Arrays.fill(out, (byte) 1);
+                assertFalse(X25519.sharedSecret(priv, u, out), hex + (top ? " | 2^255" : ""));
+                assertTrue(ConstantTime.isZero(out, 0, 32), hex);
+            }
+        }
+    }
+
+    @Test
+    void publicKeyOfGeneratedKeyMatchesBouncyCastle() {
+        SecureRandom r = new SecureRandom();
+        for (int i = 0; i < 100; i++) {
+            byte[] k = X25519.generatePrivateKey(r), viaBc = new byte[32];
+            org.bouncycastle.math.ec.rfc7748.X25519.scalarMultBase(k, 0, viaBc, 0);
+            assertArrayEquals(viaBc, X25519.publicKey(k));
+        }
+    }
+
+    @Test
+    void toStringIsRedacted() {
+        assertFalse(new X25519().toString().matches(".*[0-9a-f]{16}.*"));
+    }
+
+    private static byte[] le(BigInteger v) {
+        byte[] be = v.toByteArray(), out = new byte[32];
+        for (int i = 0; i < 32 && i < be.length; i++) out[i] = be[be.length - 1 - i];
+        return out;
     }
 }
