@@ -56,6 +56,7 @@ final class Daemon {
 
     /** Creates the interface and serves it until it is deleted, its socket removed, or SIGTERM. */
     static int foreground(String ifname, PrintStream err) throws Exception {
+        Warmup.beforeStart();
         Path dir = uapiDirectory();
         TunDevice tun;
         try {
@@ -92,7 +93,6 @@ final class Daemon {
      * or SIGTERM; then runs {@code shutdown} once.
      */
     static int serve(String ifname, Device device, UapiSocket uapi, Runnable shutdown, PrintStream err) throws InterruptedException {
-        Warmup.startInBackground();
         Thread hook = new Thread(shutdown, "jwg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread watcher = Thread.ofPlatform().daemon().name("jwg-uapi-watch").start(() -> {

@@ -130,6 +130,7 @@ final class Up {
     }
 
     private static int foreground(String name, WgQuickConfig conf, IceConfig ice, boolean rootless, PrintStream err) throws Exception {
+        Warmup.beforeStart();
         if (!conf.dns().isEmpty()) err.println("jwg up: DNS is not applied (no resolvconf integration); use wg-quick for that");
         TunConfig tc = tunConfig(name, conf);
         RootlessTun rt = null;
@@ -152,7 +153,6 @@ final class Up {
         RootlessTun helper = rt;
         StunMux mux = ice == null ? null : new StunMux();
         Device device = Device.start(Daemon.options(), tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
-        Warmup.startInBackground();
         try {
             device.configure(conf.strip());
         } catch (UapiException e) {

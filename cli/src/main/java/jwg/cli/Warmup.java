@@ -12,6 +12,7 @@ import jwg.dataplane.bind.Endpoint;
 import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.noise.Keypair;
 import jwg.noise.crypto.ChaCha20Poly1305;
+import jwg.noise.crypto.VectorGate;
 import jwg.tun.offload.Coalescer;
 import jwg.tun.offload.Segmenter;
 import jwg.tun.offload.VirtioNetHdr;
@@ -19,18 +20,21 @@ import jwg.tun.offload.VirtioNetHdr;
 /**
  * Compiles the packet path before the first real packets: a fresh JVM runs it interpreted, then
  * half-optimized, for its first seconds (a fresh daemon carried a TCP stream at a fifth of its
- * steady rate for 5 s). Runs once in the background at daemon start, with a throwaway key, on the
+ * steady rate for 5 s). Runs once at daemon start, before the interface exists, with a throwaway key, on the
  * same code and the same shapes as live traffic: a TCP super-packet split into segments
  * ({@link Segmenter}), each sealed in place by {@link Keypair#seal}, the batch sent to ourselves
  * over loopback with UDP GSO and received with GRO ({@link LinuxUdpBind}), opened by
  * {@link Keypair#open} and merged again ({@link Coalescer}); plus lone packets of every length
  * class (ACKs, odd sizes) so that tails and padding take each branch before C2 compiles them.
  * Buffers come from a shared arena, as the device's do: a different segment or session type at
- * the same call sites would be a new shape for the compiled code. About a second of one core.
+ * the same call sites would be a new shape for the compiled code. At most 1.5 s of one core.
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
-    static final int ROUNDS = 300;
+    /** Most rounds of the warm-up (-Djwg.warmupRounds; 0 turns it off). */
+    static final int ROUNDS = Integer.getInteger("jwg.warmupRounds", 700);
+    /** Longest the warm-up may run before the vector paths are let in anyway (-Djwg.warmupMillis). */
+    static final long MILLIS = Long.getLong("jwg.warmupMillis", 20_000);
     static final int MTU = 1420, MSS = MTU - 40, HEADROOM = 16, SLOTS = 64, BUFFER = 65536 + 64;
     /** Lone packet lengths: ACKs, full segments, and odd sizes whose tails and padding take every branch. */
     static final int[] LENGTHS = {52, 1420, 1, 15, 17, 63, 64, 100, 447, 449, 960, 1000, 40, 1380, 1408, 576};
@@ -39,19 +43,59 @@ final class Warmup {
 
     private Warmup() {}
 
-    static void startInBackground() {
-        Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("jwg-warmup").start(() -> {
+    /**
+     * At daemon start: the AEADs keep to their non-vector paths (quick from the first packets)
+     * while a background thread runs the warm-up with the vector paths forced, then lets everyone
+     * use them ({@link VectorGate}). Run synchronously before the interface came up, the warm-up
+     * would have delayed the start by seconds: class initialisation and self-tests take ~1.3 s and
+     * interpreted vector code ~0.6 ms a packet (docs/benchmarks.md). Bounded by {@link #ROUNDS} and
+     * {@link #MILLIS}; a failure only costs speed (the gate opens anyway). The thread runs at nice
+     * 19, so on a small machine it takes only CPU that the traffic leaves.
+     */
+    static void beforeStart() {
+        if (ROUNDS <= 0) return;
+        VectorGate.holdUntilWarm();
+        Thread.ofPlatform().daemon().name("jwg-warmup").start(() -> {
+            jwg.sys.Fds.niceThisThread(19); // only the CPU that traffic leaves: never slow the first packets down
             try {
-                run(ROUNDS);
-            } catch (IOException | RuntimeException e) {
-                LOG.fine("warm-up: " + e); // only speed is at stake
+                vectors(ROUNDS, System.nanoTime() + MILLIS * 1_000_000L);
+            } catch (RuntimeException e) {
+                LOG.fine("warm-up: " + e);
+            } finally {
+                VectorGate.open();
             }
         });
     }
 
-    static void run(int rounds) throws IOException {
+    /**
+     * Seals and opens lone packets of every length class with an AEAD that forces the vector
+     * paths, until C2 has had enough calls to compile them (~10,000 each), or until the deadline.
+     */
+    static void vectors(int rounds, long deadline) {
         Keypair kp = Keypair.throwaway(new SecureRandom());
-        ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+        ChaCha20Poly1305 aead = new ChaCha20Poly1305().forceVectors();
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment lone = arena.allocate(BUFFER, 16);
+            long counter = 0;
+            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
+                for (int len : LENGTHS) {
+                    int d = kp.seal(aead, counter++, lone, HEADROOM, len, lone, 0, MTU);
+                    if (!kp.open(aead, lone, 0, d, lone, HEADROOM)) throw new IllegalStateException("warm-up round trip failed");
+                }
+            }
+        } finally {
+            kp.destroy();
+        }
+    }
+
+    static void run(int rounds) throws IOException {
+        run(rounds, Long.MAX_VALUE);
+    }
+
+    /** Up to {@code rounds} rounds, stopping at {@code deadline} (System.nanoTime). */
+    static void run(int rounds, long deadline) throws IOException {
+        Keypair kp = Keypair.throwaway(new SecureRandom());
+        ChaCha20Poly1305 aead = new ChaCha20Poly1305().forceVectors();
         Segmenter segmenter = new Segmenter();
         Coalescer coalescer = new Coalescer(SLOTS, false);
         try (Arena arena = Arena.ofShared(); LinuxUdpBind out = new LinuxUdpBind(true); LinuxUdpBind in = new LinuxUdpBind(true)) {
@@ -65,11 +109,16 @@ final class Warmup {
             MemorySegment[] slots = new MemorySegment[SLOTS];
             for (int i = 0; i < SLOTS; i++) slots[i] = send.buffer(i);
             int[] lengths = new int[SLOTS];
+            MemorySegment lone = arena.allocate(BUFFER, 16);
             long counter = 0;
-            for (int r = 0; r < rounds; r++) {
+            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
+                for (int len : LENGTHS) { // lone packets of every length class, sealed and opened in place
+                    int d = kp.seal(aead, counter++, lone, HEADROOM, len, lone, 0, MTU);
+                    if (!kp.open(aead, lone, 0, d, lone, HEADROOM)) throw new IllegalStateException("warm-up round trip failed");
+                }
                 int n = segmenter.split(superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
                 for (int i = 0; i < n; i++) {
-                    int len = i == n - 1 ? LENGTHS[r % LENGTHS.length] : lengths[i]; // the last one: a lone packet of another size
+                    int len = i == n - 1 ? LENGTHS[r % LENGTHS.length] : lengths[i]; // the last one: another size
                     send.set(i, slots[i], 0, kp.seal(aead, counter++, slots[i], HEADROOM, len, slots[i], 0, MTU));
                     send.endpoint(i).copyFrom(to);
                 }

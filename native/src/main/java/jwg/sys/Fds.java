@@ -217,4 +217,17 @@ public final class Fds {
             throw Libc.rethrow(t);
         }
     }
+
+    /**
+     * Sets the calling thread's nice value (setpriority(2) on its thread id: Linux schedules
+     * threads on their own). Returns 0 or -1 (e.g. a lower value without CAP_SYS_NICE).
+     */
+    public static int niceThisThread(int nice) {
+        try {
+            int tid = (int) Libc.GETTID.invokeExact();
+            return (int) Libc.SETPRIORITY.invokeExact(0 /* PRIO_PROCESS: one thread, by its id */, tid, nice);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
 }

@@ -72,6 +72,8 @@ final class Libc {
     static final MethodHandle SETNS = fn("setns", ints(2), E);
     static final MethodHandle GETPID = fn("getpid", FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle GETUID = fn("getuid", FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle GETTID = fn("gettid", FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle SETPRIORITY = fn("setpriority", ints(3));
 
     static final MethodHandle SOCKET = fn("socket", ints(3), E);
     static final MethodHandle SOCKETPAIR = fn("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), E);

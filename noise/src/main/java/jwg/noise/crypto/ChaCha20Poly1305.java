@@ -26,6 +26,16 @@ public final class ChaCha20Poly1305 {
     private final ChaCha20 chacha = new ChaCha20();
     private final Poly1305 poly = new Poly1305();
 
+    /**
+     * This instance takes the Vector API paths even while the {@link VectorGate} is closed: the
+     * daemon's warm-up compiles them with it before opening the gate for everyone.
+     */
+    public ChaCha20Poly1305 forceVectors() {
+        chacha.vectors = true;
+        poly.vectors = true;
+        return this;
+    }
+
     /** True when Poly1305 runs 4-way SIMD (jdk.incubator.vector) rather than scalar. */
     public static boolean usesSimdPoly1305() {
         return Poly1305.SIMD;

@@ -38,6 +38,8 @@ final class Poly1305 {
 
     // SIMD state (Poly1305Vec): powers of r as 26-bit limbs, the four lane accumulators
     private final boolean simd;
+    /** Takes the SIMD path even while the {@link VectorGate} is closed (the warm-up's AEAD). */
+    boolean vectors;
     private final int simdMin;
     final long[] vpow = new long[36];   // 9 limb rows (r0..r4, 5*r1..5*r4) x 4 lanes
     final long[] vacc = new long[20];   // 5 limb rows x 4 lanes
@@ -47,6 +49,10 @@ final class Poly1305 {
     // The JDK intrinsic's state when that path is on (then the fields above are unused)
     private final JdkPoly1305 jdk;
     private boolean jdkOpen;          // blocks of this MAC are staged in jdk
+
+    private boolean vectorsAllowed() {
+        return vectors || VectorGate.isOpen();
+    }
 
     Poly1305() {
         this(SIMD, SIMD_MIN, JDK ? new JdkPoly1305() : null);
@@ -176,7 +182,7 @@ final class Poly1305 {
             jdk.blocks(m, off, len);
             return;
         }
-        if (simd && (vecActive || len >= simdMin)) {
+        if (simd && (vecActive || len >= simdMin && vectorsAllowed())) {
             long v = len & -(long) Poly1305Vec.GROUP;
             if (v > 0) {
                 Poly1305Vec.absorb(this, m, off, null, 0, null, 0, v, false);
@@ -249,7 +255,7 @@ final class Poly1305 {
             jdk.blocks(ksArray, ksOff, len);
             return;
         }
-        if (simd && (vecActive || total >= simdMin)) {   // decided on the whole message, not the chunk
+        if (simd && (vecActive || total >= simdMin && vectorsAllowed())) {   // decided on the whole message, not the chunk
             int v = len & -Poly1305Vec.GROUP;
             if (v > 0) {
                 Poly1305Vec.absorb(this, src, srcOff, dst, dstOff, ks, ksOff, v, true);
