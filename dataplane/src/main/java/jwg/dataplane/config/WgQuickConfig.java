@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param dns        DNS servers (the {@code DNS} entries that are IP addresses)
  * @param dnsSearch  DNS search domains (the other {@code DNS} entries), as wg-quick splits them
- * @param extensions jwg's own keys, written as {@code #! Key = Value} comment lines (see {@link Extension})
+ * @param extensions jwg's own keys, written as {@code #! Key = Value} comment lines (see {@link Extension}),
+ *                   the [Interface]'s first, then each peer's, each section's in file order
  */
 public record WgQuickConfig(DeviceConfig device, List<InterfaceAddress> addresses, Integer mtu,
                             List<String> dns, List<String> dnsSearch, String table,
@@ -25,7 +26,9 @@ public record WgQuickConfig(DeviceConfig device, List<InterfaceAddress> addresse
         postUp = List.copyOf(postUp);
         preDown = List.copyOf(preDown);
         postDown = List.copyOf(postDown);
-        extensions = List.copyOf(extensions);
+        // in section order ([Interface], then each peer), each section's in file order: as the writer
+        // (ConfFile.format) groups them, so a file whose [Interface] returns after a [Peer] round-trips
+        extensions = extensions.stream().sorted(java.util.Comparator.comparingInt(Extension::peer)).toList();
         if (mtu != null && (mtu < ConfFile.MIN_MTU || mtu > ConfFile.MAX_MTU)) {
             throw new IllegalArgumentException("MTU must be " + ConfFile.MIN_MTU + ".." + ConfFile.MAX_MTU + ", got " + mtu);
         }

@@ -190,32 +190,48 @@ public final class SignalServer implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex) throws IOException, InterruptedException {
-        String path = ex.getRequestURI().getPath();   // decoded: a standard base64 key arrives percent-encoded
-        String method = ex.getRequestMethod();
-        if (path.equals("/v1/health")) {
-            if (method.equals("GET")) reply(ex, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
-            else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
-            return;
-        }
-        if (path.equals("/v1/key")) {
-            if (method.equals("GET")) reply(ex, 200, (serverPublic.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
-            else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
-            return;
-        }
-        if (!path.startsWith(MAILBOX)) {
-            refuse(ex, Refusal.NOT_FOUND, 404, "no such endpoint; see /v1/mailbox/KEY");
-            return;
-        }
+    /** What a request's path names: the health check, the server's key, a mailbox (by key), or nothing valid. */
+    sealed interface Target {
+        record Health() implements Target {}
+        record ServerKey() implements Target {}
+        record MailboxOf(PublicKey key) implements Target {}
+        record NotFound() implements Target {}
+        record BadKey() implements Target {}
+    }
+
+    /**
+     * Routes a request path ({@code URI.getPath()}: decoded, so a standard base64 key arrives
+     * percent-encoded and is decoded here; null for an opaque URI). Never throws.
+     */
+    static Target target(String path) {
+        if (path == null) return new Target.NotFound();
+        if (path.equals("/v1/health")) return new Target.Health();
+        if (path.equals("/v1/key")) return new Target.ServerKey();
+        if (!path.startsWith(MAILBOX)) return new Target.NotFound();
         Optional<PublicKey> key = KeyText.parse(path.substring(MAILBOX.length()));
-        if (key.isEmpty()) {
-            refuse(ex, Refusal.BAD_REQUEST, 400, "KEY must be a public key in hex or URL-safe base64");
-            return;
-        }
-        switch (method) {
-            case "POST" -> post(ex, key.get());
-            case "GET" -> poll(ex, key.get());
-            default -> refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET (poll) or POST (deliver)");
+        return key.<Target>map(Target.MailboxOf::new).orElseGet(Target.BadKey::new);
+    }
+
+    private void route(HttpExchange ex) throws IOException, InterruptedException {
+        String method = ex.getRequestMethod();
+        switch (target(ex.getRequestURI().getPath())) {
+            case Target.Health h -> {
+                if (method.equals("GET")) reply(ex, 200, "ok\n".getBytes(StandardCharsets.US_ASCII));
+                else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
+            }
+            case Target.ServerKey k -> {
+                if (method.equals("GET")) reply(ex, 200, (serverPublic.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
+                else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
+            }
+            case Target.NotFound n -> refuse(ex, Refusal.NOT_FOUND, 404, "no such endpoint; see /v1/mailbox/KEY");
+            case Target.BadKey b -> refuse(ex, Refusal.BAD_REQUEST, 400, "KEY must be a public key in hex or URL-safe base64");
+            case Target.MailboxOf m -> {
+                switch (method) {
+                    case "POST" -> post(ex, m.key());
+                    case "GET" -> poll(ex, m.key());
+                    default -> refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET (poll) or POST (deliver)");
+                }
+            }
         }
     }
 
@@ -266,7 +282,7 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private void poll(HttpExchange ex, PublicKey self) throws IOException, InterruptedException {
-        long waitMs = waitMillis(ex.getRequestURI().getRawQuery());
+        long waitMs = waitMillis(ex.getRequestURI().getRawQuery(), limits.maxWaitMillis());
         if (waitMs < 0) {
             refuse(ex, Refusal.BAD_REQUEST, 400, "wait must be a number of milliseconds");
             return;
@@ -319,16 +335,16 @@ public final class SignalServer implements AutoCloseable {
         else reply(ex, 200, Frames.encode(blobs), BINARY);
     }
 
-    /** The wait from {@code wait=MS}, capped; the cap if absent; -1 if malformed. */
-    private long waitMillis(String query) {
-        if (query == null || query.isEmpty()) return limits.maxWaitMillis();
+    /** The wait from the raw query's {@code wait=MS}, capped at {@code cap}; the cap if absent; -1 if malformed. Never throws. */
+    static long waitMillis(String query, long cap) {
+        if (query == null || query.isEmpty()) return cap;
         for (String kv : query.split("&")) {
             if (!kv.startsWith("wait=")) continue;
             String v = kv.substring(5);
             if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(Character::isDigit)) return -1;
-            return Math.min(Long.parseLong(v), limits.maxWaitMillis());
+            return Math.min(Long.parseLong(v), cap);
         }
-        return limits.maxWaitMillis();
+        return cap;
     }
 
     private Optional<Mailbox> mailbox(PublicKey key) {

@@ -107,7 +107,7 @@ final class NlMessage {
         long p = from;
         while (p + Layouts.RTATTR.byteSize() <= to) {
             int len = Short.toUnsignedInt(m.get(JAVA_SHORT, p + Layouts.RTA_LEN));
-            if (len < Layouts.RTATTR.byteSize()) return -1;
+            if (len < Layouts.RTATTR.byteSize() || p + len > to) return -1; // a length past the message: malformed
             if ((m.get(JAVA_SHORT, p + Layouts.RTA_TYPE) & 0x3fff) == type) return p + Layouts.RTATTR.byteSize();
             p += Layouts.align4(len);
         }

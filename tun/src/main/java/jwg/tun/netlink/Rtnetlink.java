@@ -73,7 +73,7 @@ public final class Rtnetlink implements AutoCloseable {
         long nameAt = NlMessage.findAttr(reply, attrs, end, Linux.IFLA_IFNAME);
         long mtuAt = NlMessage.findAttr(reply, attrs, end, Linux.IFLA_MTU);
         return new Link(index, nameAt < 0 ? "" : NlMessage.attrString(reply, nameAt),
-                mtuAt < 0 ? 0 : reply.get(JAVA_INT, mtuAt), (flags & Linux.IFF_UP) != 0);
+                mtuAt < 0 || NlMessage.attrPayloadLength(reply, mtuAt) < 4 ? 0 : reply.get(JAVA_INT, mtuAt), (flags & Linux.IFF_UP) != 0);
     }
 
     /** Brings the link up or down (RTM_NEWLINK changing IFF_UP), like {@code ip link set NAME up}. */
