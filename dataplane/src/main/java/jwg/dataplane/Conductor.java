@@ -185,7 +185,7 @@ final class Conductor extends DeviceThread {
                 continue;
             }
             long d = t.nextDeadline(now);
-            if (d <= now || (p.hasStaged && t.hasSession(now))) service(p, now, scratch);
+            if (d <= now || (p.staged.nonEmpty && t.hasSession(now))) service(p, now, scratch);
             else timers.schedule(p, d);
         }
     }
@@ -202,7 +202,7 @@ final class Conductor extends DeviceThread {
             tick(p, t, now, scratch);
             d = t.nextDeadline(now);
         }
-        if (p.hasStaged && t.hasSession(now)) {
+        if (p.staged.nonEmpty && t.hasSession(now)) {
             flushStaged(p, now, scratch);
             d = t.nextDeadline(now);
             if (d <= now) { // the flush asked for a rekey
@@ -256,12 +256,12 @@ final class Conductor extends DeviceThread {
         Peer peer = out.tunnel == null ? null : device.byTunnel.get(out.tunnel);
         if (peer == null) return null;
         // authenticated: the peer is where this came from (roaming)
-        peer.rxControlBytes += m.data().length;
+        peer.control.rxControlBytes += m.data().length;
         Endpoint known = peer.endpoint;
         if (known == null || !known.sameAs(from)) peer.endpoint = from;
         boolean flush = out.flushStaged;
         if (a == Action.WRITE_TO_NETWORK) {
-            if (flush && peer.hasStaged) {
+            if (flush && peer.staged.nonEmpty) {
                 // the keepalive that confirms our new session would be redundant: staged data follows
                 flushStaged(peer, now, scratch);
                 return peer;
@@ -278,7 +278,7 @@ final class Conductor extends DeviceThread {
         for (int guard = 0; guard < 8; guard++) {
             Action a = t.tick(now, out.set(scratch, 0, (int) scratch.byteSize()));
             if (out.dropStaged) {
-                int n = p.dropStaged();
+                int n = p.staged.drop();
                 for (int i = 0; i < n; i++) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
             }
             if (a != Action.WRITE_TO_NETWORK) break;
@@ -294,11 +294,11 @@ final class Conductor extends DeviceThread {
         Endpoint to = p.endpoint;
         if (t == null || to == null) return;
         MemorySegment pkt;
-        while ((pkt = p.unstage()) != null) {
+        while ((pkt = p.staged.unstage()) != null) {
             Keypair kp = t.sendingKeypair(now);
             long counter = kp == null ? -1 : kp.nextSendCounter();
             if (counter == -1) {
-                p.restage(pkt);
+                p.staged.restage(pkt);
                 return;
             }
             int n = (int) pkt.byteSize();
@@ -314,7 +314,7 @@ final class Conductor extends DeviceThread {
         if (b == null || len <= 0) return;
         try {
             b.send(buf, 0, len, to);
-            if (peer != null) peer.txControlBytes += len;
+            if (peer != null) peer.control.txControlBytes += len;
         } catch (IOException e) {
             device.stats.drop(DeviceStats.Drop.IO_ERROR);
         }

@@ -225,7 +225,7 @@ public final class Device implements UapiDevice, AutoCloseable {
             NoiseDevice n = noise;
             if (n != null) n.removePeer(p.publicKey);
         }
-        p.dropStaged();
+        p.staged.drop();
     }
 
     // ------------------------------------------------------------------ the connectivity layer (ICE)
@@ -256,7 +256,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         p.endpoint = e;
         p.pathRequested = false;
         Tunnel t = p.tunnel;
-        if (p.hasStaged && t != null) {
+        if (p.staged.nonEmpty && t != null) {
             t.sendingKeypair(System.nanoTime()); // no session: asks for a handshake; else the flush sends them
             conductor.wake();
         }
@@ -270,7 +270,7 @@ public final class Device implements UapiDevice, AutoCloseable {
      */
     public PeerActivity activity(PublicKey key) {
         Peer p = peers.get(key);
-        return p == null ? null : new PeerActivity(p.txBytes, p.rxDataPackets);
+        return p == null ? null : new PeerActivity(p.send.txBytes, p.receive.rxDataPackets);
     }
 
     /** Data counters of one peer (see {@link #activity}). */
@@ -335,7 +335,7 @@ public final class Device implements UapiDevice, AutoCloseable {
             NoiseDevice n = noise;
             noise = null;
             if (n != null) n.close();
-            for (Peer p : peers.values()) p.dropStaged();
+            for (Peer p : peers.values()) p.staged.drop();
         });
         closedLatch.countDown();
     }

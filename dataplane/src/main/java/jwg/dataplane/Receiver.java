@@ -170,7 +170,7 @@ final class Receiver extends DeviceThread {
         long counter = d.get(LONG_LE, job.offset + 8);
         Action a = tunnel.receivedData(System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, out.set(d, plain, job.length));
         if (a == Action.DROPPED) return;
-        peer.rxBytes += job.length;
+        peer.receive.rxBytes += job.length;
         Endpoint ep = peer.endpoint;
         if (ep == null || !ep.sameAs(from)) { // roaming: follow the authenticated packet
             Endpoint copy = new Endpoint();
@@ -183,7 +183,7 @@ final class Receiver extends DeviceThread {
                 device.stats.drop(DeviceStats.Drop.SOURCE_NOT_ALLOWED);
                 return;
             }
-            peer.rxDataPackets++;
+            peer.receive.rxDataPackets++;
             if (coalescer != null) {
                 coalescer.add(d, plain, out.length); // written with the rest of the batch
                 return;

@@ -181,10 +181,10 @@ final class Sender extends DeviceThread {
             return slot;
         }
         long now = System.nanoTime();
-        Keypair kp = peer.hasStaged ? null : tunnel.sendingKeypair(now); // keep order behind staged packets
+        Keypair kp = peer.staged.nonEmpty ? null : tunnel.sendingKeypair(now); // keep order behind staged packets
         long counter = kp == null ? -1 : kp.nextSendCounter();
         if (counter == -1) {
-            if (peer.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
+            if (peer.staged.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
             device.conductor.wake();
             return slot;
         }
@@ -208,7 +208,7 @@ final class Sender extends DeviceThread {
      * endpoint, and the layer told once. Returns the slot for reuse.
      */
     private int awaitPath(Peer peer, MemorySegment buf, int n, int slot) {
-        if (peer.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
+        if (peer.staged.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
         if (!peer.pathRequested) {
             peer.pathRequested = true;
             try {
@@ -266,7 +266,7 @@ final class Sender extends DeviceThread {
         for (int i = 0; i < count; i++) {
             Peer p = peers[i];
             int len = batch.length(i);
-            if (sent && len > 0) p.txBytes += len;
+            if (sent && len > 0) p.send.txBytes += len;
             else device.stats.drop(len == Datagrams.BUFFER_FULL ? DeviceStats.Drop.UDP_BUFFER_FULL : DeviceStats.Drop.IO_ERROR);
             Tunnel t = p.tunnel;
             if (t != null && t.sentData(times[i], keypairs[i], false)) wake = true;
