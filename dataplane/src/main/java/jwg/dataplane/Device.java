@@ -43,7 +43,6 @@ public final class Device implements UapiDevice, AutoCloseable {
     final Map<Tunnel, Peer> byTunnel = new ConcurrentHashMap<>();
     volatile NoiseDevice noise;
     volatile Bind bind;
-    volatile int mtu;
     /** Told when a packet is routed to a peer with no endpoint (the ICE layer); null = drop such packets. */
     volatile PathListener pathListener;
     private volatile boolean closed;
@@ -67,11 +66,19 @@ public final class Device implements UapiDevice, AutoCloseable {
         this.options = options;
         this.tun = tun;
         this.bindFactory = bindFactory;
-        this.mtu = tun.mtu();
         this.crypto = new CryptoPool(options.workers(), tun.name());
-        this.conductor = new Conductor(this);
-        this.sender = new Sender(this);
-        this.receiver = new Receiver(this);
+        // each thread gets what it uses (DeviceContexts), and the data threads reach the
+        // conductor only through its proxy
+        String name = tun.name();
+        this.conductor = new Conductor(new DeviceContexts.ConductorContext(
+                name, options, tun, peers, byTunnel, stats, () -> bind, () -> noise));
+        ConductorProxy toConductor = conductor.proxy();
+        this.sender = new Sender(new DeviceContexts.SenderContext(
+                name, tun, allowedIps, stats, crypto, () -> bind, conductor::mtu, () -> pathListener,
+                this::isClosed, toConductor, this::tunEnded));
+        this.receiver = new Receiver(new DeviceContexts.ReceiverContext(
+                name, tun, allowedIps, byTunnel, stats, crypto, () -> bind, () -> noise,
+                this::isClosed, toConductor));
     }
 
     /** Starts a device on {@code tun}, with no key, no port and no peers until configured. */
@@ -188,8 +195,8 @@ public final class Device implements UapiDevice, AutoCloseable {
             if (t != null) {
                 t.setPresharedKey(pc.presharedKey() == null ? PresharedKey.none() : pc.presharedKey());
                 t.setPersistentKeepalive(pc.persistentKeepalive());
-                t.setMtu(mtu);
-                if (pc.persistentKeepalive() > 0 && before.persistentKeepalive() == 0) conductor.wake();
+                t.setMtu(conductor.mtu());
+                if (pc.persistentKeepalive() > 0 && before.persistentKeepalive() == 0) conductor.proxy().wake();
             }
             updateAllowedIps(p, pc);
         }
@@ -203,7 +210,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         NoiseDevice n = noise;
         if (n == null || p.tunnel != null) return;
         Tunnel t = n.addPeer(p.publicKey, p.config.presharedKey() == null ? PresharedKey.none() : p.config.presharedKey());
-        t.setMtu(mtu);
+        t.setMtu(conductor.mtu());
         p.tunnel = t;
         byTunnel.put(t, p);
     }
@@ -258,7 +265,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         Tunnel t = p.tunnel;
         if (p.staged.nonEmpty && t != null) {
             t.sendingKeypair(System.nanoTime()); // no session: asks for a handshake; else the flush sends them
-            conductor.wake();
+            conductor.proxy().wake();
         }
         return true;
     }
