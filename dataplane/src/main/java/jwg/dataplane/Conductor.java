@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jwg.dataplane.ConductorProxy.HandshakeMessage;
 import jwg.dataplane.bind.Bind;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Action;
@@ -20,7 +21,6 @@ import jwg.noise.NoiseDevice;
 import jwg.noise.Output;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
-import jwg.dataplane.ConductorProxy.HandshakeMessage;
 
 /**
  * The control thread (Aeron's conductor): handshake messages from the bounded handshake queue
@@ -39,6 +39,13 @@ import jwg.dataplane.ConductorProxy.HandshakeMessage;
  * is what catches timers the data path starts without waking anyone (the keepalive 10 s after
  * received data, the new handshake 15 s after unanswered data): the protocol core guarantees
  * those are never less than REKEY_TIMEOUT ahead, so a sweep a second finds them in time.
+ *
+ * <h2>What it owns</h2>
+ * Its command queue (other threads put in only through its {@link ConductorProxy}), the timer
+ * wheel, the rate limiter, the MTU it follows, each peer's {@code peer.control} counters, the
+ * taking side of {@code peer.staged}; and, under its lock (this thread or a configuration
+ * change), the peers' tunnels and configurations. It sees the device through its
+ * {@link DeviceContexts.ConductorContext}.
  */
 final class Conductor extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Conductor.class.getName());

@@ -30,6 +30,12 @@ import jwg.tun.TunDevice;
  * the {@link Sender} (TUN → seal → UDP), the {@link Receiver} (UDP → open → TUN) and the
  * {@link Conductor} (handshakes, timers, staged packets). Configured as a whole through
  * {@link #configure} (the UAPI and wg-quick configurations both land there).
+ *
+ * <p>No thread gets the device itself: it builds each one a narrow context
+ * ({@link DeviceContexts}) and owns their lifecycle; the data threads reach the conductor only
+ * through its {@link ConductorProxy}. As the configuration side it writes the published state
+ * the threads read (the bind, the protocol core, the path listener, closed), and changes peers
+ * under the conductor's lock.
  */
 public final class Device implements UapiDevice, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Device.class.getName());

@@ -32,6 +32,11 @@ import jwg.tun.offload.VirtioNetHdr;
  * <p>With TUN offloads the batch's packets are not written one by one: a {@link Coalescer}
  * merges same-flow TCP (and UDP) segments into super-packets written with one writev(2) each
  * (GRO, zero copy); with a virtio header but no offloads each packet gets an empty header.
+ *
+ * <p>Owns its batch buffers, open jobs and coalescer and each peer's {@code peer.receive}
+ * counters; writes {@code peer.endpoint} when a transport packet roams. It sees the device
+ * through its {@link DeviceContexts.ReceiverContext} and reaches the conductor only through its
+ * {@link ConductorProxy}.
  */
 final class Receiver extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Receiver.class.getName());

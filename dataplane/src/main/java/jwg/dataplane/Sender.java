@@ -28,6 +28,11 @@ import jwg.tun.offload.VirtioNetHdr;
  * super-packet of up to 64 KiB: it is moved to a spare buffer and split into MTU-sized packets,
  * one per slot ({@link Segmenter}); a packet whose checksum the kernel left to us is completed.
  * The sealed segments of one super-packet then leave in one UDP GSO send (see the bind).
+ *
+ * <p>Owns its batch buffers and seal jobs and each peer's {@code peer.send} counters; puts into
+ * {@code peer.staged} and sets {@code peer.pathRequested}. It sees the device through its
+ * {@link DeviceContexts.SenderContext} and reaches the conductor only through its
+ * {@link ConductorProxy}.
  */
 final class Sender extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Sender.class.getName());
