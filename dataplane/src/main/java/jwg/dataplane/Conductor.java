@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jwg.dataplane.ConductorProxy.HandshakeMessage;
 import jwg.dataplane.bind.Bind;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Action;
@@ -38,6 +39,13 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * is what catches timers the data path starts without waking anyone (the keepalive 10 s after
  * received data, the new handshake 15 s after unanswered data): the protocol core guarantees
  * those are never less than REKEY_TIMEOUT ahead, so a sweep a second finds them in time.
+ *
+ * <h2>What it owns</h2>
+ * Its command queue (other threads put in only through its {@link ConductorProxy}), the timer
+ * wheel, the rate limiter, the MTU it follows, each peer's {@code peer.control} counters, the
+ * taking side of {@code peer.staged}; and, under its lock (this thread or a configuration
+ * change), the peers' tunnels and configurations. It sees the device through its
+ * {@link DeviceContexts.ConductorContext}.
  */
 final class Conductor extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Conductor.class.getName());
@@ -46,13 +54,10 @@ final class Conductor extends DeviceThread {
     /** Housekeeping (rate-limiter GC, MTU, the sweep of all peers' deadlines) runs this often. */
     static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
 
-    /** A handshake message waiting for the conductor (allocated per message: control path). */
-    private record HandshakeMessage(byte[] data, Endpoint from) {}
-
-    private static final HandshakeMessage WAKE = new HandshakeMessage(new byte[0], new Endpoint());
-
-    private final Device device;
+    private final DeviceContexts.ConductorContext ctx;
+    /** Its command queue: handshake messages and wake-ups, put in only through {@link #proxy}. */
     private final ArrayBlockingQueue<HandshakeMessage> queue;
+    private final ConductorProxy proxy;
     private final int underLoadMark;
     private final RateLimiter rateLimiter = new RateLimiter();
     private final ReentrantLock lock = new ReentrantLock();
@@ -60,6 +65,8 @@ final class Conductor extends DeviceThread {
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final Output out = new Output();
     private volatile boolean running = true;
+    /** The interface MTU padding must not pass: the conductor follows it (published: the sender reads it per packet). */
+    private volatile int mtu;
     /** A configuration changed: sweep (peers added, removed, re-keyed, keepalive changed). */
     private volatile boolean sweepWanted = true;
     private long underLoadUntil;
@@ -70,22 +77,29 @@ final class Conductor extends DeviceThread {
     /** How many times a peer was ticked (tests: the wheel ticks when something is due, not every few ms). */
     volatile long peerTicks;
 
-    Conductor(Device device) {
-        super("jwg-conductor-" + device.name());
-        this.device = device;
-        this.queue = new ArrayBlockingQueue<>(device.options.handshakeQueue());
-        this.underLoadMark = device.options.handshakeQueue() / 8;
+    Conductor(DeviceContexts.ConductorContext ctx) {
+        super("jwg-conductor-" + ctx.name());
+        this.ctx = ctx;
+        this.queue = new ArrayBlockingQueue<>(ctx.options().handshakeQueue());
+        this.proxy = new ConductorProxy(queue, wakePending, ctx.stats());
+        this.underLoadMark = ctx.options().handshakeQueue() / 8;
+        this.mtu = ctx.tun().mtu();
         this.lastHousekeeping = System.nanoTime() - HOUSEKEEPING_NANOS; // due at once (nanoTime may be negative)
+    }
+
+    /** The commands other threads may send this conductor. */
+    ConductorProxy proxy() {
+        return proxy;
+    }
+
+    /** The interface MTU, as last seen (any thread). */
+    int mtu() {
+        return mtu;
     }
 
     void stop() {
         running = false;
-        wake();
-    }
-
-    /** Asks the conductor to run the timers and flush staged packets soon (any thread). */
-    void wake() {
-        if (wakePending.compareAndSet(false, true) && !queue.offer(WAKE)) wakePending.set(false);
+        proxy.wake();
     }
 
     /**
@@ -100,23 +114,14 @@ final class Conductor extends DeviceThread {
             sweepWanted = true;
             lock.unlock();
         }
-        if (running) wake();
-    }
-
-    /** From the receiver: queue a handshake message (types 1–3), or drop and count it if full. */
-    void enqueueHandshake(MemorySegment d, long off, int len, Endpoint from) {
-        byte[] copy = new byte[len];
-        MemorySegment.copy(d, off, MemorySegment.ofArray(copy), 0, len);
-        Endpoint src = new Endpoint();
-        src.copyFrom(from);
-        if (!queue.offer(new HandshakeMessage(copy, src))) device.stats.drop(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL);
+        if (running) proxy.wake();
     }
 
     @Override
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment scratch = arena.allocate(Sender.BUFFER_SIZE, 64);
-            long maxIdle = device.options.maxIdleMillis() * 1_000_000L;
+            long maxIdle = ctx.options().maxIdleMillis() * 1_000_000L;
             long sleep = 0;
             while (running) {
                 HandshakeMessage m;
@@ -128,7 +133,7 @@ final class Conductor extends DeviceThread {
                 lock.lock();
                 try {
                     long now = System.nanoTime();
-                    if (m == WAKE) {
+                    if (m == ConductorProxy.WAKE) {
                         wakePending.set(false);
                     } else if (m != null) {
                         Peer p = handshake(m, scratch);
@@ -140,7 +145,7 @@ final class Conductor extends DeviceThread {
                         rateLimiter.collectGarbage(now);
                         followMtu();
                     }
-                    if (m == WAKE || sweepWanted || housekeeping) {
+                    if (m == ConductorProxy.WAKE || sweepWanted || housekeeping) {
                         sweepWanted = false;
                         sweep(now, scratch);
                     }
@@ -169,7 +174,7 @@ final class Conductor extends DeviceThread {
 
     /** Still this device's peer, with a tunnel (not removed, device key set). */
     private boolean isCurrent(Peer p) {
-        return p.tunnel != null && device.peers.get(p.publicKey) == p;
+        return p.tunnel != null && ctx.peers().get(p.publicKey) == p;
     }
 
     /**
@@ -178,14 +183,14 @@ final class Conductor extends DeviceThread {
      */
     private void sweep(long now, MemorySegment scratch) {
         timers.retainIf(isCurrent);
-        for (Peer p : device.peers.values()) {
+        for (Peer p : ctx.peers().values()) {
             Tunnel t = p.tunnel;
             if (t == null) {
                 timers.cancel(p);
                 continue;
             }
             long d = t.nextDeadline(now);
-            if (d <= now || (p.hasStaged && t.hasSession(now))) service(p, now, scratch);
+            if (d <= now || (p.staged.nonEmpty && t.hasSession(now))) service(p, now, scratch);
             else timers.schedule(p, d);
         }
     }
@@ -202,7 +207,7 @@ final class Conductor extends DeviceThread {
             tick(p, t, now, scratch);
             d = t.nextDeadline(now);
         }
-        if (p.hasStaged && t.hasSession(now)) {
+        if (p.staged.nonEmpty && t.hasSession(now)) {
             flushStaged(p, now, scratch);
             d = t.nextDeadline(now);
             if (d <= now) { // the flush asked for a rekey
@@ -216,10 +221,10 @@ final class Conductor extends DeviceThread {
 
     /** Follows the interface MTU (wg-quick sets it after the device starts): padding must not pass it. */
     private void followMtu() {
-        int m = device.tun.mtu();
-        if (m <= 0 || m == device.mtu) return;
-        device.mtu = m;
-        for (Peer p : device.peers.values()) {
+        int m = ctx.tun().mtu();
+        if (m <= 0 || m == mtu) return;
+        mtu = m;
+        for (Peer p : ctx.peers().values()) {
             Tunnel t = p.tunnel;
             if (t != null) t.setMtu(m);
         }
@@ -236,14 +241,14 @@ final class Conductor extends DeviceThread {
 
     /** Handles a handshake message; returns the (authenticated) peer it concerned, or null. */
     private Peer handshake(HandshakeMessage m, MemorySegment scratch) {
-        NoiseDevice noise = device.noise;
+        NoiseDevice noise = ctx.noise().get();
         if (noise == null) return null;
         long now = System.nanoTime();
         boolean loaded = underLoad(now);
         noise.setUnderLoad(loaded);
         Endpoint from = m.from();
         if (loaded && !(from.isIpv4() ? rateLimiter.allowIpv4(from.ipv4(), now) : rateLimiter.allowIpv6(from.high(), from.low(), now))) {
-            device.stats.drop(DeviceStats.Drop.RATE_LIMITED);
+            ctx.stats().drop(DeviceStats.Drop.RATE_LIMITED);
             return null;
         }
         InetSocketAddress src = from.toSocketAddress();
@@ -253,15 +258,15 @@ final class Conductor extends DeviceThread {
             send(scratch, out.length, from, null);
             return null;
         }
-        Peer peer = out.tunnel == null ? null : device.byTunnel.get(out.tunnel);
+        Peer peer = out.tunnel == null ? null : ctx.byTunnel().get(out.tunnel);
         if (peer == null) return null;
         // authenticated: the peer is where this came from (roaming)
-        peer.rxControlBytes += m.data().length;
+        peer.control.rxControlBytes += m.data().length;
         Endpoint known = peer.endpoint;
         if (known == null || !known.sameAs(from)) peer.endpoint = from;
         boolean flush = out.flushStaged;
         if (a == Action.WRITE_TO_NETWORK) {
-            if (flush && peer.hasStaged) {
+            if (flush && peer.staged.nonEmpty) {
                 // the keepalive that confirms our new session would be redundant: staged data follows
                 flushStaged(peer, now, scratch);
                 return peer;
@@ -278,8 +283,8 @@ final class Conductor extends DeviceThread {
         for (int guard = 0; guard < 8; guard++) {
             Action a = t.tick(now, out.set(scratch, 0, (int) scratch.byteSize()));
             if (out.dropStaged) {
-                int n = p.dropStaged();
-                for (int i = 0; i < n; i++) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
+                int n = p.staged.drop();
+                for (int i = 0; i < n; i++) ctx.stats().drop(DeviceStats.Drop.STAGED_OVERFLOW);
             }
             if (a != Action.WRITE_TO_NETWORK) break;
             Endpoint to = p.endpoint;
@@ -294,29 +299,29 @@ final class Conductor extends DeviceThread {
         Endpoint to = p.endpoint;
         if (t == null || to == null) return;
         MemorySegment pkt;
-        while ((pkt = p.unstage()) != null) {
+        while ((pkt = p.staged.unstage()) != null) {
             Keypair kp = t.sendingKeypair(now);
             long counter = kp == null ? -1 : kp.nextSendCounter();
             if (counter == -1) {
-                p.restage(pkt);
+                p.staged.restage(pkt);
                 return;
             }
             int n = (int) pkt.byteSize();
             MemorySegment.copy(pkt, 0, scratch, Sender.HEADROOM, n);
-            int len = kp.seal(aead, counter, scratch, Sender.HEADROOM, n, scratch, 0, device.mtu);
+            int len = kp.seal(aead, counter, scratch, Sender.HEADROOM, n, scratch, 0, mtu);
             send(scratch, len, to, p);
             t.sentData(now, kp, false);
         }
     }
 
     private void send(MemorySegment buf, int len, Endpoint to, Peer peer) {
-        Bind b = device.bind;
+        Bind b = ctx.bind().get();
         if (b == null || len <= 0) return;
         try {
             b.send(buf, 0, len, to);
-            if (peer != null) peer.txControlBytes += len;
+            if (peer != null) peer.control.txControlBytes += len;
         } catch (IOException e) {
-            device.stats.drop(DeviceStats.Drop.IO_ERROR);
+            ctx.stats().drop(DeviceStats.Drop.IO_ERROR);
         }
     }
 }

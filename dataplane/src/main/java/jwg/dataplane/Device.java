@@ -30,6 +30,12 @@ import jwg.tun.TunDevice;
  * the {@link Sender} (TUN → seal → UDP), the {@link Receiver} (UDP → open → TUN) and the
  * {@link Conductor} (handshakes, timers, staged packets). Configured as a whole through
  * {@link #configure} (the UAPI and wg-quick configurations both land there).
+ *
+ * <p>No thread gets the device itself: it builds each one a narrow context
+ * ({@link DeviceContexts}) and owns their lifecycle; the data threads reach the conductor only
+ * through its {@link ConductorProxy}. As the configuration side it writes the published state
+ * the threads read (the bind, the protocol core, the path listener, closed), and changes peers
+ * under the conductor's lock.
  */
 public final class Device implements UapiDevice, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Device.class.getName());
@@ -43,7 +49,6 @@ public final class Device implements UapiDevice, AutoCloseable {
     final Map<Tunnel, Peer> byTunnel = new ConcurrentHashMap<>();
     volatile NoiseDevice noise;
     volatile Bind bind;
-    volatile int mtu;
     /** Told when a packet is routed to a peer with no endpoint (the ICE layer); null = drop such packets. */
     volatile PathListener pathListener;
     private volatile boolean closed;
@@ -67,11 +72,19 @@ public final class Device implements UapiDevice, AutoCloseable {
         this.options = options;
         this.tun = tun;
         this.bindFactory = bindFactory;
-        this.mtu = tun.mtu();
         this.crypto = new CryptoPool(options.workers(), tun.name());
-        this.conductor = new Conductor(this);
-        this.sender = new Sender(this);
-        this.receiver = new Receiver(this);
+        // each thread gets what it uses (DeviceContexts), and the data threads reach the
+        // conductor only through its proxy
+        String name = tun.name();
+        this.conductor = new Conductor(new DeviceContexts.ConductorContext(
+                name, options, tun, peers, byTunnel, stats, () -> bind, () -> noise));
+        ConductorProxy toConductor = conductor.proxy();
+        this.sender = new Sender(new DeviceContexts.SenderContext(
+                name, tun, allowedIps, stats, crypto, () -> bind, conductor::mtu, () -> pathListener,
+                this::isClosed, toConductor, this::tunEnded));
+        this.receiver = new Receiver(new DeviceContexts.ReceiverContext(
+                name, tun, allowedIps, byTunnel, stats, crypto, () -> bind, () -> noise,
+                this::isClosed, toConductor));
     }
 
     /** Starts a device on {@code tun}, with no key, no port and no peers until configured. */
@@ -188,8 +201,8 @@ public final class Device implements UapiDevice, AutoCloseable {
             if (t != null) {
                 t.setPresharedKey(pc.presharedKey() == null ? PresharedKey.none() : pc.presharedKey());
                 t.setPersistentKeepalive(pc.persistentKeepalive());
-                t.setMtu(mtu);
-                if (pc.persistentKeepalive() > 0 && before.persistentKeepalive() == 0) conductor.wake();
+                t.setMtu(conductor.mtu());
+                if (pc.persistentKeepalive() > 0 && before.persistentKeepalive() == 0) conductor.proxy().wake();
             }
             updateAllowedIps(p, pc);
         }
@@ -203,7 +216,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         NoiseDevice n = noise;
         if (n == null || p.tunnel != null) return;
         Tunnel t = n.addPeer(p.publicKey, p.config.presharedKey() == null ? PresharedKey.none() : p.config.presharedKey());
-        t.setMtu(mtu);
+        t.setMtu(conductor.mtu());
         p.tunnel = t;
         byTunnel.put(t, p);
     }
@@ -225,7 +238,7 @@ public final class Device implements UapiDevice, AutoCloseable {
             NoiseDevice n = noise;
             if (n != null) n.removePeer(p.publicKey);
         }
-        p.dropStaged();
+        p.staged.drop();
     }
 
     // ------------------------------------------------------------------ the connectivity layer (ICE)
@@ -256,9 +269,9 @@ public final class Device implements UapiDevice, AutoCloseable {
         p.endpoint = e;
         p.pathRequested = false;
         Tunnel t = p.tunnel;
-        if (p.hasStaged && t != null) {
+        if (p.staged.nonEmpty && t != null) {
             t.sendingKeypair(System.nanoTime()); // no session: asks for a handshake; else the flush sends them
-            conductor.wake();
+            conductor.proxy().wake();
         }
         return true;
     }
@@ -270,7 +283,7 @@ public final class Device implements UapiDevice, AutoCloseable {
      */
     public PeerActivity activity(PublicKey key) {
         Peer p = peers.get(key);
-        return p == null ? null : new PeerActivity(p.txBytes, p.rxDataPackets);
+        return p == null ? null : new PeerActivity(p.send.txBytes, p.receive.rxDataPackets);
     }
 
     /** Data counters of one peer (see {@link #activity}). */
@@ -335,7 +348,7 @@ public final class Device implements UapiDevice, AutoCloseable {
             NoiseDevice n = noise;
             noise = null;
             if (n != null) n.close();
-            for (Peer p : peers.values()) p.dropStaged();
+            for (Peer p : peers.values()) p.staged.drop();
         });
         closedLatch.countDown();
     }

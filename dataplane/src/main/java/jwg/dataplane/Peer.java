@@ -12,29 +12,125 @@ import jwg.noise.Tunnel;
  * The device's side of a peer: its protocol state ({@link Tunnel}), where to send to (the
  * endpoint, which follows authenticated packets: roaming), packets staged while there is no
  * session, and its transfer counters.
+ *
+ * <p>Every mutable field has one owner, visible in where it lives: {@link #send} is written only
+ * by the sender thread, {@link #receive} only by the receiver, {@link #control} only by the
+ * conductor (its thread, or a configuration change holding its lock). The fields directly on
+ * the peer are <em>published</em>: volatile references replaced (never mutated) by the writer
+ * named on each, read by every thread. {@link #staged} is the one handover between threads (the
+ * sender puts, the conductor takes, under the queue's lock). Status readers sum the counters.
  */
 final class Peer {
     /** Packets kept while no session exists (wireguard-go's QueueStagedSize). */
     static final int MAX_STAGED = 128;
 
     final PublicKey publicKey;
-    /** Replaced when the interface private key changes (sessions start over). */
+
+    // ---------------------------------------------------------------- published (volatile, read by all)
+
+    /** Written under the conductor's lock (configuration); replaced when the interface private key changes. */
     volatile Tunnel tunnel;
+    /** Written under the conductor's lock (configuration). */
     volatile PeerConfig config;
-    /** Where datagrams for this peer go; replaced (never mutated) when the peer roams. */
+    /**
+     * Where datagrams for this peer go; replaced (never mutated). Last writer wins: the receiver
+     * and the conductor (roaming, after an authenticated packet), a configuration change and the
+     * connectivity layer ({@link Device#setEndpoint}).
+     */
     volatile Endpoint endpoint;
-
-    // Transfer counters: each written by one thread only, summed when read.
-    volatile long rxBytes;          // receiver thread
-    volatile long rxDataPackets;    // receiver thread: packets written to the TUN (keepalives excluded)
-    volatile long txBytes;          // sender thread
-    volatile long txControlBytes;   // conductor thread (handshakes, keepalives, staged flushes)
-    volatile long rxControlBytes;   // conductor thread (handshake messages)
-
-    private final ArrayDeque<MemorySegment> staged = new ArrayDeque<>();
-    volatile boolean hasStaged;
-    /** The path listener was told this peer has no endpoint; cleared when one is set. */
+    /**
+     * The path listener was told this peer has no endpoint: set by the sender, cleared by the
+     * connectivity layer when it sets (or clears) the endpoint.
+     */
     volatile boolean pathRequested;
+
+    // ---------------------------------------------------------------- owned by one thread each
+
+    /** Written by the sender thread only. */
+    final Send send = new Send();
+    /** Written by the receiver thread only. */
+    final Receive receive = new Receive();
+    /** Written by the conductor only (its thread, or a caller holding its lock). */
+    final Control control = new Control();
+    /** Sender → conductor: packets waiting for a session. */
+    final Staged staged = new Staged();
+
+    /** The sender's counters. */
+    static final class Send {
+        /** Data datagram bytes sent. */
+        volatile long txBytes;
+    }
+
+    /** The receiver's counters. */
+    static final class Receive {
+        /** Transport datagram bytes received and authenticated. */
+        volatile long rxBytes;
+        /** Packets written to the TUN (keepalives excluded). */
+        volatile long rxDataPackets;
+    }
+
+    /** The conductor's counters. */
+    static final class Control {
+        /** Handshake messages, keepalives and staged packets it sent. */
+        volatile long txControlBytes;
+        /** Handshake messages from this peer. */
+        volatile long rxControlBytes;
+    }
+
+    /**
+     * Packets kept while no session exists: the sender stages (and reads {@link #nonEmpty} to keep
+     * order behind them), the conductor unstages, restages and drops. The lock is the handover.
+     */
+    static final class Staged {
+        private final ArrayDeque<MemorySegment> queue = new ArrayDeque<>();
+        /** Whether packets are waiting (read without the lock). */
+        volatile boolean nonEmpty;
+
+        /** Sender: keeps a copy of a packet until a session exists; the oldest goes when full. Returns false if one was dropped. */
+        boolean stage(MemorySegment packet, long offset, int length) {
+            // off-heap like every packet buffer: a heap segment reaching the seal would teach the
+            // compiled packet path a second segment type, and the next packet would deoptimize it
+            MemorySegment copy = Arena.ofAuto().allocate(length);
+            MemorySegment.copy(packet, offset, copy, 0, length);
+            boolean dropped = false;
+            synchronized (queue) {
+                if (queue.size() >= MAX_STAGED) {
+                    queue.pollFirst();
+                    dropped = true;
+                }
+                queue.addLast(copy);
+                nonEmpty = true;
+            }
+            return dropped;
+        }
+
+        /** Conductor: the oldest staged packet, or null. */
+        MemorySegment unstage() {
+            synchronized (queue) {
+                MemorySegment s = queue.pollFirst();
+                nonEmpty = !queue.isEmpty();
+                return s;
+            }
+        }
+
+        /** Conductor: puts a packet back at the head (its session vanished while flushing). */
+        void restage(MemorySegment packet) {
+            synchronized (queue) {
+                queue.addFirst(packet);
+                nonEmpty = true;
+            }
+        }
+
+        /** Conductor: drops every staged packet; returns how many. */
+        int drop() {
+            synchronized (queue) {
+                int n = queue.size();
+                queue.clear();
+                nonEmpty = false;
+                return n;
+            }
+        }
+    }
 
     Peer(PeerConfig config, Tunnel tunnel, Endpoint endpoint) {
         this.publicKey = config.publicKey();
@@ -43,57 +139,12 @@ final class Peer {
         this.endpoint = endpoint;
     }
 
-    /** Keeps a copy of a packet until a session exists; the oldest goes when full. Returns false if one was dropped. */
-    boolean stage(MemorySegment packet, long offset, int length) {
-        // off-heap like every packet buffer: a heap segment reaching the seal would teach the
-        // compiled packet path a second segment type, and the next packet would deoptimize it
-        MemorySegment copy = Arena.ofAuto().allocate(length);
-        MemorySegment.copy(packet, offset, copy, 0, length);
-        boolean dropped = false;
-        synchronized (staged) {
-            if (staged.size() >= MAX_STAGED) {
-                staged.pollFirst();
-                dropped = true;
-            }
-            staged.addLast(copy);
-            hasStaged = true;
-        }
-        return dropped;
-    }
-
-    /** The oldest staged packet, or null. */
-    MemorySegment unstage() {
-        synchronized (staged) {
-            MemorySegment s = staged.pollFirst();
-            hasStaged = !staged.isEmpty();
-            return s;
-        }
-    }
-
-    /** Puts a packet back at the head (its session vanished while flushing). */
-    void restage(MemorySegment packet) {
-        synchronized (staged) {
-            staged.addFirst(packet);
-            hasStaged = true;
-        }
-    }
-
-    /** Drops every staged packet; returns how many. */
-    int dropStaged() {
-        synchronized (staged) {
-            int n = staged.size();
-            staged.clear();
-            hasStaged = false;
-            return n;
-        }
-    }
-
     long rxTotal() {
-        return rxBytes + rxControlBytes;
+        return receive.rxBytes + control.rxControlBytes;
     }
 
     long txTotal() {
-        return txBytes + txControlBytes;
+        return send.txBytes + control.txControlBytes;
     }
 
     @Override

@@ -32,6 +32,11 @@ import jwg.tun.offload.VirtioNetHdr;
  * <p>With TUN offloads the batch's packets are not written one by one: a {@link Coalescer}
  * merges same-flow TCP (and UDP) segments into super-packets written with one writev(2) each
  * (GRO, zero copy); with a virtio header but no offloads each packet gets an empty header.
+ *
+ * <p>Owns its batch buffers, open jobs and coalescer and each peer's {@code peer.receive}
+ * counters; writes {@code peer.endpoint} when a transport packet roams. It sees the device
+ * through its {@link DeviceContexts.ReceiverContext} and reaches the conductor only through its
+ * {@link ConductorProxy}.
  */
 final class Receiver extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Receiver.class.getName());
@@ -60,7 +65,7 @@ final class Receiver extends DeviceThread {
         }
     }
 
-    private final Device device;
+    private final DeviceContexts.ReceiverContext ctx;
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final Output out = new Output();
     private final OpenJob[] jobs = new OpenJob[Bind.BATCH];
@@ -69,10 +74,10 @@ final class Receiver extends DeviceThread {
     /** GRO: null unless the TUN took offloads. */
     private final Coalescer coalescer;
 
-    Receiver(Device device) {
-        super("jwg-recv-" + device.name());
-        this.device = device;
-        TunDevice tun = device.tun;
+    Receiver(DeviceContexts.ReceiverContext ctx) {
+        super("jwg-recv-" + ctx.name());
+        this.ctx = ctx;
+        TunDevice tun = ctx.tun();
         this.vnet = tun.vnetHeader();
         int offloads = tun.offloads();
         this.coalescer = vnet && offloads != 0 ? new Coalescer(Bind.BATCH, (offloads & LinuxTun.TUN_F_USO4) != 0) : null;
@@ -83,8 +88,8 @@ final class Receiver extends DeviceThread {
     public void run() {
         try (Arena arena = Arena.ofShared()) { // shared: crypto workers open in these buffers
             Datagrams batch = Datagrams.allocate(arena, Bind.BATCH, Sender.BUFFER_SIZE);
-            while (!device.isClosed()) {
-                Bind b = device.bind;
+            while (!ctx.closed().getAsBoolean()) {
+                Bind b = ctx.bind().get();
                 if (b == null) {
                     sleepBriefly();
                     continue;
@@ -93,21 +98,21 @@ final class Receiver extends DeviceThread {
                 try {
                     n = b.receive(batch);
                 } catch (IOException e) {
-                    if (device.isClosed()) break;
+                    if (ctx.closed().getAsBoolean()) break;
                     LOG.fine("UDP receive: " + e.getMessage());
                     continue;
                 }
-                if (n < 0) { // this bind was closed: re-read device.bind (replaced on a port change)
-                    if (device.bind == b) sleepBriefly();
+                if (n < 0) { // this bind was closed: re-read the bind (replaced on a port change)
+                    if (ctx.bind().get() == b) sleepBriefly();
                     continue;
                 }
-                NoiseDevice noise = device.noise;
+                NoiseDevice noise = ctx.noise().get();
                 for (int i = 0; i < n; i++) classify(noise, batch, i);
                 if (coalescer != null) coalescer.reset();
                 for (int i = 0; i < n; i++) {
                     OpenJob job = jobs[i];
                     if (job.keypair == null) continue;
-                    device.crypto.await(job, aead);
+                    ctx.crypto().await(job, aead);
                     deliver(noise, job, batch.endpoint(i));
                     job.keypair = null;
                 }
@@ -131,15 +136,15 @@ final class Receiver extends DeviceThread {
         int len = batch.length(i);
         int type = len >= 4 ? d.get(INT_LE, off) : 0;
         if (len < MIN_MESSAGE || type < 1 || type > TYPE_TRANSPORT) {
-            device.stats.drop(DeviceStats.Drop.NOT_WIREGUARD);
+            ctx.stats().drop(DeviceStats.Drop.NOT_WIREGUARD);
             return;
         }
         if (type != TYPE_TRANSPORT) {
-            device.conductor.enqueueHandshake(d, off, len, batch.endpoint(i));
+            ctx.conductor().enqueueHandshake(d, off, len, batch.endpoint(i));
             return;
         }
         if (noise == null) {
-            device.stats.drop(DeviceStats.Drop.NOT_WIREGUARD);
+            ctx.stats().drop(DeviceStats.Drop.NOT_WIREGUARD);
             return;
         }
         Keypair kp = noise.lookup(d.get(INT_LE, off + 4));
@@ -152,7 +157,7 @@ final class Receiver extends DeviceThread {
         job.buffer = d;
         job.offset = off;
         job.length = len;
-        device.crypto.submit(job, aead); // with no workers this opens right here
+        ctx.crypto().submit(job, aead); // with no workers this opens right here
     }
 
     /** The ordered side of one opened message: replay window, timers, roaming, source check, TUN. */
@@ -163,27 +168,27 @@ final class Receiver extends DeviceThread {
         }
         Keypair kp = job.keypair;
         Tunnel tunnel = kp.tunnel();
-        Peer peer = device.byTunnel.get(tunnel);
+        Peer peer = ctx.byTunnel().get(tunnel);
         if (peer == null) return;
         MemorySegment d = job.buffer;
         long plain = job.offset + HEADER;
         long counter = d.get(LONG_LE, job.offset + 8);
         Action a = tunnel.receivedData(System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, out.set(d, plain, job.length));
         if (a == Action.DROPPED) return;
-        peer.rxBytes += job.length;
+        peer.receive.rxBytes += job.length;
         Endpoint ep = peer.endpoint;
         if (ep == null || !ep.sameAs(from)) { // roaming: follow the authenticated packet
             Endpoint copy = new Endpoint();
             copy.copyFrom(from);
             peer.endpoint = copy;
         }
-        if (out.flushStaged || tunnel.handshakeWanted()) device.conductor.wake(); // e.g. the rekey at 165 s
+        if (out.flushStaged || tunnel.handshakeWanted()) ctx.conductor().wake(); // e.g. the rekey at 165 s
         if (a == Action.WRITE_TO_TUNNEL_V4 || a == Action.WRITE_TO_TUNNEL_V6) {
-            if (device.allowedIps.lookupSource(d, plain) != peer) {
-                device.stats.drop(DeviceStats.Drop.SOURCE_NOT_ALLOWED);
+            if (ctx.allowedIps().lookupSource(d, plain) != peer) {
+                ctx.stats().drop(DeviceStats.Drop.SOURCE_NOT_ALLOWED);
                 return;
             }
-            peer.rxDataPackets++;
+            peer.receive.rxDataPackets++;
             if (coalescer != null) {
                 coalescer.add(d, plain, out.length); // written with the rest of the batch
                 return;
@@ -191,12 +196,12 @@ final class Receiver extends DeviceThread {
             try {
                 if (vnet) { // offloads refused: each packet still needs its (empty) header
                     VirtioNetHdr.writeNone(d, plain - VirtioNetHdr.SIZE);
-                    device.tun.write(d, plain - VirtioNetHdr.SIZE, out.length + VirtioNetHdr.SIZE);
+                    ctx.tun().write(d, plain - VirtioNetHdr.SIZE, out.length + VirtioNetHdr.SIZE);
                 } else {
-                    device.tun.write(d, plain, out.length);
+                    ctx.tun().write(d, plain, out.length);
                 }
             } catch (IOException e) {
-                device.stats.drop(DeviceStats.Drop.IO_ERROR);
+                ctx.stats().drop(DeviceStats.Drop.IO_ERROR);
             }
         }
     }
@@ -205,10 +210,10 @@ final class Receiver extends DeviceThread {
     private void writeCoalesced() {
         int writes = coalescer.finish();
         for (int w = 0; w < writes; w++) {
-            long r = device.tun.writev(coalescer.iovecs(), coalescer.iovStart(w), coalescer.iovCount(w));
+            long r = ctx.tun().writev(coalescer.iovecs(), coalescer.iovStart(w), coalescer.iovCount(w));
             if (r >= 0) continue;
-            if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) device.stats.drop(DeviceStats.Drop.TUN_QUEUE_FULL);
-            else device.stats.drop(DeviceStats.Drop.IO_ERROR);
+            if (r == -Errno.EAGAIN || r == -Errno.ENOBUFS) ctx.stats().drop(DeviceStats.Drop.TUN_QUEUE_FULL);
+            else ctx.stats().drop(DeviceStats.Drop.IO_ERROR);
         }
     }
 }

@@ -28,6 +28,11 @@ import jwg.tun.offload.VirtioNetHdr;
  * super-packet of up to 64 KiB: it is moved to a spare buffer and split into MTU-sized packets,
  * one per slot ({@link Segmenter}); a packet whose checksum the kernel left to us is completed.
  * The sealed segments of one super-packet then leave in one UDP GSO send (see the bind).
+ *
+ * <p>Owns its batch buffers and seal jobs and each peer's {@code peer.send} counters; puts into
+ * {@code peer.staged} and sets {@code peer.pathRequested}. It sees the device through its
+ * {@link DeviceContexts.SenderContext} and reaches the conductor only through its
+ * {@link ConductorProxy}.
  */
 final class Sender extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Sender.class.getName());
@@ -36,7 +41,7 @@ final class Sender extends DeviceThread {
     static final int BUFFER_SIZE = 65536 + 64;
     private static final int MAX_PACKET = BUFFER_SIZE - HEADROOM - 64;
 
-    private final Device device;
+    private final DeviceContexts.SenderContext ctx;
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final SealJob[] jobs = new SealJob[Bind.BATCH];
     private final Keypair[] keypairs = new Keypair[Bind.BATCH];
@@ -50,10 +55,10 @@ final class Sender extends DeviceThread {
     /** Where a super-packet goes while its segments fill the slots (swapped, never copied). */
     private MemorySegment spare;
 
-    Sender(Device device) {
-        super("jwg-send-" + device.name());
-        this.device = device;
-        this.vnet = device.tun.vnetHeader();
+    Sender(DeviceContexts.SenderContext ctx) {
+        super("jwg-send-" + ctx.name());
+        this.ctx = ctx;
+        this.vnet = ctx.tun().vnetHeader();
         this.readOffset = vnet ? HEADROOM - VirtioNetHdr.SIZE : HEADROOM;
         for (int i = 0; i < jobs.length; i++) jobs[i] = new SealJob();
     }
@@ -86,14 +91,14 @@ final class Sender extends DeviceThread {
             for (int i = 0; i < buffers.length; i++) buffers[i] = batch.buffer(i);
             spare = arena.allocate(BUFFER_SIZE, 16);
             boolean open = true;
-            while (open && !device.isClosed()) {
+            while (open && !ctx.closed().getAsBoolean()) {
                 int count = 0;
                 try {
-                    int n = device.tun.read(buffers[0], readOffset, MAX_PACKET);
+                    int n = ctx.tun().read(buffers[0], readOffset, MAX_PACKET);
                     if (n < 0) break; // TUN closed or deleted
                     count = accept(batch, buffers, count, n);
                     while (count < Bind.BATCH) {
-                        int m = device.tun.tryRead(buffers[count], readOffset, MAX_PACKET);
+                        int m = ctx.tun().tryRead(buffers[count], readOffset, MAX_PACKET);
                         if (m <= 0) {
                             open = m == 0;
                             break;
@@ -101,13 +106,13 @@ final class Sender extends DeviceThread {
                         count = accept(batch, buffers, count, m);
                     }
                 } catch (IOException e) {
-                    if (!device.isClosed()) LOG.warning("TUN read failed, closing the device: " + e.getMessage());
+                    if (!ctx.closed().getAsBoolean()) LOG.warning("TUN read failed, closing the device: " + e.getMessage());
                     open = false;
                 }
                 if (count > 0) flush(batch, count);
             }
         }
-        device.tunEnded();
+        ctx.tunEnded().run();
     }
 
     /**
@@ -152,7 +157,7 @@ final class Sender extends DeviceThread {
     }
 
     private int malformed(int slot) {
-        device.stats.drop(DeviceStats.Drop.OFFLOAD_MALFORMED);
+        ctx.stats().drop(DeviceStats.Drop.OFFLOAD_MALFORMED);
         return slot;
     }
 
@@ -165,27 +170,28 @@ final class Sender extends DeviceThread {
         MemorySegment buf = buffers[slot];
         int version = (buf.get(ValueLayout.JAVA_BYTE, HEADROOM) & 0xf0) >> 4;
         if ((version != 4 || n < 20) && (version != 6 || n < 40)) {
-            device.stats.drop(DeviceStats.Drop.NOT_IP);
+            ctx.stats().drop(DeviceStats.Drop.NOT_IP);
             return slot;
         }
-        Peer peer = device.allowedIps.lookupDestination(buf, HEADROOM);
+        Peer peer = ctx.allowedIps().lookupDestination(buf, HEADROOM);
         if (peer == null) {
-            device.stats.drop(DeviceStats.Drop.NO_ROUTE);
+            ctx.stats().drop(DeviceStats.Drop.NO_ROUTE);
             return slot;
         }
         Tunnel tunnel = peer.tunnel;
         Endpoint to = peer.endpoint;
-        if (to == null && tunnel != null && device.pathListener != null) return awaitPath(peer, buf, n, slot);
+        PathListener listener;
+        if (to == null && tunnel != null && (listener = ctx.pathListener().get()) != null) return awaitPath(listener, peer, buf, n, slot);
         if (tunnel == null || to == null) {
-            device.stats.drop(to == null ? DeviceStats.Drop.NO_ENDPOINT : DeviceStats.Drop.NO_ROUTE);
+            ctx.stats().drop(to == null ? DeviceStats.Drop.NO_ENDPOINT : DeviceStats.Drop.NO_ROUTE);
             return slot;
         }
         long now = System.nanoTime();
-        Keypair kp = peer.hasStaged ? null : tunnel.sendingKeypair(now); // keep order behind staged packets
+        Keypair kp = peer.staged.nonEmpty ? null : tunnel.sendingKeypair(now); // keep order behind staged packets
         long counter = kp == null ? -1 : kp.nextSendCounter();
         if (counter == -1) {
-            if (peer.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
-            device.conductor.wake();
+            if (peer.staged.stage(buf, HEADROOM, n)) ctx.stats().drop(DeviceStats.Drop.STAGED_OVERFLOW);
+            ctx.conductor().wake();
             return slot;
         }
         SealJob job = jobs[slot];
@@ -193,8 +199,8 @@ final class Sender extends DeviceThread {
         job.counter = counter;
         job.buffer = buf;
         job.length = n;
-        job.mtu = device.mtu;
-        device.crypto.submit(job, aead); // with no workers this seals right here
+        job.mtu = ctx.mtu().getAsInt();
+        ctx.crypto().submit(job, aead); // with no workers this seals right here
         batch.set(slot, buf, 0, 0);
         batch.endpoint(slot).copyFrom(to);
         keypairs[slot] = kp;
@@ -207,12 +213,12 @@ final class Sender extends DeviceThread {
      * A packet for a peer with no path yet (lazy ICE): kept until the connectivity layer sets an
      * endpoint, and the layer told once. Returns the slot for reuse.
      */
-    private int awaitPath(Peer peer, MemorySegment buf, int n, int slot) {
-        if (peer.stage(buf, HEADROOM, n)) device.stats.drop(DeviceStats.Drop.STAGED_OVERFLOW);
+    private int awaitPath(PathListener listener, Peer peer, MemorySegment buf, int n, int slot) {
+        if (peer.staged.stage(buf, HEADROOM, n)) ctx.stats().drop(DeviceStats.Drop.STAGED_OVERFLOW);
         if (!peer.pathRequested) {
             peer.pathRequested = true;
             try {
-                device.pathListener.pathWanted(peer.publicKey);
+                listener.pathWanted(peer.publicKey);
             } catch (RuntimeException e) {
                 LOG.warning("path listener: " + e);
             }
@@ -225,7 +231,7 @@ final class Sender extends DeviceThread {
         int w = 0;
         for (int r = 0; r < count; r++) {
             if (jobs[r].sealed <= 0) {
-                device.stats.drop(DeviceStats.Drop.IO_ERROR);
+                ctx.stats().drop(DeviceStats.Drop.IO_ERROR);
                 continue;
             }
             if (w != r) {
@@ -243,7 +249,7 @@ final class Sender extends DeviceThread {
     private void flush(Datagrams batch, int count) {
         int ready = 0;
         for (int i = 0; i < count; i++) {
-            device.crypto.await(jobs[i], aead);
+            ctx.crypto().await(jobs[i], aead);
             if (jobs[i].sealed > 0) {
                 batch.length(i, jobs[i].sealed);
                 ready++;
@@ -252,7 +258,7 @@ final class Sender extends DeviceThread {
         if (ready < count) compact(batch, count);
         count = ready;
         batch.count(count);
-        Bind b = device.bind;
+        Bind b = ctx.bind().get();
         boolean sent = false;
         try {
             if (b != null) {
@@ -266,13 +272,13 @@ final class Sender extends DeviceThread {
         for (int i = 0; i < count; i++) {
             Peer p = peers[i];
             int len = batch.length(i);
-            if (sent && len > 0) p.txBytes += len;
-            else device.stats.drop(len == Datagrams.BUFFER_FULL ? DeviceStats.Drop.UDP_BUFFER_FULL : DeviceStats.Drop.IO_ERROR);
+            if (sent && len > 0) p.send.txBytes += len;
+            else ctx.stats().drop(len == Datagrams.BUFFER_FULL ? DeviceStats.Drop.UDP_BUFFER_FULL : DeviceStats.Drop.IO_ERROR);
             Tunnel t = p.tunnel;
             if (t != null && t.sentData(times[i], keypairs[i], false)) wake = true;
             keypairs[i] = null;
             peers[i] = null;
         }
-        if (wake) device.conductor.wake();
+        if (wake) ctx.conductor().wake();
     }
 }
