@@ -31,7 +31,9 @@ import jwg.tun.offload.VirtioNetHdr;
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
-    /** Most rounds of the warm-up (-Djwg.warmupRounds; 0 turns it off). */
+    /** Rounds of the whole packet path (split, seal, GSO, GRO, open, coalesce) before the vector part. */
+    static final int PATH_ROUNDS = Integer.getInteger("jwg.warmupPathRounds", 200);
+    /** Most rounds of the warm-up's vector part (-Djwg.warmupRounds; 0 turns the warm-up off). */
     static final int ROUNDS = Integer.getInteger("jwg.warmupRounds", 700);
     /** Longest the warm-up may run before the vector paths are let in anyway (-Djwg.warmupMillis). */
     static final long MILLIS = Long.getLong("jwg.warmupMillis", 20_000);
@@ -58,8 +60,10 @@ final class Warmup {
         Thread.ofPlatform().daemon().name("jwg-warmup").start(() -> {
             jwg.sys.Fds.niceThisThread(19); // only the CPU that traffic leaves: never slow the first packets down
             try {
-                vectors(ROUNDS, System.nanoTime() + MILLIS * 1_000_000L);
-            } catch (RuntimeException e) {
+                long deadline = System.nanoTime() + MILLIS * 1_000_000L;
+                run(PATH_ROUNDS, deadline, false); // the packet path as traffic will take it first (gate closed)
+                vectors(ROUNDS, deadline);
+            } catch (IOException | RuntimeException e) {
                 LOG.fine("warm-up: " + e);
             } finally {
                 VectorGate.open();
@@ -89,13 +93,13 @@ final class Warmup {
     }
 
     static void run(int rounds) throws IOException {
-        run(rounds, Long.MAX_VALUE);
+        run(rounds, Long.MAX_VALUE, true);
     }
 
     /** Up to {@code rounds} rounds, stopping at {@code deadline} (System.nanoTime). */
-    static void run(int rounds, long deadline) throws IOException {
+    static void run(int rounds, long deadline, boolean forceVectors) throws IOException {
         Keypair kp = Keypair.throwaway(new SecureRandom());
-        ChaCha20Poly1305 aead = new ChaCha20Poly1305().forceVectors();
+        ChaCha20Poly1305 aead = forceVectors ? new ChaCha20Poly1305().forceVectors() : new ChaCha20Poly1305();
         Segmenter segmenter = new Segmenter();
         Coalescer coalescer = new Coalescer(SLOTS, false);
         try (Arena arena = Arena.ofShared(); LinuxUdpBind out = new LinuxUdpBind(true); LinuxUdpBind in = new LinuxUdpBind(true)) {
