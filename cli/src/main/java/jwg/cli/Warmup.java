@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.logging.Logger;
 import jwg.dataplane.bind.Datagrams;
@@ -15,6 +14,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
 import jwg.noise.crypto.VectorGate;
 import jwg.tun.offload.Coalescer;
 import jwg.tun.offload.Segmenter;
+import jwg.tun.offload.TcpSuperPacket;
 import jwg.tun.offload.VirtioNetHdr;
 
 /**
@@ -40,8 +40,6 @@ final class Warmup {
     static final int MTU = 1420, MSS = MTU - 40, HEADROOM = 16, SLOTS = 64, BUFFER = 65536 + 64;
     /** Lone packet lengths: ACKs, full segments, and odd sizes whose tails and padding take every branch. */
     static final int[] LENGTHS = {52, 1420, 1, 15, 17, 63, 64, 100, 447, 449, 960, 1000, 40, 1380, 1408, 576};
-    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private Warmup() {}
 
@@ -147,25 +145,8 @@ final class Warmup {
         }
     }
 
-    /** A 64 KB TCPv4 super-packet (virtio header, GSO TCPV4, MSS 1380) at s[off]; returns its length with the header. */
+    /** A 64 KB TCPv4 super-packet 192.0.2.1 → 192.0.2.2 (never leaves this process) at s[off]; its length with the header. */
     static int superPacket(MemorySegment s, long off) {
-        int ipLen = 65535;
-        long ip = off + VirtioNetHdr.SIZE;
-        s.set(ValueLayout.JAVA_BYTE, ip, (byte) 0x45);
-        s.set(BE16, ip + 2, (short) ipLen);
-        s.set(BE16, ip + 6, (short) 0x4000);
-        s.set(ValueLayout.JAVA_BYTE, ip + 8, (byte) 64);
-        s.set(ValueLayout.JAVA_BYTE, ip + 9, (byte) 6);
-        s.set(BE32, ip + 12, 0xc0000201); // 192.0.2.1 -> 192.0.2.2: never leaves this process
-        s.set(BE32, ip + 16, 0xc0000202);
-        s.set(BE16, ip + 20, (short) 40000);
-        s.set(BE16, ip + 22, (short) 5201);
-        s.set(BE32, ip + 24, 1);
-        s.set(BE32, ip + 28, 1);
-        s.set(ValueLayout.JAVA_BYTE, ip + 32, (byte) 0x50);
-        s.set(ValueLayout.JAVA_BYTE, ip + 33, (byte) 0x10);
-        s.set(BE16, ip + 34, (short) 501);
-        VirtioNetHdr.set(s, off, VirtioNetHdr.VIRTIO_NET_HDR_F_NEEDS_CSUM, VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV4, 40, MSS, 20, 16);
-        return VirtioNetHdr.SIZE + ipLen;
+        return TcpSuperPacket.write(s, off, 65535, MSS, 0xc0000201, 0xc0000202);
     }
 }

@@ -126,24 +126,9 @@ class DeviceAllocationTest {
 
     /** A TCPv4 super-packet 192.0.2.1 → 192.0.2.2 of {@link #SEGMENTS} full segments behind its virtio_net_hdr. */
     static byte[] superPacket() {
-        int ipLen = 40 + SEGMENTS * MSS;
+        int ipLen = jwg.tun.offload.TcpSuperPacket.HEADERS + SEGMENTS * MSS;
         MemorySegment s = MemorySegment.ofArray(new byte[jwg.tun.offload.VirtioNetHdr.SIZE + ipLen]);
-        var be16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-        var be32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-        long ip = jwg.tun.offload.VirtioNetHdr.SIZE;
-        s.set(ValueLayout.JAVA_BYTE, ip, (byte) 0x45);
-        s.set(be16, ip + 2, (short) ipLen);
-        s.set(be16, ip + 6, (short) 0x4000);
-        s.set(ValueLayout.JAVA_BYTE, ip + 8, (byte) 64);
-        s.set(ValueLayout.JAVA_BYTE, ip + 9, (byte) 6);
-        s.set(be32, ip + 12, 0xc0000201);
-        s.set(be32, ip + 16, 0xc0000202);
-        s.set(be16, ip + 20, (short) 40000);
-        s.set(be16, ip + 22, (short) 5201);
-        s.set(ValueLayout.JAVA_BYTE, ip + 32, (byte) 0x50);
-        s.set(ValueLayout.JAVA_BYTE, ip + 33, (byte) 0x10);
-        jwg.tun.offload.VirtioNetHdr.set(s, 0, jwg.tun.offload.VirtioNetHdr.VIRTIO_NET_HDR_F_NEEDS_CSUM,
-                jwg.tun.offload.VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV4, 40, MSS, 20, 16);
+        jwg.tun.offload.TcpSuperPacket.write(s, 0, ipLen, MSS, 0xc0000201, 0xc0000202);
         return s.toArray(ValueLayout.JAVA_BYTE);
     }
 

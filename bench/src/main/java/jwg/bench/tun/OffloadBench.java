@@ -3,11 +3,11 @@ package jwg.bench.tun;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import jwg.tun.offload.Coalescer;
 import jwg.tun.offload.Segmenter;
+import jwg.tun.offload.TcpSuperPacket;
 import jwg.tun.offload.VirtioNetHdr;
 import org.openjdk.jmh.annotations.*;
 
@@ -22,8 +22,6 @@ import org.openjdk.jmh.annotations.*;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class OffloadBench {
     static final int MTU = 1420, MSS = MTU - 40, SLOTS = 64, SLOT = 1536, COALESCED = 44;
-    static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private Arena arena;
     private MemorySegment superPacket, slots, pristineHead;
@@ -41,8 +39,8 @@ public class OffloadBench {
         superPacket = arena.allocate(superLen, 64);
         byte[] payload = new byte[ipLen - 40];
         new SplittableRandom(1).nextBytes(payload);
-        tcpV4(superPacket, VirtioNetHdr.SIZE, ipLen, payload);
-        VirtioNetHdr.set(superPacket, 0, VirtioNetHdr.VIRTIO_NET_HDR_F_NEEDS_CSUM, VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV4, 40, MSS, 20, 16);
+        MemorySegment.copy(payload, 0, superPacket, ValueLayout.JAVA_BYTE, VirtioNetHdr.SIZE + 40, payload.length);
+        TcpSuperPacket.write(superPacket, 0, ipLen, MSS, 0xc0000201, 0xc0000202);
         slots = arena.allocate((long) SLOTS * SLOT, 64);
         for (int i = 0; i < SLOTS; i++) dst[i] = slots.asSlice((long) i * SLOT, SLOT);
         segments = segmenter.split(superPacket, 0, superLen, dst, 0, SLOTS, VirtioNetHdr.SIZE, lengths);
@@ -55,26 +53,6 @@ public class OffloadBench {
     @TearDown
     public void tearDown() {
         arena.close();
-    }
-
-    /** A TCPv4 packet (ACK|PSH, no options) of ipLen bytes at s[off]. */
-    private static void tcpV4(MemorySegment s, long off, int ipLen, byte[] payload) {
-        s.set(ValueLayout.JAVA_BYTE, off, (byte) 0x45);
-        s.set(BE_SHORT, off + 2, (short) ipLen);
-        s.set(BE_SHORT, off + 4, (short) 0x1234);
-        s.set(BE_SHORT, off + 6, (short) 0x4000);
-        s.set(ValueLayout.JAVA_BYTE, off + 8, (byte) 64);
-        s.set(ValueLayout.JAVA_BYTE, off + 9, (byte) 6);
-        s.set(BE_INT, off + 12, 0xc0000201);
-        s.set(BE_INT, off + 16, 0xc0000202);
-        s.set(BE_SHORT, off + 20, (short) 40000);
-        s.set(BE_SHORT, off + 22, (short) 5201);
-        s.set(BE_INT, off + 24, 0x10000000);
-        s.set(BE_INT, off + 28, 0x20000000);
-        s.set(ValueLayout.JAVA_BYTE, off + 32, (byte) 0x50);
-        s.set(ValueLayout.JAVA_BYTE, off + 33, (byte) 0x18);
-        s.set(BE_SHORT, off + 34, (short) 501);
-        MemorySegment.copy(payload, 0, s, ValueLayout.JAVA_BYTE, off + 40, payload.length);
     }
 
     /** Splits the 64 KB super-packet into 48 packets of at most 1420 bytes. */
