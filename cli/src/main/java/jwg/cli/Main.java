@@ -99,7 +99,7 @@ public final class Main {
             case "exec" -> {
                 return Up.exec(rest, err);
             }
-            case "--train" -> { // not in the usage: runs the packet path's warm-up (for the AOT cache, and to time it)
+            case "--train" -> { // not in the usage: runs and times the packet path's warm-up (vector paths forced)
                 long t0 = System.nanoTime();
                 Warmup.run(rest.length > 0 ? Integer.parseInt(rest[0]) : Warmup.ROUNDS);
                 out.printf("warm-up: %d ms%n", (System.nanoTime() - t0) / 1_000_000);

@@ -19,15 +19,16 @@ import jwg.tun.offload.VirtioNetHdr;
 
 /**
  * Compiles the packet path before the first real packets: a fresh JVM runs it interpreted, then
- * half-optimized, for its first seconds (a fresh daemon carried a TCP stream at a fifth of its
- * steady rate for 5 s). Runs once at daemon start, before the interface exists, with a throwaway key, on the
- * same code and the same shapes as live traffic: a TCP super-packet split into segments
- * ({@link Segmenter}), each sealed in place by {@link Keypair#seal}, the batch sent to ourselves
- * over loopback with UDP GSO and received with GRO ({@link LinuxUdpBind}), opened by
- * {@link Keypair#open} and merged again ({@link Coalescer}); plus lone packets of every length
- * class (ACKs, odd sizes) so that tails and padding take each branch before C2 compiles them.
- * Buffers come from a shared arena, as the device's do: a different segment or session type at
- * the same call sites would be a new shape for the compiled code. At most 1.5 s of one core.
+ * half-optimized, for its first seconds. At daemon start ({@link #beforeStart}) a background
+ * thread at nice 19 runs, with a throwaway key and the same code and shapes as live traffic: a TCP
+ * super-packet split into segments ({@link Segmenter}), each sealed in place by
+ * {@link Keypair#seal}, the batch sent to ourselves over loopback with UDP GSO and received with
+ * GRO ({@link LinuxUdpBind}), opened by {@link Keypair#open} and merged again ({@link Coalescer});
+ * plus lone packets of every length class (ACKs, odd sizes) so that tails and padding take each
+ * branch before C2 compiles them; then the same lone packets with the Vector API paths forced,
+ * until C2 has compiled those, before {@link VectorGate} lets live traffic use them. Buffers come
+ * from a shared arena, as the device's do: a different segment or session type at the same call
+ * sites would be a new shape for the compiled code.
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
@@ -79,15 +80,19 @@ final class Warmup {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment lone = arena.allocate(BUFFER, 16);
             long counter = 0;
-            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
-                for (int len : LENGTHS) {
-                    int d = kp.seal(aead, counter++, lone, HEADROOM, len, lone, 0, MTU);
-                    if (!kp.open(aead, lone, 0, d, lone, HEADROOM)) throw new IllegalStateException("warm-up round trip failed");
-                }
-            }
+            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) counter = lonePackets(kp, aead, lone, counter);
         } finally {
             kp.destroy();
         }
+    }
+
+    /** One packet of every length class, sealed and opened in place in {@code lone}; returns the next counter. */
+    private static long lonePackets(Keypair kp, ChaCha20Poly1305 aead, MemorySegment lone, long counter) {
+        for (int len : LENGTHS) {
+            int d = kp.seal(aead, counter++, lone, HEADROOM, len, lone, 0, MTU);
+            if (!kp.open(aead, lone, 0, d, lone, HEADROOM)) throw new IllegalStateException("warm-up round trip failed");
+        }
+        return counter;
     }
 
     static void run(int rounds) throws IOException {
@@ -114,10 +119,7 @@ final class Warmup {
             MemorySegment lone = arena.allocate(BUFFER, 16);
             long counter = 0;
             for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
-                for (int len : LENGTHS) { // lone packets of every length class, sealed and opened in place
-                    int d = kp.seal(aead, counter++, lone, HEADROOM, len, lone, 0, MTU);
-                    if (!kp.open(aead, lone, 0, d, lone, HEADROOM)) throw new IllegalStateException("warm-up round trip failed");
-                }
+                counter = lonePackets(kp, aead, lone, counter);
                 int n = segmenter.split(superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
                 for (int i = 0; i < n; i++) {
                     int len = i == n - 1 ? LENGTHS[r % LENGTHS.length] : lengths[i]; // the last one: another size
