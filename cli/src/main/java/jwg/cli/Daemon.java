@@ -14,6 +14,7 @@ import jwg.dataplane.DeviceOptions;
 import jwg.dataplane.UapiSocket;
 import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.UapiProtocol;
+import jwg.tun.TunConfig;
 import jwg.tun.TunDevice;
 
 /**
@@ -26,7 +27,6 @@ import jwg.tun.TunDevice;
  */
 final class Daemon {
     static final String CHILD_ENV = "JWG_DAEMON_CHILD";
-    static final int DEFAULT_MTU = 1420;
     private static final long READY_TIMEOUT_MS = 30_000;
 
     private Daemon() {}
@@ -60,7 +60,7 @@ final class Daemon {
         Path dir = uapiDirectory();
         TunDevice tun;
         try {
-            tun = Tuns.create(ifname, DEFAULT_MTU);
+            tun = Tuns.create(ifname, TunConfig.DEFAULT_MTU);
         } catch (IOException | RuntimeException e) {
             err.println("jwg: failed to create TUN device " + ifname + ": " + e.getMessage());
             return 1;

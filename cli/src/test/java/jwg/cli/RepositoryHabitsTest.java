@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The habits that keep the repository readable (docs/architecture.md), checked on every build over
  * the whole source tree: every main package says what it is for in a package-info.java, no main
- * source file grows past {@link #MAX_LINES} lines, and nothing refers to files outside the
- * repository (a public clone must build and pass alone).
+ * source file grows past {@link #MAX_LINES} lines, every document a comment or a page cites
+ * exists, and nothing refers to files outside the repository (a public clone must build and pass
+ * alone).
  */
 class RepositoryHabitsTest {
     static final int MAX_LINES = 650; // the longest today: testkit NatLab (619), X25519 (530)
@@ -65,6 +66,27 @@ class RepositoryHabitsTest {
             if (lines > MAX_LINES) long_.add(root.relativize(f) + " (" + lines + " lines)");
         }
         assertEquals(List.of(), long_, "files over " + MAX_LINES + " lines: split them by idea");
+    }
+
+    @Test
+    void everyDocumentThatIsCitedExists() throws IOException {
+        Path root = root();
+        List<String> broken = new ArrayList<>();
+        var cited = java.util.regex.Pattern.compile("docs/[A-Za-z0-9_.-]+\\.md");
+        for (Path f : files(root, "**.java")) {
+            var m = cited.matcher(Files.readString(f));
+            while (m.find()) {
+                if (!Files.exists(root.resolve(m.group()))) broken.add(root.relativize(f) + " cites " + m.group());
+            }
+        }
+        var link = java.util.regex.Pattern.compile("\\]\\(([^)#:]+\\.md)(#[^)]*)?\\)");
+        for (Path f : files(root, "**.md")) {
+            var m = link.matcher(Files.readString(f));
+            while (m.find()) {
+                if (!Files.exists(f.resolveSibling(m.group(1)))) broken.add(root.relativize(f) + " links " + m.group(1));
+            }
+        }
+        assertEquals(List.of(), broken, "citations of documents that do not exist");
     }
 
     @Test

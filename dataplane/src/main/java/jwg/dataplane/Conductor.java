@@ -310,7 +310,7 @@ final class Conductor extends DeviceThread {
             MemorySegment.copy(pkt, 0, scratch, Sender.HEADROOM, n);
             int len = kp.seal(aead, counter, scratch, Sender.HEADROOM, n, scratch, 0, mtu);
             send(scratch, len, to, p);
-            t.sentData(now, kp, false);
+            t.sentDataWantsHandshake(now, kp, false);
         }
     }
 

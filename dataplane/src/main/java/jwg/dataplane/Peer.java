@@ -86,7 +86,7 @@ final class Peer {
         /** Whether packets are waiting (read without the lock). */
         volatile boolean nonEmpty;
 
-        /** Sender: keeps a copy of a packet until a session exists; the oldest goes when full. Returns false if one was dropped. */
+        /** Sender: keeps a copy of a packet until a session exists; the oldest goes when full. Returns true if one was dropped (to be counted). */
         boolean stage(MemorySegment packet, long offset, int length) {
             // off-heap like every packet buffer: a heap segment reaching the seal would teach the
             // compiled packet path a second segment type, and the next packet would deoptimize it

@@ -275,7 +275,7 @@ final class Sender extends DeviceThread {
             if (sent && len > 0) p.send.txBytes += len;
             else ctx.stats().drop(len == Datagrams.BUFFER_FULL ? DeviceStats.Drop.UDP_BUFFER_FULL : DeviceStats.Drop.IO_ERROR);
             Tunnel t = p.tunnel;
-            if (t != null && t.sentData(times[i], keypairs[i], false)) wake = true;
+            if (t != null && t.sentDataWantsHandshake(times[i], keypairs[i], false)) wake = true;
             keypairs[i] = null;
             peers[i] = null;
         }

@@ -44,6 +44,10 @@ public final class Constants {
     public static final String LABEL_MAC1 = "mac1----";
     public static final String LABEL_COOKIE = "cookie--";
 
-    /** Default tunnel MTU (padding never goes past it). */
+    /**
+     * The MTU the protocol core pads to until the device tells it the interface's (padding never
+     * goes past it): wg-quick's default, the same value as {@code jwg.tun.TunConfig.DEFAULT_MTU}
+     * (noise sees no other module, so the interface side keeps its own).
+     */
     public static final int DEFAULT_MTU = 1420;
 }

@@ -266,7 +266,7 @@ public final class NoiseDevice {
         if (out.capacity < Messages.TRANSPORT_MIN_LENGTH || c == -1) return Action.DONE;
         out.length = kp.seal(t.sendAeadForControl(), c, out.segment, out.offset, 0, out.segment, out.offset, t.mtu());
         counters.event(Counters.Event.KEEPALIVE_SENT);
-        t.sentData(now, kp, true);
+        t.sentDataWantsHandshake(now, kp, true);
         return Action.WRITE_TO_NETWORK;
     }
 

@@ -24,13 +24,13 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  *                       c  = kp.nextSendCounter()            // -1: exhausted, treat as null (counters are
  *                                                            // unsigned: compare with == -1, not < 0)
  *   worker:             n  = kp.seal(aead, c, pkt, off, len, buf, bufOff, tunnel.mtu())
- *   after sending:      if (tunnel.sentData(now, kp, len == 0)) wake the control thread (tick)
+ *   after sending:      if (tunnel.sentDataWantsHandshake(now, kp, len == 0)) wake the control thread (tick)
  *
  *   receive (I/O):      e = device.lookup(receiverIndex)    // or device.decapsulate for types 1–3
  *   worker:             ok = kp.open(aead, datagram, off, len, plain, plainOff)
  *   ordered recv side:  action = tunnel.receivedData(now, kp, counter, plain, plainOff, len - 32, out)
  *   control thread:     device.decapsulate(...) for handshake messages; tunnel.tick(now, out) at
- *                       tunnel.nextDeadline(now) (a timer wheel), and soon when sentData asks for
+ *                       tunnel.nextDeadline(now) (a timer wheel), and soon when sentDataWantsHandshake asks for
  *                       a handshake or handshakeWanted() turns true
  * </pre>
  * Keypairs are immutable (bar the atomic counter), so seal/open are thread-safe given a
@@ -139,9 +139,10 @@ public final class Tunnel {
 
     /**
      * Records that a packet sealed with {@code kp} was sent (timers; keepKeyFreshSending).
-     * Returns true if this asked for a new handshake: make sure the control thread ticks soon.
+     * Returns true if this asked for a new handshake: the caller then wakes the
+     * control thread so that it ticks soon.
      */
-    public boolean sentData(long now, Keypair kp, boolean keepalive) {
+    public boolean sentDataWantsHandshake(long now, Keypair kp, boolean keepalive) {
         timers.anyAuthenticatedPacketSent(now);
         if (!keepalive) timers.dataSent(now);
         // keepKeyFreshSending: rekey after REKEY_AFTER_MESSAGES, or (initiator) REKEY_AFTER_TIME
@@ -222,7 +223,7 @@ public final class Tunnel {
         if (sendAead == null) sendAead = new ChaCha20Poly1305();
         out.length = kp.seal(sendAead, counter, src, off, len, out.segment, out.offset, mtu);
         if (len == 0) device.counters.event(Counters.Event.KEEPALIVE_SENT);
-        sentData(now, kp, len == 0);
+        sentDataWantsHandshake(now, kp, len == 0);
         return Action.WRITE_TO_NETWORK;
     }
 
@@ -333,9 +334,9 @@ public final class Tunnel {
      *
      * <p>It holds until this tunnel is used again. Control-path calls (tick, handshake messages,
      * configuration) can move it anywhere: ask again after them. Data-path calls
-     * ({@link #sentData}, {@link #receivedData}, {@link #sendingKeypair}) only ever bring it closer
+     * ({@link #sentDataWantsHandshake}, {@link #receivedData}, {@link #sendingKeypair}) only ever bring it closer
      * than {@link Constants#REKEY_TIMEOUT} from their own time by wanting a handshake
-     * ({@link #handshakeWanted}; {@code sentData} and {@code sendingKeypair}'s caller then wake the
+     * ({@link #handshakeWanted}; {@code sentDataWantsHandshake} and {@code sendingKeypair}'s caller then wake the
      * control thread); otherwise they start timers at least 10 s ahead or push deadlines later.
      * So a caller that re-asks after every control-path call, when woken, and at least once a
      * second misses nothing. Takes the device lock briefly; allocates nothing.
@@ -387,7 +388,7 @@ public final class Tunnel {
         if (c == -1 || out.capacity < Messages.TRANSPORT_MIN_LENGTH) return false;
         out.length = kp.seal(sendAeadForControl(), c, out.segment, out.offset, 0, out.segment, out.offset, mtu);
         device.counters.event(Counters.Event.KEEPALIVE_SENT);
-        sentData(now, kp, true);
+        sentDataWantsHandshake(now, kp, true);
         return true;
     }
 

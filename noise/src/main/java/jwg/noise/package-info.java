@@ -29,7 +29,7 @@
  *     themselves): handshake messages (types 1–3) via {@code NoiseDevice.decapsulate},
  *     {@code Tunnel.tick}, {@code Tunnel.initiateHandshake}, {@code addPeer}/{@code removePeer}.</li>
  * <li><b>Ordered send side</b> of a peer: {@code Tunnel.sendingKeypair} + {@code Keypair.nextSendCounter},
- *     later {@code Tunnel.sentData}. Lock-free.</li>
+ *     later {@code Tunnel.sentDataWantsHandshake}. Lock-free.</li>
  * <li><b>Workers</b>: {@code Keypair.seal} / {@code Keypair.open}, each thread with its own
  *     {@link jwg.noise.crypto.ChaCha20Poly1305}. Lock-free, allocation-free.</li>
  * <li><b>Ordered receive side</b> of a peer: {@code NoiseDevice.lookup(receiverIndex)}, then after the

@@ -43,7 +43,7 @@ class SplitApiTest {
                 int[] lens = new int[count];
                 for (int i = 0; i < count; i++) {
                     lens[i] = sealed.get(i).get();
-                    n.a.sentData(n.now, n.a.currentKeypair(), false);
+                    n.a.sentDataWantsHandshake(n.now, n.a.currentKeypair(), false);
                 }
                 // the network reorders a little (within the window)
                 List<Integer> order = new ArrayList<>();

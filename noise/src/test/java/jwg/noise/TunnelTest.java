@@ -110,7 +110,7 @@ class TunnelTest {
             n.advance(1 * S);
             byte[] inFlight = n.send(n.a, TestNet.ipv4(40, 2)).data();
             assertTrue(n.a.handshakeWanted(), "REKEY_AFTER_TIME reached on send");
-            assertFalse(n.a.sentData(n.now, n.a.currentKeypair(), false), "already asked: the control thread is woken once, not per packet");
+            assertFalse(n.a.sentDataWantsHandshake(n.now, n.a.currentKeypair(), false), "already asked: the control thread is woken once, not per packet");
             // responder does not rekey on age (only the initiator does)
             n.roundTrip(n.b, TestNet.ipv4(40, 3));
             assertFalse(n.b.handshakeWanted());

@@ -125,14 +125,14 @@ public class TransportBenchmark {
     private long recvCounter = 1L << 30;
 
     /**
-     * Everything of the split data path except the AEAD: pick keypair, reserve counter, sentData;
+     * Everything of the split data path except the AEAD: pick keypair, reserve counter, sentDataWantsHandshake;
      * index lookup, replay window, timers, inner-IP check. Shows what the core itself allocates.
      */
     @Benchmark
     public int bookkeeping() {
         Keypair kp = a.sendingKeypair(now);
         long c = kp.nextSendCounter();
-        a.sentData(now, kp, false);
+        a.sentDataWantsHandshake(now, kp, false);
         Keypair rk = devB.lookup(kpB.localIndex());
         Action r = rk.tunnel().receivedData(now, rk, recvCounter++, packet, 0, size, outB);
         return (int) c + r.ordinal() + outB.length;
