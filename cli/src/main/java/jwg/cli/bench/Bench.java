@@ -117,7 +117,7 @@ public final class Bench {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("jwg-bench-self-");
-            Path launcher = launcher(scratch, self);
+            Implementation.Self launcher = new Implementation.Self(launcher(scratch, self), shown(self, version));
             List<Pair> pairs = new ArrayList<>();
             List<String> path = List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"));
             for (String spec : req.pairs()) {
@@ -218,6 +218,12 @@ public final class Bench {
         Files.writeString(f, sh.toString());
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
         return f;
+    }
+
+    /** What the results call this jwg: its version and jar (or class path). */
+    static String shown(List<String> self, String version) {
+        int cp = Math.max(self.indexOf("-cp"), self.indexOf("-jar"));
+        return "jwg " + version + (cp >= 0 && cp + 1 < self.size() ? " (" + self.get(cp + 1) + ")" : "");
     }
 
     static boolean isRoot() {

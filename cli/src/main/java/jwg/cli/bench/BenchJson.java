@@ -52,7 +52,7 @@ final class BenchJson {
     }
 
     private static void implementation(Json j, String key, Implementation i) {
-        j.key(key).open('{').field("label", i.label()).field("executable", i.executable());
+        j.key(key).open('{').field("label", i.label()).field("executable", i.shown());
         j.key("env").open('{');
         for (Map.Entry<String, String> e : i.env().entrySet()) j.field(e.getKey(), e.getValue());
         j.close('}').close('}');

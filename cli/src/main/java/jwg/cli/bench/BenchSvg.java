@@ -26,11 +26,13 @@ final class BenchSvg {
         b.append("<title>jwg bench ").append(esc(r.version())).append("</title>\n");
         b.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>%n", WIDTH, height));
         Settings s = r.settings();
-        b.append(String.format(Locale.ROOT, "<text class=\"heading\" x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n", LEFT,
-                esc("jwg bench: %d round%s of %d s iperf3 TCP and %d pings per pair (bars: median, whiskers: min–max)"
+        b.append(String.format(Locale.ROOT, "<text class=\"heading\" x=\"%d\" y=\"20\" font-size=\"15\" font-weight=\"bold\">%s</text>%n", LEFT,
+                esc("jwg bench " + r.version())));
+        b.append(String.format(Locale.ROOT, "<text class=\"subheading\" x=\"%d\" y=\"38\" font-size=\"11\" fill=\"#555555\">%s</text>%n", LEFT,
+                esc("%d round%s of %d s iperf3 TCP and %d pings per pair; bars: median, whiskers: min–max over the rounds"
                         .formatted(s.rounds(), s.rounds() == 1 ? "" : "s", s.seconds(), s.pings()))));
-        panel(b, "throughput", "TCP throughput (Gbit/s, higher is better)", TOP, sums, Summary::throughput, "%.2f");
-        panel(b, "rtt", "Ping RTT through the tunnel (ms, lower is better)", TOP + PANEL + GAP, sums, Summary::rtt, "%.3f");
+        panel(b, "throughput", "TCP throughput (Gbit/s, higher is better)", TOP, sums, Summary::throughput);
+        panel(b, "rtt", "Ping RTT through the tunnel (ms, lower is better)", TOP + PANEL + GAP, sums, Summary::rtt);
         Machine m = r.machine();
         b.append(String.format(Locale.ROOT, "<text class=\"footer\" x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#555555\">%s</text>%n", LEFT, height - 12,
                 esc("%s (%s), %d cores, load average at start %s".formatted(m.cpu(), m.avx512() ? "AVX-512" : "no AVX-512",
@@ -40,7 +42,7 @@ final class BenchSvg {
     }
 
     private static void panel(StringBuilder b, String id, String title, int top, List<Summary> sums,
-                              Function<Summary, Stats> quantity, String valueFormat) {
+                              Function<Summary, Stats> quantity) {
         int plotW = WIDTH - LEFT - RIGHT;
         int y0 = top + 30, yBase = y0 + PLOT;   // plot area from y0 (top) to yBase (the x axis)
         double max = 0;
@@ -74,8 +76,8 @@ final class BenchSvg {
             b.append("<g class=\"pair\">\n");
             b.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                             + "<title>%s</title></rect>%n", cx - barW / 2, yMed, barW, yBase - yMed, COLORS[i % COLORS.length],
-                    esc("%s: median %s, min %s, max %s, %d round%s".formatted(name, fmt(valueFormat, st.median()),
-                            fmt(valueFormat, st.min()), fmt(valueFormat, st.max()), st.n(), st.n() == 1 ? "" : "s"))));
+                    esc("%s: median %s, min %s, max %s, %d round%s".formatted(name, fmt(st.median()),
+                            fmt(st.min()), fmt(st.max()), st.n(), st.n() == 1 ? "" : "s"))));
             double yMin = yBase - (Double.isFinite(st.min()) ? st.min() : med) / top_ * PLOT;
             double yMax = yBase - (Double.isFinite(st.max()) ? st.max() : med) / top_ * PLOT;
             double cap = barW / 4;
@@ -85,7 +87,7 @@ final class BenchSvg {
             b.append(line("max", cx - cap, yMax, cx + cap, yMax));
             b.append("</g>\n");
             b.append(String.format(Locale.ROOT, "<text class=\"value\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%s</text>%n",
-                    cx, Math.min(yMed, yMax) - 5, esc(fmt(valueFormat, st.median()))));
+                    cx, Math.min(yMed, yMax) - 5, esc(fmt(st.median()))));
             b.append(String.format(Locale.ROOT, "<text class=\"label\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\">%s</text>%n",
                     cx, yBase + 16, esc(name)));
             b.append("</g>\n");
@@ -109,8 +111,11 @@ final class BenchSvg {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    private static String fmt(String f, double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, f, v) : "n/a";
+    /** Three significant digits, never an exponent: 1.94, 0.128, 43.6. */
+    static String fmt(double v) {
+        if (!Double.isFinite(v)) return "n/a";
+        if (v == 0) return "0";
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     static String esc(String s) {

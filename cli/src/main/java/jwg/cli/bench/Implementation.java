@@ -15,7 +15,7 @@ import java.util.Map;
  * (/usr/local/bin/wireguard-go-modern), an absolute path to any wireguard-go binary, or
  * {@code LABEL=PATH}.
  */
-record Implementation(String label, String executable, Map<String, String> env) {
+record Implementation(String label, String executable, String shown, Map<String, String> env) {
 
     static final Path MODERN = Path.of("/usr/local/bin/wireguard-go-modern");
 
@@ -29,13 +29,16 @@ record Implementation(String label, String executable, Map<String, String> env) 
         }
     }
 
-    /** Resolves a spelling; {@code jwg} is the executable that runs this jar. */
-    static Implementation parse(String spec, Path jwg, List<String> path) throws Unknown {
+    /** This jar's jwg: the script wg-quick runs, and what the results call it (the jar). */
+    record Self(Path launcher, String shown) {}
+
+    /** Resolves a spelling. */
+    static Implementation parse(String spec, Self jwg, List<String> path) throws Unknown {
         int eq = spec.indexOf('=');
         if (eq > 0) {
             String label = spec.substring(0, eq);
             Implementation i = parse(spec.substring(eq + 1), jwg, path);
-            return new Implementation(label, i.executable, i.env);
+            return new Implementation(label, i.executable, i.shown, i.env);
         }
         if (spec.equals("jwg")) return jwg(spec, jwg, "0", "on");
         if (spec.equals("jwg-nooff")) return jwg(spec, jwg, "0", "off");
@@ -43,7 +46,7 @@ record Implementation(String label, String executable, Map<String, String> env) 
         if (spec.equals("wireguard-go")) {
             for (String d : path) {
                 Path p = Path.of(d.isEmpty() ? "." : d, "wireguard-go");
-                if (Files.isExecutable(p)) return new Implementation(spec, p.toString(), Map.of());
+                if (Files.isExecutable(p)) return new Implementation(spec, p.toString(), p.toString(), Map.of());
             }
             throw new Unknown("wireguard-go is not installed (not on PATH)", false);
         }
@@ -53,15 +56,15 @@ record Implementation(String label, String executable, Map<String, String> env) 
                 + "' (jwg, jwg-wN, jwg-nooff, wireguard-go, modern, /path/to/wireguard-go or LABEL=PATH)", true);
     }
 
-    private static Implementation jwg(String label, Path jwg, String workers, String offload) {
+    private static Implementation jwg(String label, Self jwg, String workers, String offload) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("JWG_WORKERS", workers);
         env.put("JWG_OFFLOAD", offload);
-        return new Implementation(label, jwg.toString(), env);
+        return new Implementation(label, jwg.launcher().toString(), jwg.shown(), env);
     }
 
     private static Implementation binary(String label, Path p) throws Unknown {
         if (!Files.isRegularFile(p) || !Files.isExecutable(p)) throw new Unknown("not an executable: " + p, false);
-        return new Implementation(label, p.toAbsolutePath().toString(), Map.of());
+        return new Implementation(label, p.toAbsolutePath().toString(), p.toAbsolutePath().toString(), Map.of());
     }
 }

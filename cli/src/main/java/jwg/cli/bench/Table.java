@@ -9,11 +9,11 @@ final class Table {
 
     static String of(Results r) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-28s %13s %10s %10s %14s %8s %9s  %s%n", "pair", "median Gbit/s",
+        b.append(String.format(Locale.ROOT, "%-28s %14s %11s %11s %15s %9s %9s  %s%n", "pair", "median Gbit/s",
                 "min/median", "max Gbit/s", "first-s median", "rtt ms", "cpu/Gbit", "(n)"));
         List<Summary> sums = r.summaries();
         for (Summary s : sums) {
-            b.append(String.format(Locale.ROOT, "%-28s %13.3f %10.2f %10.3f %14.3f %8.3f %9.2f  (%d)%n", s.pair().name(),
+            b.append(String.format(Locale.ROOT, "%-28s %14.3f %11.2f %11.3f %15.3f %9.3f %9.2f  (%d)%n", s.pair().name(),
                     s.throughput().median(), s.throughput().minOverMedian(), s.throughput().max(),
                     s.first().median(), s.rtt().median(), s.cpuPerGbps().median(), s.throughput().n()));
         }
