@@ -114,7 +114,7 @@ public final class Main {
         String badName = badInterfaceName(args[0], rest);
         if (badName != null) {
             err.println("jwg " + args[0] + ": " + badName);
-            return Command.USAGE_ERROR;
+            return 1;   // a well-formed command line naming something that cannot be an interface
         }
         if (c != null) return c.handler().run(rest, in, out, err);
         if (args[0].equals("--train")) { // not in the usage: runs and times the packet path's warm-up (vector paths forced)
