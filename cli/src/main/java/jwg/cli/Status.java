@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import jwg.dataplane.UapiSocket;
+import jwg.ice.Json;
+import jwg.noise.PublicKey;
 
 /**
  * {@code jwg status [-d] [--json] [IFNAME]}: each jwg interface's connectivity — per peer its
@@ -47,7 +50,9 @@ final class Status {
         for (DaemonQuery.Reply reply : r.replies()) {
             String name = reply.name(), body = reply.body();
             if (json) {
-                jsons.add(body == null ? "{\"interface\":\"" + name + "\",\"ice\":false}"
+                String wg = body == null ? wireGuardJson(name, err) : null;
+                failed |= body == null && wg == null;
+                jsons.add(body == null ? "{\"interface\":\"" + name + "\",\"ice\":false" + (wg == null ? "" : "," + wg) + "}"
                         : "{\"interface\":\"" + name + "\",\"ice\":true," + body.strip().substring(1));
             } else if (body != null) {
                 out.println("interface: " + name);
@@ -59,6 +64,38 @@ final class Status {
         }
         if (json) out.println(DaemonQuery.jsonOf(jsons));
         return failed ? 1 : 0;
+    }
+
+    /**
+     * An interface without ICE in JSON: {@code "peers":[...]} with each peer's public key,
+     * endpoint, allowed IPs, last handshake (epoch seconds, 0 never) and bytes; null if unreachable.
+     */
+    private static String wireGuardJson(String name, PrintStream err) {
+        Show.Interface i;
+        try {
+            i = Show.get(UapiSocket.pathFor(Daemon.uapiDirectory(), name), name);
+        } catch (IOException | RuntimeException e) {
+            err.println("jwg status: unable to access interface " + name + ": " + e.getMessage());
+            return null;
+        }
+        Json j = new Json();
+        j.key("peers").open('[');
+        for (Map<String, List<String>> p : i.peers()) {
+            j.open('{').field("publicKey", PublicKey.fromHex(first(p, "public_key", "")).toBase64())
+                    .field("endpoint", first(p, "endpoint", null))
+                    .strings("allowedIps", p.getOrDefault("allowed_ip", List.of()))
+                    .field("lastHandshake", Long.parseLong(first(p, "last_handshake_time_sec", "0")))
+                    .field("rxBytes", Long.parseLong(first(p, "rx_bytes", "0")))
+                    .field("txBytes", Long.parseLong(first(p, "tx_bytes", "0")))
+                    .close('}');
+        }
+        j.close(']');
+        return j.toString();
+    }
+
+    private static String first(Map<String, List<String>> p, String key, String otherwise) {
+        List<String> v = p.get(key);
+        return v == null || v.isEmpty() ? otherwise : v.get(0);
     }
 
     /** An interface without ICE: its `wg show` view, and that ICE is off. */

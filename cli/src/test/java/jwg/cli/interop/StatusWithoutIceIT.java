@@ -27,7 +27,11 @@ class StatusWithoutIceIT {
                 assertFalse(text.err().contains("mid-reply"), text.toString());
                 Lab.Result json = lab.run(Duration.ofSeconds(60), launcher, "status", "--json", n.ifname);
                 assertEquals(0, json.exit(), json.toString());
-                assertEquals("{\"interface\":\"" + n.ifname + "\",\"ice\":false}", json.out().strip());
+                String j = json.out().strip();
+                assertTrue(j.startsWith("{\"interface\":\"" + n.ifname + "\",\"ice\":false,\"peers\":[{\"publicKey\":\"" + n.peer.publicKey + "\","), j);
+                assertTrue(j.contains("\"allowedIps\":[\"" + n.peer.tun4 + "/32\""), j);
+                assertTrue(j.matches(".*\"lastHandshake\":[1-9][0-9]*,.*"), "the ping made a handshake: " + j);
+                assertTrue(j.endsWith("}]}"), j);
             }
         }
     }
