@@ -18,6 +18,8 @@
 # against the first pair. Needs root, iproute2, wireguard-tools (wg, wg-quick), iperf3, python3 and
 # the implementations named. Traffic stays inside the namespaces; addresses are documentation
 # ranges; everything is torn down on exit.
+# `jwg bench` (cli/src/main/java/jwg/cli/bench, docs/cli.md) is the same measurement in the jar,
+# with --json and an SVG chart; this script stays for comparison with the figures measured with it.
 set -euo pipefail
 secs=10; pings=50; json=""; warm=5; fresh=5; rounds=1
 while getopts "t:p:j:w:f:r:" o; do case $o in t) secs=$OPTARG;; p) pings=$OPTARG;; j) json=$OPTARG;; w) warm=$OPTARG;;

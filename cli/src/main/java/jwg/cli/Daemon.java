@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import jwg.dataplane.Device;
 import jwg.dataplane.DeviceOptions;
 import jwg.dataplane.UapiSocket;
+import jwg.ice.StatusProtocol;
 import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.UapiProtocol;
 import jwg.tun.TunConfig;
@@ -31,6 +32,12 @@ final class Daemon {
 
     private Daemon() {}
 
+    static final String USAGE = """
+            usage: jwg [-f|--foreground] INTERFACE-NAME
+              runs interface INTERFACE-NAME as wireguard-go does, configured over its UAPI socket
+              (for wg-quick: WG_QUICK_USERSPACE_IMPLEMENTATION=jwg); -f stays in the foreground
+            """;
+
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         boolean foreground = false;
         String ifname = null;
@@ -38,18 +45,12 @@ final class Daemon {
             switch (a) {
                 case "-f", "--foreground" -> foreground = true;
                 default -> {
-                    if (a.startsWith("-") || ifname != null) {
-                        err.println("usage: jwg [-f/--foreground] INTERFACE-NAME");
-                        return 1;
-                    }
+                    if (a.startsWith("-") || ifname != null) return Command.usageError(err, USAGE, "jwg: unexpected argument '" + a + "'");
                     ifname = a;
                 }
             }
         }
-        if (ifname == null) {
-            err.println("usage: jwg [-f/--foreground] INTERFACE-NAME");
-            return 1;
-        }
+        if (ifname == null) return Command.usageError(err, USAGE, "jwg: which interface?");
         if (foreground || System.getenv(CHILD_ENV) != null) return foreground(ifname, err);
         return spawn(ifname, List.of("-f", ifname), err);
     }
@@ -76,7 +77,8 @@ final class Daemon {
         Device device = Device.start(options, tun, Tuns::bind);
         UapiSocket uapi;
         try {
-            uapi = UapiSocket.listen(dir, ifname, (in, out) -> new UapiProtocol(device).serve(in, out));
+            // no ICE here: jwg status gets EOPNOTSUPP and shows the WireGuard view
+            uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), null));
         } catch (IOException e) {
             err.println("jwg: failed to listen on UAPI socket: " + e.getMessage());
             device.close();

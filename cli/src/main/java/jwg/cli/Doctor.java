@@ -21,8 +21,7 @@ final class Doctor {
         for (String a : args) {
             if (a.equals("--json")) json = true;
             else if (a.startsWith("-") || only != null) {
-                err.println(USAGE);
-                return 1;
+                return Command.usageError(err, USAGE, "jwg doctor: unexpected argument '" + a + "'");
             } else only = a;
         }
         DaemonQuery.Replies r = DaemonQuery.ask("doctor", only, json ? "doctor-json" : "doctor", err);

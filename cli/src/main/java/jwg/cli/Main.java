@@ -19,7 +19,7 @@ public final class Main {
     private Main() {}
 
     static final String USAGE = """
-            usage: jwg <command> [arguments]
+            usage: jwg <command> [arguments]     (jwg <command> --help: that command's usage)
 
               demo              a real tunnel between two jwg peers on this machine, no root needed:
                                 handshake, pings both ways, throughput, status, teardown
@@ -39,81 +39,111 @@ public final class Main {
               doctor [--json] [IFNAME]
                                 why each peer's path is what it is: host addresses, STUN/TURN
                                 servers checked, this host's NAT behaviour (RFC 5780)
-              bench [PAIRS]     (bin/jwg) jwg against wireguard-go through real tunnels, side by side:
-                                throughput, RTT, CPU per Gbit/s and ratios (root, wireguard-go, iperf3)
+              bench [OPTIONS] [PAIR...]
+                                jwg against wireguard-go through real tunnels, side by side: throughput,
+                                RTT, CPU per Gbit/s, medians and ratios; --json FILE, --svg FILE (a chart)
+                                (root, wireguard-tools, iperf3)
               signal --listen ADDR
                                 run a signaling server (HOST:PORT or :PORT) until killed
               genkey            print a new private key (base64)
               pubkey            read a private key on stdin, print its public key
               genpsk            print a new preshared key
-              version           print the version
-              help              this text
+              completion bash   print the bash completion script
+              version           the version, the JDK, and the crypto and offload paths in use
+              help [COMMAND]    this text, or COMMAND's usage (also: jwg COMMAND --help)
             """;
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.in, System.out, System.err));
     }
 
-    /** Runs a command; returns the exit status. */
+    /**
+     * The subcommands, one entry each (the order of {@code jwg help}'s list is {@link #USAGE}'s).
+     * Every one answers -h/--help with its usage on stdout and exit 0.
+     */
+    static final List<Command> COMMANDS = List.of(
+            Command.of("demo", "usage: jwg demo [--memory]\n  a real tunnel between two jwg peers on this machine (no root);"
+                    + " --memory: the protocol core alone, in memory", Main::demo),
+            new Command(List.of("-f", "--foreground"), Daemon.USAGE, (a, in, out, err) -> Daemon.run(a, out, err)),
+            Command.of("up", Up.USAGE, (a, in, out, err) -> Up.run(a, out, err)),
+            Command.of("down", Up.DOWN_USAGE, (a, in, out, err) -> Up.down(a, out, err)),
+            Command.of("exec", Up.EXEC_USAGE, (a, in, out, err) -> Up.exec(a, err)),
+            Command.of("show", Show.USAGE, (a, in, out, err) -> Show.run(a, out, err)),
+            Command.of("status", Status.USAGE, (a, in, out, err) -> Status.run(a, out, err)),
+            Command.of("doctor", Doctor.USAGE, (a, in, out, err) -> Doctor.run(a, out, err)),
+            Command.of("bench", jwg.cli.bench.Bench.USAGE,
+                    (a, in, out, err) -> jwg.cli.bench.Bench.run(a, out, err, Daemon.selfCommand(), version())),
+            Command.of("signal", Signal.USAGE, (a, in, out, err) -> Signal.run(a, out, err)),
+            Command.bare("genkey", "usage: jwg genkey\n  prints a new private key (base64)", (a, in, out, err) -> {
+                out.println(PrivateKey.generate(new SecureRandom()).toBase64());
+                return 0;
+            }),
+            Command.bare("pubkey", "usage: jwg pubkey < PRIVATE-KEY\n  reads a private key on stdin, prints its public key",
+                    (a, in, out, err) -> pubkey(in, out, err)),
+            Command.bare("genpsk", "usage: jwg genpsk\n  prints a new preshared key (base64)", (a, in, out, err) -> {
+                out.println(PresharedKey.generate(new SecureRandom()).toBase64());
+                return 0;
+            }),
+            Command.of("completion", Completion.USAGE, (a, in, out, err) -> Completion.run(a, out, err)),
+            new Command(List.of("version", "--version"), "usage: jwg version\n  the version, the JDK, and the crypto and offload paths in use",
+                    (a, in, out, err) -> {
+                        if (a.length > 0) return Command.usageError(err, "usage: jwg version", "jwg version: unexpected argument '" + a[0] + "'");
+                        out.print(Version.describe());
+                        return 0;
+                    }),
+            new Command(List.of("help"), "usage: jwg help [COMMAND]", Main::help));
+
+    static Command command(String name) {
+        for (Command c : COMMANDS) if (c.names().contains(name)) return c;
+        return null;
+    }
+
+    /** Runs a command; returns the exit status (0 done, 1 failed, 2 usage error). */
     static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) throws Exception {
-        if (args.length == 0) {
-            err.print(USAGE);
-            return 1;
+        if (args.length == 0) return Command.usageError(err, USAGE, null);
+        if (args[0].equals("-h") || args[0].equals("--help")) {
+            out.print(USAGE);
+            return 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        Command c = command(args[0]);
+        if (c != null && Command.asksForHelp(rest)) {
+            out.print(c.usage().endsWith("\n") ? c.usage() : c.usage() + "\n");
+            return 0;
+        }
         String badName = badInterfaceName(args[0], rest);
         if (badName != null) {
             err.println("jwg " + args[0] + ": " + badName);
-            return 1;
+            return 1;   // a well-formed command line naming something that cannot be an interface
         }
-        switch (args[0]) {
-            case "demo" -> {
-                if (rest.length > 0 && rest[0].equals("--memory")) Demo.main(new String[0]);
-                else return TunnelDemo.run(out, err);
-            }
-            case "genkey" -> out.println(PrivateKey.generate(new SecureRandom()).toBase64());
-            case "genpsk" -> out.println(PresharedKey.generate(new SecureRandom()).toBase64());
-            case "pubkey" -> {
-                return pubkey(in, out, err);
-            }
-            case "version", "--version" -> out.println("jwg " + version());
-            case "help", "-h", "--help" -> out.print(USAGE);
-            case "signal" -> {
-                return Signal.run(rest, out, err);
-            }
-            case "show" -> {
-                return Show.run(rest, out, err);
-            }
-            case "status" -> {
-                return Status.run(rest, out, err);
-            }
-            case "doctor" -> {
-                return Doctor.run(rest, out, err);
-            }
-            case "up" -> {
-                return Up.run(rest, out, err);
-            }
-            case "down" -> {
-                return Up.down(rest, out, err);
-            }
-            case "exec" -> {
-                return Up.exec(rest, err);
-            }
-            case "--train" -> { // not in the usage: runs and times the packet path's warm-up (vector paths forced)
-                long t0 = System.nanoTime();
-                Warmup.run(rest.length > 0 ? Integer.parseInt(rest[0]) : Warmup.ROUNDS);
-                out.printf("warm-up: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            }
-            case "-f", "--foreground" -> {
-                return Daemon.run(args, out, err);
-            }
-            default -> {
-                if (looksLikeInterfaceName(args[0]) && args.length == 1) return Daemon.run(args, out, err);
-                err.println("jwg: unknown command '" + args[0] + "'");
-                err.print(USAGE);
-                return 1;
-            }
+        if (c != null) return c.handler().run(rest, in, out, err);
+        if (args[0].equals("--train")) { // not in the usage: runs and times the packet path's warm-up (vector paths forced)
+            long t0 = System.nanoTime();
+            Warmup.run(rest.length > 0 ? Integer.parseInt(rest[0]) : Warmup.ROUNDS);
+            out.printf("warm-up: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            return 0;
         }
+        if (looksLikeInterfaceName(args[0]) && args.length == 1) return Daemon.run(args, out, err);
+        return Command.usageError(err, USAGE, "jwg: unknown command '" + args[0] + "'");
+    }
+
+    private static int demo(String[] rest, java.io.InputStream in, PrintStream out, PrintStream err) throws Exception {
+        if (rest.length == 1 && rest[0].equals("--memory")) {
+            Demo.main(new String[0]);
+            return 0;
+        }
+        if (rest.length > 0) return Command.usageError(err, command("demo").usage(), "jwg demo: unexpected argument '" + rest[0] + "'");
+        return TunnelDemo.run(out, err);
+    }
+
+    private static int help(String[] rest, java.io.InputStream in, PrintStream out, PrintStream err) {
+        if (rest.length == 0) {
+            out.print(USAGE);
+            return 0;
+        }
+        Command c = rest.length == 1 ? command(rest[0]) : null;
+        if (c == null) return Command.usageError(err, USAGE, "jwg help: no command '" + String.join(" ", rest) + "'");
+        out.print(c.usage().endsWith("\n") ? c.usage() : c.usage() + "\n");
         return 0;
     }
 

@@ -28,7 +28,14 @@ final class Show {
     /** One interface as a get=1 reply describes it. */
     record Interface(String name, Map<String, String> fields, List<Map<String, List<String>>> peers) {}
 
+    static final String USAGE = """
+            usage: jwg show [INTERFACE | all | interfaces]
+              the `wg show` view of jwg and wireguard-go interfaces (keys hidden); interfaces: names only
+            """;
+
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 1 || args.length == 1 && args[0].startsWith("-"))
+            return Command.usageError(err, USAGE, "jwg show: unexpected argument '" + args[args.length - 1] + "'");
         Path dir = Daemon.uapiDirectory();
         List<String> names = new ArrayList<>();
         if (args.length > 0 && !args[0].equals("all") && !args[0].equals("interfaces")) {

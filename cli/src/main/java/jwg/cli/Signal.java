@@ -14,7 +14,10 @@ import jwg.ice.signal.SignalServer;
 final class Signal {
     private Signal() {}
 
-    static final String USAGE = "usage: jwg signal --listen ADDR   (HOST:PORT, [V6]:PORT or :PORT)";
+    static final String USAGE = """
+            usage: jwg signal --listen ADDR
+              runs a signaling server until killed; ADDR is HOST:PORT, [V6]:PORT or :PORT (all interfaces)
+            """;
 
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         CountDownLatch killed = new CountDownLatch(1);
@@ -36,16 +39,12 @@ final class Signal {
 
     /** Serves until {@code stop} opens (tests stop it; {@code jwg signal} stops on a signal). */
     static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) throws InterruptedException {
-        if (args.length != 2 || !args[0].equals("--listen")) {
-            err.println(USAGE);
-            return 1;
-        }
+        if (args.length != 2 || !args[0].equals("--listen")) return Command.usageError(err, USAGE, null);
         InetSocketAddress listen;
         try {
             listen = parse(args[1]);
         } catch (IllegalArgumentException e) {
-            err.println("jwg signal: " + e.getMessage());
-            return 1;
+            return Command.usageError(err, USAGE, "jwg signal: " + e.getMessage());
         }
         SignalServer server;
         try {

@@ -40,9 +40,18 @@ final class Up {
 
     record Args(Path conf, boolean rootless, boolean foreground) {}
 
+    static final String USAGE = """
+            usage: jwg up [--rootless] [-f] CONFIG-FILE
+              brings up the interface a wg-quick .conf describes (named after the file: wg0.conf is wg0)
+              --rootless  no root: the interface lives in a private user+network namespace
+              -f          stay in the foreground
+            """;
+    static final String DOWN_USAGE = "usage: jwg down INTERFACE-NAME|CONFIG-FILE\n  takes an interface brought up by jwg down";
+    static final String EXEC_USAGE = "usage: jwg exec INTERFACE-NAME -- COMMAND [ARGS...]\n  runs COMMAND inside a rootless interface's namespace";
+
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Args a = parse(args, err);
-        if (a == null) return 1;
+        if (a == null) return Command.usageError(err, USAGE, null);
         WgQuickConfig conf;
         IceConfig ice;
         String name = interfaceName(a.conf());
@@ -81,7 +90,7 @@ final class Up {
                 case "-f", "--foreground" -> foreground = true;
                 default -> {
                     if (s.startsWith("-") || conf != null) {
-                        err.println("usage: jwg up [--rootless] [-f] CONFIG-FILE");
+                        err.println("jwg up: unexpected argument '" + s + "'");
                         return null;
                     }
                     conf = Path.of(s);
@@ -89,7 +98,7 @@ final class Up {
             }
         }
         if (conf == null) {
-            err.println("usage: jwg up [--rootless] [-f] CONFIG-FILE");
+            err.println("jwg up: which configuration file?");
             return null;
         }
         return new Args(conf, rootless, foreground);
@@ -185,10 +194,7 @@ final class Up {
 
     /** {@code jwg down IFNAME}: asks the daemon to stop (its socket goes) and waits until it has. */
     static int down(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (args.length != 1) {
-            err.println("usage: jwg down INTERFACE-NAME");
-            return 1;
-        }
+        if (args.length != 1) return Command.usageError(err, DOWN_USAGE, null);
         String name = args[0].endsWith(".conf") ? interfaceName(Path.of(args[0])) : args[0];
         Path sock = UapiSocket.pathFor(Daemon.uapiDirectory(), name);
         if (!Files.exists(sock)) {
@@ -211,10 +217,7 @@ final class Up {
     /** {@code jwg exec IFNAME -- COMMAND...}: runs a command inside a rootless interface's namespace. */
     static int exec(String[] args, PrintStream err) throws Exception {
         int dash = List.of(args).indexOf("--");
-        if (args.length < 3 || dash != 1) {
-            err.println("usage: jwg exec INTERFACE-NAME -- COMMAND [ARGS...]");
-            return 1;
-        }
+        if (args.length < 3 || dash != 1) return Command.usageError(err, EXEC_USAGE, null);
         List<String> cmd;
         try {
             cmd = RootlessTun.execCommand(args[0], List.of(args).subList(2, args.length));

@@ -24,7 +24,7 @@ class DoctorCommandTest {
     void badArgumentsPrintTheUsage() throws Exception {
         for (String[] args : new String[][] {{"doctor", "--bogus"}, {"doctor", "a", "b"}}) {
             Result r = run(args);
-            assertEquals(1, r.status());
+            assertEquals(2, r.status(), "a usage error");
             assertTrue(r.err().contains(Doctor.USAGE), r.err());
         }
     }

@@ -64,7 +64,7 @@ class KeyCommandsTest {
         // A bare word that could be an interface name starts a device (the wireguard-go command
         // line); this one cannot (over 15 bytes), so it is an unknown command.
         Result r = run("", "frobnicate-everything");
-        assertEquals(1, r.status());
+        assertEquals(2, r.status(), "a usage error");
         assertTrue(r.err().contains("unknown command 'frobnicate-everything'"), r.err());
         assertTrue(r.err().contains("usage: jwg"), r.err());
     }

@@ -50,11 +50,12 @@ class SignalCommandTest {
     void refusesBadArguments() throws Exception {
         var err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(1, Main.run(new String[] {"signal"}, System.in, System.out, e));
+        // usage errors: exit 2 with the usage on stderr
+        assertEquals(2, Main.run(new String[] {"signal"}, System.in, System.out, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--listen"));
-        assertEquals(1, Main.run(new String[] {"signal", "--listen", "nocolon"}, System.in, System.out, e));
-        assertEquals(1, Main.run(new String[] {"signal", "--listen", "127.0.0.1:99999"}, System.in, System.out, e));
-        assertEquals(1, Main.run(new String[] {"signal", "--listen", "127.0.0.1:x"}, System.in, System.out, e));
+        assertEquals(2, Main.run(new String[] {"signal", "--listen", "nocolon"}, System.in, System.out, e));
+        assertEquals(2, Main.run(new String[] {"signal", "--listen", "127.0.0.1:99999"}, System.in, System.out, e));
+        assertEquals(2, Main.run(new String[] {"signal", "--listen", "127.0.0.1:x"}, System.in, System.out, e));
     }
 
     @Test

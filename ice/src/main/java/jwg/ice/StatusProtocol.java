@@ -53,7 +53,10 @@ public final class StatusProtocol {
         out.flush();
     }
 
-    /** Client side: asks the daemon at {@code socket}; returns the body, or null if it has no ICE. */
+    /**
+     * Client side: asks the daemon at {@code socket}; returns the body, or null if it has no ICE
+     * (it answered EOPNOTSUPP, or closed the connection without a reply, as wireguard-go does).
+     */
     public static String request(java.nio.file.Path socket, String form) throws IOException {
         try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
             var w = new BufferedWriter(new java.io.OutputStreamWriter(java.nio.channels.Channels.newOutputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
@@ -68,6 +71,9 @@ public final class StatusProtocol {
                 }
                 body.append(line).append('\n');
             }
+            // wireguard-go (and other userspace WireGuards) close the connection on an operation they
+            // do not know, without a word: that interface has no ICE
+            if (body.isEmpty()) return null;
             throw new IOException("the daemon closed the connection mid-reply");
         }
     }

@@ -41,6 +41,18 @@ public final class ChaCha20Poly1305 {
         return Poly1305.SIMD;
     }
 
+    /**
+     * Which code each half of the AEAD runs on this JVM, for {@code jwg version}: the ChaCha20
+     * keystream (the JDK's intrinsic or Java, plus the 8-block Vector API tail on 512-bit hardware)
+     * and Poly1305 (the JDK's intrinsic, 4-way Vector API SIMD, or scalar Java).
+     */
+    public static String paths() {
+        String chacha = JdkChaCha20Block.AVAILABLE ? "JDK intrinsic" : "Java";
+        if (ChaCha20.VEC8) chacha += " + 8-block Vector API tail (512-bit)";
+        String poly = Poly1305.JDK ? "JDK intrinsic (AVX-512 IFMA)" : Poly1305.SIMD ? "4-way Vector API SIMD" : "scalar Java";
+        return "ChaCha20 " + chacha + "; Poly1305 " + poly;
+    }
+
     /** True when the keystream comes from the JDK's intrinsic rather than the Java fallback. */
     public static boolean usesJdkIntrinsic() {
         return JdkChaCha20Block.AVAILABLE;
