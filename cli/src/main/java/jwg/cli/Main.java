@@ -129,7 +129,7 @@ public final class Main {
 
     private static int demo(String[] rest, java.io.InputStream in, PrintStream out, PrintStream err) throws Exception {
         if (rest.length == 1 && rest[0].equals("--memory")) {
-            Demo.main(new String[0]);
+            MemoryDemo.run(out);
             return 0;
         }
         if (rest.length > 0) return Command.usageError(err, command("demo").usage(), "jwg demo: unexpected argument '" + rest[0] + "'");

@@ -33,7 +33,7 @@ final class TunnelDemo {
         String why = Requirements.rootlessProblem();
         if (why != null) {
             out.println("The tunnel demo needs " + why + "; showing the in-memory demo instead.\n");
-            Demo.main(new String[0]);
+            MemoryDemo.run(out);
             return 0;
         }
         String suffix = Integer.toHexString(new SecureRandom().nextInt(0x10000));

@@ -2,6 +2,7 @@ package jwg.cli;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -20,18 +21,23 @@ import jwg.noise.Tunnel;
  * that the demo moves forward itself. The first thing to run when reading the code: it
  * walks through the protocol core ({@code jwg.noise}) exactly as the dataplane uses it.
  */
-final class Demo {
-    private Demo() {}
+final class MemoryDemo {
+    private MemoryDemo() {}
 
     private static final long SECOND = 1_000_000_000L;
 
     /** The fake clock: monotonic nanoseconds, moved by hand. */
-    private static long now = 1_000 * SECOND;
+    private static long now;
+    /** Where the demo tells its story (the stream the command was given). */
+    private static PrintStream out;
 
     private static final InetSocketAddress ALICE_ADDR = new InetSocketAddress("192.0.2.1", 51820);
     private static final InetSocketAddress BOB_ADDR = new InetSocketAddress("192.0.2.2", 51820);
 
-    public static void main(String[] args) {
+    /** {@code jwg demo --memory}: runs the whole story once, writing to {@code out}. */
+    static synchronized void run(PrintStream out) {
+        MemoryDemo.out = out;
+        now = 1_000 * SECOND;
         SecureRandom random = new SecureRandom();
         say("Two peers, Alice and Bob, each with a Curve25519 key pair (jwg genkey / jwg pubkey).");
         PrivateKey alicePriv = PrivateKey.generate(random);
@@ -240,11 +246,11 @@ final class Demo {
     }
 
     private static void step(String s) {
-        System.out.println();
-        System.out.println("[t=" + (now / SECOND - 1000) + " s] " + s);
+        out.println();
+        out.println("[t=" + (now / SECOND - 1000) + " s] " + s);
     }
 
     private static void say(String s) {
-        System.out.println(s);
+        out.println(s);
     }
 }
