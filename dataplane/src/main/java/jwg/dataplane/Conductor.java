@@ -264,7 +264,9 @@ final class Conductor extends DeviceThread {
         peer.control.rxControlBytes += m.data().length;
         peer.control.rxControlPackets++;
         int type = m.data()[0];
-        if (type == jwg.noise.Messages.TYPE_RESPONSE) HandshakeEvent.emit(ctx.name(), peer, true, src);
+        if (!Jfr.on()) {
+            // no recording can want the event (and its class stays unloaded: see Jfr)
+        } else if (type == jwg.noise.Messages.TYPE_RESPONSE) HandshakeEvent.emit(ctx.name(), peer, true, src);
         else if (type == jwg.noise.Messages.TYPE_INITIATION && a == Action.WRITE_TO_NETWORK) HandshakeEvent.emit(ctx.name(), peer, false, src);
         Endpoint known = peer.endpoint;
         if (known == null || !known.sameAs(from)) peer.endpoint = from;

@@ -11,6 +11,10 @@ import jwg.noise.Drop;
  * Emits the periodic {@link DropEvent}s: the running devices register here, and JFR's periodic
  * thread calls {@link #emit} while a recording has {@code jwg.Drop} enabled (never otherwise). Each
  * device keeps the totals last reported, so an event carries the drops since the previous one.
+ *
+ * <p>The event is registered with Flight Recorder only once it runs ({@link Jfr}): before that,
+ * registering would initialize it (about a second of CPU at start-up). A daemon thread looks once
+ * a second until then, so a recording started later with {@code jcmd} gets the drops too.
  */
 final class DropEvents {
     private static final Logger LOG = Logger.getLogger(DropEvents.class.getName());
@@ -26,9 +30,26 @@ final class DropEvents {
 
     private DropEvents() {}
 
+    private static boolean watching; // guarded by the class
+
     static void register(Device d) {
         DEVICES.put(d, new Reported());
-        if (!hooked) hook();
+        if (hooked) return;
+        if (Jfr.on()) hook();
+        else watch();
+    }
+
+    private static synchronized void watch() {
+        if (watching) return;
+        watching = true;
+        Thread.ofPlatform().daemon().name("jwg-jfr-watch").start(() -> {
+            try {
+                while (!Jfr.on()) Thread.sleep(1000);
+                hook();
+            } catch (InterruptedException ignored) {
+                // the JVM is going away
+            }
+        });
     }
 
     static void unregister(Device d) {
@@ -39,7 +60,7 @@ final class DropEvents {
         if (hooked) return;
         hooked = true;
         try {
-            if (FlightRecorder.isAvailable()) FlightRecorder.addPeriodicEvent(DropEvent.class, DropEvents::emit);
+            FlightRecorder.addPeriodicEvent(DropEvent.class, DropEvents::emit);
         } catch (RuntimeException | Error e) { // a JVM without JFR: the counters remain
             LOG.fine("JFR drop events unavailable: " + e);
         }

@@ -34,7 +34,7 @@ final class HandshakeEvent extends Event {
     @Description("Where the peer's message came from")
     String endpoint;
 
-    /** Commits one event if a recording wants it (the fields are only built then). */
+    /** Commits one event if a recording wants it (the fields are only built then); callers check {@link Jfr#on()} first. */
     static void emit(String device, Peer peer, boolean initiator, Object endpoint) {
         HandshakeEvent e = new HandshakeEvent();
         if (!e.shouldCommit()) return;

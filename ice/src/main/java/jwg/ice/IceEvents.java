@@ -13,7 +13,8 @@ import jwg.noise.PublicKey;
 /**
  * The connectivity layer's JFR events, {@code jwg.PathChange} and {@code jwg.GuardRetry}, committed
  * on the control thread (never on the packet path); their fields are only built while a recording
- * wants them.
+ * wants them, and callers check {@link jwg.dataplane.Jfr#on()} first (an event class is never loaded
+ * before Flight Recorder runs).
  */
 final class IceEvents {
     private IceEvents() {}

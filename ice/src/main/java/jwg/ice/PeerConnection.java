@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import jwg.dataplane.Device;
+import jwg.dataplane.Jfr;
 import jwg.ice.guard.Guard;
 import jwg.ice.guard.ResetReason;
 import jwg.ice.signal.Answer;
@@ -191,7 +192,7 @@ final class PeerConnection {
         if (changed) {
             pathChanges++;
             lastPathChangeMillis = System.currentTimeMillis();
-            IceEvents.pathChange(owner.device.name(), key, before, type, s.localType() + " " + ConnectivityStatus.text(s.local()),
+            if (Jfr.on()) IceEvents.pathChange(owner.device.name(), key, before, type, s.localType() + " " + ConnectivityStatus.text(s.local()),
                     s.remoteType() + " " + ConnectivityStatus.text(s.remote()), "connected");
         }
         connectedAtMillis = System.currentTimeMillis();
@@ -225,7 +226,7 @@ final class PeerConnection {
         if (state == ConnectionState.CONNECTING && !sessionUnderWay() && guard.due(now)) {
             guard.attemptMade(now);
             guardRetries++;
-            IceEvents.guardRetry(owner.device.name(), key, guardRetries, guard.nextDeadline() - now, guard.lastReset());
+            if (Jfr.on()) IceEvents.guardRetry(owner.device.name(), key, guardRetries, guard.nextDeadline() - now, guard.lastReset());
             connect("guard retry");
         }
         if (state == ConnectionState.CONNECTED && !path.p2p() && now - nextUpgradeNanos >= 0 && !sessionUnderWay()) {
@@ -238,7 +239,7 @@ final class PeerConnection {
     private void pathLost(String why) {
         LOG.info(key + ": path lost: " + why);
         boolean wasRelayed = path == PathType.RELAYED;
-        IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "path lost: " + why);
+        if (Jfr.on()) IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "path lost: " + why);
         closeSessions(); // frees the dead agent (and any session in progress): the next one starts below
         selected = null;
         path = PathType.NONE;
@@ -279,7 +280,7 @@ final class PeerConnection {
     /** Back to Idle: frees the agent; the next packet for the peer (or its offer) wakes it. */
     void idle(String why, boolean tellPeer) {
         if (tellPeer && active != null) owner.signal(key, new GoIdle(active.sessionId()));
-        if (path != PathType.NONE) IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "idle: " + why);
+        if (path != PathType.NONE && Jfr.on()) IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "idle: " + why);
         closeSessions();
         state = ConnectionState.IDLE;
         path = PathType.NONE;
