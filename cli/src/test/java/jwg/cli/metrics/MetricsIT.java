@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import jwg.noise.PrivateKey;
 import jwg.testkit.Launcher;
 import jwg.testkit.Netns;
@@ -19,13 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code jwg IFNAME}, configured with {@code wg}) with JWG_METRICS; pings cross, then each
  * endpoint is scraped from inside its namespace (python3's urllib, a client that is not ours)
  * and the page goes through the strict parser. Also: a bad key and a busy port are refused with
- * nothing left behind.
+ * nothing left behind, and A's JFR recording (started the documented way, JWG_JVM_OPTS) holds the
+ * handshake once its daemon exits.
  */
 class MetricsIT {
     private static final String SCRAPE = "import urllib.request,sys\n"
             + "o=urllib.request.build_opener(urllib.request.ProxyHandler({}))\n"
             + "r=o.open('http://127.0.0.1:%d/metrics',timeout=10)\n"
             + "sys.stdout.write(r.headers['Content-Type']+'\\n'+r.read().decode())\n";
+
+    /** The recording command of docs/metrics.md (%%p: one file per JVM, the launcher's and the daemon's). */
+    static final String RECORD = "-XX:StartFlightRecording=filename=%s/jwg-%%p.jfr,dumponexit=true -Xlog:jfr+startup=off";
 
     @TempDir Path dir;
 
@@ -50,10 +57,12 @@ class MetricsIT {
             Files.writeString(ca, "[Interface]\nPrivateKey = " + ka.toBase64() + "\nAddress = 192.0.2.1/24\nListenPort = 51820\n"
                     + "#! Metrics = 127.0.0.1:9586\n\n[Peer]\nPublicKey = " + kb.publicKey().toBase64()
                     + "\nEndpoint = 198.51.100.2:51820\nAllowedIPs = 192.0.2.2/32\n");
+            Path jfr = Files.createDirectory(dir.resolve("jfr"));
             Path keyB = dir.resolve("b.key");
             Files.writeString(keyB, kb.toBase64() + "\n");
             try {
-                var upA = a.tryExec(launcher, "up", ca.toString());
+                // A records JFR the documented way (docs/metrics.md): JWG_JVM_OPTS reaches the daemon's JVM
+                var upA = a.tryExec("env", "JWG_JVM_OPTS=" + RECORD.formatted(jfr), launcher, "up", ca.toString());
                 assertEquals(0, upA.exitCode(), upA.output());
                 assertTrue(upA.output().isEmpty() || !upA.output().contains(ka.toBase64()), upA.output());
                 // B the way wg-quick runs it: jwg IFNAME, then wg and ip
@@ -105,6 +114,12 @@ class MetricsIT {
                 assertNotEquals(0, a.tryExec("ip", "link", "show", bad).exitCode(), "the interface was removed again");
                 assertFalse(Files.exists(Path.of("/var/run/wireguard", bad + ".sock")), "no socket was left");
                 assertEquals(200, Integer.parseInt(status(a, 9586)), "A's endpoint still serves");
+
+                // the daemon's recording, written when it exits, holds the handshake
+                assertEquals(0, a.tryExec(launcher, "down", ia).exitCode());
+                List<RecordedEvent> handshakes = awaitRecording(jfr, "jwg.Handshake");
+                assertTrue(handshakes.stream().anyMatch(e -> e.getString("device").equals(ia) && e.getString("peer").equals(peerB)
+                        && e.getString("role").equals("initiator") && e.getString("endpoint").contains("198.51.100.2")), handshakes.toString());
             } finally {
                 a.tryExec(launcher, "down", ia);
                 b.tryExec(launcher, "down", ib);
@@ -118,6 +133,27 @@ class MetricsIT {
         int nl = r.output().indexOf('\n');
         assertEquals(Exposition.CONTENT_TYPE, r.output().substring(0, nl));
         return ExpositionParser.parse(r.output().substring(nl + 1));
+    }
+
+    /** The events named {@code type} in the first complete recording in {@code jfrDir} that has any (waits up to 20 s). */
+    private static List<RecordedEvent> awaitRecording(Path jfrDir, String type) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(jfrDir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".jfr")).toList()) {
+                    try {
+                        List<RecordedEvent> events = RecordingFile.readAllEvents(f).stream()
+                                .filter(e -> e.getEventType().getName().equals(type)).toList();
+                        if (!events.isEmpty()) return events;
+                    } catch (java.io.IOException partial) {
+                        // still being written
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        fail("no " + type + " event in any recording in " + jfrDir);
+        return List.of();
     }
 
     private static String status(Netns ns, int port) throws Exception {
