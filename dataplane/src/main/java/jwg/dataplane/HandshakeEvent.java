@@ -35,13 +35,14 @@ final class HandshakeEvent extends Event {
     String endpoint;
 
     /** Commits one event if a recording wants it (the fields are only built then); callers check {@link Jfr#on()} first. */
-    static void emit(String device, Peer peer, boolean initiator, Object endpoint) {
+    static void emit(String device, Peer peer, boolean initiator, java.net.InetSocketAddress endpoint) {
         HandshakeEvent e = new HandshakeEvent();
         if (!e.shouldCommit()) return;
         e.device = device;
         e.peer = peer.publicKey.toBase64();
         e.role = initiator ? "initiator" : "responder";
-        e.endpoint = String.valueOf(endpoint);
+        String host = endpoint.getAddress().getHostAddress();
+        e.endpoint = (host.contains(":") ? "[" + host + "]" : host) + ":" + endpoint.getPort();
         e.commit();
     }
 }

@@ -128,7 +128,7 @@ public final class DeviceMetrics {
         x.family("jwg_peer_rtt_seconds", GAUGE, "Round-trip time of the selected direct pair's last ICE check (no sample when relayed or unknown).");
         for (ConnectivityStatus.Peer p : peers) if (p.rttMillis() >= 0) x.sample(p.rttMillis() / 1000, "interface", ifc, "peer", p.publicKey());
 
-        x.family("jwg_signal_connected", GAUGE, "1 while the signaling server is reachable, else 0.").sample(s.signal().connected() ? 1 : 0, "interface", ifc, "server", s.signal().server());
+        x.family("jwg_signal_connected", GAUGE, "1 while the signaling server is reachable, else 0.").sample(s.signal().connected() ? 1 : 0, "interface", ifc, "server", withoutUserInfo(s.signal().server()));
         x.family("jwg_signal_messages_total", COUNTER, "Signaling messages, by direction: sent, received.");
         x.sample(s.signal().sent(), "interface", ifc, "direction", "sent");
         x.sample(s.signal().received(), "interface", ifc, "direction", "received");
@@ -146,6 +146,17 @@ public final class DeviceMetrics {
             x.sample(s.stun().queueFull(), "interface", ifc, "reason", "queue_full");
         }
         x.family("jwg_ice_ready", GAUGE, "1 once the start-up ICE gathering is done.").sample(s.ready() ? 1 : 0, "interface", ifc);
+    }
+
+    /** The signaling URL without any user:password@ (secrets stay off the page). */
+    static String withoutUserInfo(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getRawUserInfo() == null) return url;
+            return new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment()).toString();
+        } catch (java.net.URISyntaxException e) {
+            return "(unparsable)";
+        }
     }
 
     private static String lower(String enumName) {

@@ -45,4 +45,11 @@ class MetricsAddressTest {
                 ConfFile.parseWgQuick("wg0.conf", KEY + "#! Metrics = example.com:9586\n")));
         assertTrue(bad.getMessage().contains("wg0.conf") && bad.getMessage().contains("example.com"), bad.getMessage());
     }
+
+    @Test
+    void theSignalingUrlLosesItsUserInfoOnThePage() {
+        assertEquals("http://203.0.113.1:8443/", DeviceMetrics.withoutUserInfo("http://user:secret@203.0.113.1:8443/"));
+        assertEquals("https://203.0.113.1/x?y", DeviceMetrics.withoutUserInfo("https://a:b@203.0.113.1/x?y"));
+        assertEquals("http://203.0.113.1:8443/", DeviceMetrics.withoutUserInfo("http://203.0.113.1:8443/"));
+    }
 }
