@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
+import jwg.cli.metrics.DeviceMetrics;
+import jwg.cli.metrics.MetricsAddress;
+import jwg.cli.metrics.MetricsEndpoint;
 import jwg.dataplane.Device;
 import jwg.dataplane.DeviceOptions;
 import jwg.dataplane.UapiSocket;
@@ -51,6 +54,12 @@ final class Daemon {
             }
         }
         if (ifname == null) return Command.usageError(err, USAGE, "jwg: which interface?");
+        try {
+            MetricsAddress.fromEnvironment(); // refused here, before anything is created
+        } catch (IllegalArgumentException e) {
+            err.println("jwg: " + e.getMessage());
+            return 1;
+        }
         if (foreground || System.getenv(CHILD_ENV) != null) return foreground(ifname, err);
         return spawn(ifname, List.of("-f", ifname), err);
     }
@@ -75,19 +84,42 @@ final class Daemon {
             return 1;
         }
         Device device = Device.start(options, tun, Tuns::bind);
+        MetricsEndpoint metrics;
+        try {
+            metrics = metrics(MetricsAddress.fromEnvironment(), device, null, err);
+        } catch (IOException e) {
+            err.println("jwg: " + e.getMessage());
+            device.close();
+            return 1;
+        }
         UapiSocket uapi;
         try {
             // no ICE here: jwg status gets EOPNOTSUPP and shows the WireGuard view
             uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), null));
         } catch (IOException e) {
             err.println("jwg: failed to listen on UAPI socket: " + e.getMessage());
+            if (metrics != null) metrics.close();
             device.close();
             return 1;
         }
         return serve(ifname, device, uapi, () -> {
             uapi.close();
+            if (metrics != null) metrics.close();
             device.close();
         }, err);
+    }
+
+    /** The metrics endpoint on {@code address} (null: none, and null is returned). */
+    static MetricsEndpoint metrics(java.net.InetSocketAddress address, Device device, jwg.ice.Connectivity connectivity, PrintStream err) throws IOException {
+        if (address == null) return null;
+        DeviceMetrics m = new DeviceMetrics(device, connectivity);
+        try {
+            MetricsEndpoint e = MetricsEndpoint.start(address, m::scrape);
+            err.println("jwg: metrics for " + device.name() + " at http://" + MetricsAddress.text(e.address()) + MetricsEndpoint.PATH);
+            return e;
+        } catch (IOException e) {
+            throw new IOException("metrics endpoint " + MetricsAddress.text(address) + ": " + e.getMessage(), e);
+        }
     }
 
     /**

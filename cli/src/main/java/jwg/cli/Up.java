@@ -2,10 +2,13 @@ package jwg.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import jwg.cli.metrics.MetricsAddress;
+import jwg.cli.metrics.MetricsEndpoint;
 import jwg.dataplane.Device;
 import jwg.dataplane.IpPrefix;
 import jwg.dataplane.UapiSocket;
@@ -54,11 +57,13 @@ final class Up {
         if (a == null) return Command.usageError(err, USAGE, null);
         WgQuickConfig conf;
         IceConfig ice;
+        InetSocketAddress metrics;
         String name = interfaceName(a.conf());
         try {
             conf = ConfFile.read(a.conf());
             check(conf);
             ice = IceConfig.from(String.valueOf(a.conf().getFileName()), conf);
+            metrics = MetricsAddress.from(String.valueOf(a.conf().getFileName()), conf);
             LinuxTun.checkName(name);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("jwg up: " + e.getMessage());
@@ -78,7 +83,7 @@ final class Up {
             }
             return status;
         }
-        return foreground(name, conf, ice, a.rootless(), err);
+        return foreground(name, conf, ice, metrics, a.rootless(), err);
     }
 
     private static Args parse(String[] args, PrintStream err) {
@@ -138,7 +143,8 @@ final class Up {
         return TunConfig.of(name).withMtu(mtu).withAddresses(addresses.toArray(String[]::new)).withRoutes(routes.toArray(String[]::new));
     }
 
-    private static int foreground(String name, WgQuickConfig conf, IceConfig ice, boolean rootless, PrintStream err) throws Exception {
+    private static int foreground(String name, WgQuickConfig conf, IceConfig ice, InetSocketAddress metricsAddress, boolean rootless,
+                                  PrintStream err) throws Exception {
         Warmup.beforeStart();
         if (!conf.dns().isEmpty()) err.println("jwg up: DNS is not applied (no resolvconf integration); use wg-quick for that");
         TunConfig tc = tunConfig(name, conf);
@@ -172,10 +178,9 @@ final class Up {
         }
         // ICE for the peers without an Endpoint (the .conf's '#! Ice...' keys)
         Connectivity connectivity = ice == null ? null : Connectivity.start(device, mux, conf.device().privateKey(), ice.settings(name));
-        Path dir = Daemon.uapiDirectory();
-        UapiSocket uapi;
+        MetricsEndpoint metrics;
         try {
-            uapi = UapiSocket.listen(dir, name, StatusProtocol.handler((in, o) -> new UapiProtocol(device).serve(in, o), connectivity));
+            metrics = Daemon.metrics(metricsAddress, device, connectivity, err);
         } catch (IOException e) {
             err.println("jwg up: " + e.getMessage());
             if (connectivity != null) connectivity.close();
@@ -183,8 +188,21 @@ final class Up {
             if (helper != null) helper.close();
             return 1;
         }
+        Path dir = Daemon.uapiDirectory();
+        UapiSocket uapi;
+        try {
+            uapi = UapiSocket.listen(dir, name, StatusProtocol.handler((in, o) -> new UapiProtocol(device).serve(in, o), connectivity));
+        } catch (IOException e) {
+            err.println("jwg up: " + e.getMessage());
+            if (metrics != null) metrics.close();
+            if (connectivity != null) connectivity.close();
+            device.close();
+            if (helper != null) helper.close();
+            return 1;
+        }
         Runnable shutdown = () -> {
             uapi.close();
+            if (metrics != null) metrics.close();
             if (connectivity != null) connectivity.close();
             device.close();
             if (helper != null) helper.close();

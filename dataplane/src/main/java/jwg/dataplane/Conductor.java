@@ -262,6 +262,12 @@ final class Conductor extends DeviceThread {
         if (peer == null) return null;
         // authenticated: the peer is where this came from (roaming)
         peer.control.rxControlBytes += m.data().length;
+        peer.control.rxControlPackets++;
+        int type = m.data()[0];
+        if (!Jfr.on()) {
+            // no recording can want the event (and its class stays unloaded: see Jfr)
+        } else if (type == jwg.noise.Messages.TYPE_RESPONSE) HandshakeEvent.emit(ctx.name(), peer, true, src);
+        else if (type == jwg.noise.Messages.TYPE_INITIATION && a == Action.WRITE_TO_NETWORK) HandshakeEvent.emit(ctx.name(), peer, false, src);
         Endpoint known = peer.endpoint;
         if (known == null || !known.sameAs(from)) peer.endpoint = from;
         boolean flush = out.flushStaged;
@@ -319,7 +325,10 @@ final class Conductor extends DeviceThread {
         if (b == null || len <= 0) return;
         try {
             b.send(buf, 0, len, to);
-            if (peer != null) peer.control.txControlBytes += len;
+            if (peer != null) {
+                peer.control.txControlBytes += len;
+                peer.control.txControlPackets++;
+            }
         } catch (IOException e) {
             ctx.stats().drop(DeviceStats.Drop.IO_ERROR);
         }

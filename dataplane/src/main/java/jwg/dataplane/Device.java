@@ -93,6 +93,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         d.conductor.start();
         d.sender.start();
         d.receiver.start();
+        DropEvents.register(d);
         return d;
     }
 
@@ -289,6 +290,35 @@ public final class Device implements UapiDevice, AutoCloseable {
     /** Data counters of one peer (see {@link #activity}). */
     public record PeerActivity(long txDataBytes, long rxDataPackets) {}
 
+    /**
+     * What a peer has carried, for the metrics endpoint: every datagram and byte both ways
+     * (handshakes and keepalives included, as {@code wg show}'s transfer), and the time since the
+     * last completed handshake ({@code handshakeAgeNanos} -1: none yet). Read from the counters the
+     * threads keep anyway; nothing is added to the packet path. Null if there is no such peer.
+     */
+    public PeerTraffic traffic(PublicKey key) {
+        Peer p = peers.get(key);
+        if (p == null) return null;
+        Tunnel t = p.tunnel;
+        long age = t == null || t.lastHandshake() == Long.MIN_VALUE ? -1 : Math.max(0, System.nanoTime() - t.lastHandshake());
+        return new PeerTraffic(p.rxTotal(), p.txTotal(), p.rxPacketsTotal(), p.txPacketsTotal(), age);
+    }
+
+    /** A peer's transfer counters (see {@link #traffic}). */
+    public record PeerTraffic(long rxBytes, long txBytes, long rxPackets, long txPackets, long handshakeAgeNanos) {}
+
+    /**
+     * The offloads in force: the TUN device's virtio header and TUN_F_* flags
+     * ({@link jwg.tun.TunDevice#offloads()}), and UDP GSO/GRO on the bind (false before it is open).
+     */
+    public Offloads offloads() {
+        Bind b = bind;
+        return new Offloads(tun.vnetHeader(), tun.offloads(), b != null && b.gso(), b != null && b.gro());
+    }
+
+    /** See {@link #offloads()}. */
+    public record Offloads(boolean tunVnetHeader, int tunFlags, boolean udpGso, boolean udpGro) {}
+
     // ------------------------------------------------------------------ state for get
 
     @Override
@@ -350,6 +380,7 @@ public final class Device implements UapiDevice, AutoCloseable {
             if (n != null) n.close();
             for (Peer p : peers.values()) p.staged.drop();
         });
+        DropEvents.unregister(this);
         closedLatch.countDown();
     }
 }

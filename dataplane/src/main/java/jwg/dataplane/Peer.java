@@ -57,12 +57,19 @@ final class Peer {
 
     /** The sender's counters. */
     static final class Send {
+        /**
+         * Data datagrams sent: a plain field, written just before {@link #txBytes} — that volatile
+         * write publishes it, so counting packets adds no second fence per datagram.
+         */
+        long txPackets;
         /** Data datagram bytes sent. */
         volatile long txBytes;
     }
 
     /** The receiver's counters. */
     static final class Receive {
+        /** Transport datagrams received and authenticated: plain, published by the {@link #rxBytes} write after it. */
+        long rxPackets;
         /** Transport datagram bytes received and authenticated. */
         volatile long rxBytes;
         /** Packets written to the TUN (keepalives excluded). */
@@ -75,6 +82,10 @@ final class Peer {
         volatile long txControlBytes;
         /** Handshake messages from this peer. */
         volatile long rxControlBytes;
+        /** Datagrams it sent (handshake messages, keepalives, staged packets). */
+        volatile long txControlPackets;
+        /** Handshake messages from this peer. */
+        volatile long rxControlPackets;
     }
 
     /**
@@ -145,6 +156,23 @@ final class Peer {
 
     long txTotal() {
         return send.txBytes + control.txControlBytes;
+    }
+
+    /**
+     * Datagrams received. The volatile byte counter is read first: that read sees the plain packet
+     * counter at least as of the byte counter's last write (at most one batch behind).
+     */
+    @SuppressWarnings("unused")
+    long rxPacketsTotal() {
+        long publish = receive.rxBytes;
+        return receive.rxPackets + control.rxControlPackets;
+    }
+
+    /** Datagrams sent (as {@link #rxPacketsTotal}). */
+    @SuppressWarnings("unused")
+    long txPacketsTotal() {
+        long publish = send.txBytes;
+        return send.txPackets + control.txControlPackets;
     }
 
     @Override

@@ -175,6 +175,7 @@ final class Receiver extends DeviceThread {
         long counter = d.get(LONG_LE, job.offset + 8);
         Action a = tunnel.receivedData(System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, out.set(d, plain, job.length));
         if (a == Action.DROPPED) return;
+        peer.receive.rxPackets++; // published by the volatile write below
         peer.receive.rxBytes += job.length;
         Endpoint ep = peer.endpoint;
         if (ep == null || !ep.sameAs(from)) { // roaming: follow the authenticated packet

@@ -272,7 +272,10 @@ final class Sender extends DeviceThread {
         for (int i = 0; i < count; i++) {
             Peer p = peers[i];
             int len = batch.length(i);
-            if (sent && len > 0) p.send.txBytes += len;
+            if (sent && len > 0) {
+                p.send.txPackets++; // published by the volatile write below
+                p.send.txBytes += len;
+            }
             else ctx.stats().drop(len == Datagrams.BUFFER_FULL ? DeviceStats.Drop.UDP_BUFFER_FULL : DeviceStats.Drop.IO_ERROR);
             Tunnel t = p.tunnel;
             if (t != null && t.sentDataWantsHandshake(times[i], keypairs[i], false)) wake = true;

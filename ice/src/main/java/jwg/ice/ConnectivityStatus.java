@@ -19,7 +19,7 @@ public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> re
                        String remoteType, String remote, String relay, long lastHandshakeEpochSeconds, long rxBytes,
                        long txBytes, double rttMillis, long sinceLastPathChangeMillis, String lastEvent,
                        List<String> localCandidateTypes, List<String> remoteCandidateTypes,
-                       int sessionsStarted, int sessionsConnected, int sessionsFailed, int pathChanges) {}
+                       int sessionsStarted, int sessionsConnected, int sessionsFailed, int pathChanges, int guardRetries) {}
 
     public record Signal(String server, boolean connected, String since, String lastError, long sent, long received) {}
 
@@ -42,7 +42,7 @@ public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> re
                     st == null ? 0 : st.rxBytes(), st == null ? 0 : st.txBytes(), p.rttMillis(),
                     p.lastPathChangeMillis == 0 ? -1 : nowMillis - p.lastPathChangeMillis, p.lastEvent,
                     p.localTypes.stream().map(CandidateType::toString).toList(), List.copyOf(p.remoteTypes),
-                    p.sessionsStarted, p.sessionsConnected, p.sessionsFailed, p.pathChanges));
+                    p.sessionsStarted, p.sessionsConnected, p.sessionsFailed, p.pathChanges, p.guardRetries));
         }
         List<Relay> relays = c.settings.servers().turn().stream().map(t -> new Relay(text(t.address()), t.username())).toList();
         Signal sig = new Signal(s.server().toString(), s.connected(), s.since() == null ? null : s.since().toString(),
@@ -80,7 +80,8 @@ public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> re
                 b.append("  last event: ").append(p.lastEvent()).append('\n');
                 b.append("  candidates: local ").append(p.localCandidateTypes()).append(", remote ").append(p.remoteCandidateTypes()).append('\n');
                 b.append("  sessions: ").append(p.sessionsStarted()).append(" started, ").append(p.sessionsConnected()).append(" connected, ")
-                        .append(p.sessionsFailed()).append(" failed; path changes ").append(p.pathChanges()).append('\n');
+                        .append(p.sessionsFailed()).append(" failed; path changes ").append(p.pathChanges())
+                        .append("; guard retries ").append(p.guardRetries()).append('\n');
             }
         }
         if (detailed) b.append("\nstun: ").append(stun).append('\n');
@@ -104,7 +105,8 @@ public record ConnectivityStatus(List<Peer> peers, Signal signal, List<Relay> re
                     .field("sinceLastPathChangeMillis", p.sinceLastPathChangeMillis()).field("lastEvent", p.lastEvent())
                     .strings("localCandidateTypes", p.localCandidateTypes()).strings("remoteCandidateTypes", p.remoteCandidateTypes())
                     .field("sessionsStarted", p.sessionsStarted()).field("sessionsConnected", p.sessionsConnected())
-                    .field("sessionsFailed", p.sessionsFailed()).field("pathChanges", p.pathChanges());
+                    .field("sessionsFailed", p.sessionsFailed()).field("pathChanges", p.pathChanges())
+                    .field("guardRetries", p.guardRetries());
             j.close('}');
         }
         j.close(']');

@@ -96,6 +96,16 @@ public final class IceBind implements Bind {
     }
 
     @Override
+    public boolean gso() {
+        return inner.gso();
+    }
+
+    @Override
+    public boolean gro() {
+        return inner.gro();
+    }
+
+    @Override
     public void setMark(int mark) throws IOException {
         inner.setMark(mark);
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import jwg.dataplane.Device;
+import jwg.dataplane.Jfr;
 import jwg.ice.guard.Guard;
 import jwg.ice.guard.ResetReason;
 import jwg.ice.signal.Answer;
@@ -54,7 +55,7 @@ final class PeerConnection {
     String lastEvent = "new";
     List<CandidateType> localTypes = List.of();
     List<String> remoteTypes = List.of();
-    int sessionsStarted, sessionsConnected, sessionsFailed, pathChanges;
+    int sessionsStarted, sessionsConnected, sessionsFailed, pathChanges, guardRetries;
     private long nextUpgradeNanos = Long.MAX_VALUE;
     // lazy idling
     private long lastTx = -1, lastRx = -1, lastActivityNanos;
@@ -181,6 +182,7 @@ final class PeerConnection {
         active = agent;
         proxy = newProxy;
         boolean changed = path != type || selected == null || !selected.remote().equals(s.remote());
+        PathType before = path;
         selected = s;
         path = type;
         state = ConnectionState.CONNECTED;
@@ -190,6 +192,8 @@ final class PeerConnection {
         if (changed) {
             pathChanges++;
             lastPathChangeMillis = System.currentTimeMillis();
+            if (Jfr.on()) IceEvents.pathChange(owner.device.name(), key, before, type, s.localType() + " " + ConnectivityStatus.text(s.local()),
+                    s.remoteType() + " " + ConnectivityStatus.text(s.remote()), "connected");
         }
         connectedAtMillis = System.currentTimeMillis();
         sessionsConnected++;
@@ -221,6 +225,8 @@ final class PeerConnection {
         }
         if (state == ConnectionState.CONNECTING && !sessionUnderWay() && guard.due(now)) {
             guard.attemptMade(now);
+            guardRetries++;
+            if (Jfr.on()) IceEvents.guardRetry(owner.device.name(), key, guardRetries, guard.nextDeadline() - now, guard.lastReset());
             connect("guard retry");
         }
         if (state == ConnectionState.CONNECTED && !path.p2p() && now - nextUpgradeNanos >= 0 && !sessionUnderWay()) {
@@ -233,6 +239,7 @@ final class PeerConnection {
     private void pathLost(String why) {
         LOG.info(key + ": path lost: " + why);
         boolean wasRelayed = path == PathType.RELAYED;
+        if (Jfr.on()) IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "path lost: " + why);
         closeSessions(); // frees the dead agent (and any session in progress): the next one starts below
         selected = null;
         path = PathType.NONE;
@@ -273,6 +280,7 @@ final class PeerConnection {
     /** Back to Idle: frees the agent; the next packet for the peer (or its offer) wakes it. */
     void idle(String why, boolean tellPeer) {
         if (tellPeer && active != null) owner.signal(key, new GoIdle(active.sessionId()));
+        if (path != PathType.NONE && Jfr.on()) IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "idle: " + why);
         closeSessions();
         state = ConnectionState.IDLE;
         path = PathType.NONE;

@@ -42,6 +42,16 @@ public interface Bind extends AutoCloseable {
     /** Sends one datagram. */
     void send(MemorySegment buffer, long offset, int length, Endpoint to) throws IOException;
 
+    /** True while sends are coalesced with UDP GSO (UDP_SEGMENT); for status and metrics. */
+    default boolean gso() {
+        return false;
+    }
+
+    /** True if the socket receives coalesced datagrams (UDP_GRO); for status and metrics. */
+    default boolean gro() {
+        return false;
+    }
+
     /** Sets SO_MARK on the socket(s) (fwmark; 0 clears). Optional: may be a no-op. */
     default void setMark(int mark) throws IOException {}
 

@@ -165,11 +165,13 @@ public final class LinuxUdpBind implements Bind {
     }
 
     /** True while sends are coalesced with UDP_SEGMENT. */
+    @Override
     public boolean gso() {
         return gso;
     }
 
     /** True if the socket receives coalesced datagrams (UDP_GRO). */
+    @Override
     public boolean gro() {
         return gro;
     }

@@ -119,7 +119,7 @@ class DoctorCoturnTest {
                 Duration.ofMinutes(15), List.of(lo), Set.of(), true);
         ConnectivityStatus.Peer peer = new ConnectivityStatus.Peer("PEERKEY=", ConnectionState.CONNECTED, PathType.RELAYED, "relay",
                 "127.0.0.1:1", "srflx", "127.0.0.1:2", null, 0, 0, 0, 1, 1000, "connected", List.of("host", "relay"),
-                List.of("host", "srflx", "relay"), 1, 1, 0, 1);
+                List.of("host", "srflx", "relay"), 1, 1, 0, 1, 0);
         ConnectivityStatus status = new ConnectivityStatus(List.of(peer), new ConnectivityStatus.Signal("http://127.0.0.1:1/", true,
                 null, null, 0, 0), List.of(), null, true);
         long t0 = System.nanoTime();
