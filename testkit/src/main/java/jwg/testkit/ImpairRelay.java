@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * (addresses as {@code host:port}; P a fraction, e.g. 0.05). It prints {@code listening}, a
  * {@link Counts#toString counts line} per direction every {@code --stats} seconds (0: never) and
- * once more when it ends (SIGTERM).
+ * once more when it ends (SIGTERM), with the namespace's UDP receive errors (datagrams the kernel
+ * dropped before the relay could read them: the relay's own losses, which should stay 0).
  */
 public final class ImpairRelay implements AutoCloseable {
     /** The longest a reordered datagram is held when no later one comes to overtake it. */
@@ -302,7 +303,7 @@ public final class ImpairRelay implements AutoCloseable {
         Impairment imp = new Impairment(loss, dup, reorder, seed);
         ImpairRelay relay = start(address(args[0]), address(args[1]), address(args[2]), address(args[3]), imp);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("final " + relay.countsLine());
+            System.out.println("final " + relay.countsLine() + " | kernel " + udpReceiveErrors());
             System.out.flush();
         }));
         System.out.printf(Locale.ROOT, "listening %s (A) %s (B) loss=%s dup=%s reorder=%s seed=%d%n",
@@ -312,6 +313,29 @@ public final class ImpairRelay implements AutoCloseable {
             Thread.sleep(statsSeconds > 0 ? statsSeconds * 1000L : Long.MAX_VALUE / 2);
             System.out.println("counts " + relay.countsLine());
             System.out.flush();
+        }
+    }
+
+    /**
+     * The namespace's UDP receive-side losses before the relay read them ({@code RcvbufErrors}
+     * and {@code InErrors} of /proc/net/snmp; the whole namespace's, so meaningful when the relay
+     * runs in its own): losses that are the relay's, not the impairment's.
+     */
+    static String udpReceiveErrors() {
+        try {
+            var lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp")).stream()
+                    .filter(l -> l.startsWith("Udp: ")).toList();
+            if (lines.size() < 2) return "udp-errors=unknown";
+            String[] names = lines.get(0).split(" "), values = lines.get(1).split(" ");
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i < names.length && i < values.length; i++) {
+                if (names[i].equals("RcvbufErrors") || names[i].equals("InErrors")) {
+                    sb.append(sb.isEmpty() ? "" : " ").append("udp-").append(names[i]).append('=').append(values[i]);
+                }
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return "udp-errors=unknown";
         }
     }
 
