@@ -96,7 +96,13 @@ while n < total:
     b = block[: min(len(block), total - n)]; c.sendall(b); h.update(b); n += len(b)
 c.shutdown(socket.SHUT_WR); reply = c.makefile().readline().split(); t = time.monotonic() - t0
 ok = reply and int(reply[0]) == n and reply[1] == h.hexdigest()
-print("%.3f %s" % (t, "sha256-equal" if ok else "MISMATCH sent=%d %s got=%s" % (n, h.hexdigest(), reply)))
+# the sender's TCP_INFO (linux/tcp.h): smoothed and minimum RTT, retransmitted segments, reorderings seen
+i = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+rtt, total_retrans = int.from_bytes(i[68:72], "little"), int.from_bytes(i[100:104], "little")
+min_rtt = int.from_bytes(i[148:152], "little") if len(i) >= 152 else 0
+reord = int.from_bytes(i[220:224], "little") if len(i) >= 224 else 0
+print("%.3f %s srtt=%.2fms min_rtt=%.2fms retrans=%d reord_seen=%d" % (t, "sha256-equal" if ok else "MISMATCH sent=%d %s got=%s"
+      % (n, h.hexdigest(), reply), rtt / 1000, min_rtt / 1000, total_retrans, reord))
 PY
 
 : > "$dir/results"
@@ -130,12 +136,12 @@ for ((round = 1; round <= rounds; round++)); do
     res=$(transfer "$mib")
     stop_relay
     counts=$(grep '^final' "$dir/relay.log" | sed 's/^final //')
-    printf 'round %d  %-28s %s s  %s   relay %s\n' "$round" "$pair" ${res}  "$counts"
+    printf 'round %d  %-28s %s s  %s\n         relay %s\n' "$round" "$pair" "${res%% *}" "${res#* }" "$counts"
     for side in "A:$a:$nsA:$ifA" "B:$b:$nsB:$ifB"; do # a jwg side's nonzero drop counters (jwg show IF counters)
       IFS=: read -r s impl ns ifc <<<"$side"
       case $impl in jwg|jwg-nooff) echo "         $s ($impl) drops: $("$root/bin/jwg" show "$ifc" counters 2>&1 | awk '$1 ~ /drop/ && $2 != 0 {printf "%s=%s ", $1, $2}')";; esac
     done
-    case $res in *sha256-equal) echo "$pair ${res%% *}" >> "$dir/results";; *) echo "transfer failed: $res"; exit 1;; esac
+    case $res in *sha256-equal*) echo "$pair ${res%% *}" >> "$dir/results";; *) echo "transfer failed: $res"; exit 1;; esac
     down_both
     sleep 1
   done
