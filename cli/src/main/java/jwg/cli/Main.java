@@ -33,6 +33,8 @@ public final class Main {
               exec IFNAME -- CMD
                                 run CMD inside a rootless interface's namespace
               show [IFNAME]     the `wg show` view of jwg/wireguard-go interfaces
+              show IFNAME counters
+                                a jwg interface's drops by reason and protocol events
               status [-d] [--json] [IFNAME]
                                 connectivity per peer (ICE): state, P2P or relayed, candidates,
                                 relay, handshake, bytes, latency; then signaling and relays

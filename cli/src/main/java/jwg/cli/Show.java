@@ -37,6 +37,7 @@ final class Show {
         if (args.length > 1 || args.length == 1 && args[0].startsWith("-"))
             return Command.usageError(err, USAGE, "jwg show: unexpected argument '" + args[args.length - 1] + "'");
         Path dir = Daemon.uapiDirectory();
+        if (args.length == 2 && args[1].equals("counters")) return counters(UapiSocket.pathFor(dir, args[0]), args[0], out, err);
         List<String> names = new ArrayList<>();
         if (args.length > 0 && !args[0].equals("all") && !args[0].equals("interfaces")) {
             names.add(args[0]);
@@ -64,6 +65,32 @@ final class Show {
             if (!first) out.println();
             first = false;
             print(i, out, System.currentTimeMillis() / 1000);
+        }
+        return 0;
+    }
+
+    /**
+     * {@code jwg show IFNAME counters}: a jwg daemon's drops by reason and protocol events, one
+     * {@code name value} line each ({@code jwg-counters=1} over the UAPI socket).
+     */
+    static int counters(Path socket, String name, PrintStream out, PrintStream err) {
+        String reply;
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            Channels.newOutputStream(ch).write("jwg-counters=1\n\n".getBytes(StandardCharsets.US_ASCII));
+            ch.shutdownOutput();
+            reply = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("jwg show: unable to access interface " + name + ": " + e.getMessage());
+            return 1;
+        }
+        if (!reply.contains("errno=0\n")) {
+            err.println("jwg show: " + name + " does not report counters (not a jwg daemon?)");
+            return 1;
+        }
+        for (String line : reply.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.startsWith("errno=")) out.println(line.substring(0, eq) + " " + line.substring(eq + 1));
         }
         return 0;
     }

@@ -111,6 +111,20 @@ public final class Device implements UapiDevice, AutoCloseable {
         return n == null ? null : n.counters();
     }
 
+    @Override
+    public java.util.SequencedMap<String, Long> counters() {
+        var m = new java.util.LinkedHashMap<String, Long>();
+        for (DeviceStats.Drop d : DeviceStats.Drop.values()) m.put("device_drop_" + lower(d), stats.get(d));
+        jwg.noise.Counters c = protocolCounters();
+        for (jwg.noise.Drop d : jwg.noise.Drop.values()) m.put("protocol_drop_" + lower(d), c == null ? 0 : c.get(d));
+        for (jwg.noise.Counters.Event e : jwg.noise.Counters.Event.values()) m.put("event_" + lower(e), c == null ? 0 : c.get(e));
+        return m;
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     // ------------------------------------------------------------------ configuration
 
     @Override

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import jwg.testkit.ImpairRelay;
+import jwg.testkit.ImpairRelay.Impairment;
 import jwg.testkit.Requires;
 
 /**
@@ -27,6 +29,10 @@ import jwg.testkit.Requires;
  * and fd00:2::1/::2. Names are unique per lab (the UAPI socket directory is shared by every
  * namespace); {@link #close()} tears everything down — interfaces, processes, namespaces,
  * sockets — whether the test passed or not, and also runs from a shutdown hook.
+ *
+ * <p>{@link #upImpaired}: the same two nodes on either side of a third namespace R running an
+ * {@link ImpairRelay} (A 198.51.100.1 ↔ R 198.51.100.254, R 203.0.113.254 ↔ B 203.0.113.2); each
+ * peer's Endpoint is the relay, which forwards with loss, duplication and reordering.
  */
 final class Lab implements AutoCloseable {
     static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
@@ -90,6 +96,8 @@ final class Lab implements AutoCloseable {
         Impl impl;
         int listenPort = PORT;
         Node peer;
+        /** Where this node sends to its peer: the peer itself, or (impaired) the relay. */
+        String peerEndpoint;
 
         Node(String letter, int index, Impl impl) {
             this.letter = letter;
@@ -140,7 +148,7 @@ final class Lab implements AutoCloseable {
                     .append("[Peer]\n")
                     .append("PublicKey = ").append(peer.publicKey).append('\n');
             if (psk != null) c.append("PresharedKey = ").append(psk).append('\n');
-            c.append("Endpoint = ").append(peer.underlay).append(':').append(peer.listenPort).append('\n')
+            c.append("Endpoint = ").append(peerEndpoint != null ? peerEndpoint : peer.underlay + ":" + peer.listenPort).append('\n')
                     .append("AllowedIPs = ").append(peer.tun4).append("/32, ").append(peer.tun6).append("/128\n");
             try {
                 Files.writeString(conf(), c.toString());
@@ -290,6 +298,11 @@ final class Lab implements AutoCloseable {
     }
 
     private static final AtomicInteger SEQ = new AtomicInteger();
+    static final int RELAY_PORT = 51821;
+
+    /** The relay namespace and process of an impaired lab (null otherwise). */
+    String relayNs;
+    Bg relay;
 
     final String id;
     final Path dir;
@@ -340,6 +353,80 @@ final class Lab implements AutoCloseable {
             throw e;
         }
         return lab;
+    }
+
+    /**
+     * Like {@link #up}, with A and B talking through an {@link ImpairRelay} in a third namespace
+     * (started before the interfaces, with {@code impairment} in both directions).
+     */
+    static Lab upImpaired(Impl implA, Impl implB, Impairment impairment) {
+        requirements();
+        Lab lab = new Lab(implA, implB, false);
+        try {
+            lab.relayUnderlay(impairment);
+            lab.a.up();
+            lab.b.up();
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    private void relayUnderlay(Impairment imp) {
+        relayNs = "jwgit-" + id + "r";
+        b.underlay = "203.0.113.2";
+        run(CMD_TIMEOUT, "ip", "netns", "add", relayNs).check("ip netns add");
+        run(CMD_TIMEOUT, "ip", "netns", "add", a.ns).check("ip netns add");
+        run(CMD_TIMEOUT, "ip", "netns", "add", b.ns).check("ip netns add");
+        inNs(relayNs, CMD_TIMEOUT, "ip", "link", "set", "lo", "up").check("lo up");
+        String[] relaySide = {"198.51.100.254", "203.0.113.254"};
+        int i = 0;
+        for (Node n : List.of(a, b)) {
+            String rv = "jwr" + id + n.letter;
+            run(CMD_TIMEOUT, "ip", "link", "add", n.veth, "netns", n.ns, "type", "veth", "peer", "name", rv, "netns", relayNs)
+                    .check("ip link add veth");
+            n.exec("ip", "link", "set", "lo", "up").check("lo up");
+            n.exec("ip", "addr", "add", n.underlay + "/24", "dev", n.veth).check("veth address");
+            n.exec("ip", "link", "set", n.veth, "up").check("veth up");
+            inNs(relayNs, CMD_TIMEOUT, "ip", "addr", "add", relaySide[i] + "/24", "dev", rv).check("relay veth address");
+            inNs(relayNs, CMD_TIMEOUT, "ip", "link", "set", rv, "up").check("relay veth up");
+            n.peerEndpoint = relaySide[i] + ":" + RELAY_PORT;
+            i++;
+        }
+        relay = startInNs(relayNs, javaCommand(ImpairRelay.class, relaySide[0] + ":" + RELAY_PORT, a.underlay + ":" + a.listenPort,
+                relaySide[1] + ":" + RELAY_PORT, b.underlay + ":" + b.listenPort, "--loss", Double.toString(imp.loss()),
+                "--dup", Double.toString(imp.duplicate()), "--reorder", Double.toString(imp.reorder()),
+                "--seed", Long.toString(imp.seed())));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!relay.outputSoFar().contains("listening")) {
+            if (!relay.process.isAlive() || System.nanoTime() > deadline) {
+                fail("the impairment relay did not start:\n" + relay.await(Duration.ofSeconds(1)));
+            }
+            sleep(20);
+        }
+    }
+
+    /** Stops the relay (SIGTERM) and returns its final counts line ("final a->b ... | b->a ..."). */
+    String stopRelay() {
+        relay.process.destroy();
+        Result r = relay.await(Duration.ofSeconds(10));
+        return r.out().lines().filter(l -> l.startsWith("final ")).findFirst().orElse("(no counts: " + r + ")");
+    }
+
+    /** {@code java -cp (where main lives) main args...} with the test JVM's java. */
+    static String[] javaCommand(Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                "-XX:+UseSerialGC", "-Xmx64m", "-cp"));
+        try {
+            cmd.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        cmd.add(main.getName());
+        cmd.addAll(List.of(args));
+        return cmd.toArray(String[]::new);
     }
 
     static void requirements() {
@@ -558,6 +645,7 @@ final class Lab implements AutoCloseable {
             for (long pid : n.pids()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             run(CMD_TIMEOUT, "ip", "netns", "del", n.ns);
         }
+        if (relayNs != null && Files.exists(Path.of("/var/run/netns", relayNs))) run(CMD_TIMEOUT, "ip", "netns", "del", relayNs);
         // keep the daemon logs with the build output, drop them from /tmp
         Path keep = Path.of("target", "interop-logs");
         for (Node n : Stream.of(a, b).filter(x -> x != null).toList()) {

@@ -26,6 +26,15 @@ public interface UapiDevice {
         return 0;
     }
 
+    /**
+     * Counters for {@code jwg-counters=1} (a jwg extension of the protocol: drops by reason and
+     * protocol events), in a stable order; names are lowercase {@code device_drop_*},
+     * {@code protocol_drop_*} and {@code event_*}.
+     */
+    default java.util.SequencedMap<String, Long> counters() {
+        return new java.util.LinkedHashMap<>();
+    }
+
     /** Runtime state of a peer for get; null if there is none yet. */
     default PeerStats stats(PublicKey peer) {
         return null;

@@ -17,6 +17,8 @@ import java.util.List;
  *   <li>{@code set=1\n} key=value lines, then an empty line (or the end of input): the whole
  *       request is read and validated first; only a valid request reaches
  *       {@link UapiDevice#configure}. Reply {@code errno=0\n\n} or the failure's errno.</li>
+ *   <li>{@code jwg-counters=1\n\n} (jwg only; wg never sends it): {@link UapiDevice#counters()}
+ *       as {@code name=value} lines, then {@code errno=0\n\n}.</li>
  *   <li>Any other first line: the connection is closed without a reply.</li>
  * </ul>
  *
@@ -53,6 +55,12 @@ public final class UapiProtocol {
                     if (next != '\n') reply(out, UapiException.EINVAL, null);
                     else get(out);
                 }
+                case "jwg-counters=1" -> {
+                    int next = r.read();
+                    if (next < 0) return;
+                    if (next != '\n') reply(out, UapiException.EINVAL, null);
+                    else counters(out);
+                }
                 case "set=1" -> {
                     if (!set(r, out)) return;
                 }
@@ -74,6 +82,12 @@ public final class UapiProtocol {
             return;
         }
         reply(out, 0, body);
+    }
+
+    private void counters(Writer out) throws IOException {
+        StringBuilder body = new StringBuilder();
+        device.counters().forEach((k, v) -> body.append(k).append('=').append(v).append('\n'));
+        reply(out, 0, body.toString());
     }
 
     /** Returns false if the connection must be closed (the request could not be read whole). */

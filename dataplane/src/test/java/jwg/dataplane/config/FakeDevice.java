@@ -12,6 +12,12 @@ final class FakeDevice implements UapiDevice {
     int configures;
     UapiSet lastChange;
     final Map<PublicKey, PeerStats> stats = new HashMap<>();
+    final java.util.SequencedMap<String, Long> counters = new java.util.LinkedHashMap<>();
+
+    @Override
+    public java.util.SequencedMap<String, Long> counters() {
+        return counters;
+    }
 
     @Override
     public DeviceConfig configuration() {

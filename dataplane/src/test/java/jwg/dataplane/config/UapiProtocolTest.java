@@ -284,4 +284,17 @@ class UapiProtocolTest {
             assertTrue(reply.isEmpty() || reply.matches("(?s)(.*errno=-?\\d+\n\n)+"), reply);
         }
     }
+
+    @Test
+    void countersAreJwgsOwnRequest() throws IOException {
+        dev.counters.put("device_drop_no_route", 3L);
+        dev.counters.put("protocol_drop_replayed_counter", 446L);
+        assertEquals("device_drop_no_route=3\nprotocol_drop_replayed_counter=446\nerrno=0\n\n", exchange("jwg-counters=1\n\n"));
+        // like get=1: anything but the empty line is refused, and nothing else is served on it
+        assertEquals("errno=-22\n\n", exchange("jwg-counters=1\nx"));
+        // followed by a get on the same connection, as wg does with get
+        assertTrue(exchange("jwg-counters=1\n\nget=1\n\n").matches("(?s)device_drop_no_route=3\n.*errno=0\n\n.*errno=0\n\n"));
+        // a device that keeps no counters answers an empty list
+        assertEquals("errno=0\n\n", new UapiProtocolTest().exchange("jwg-counters=1\n\n"));
+    }
 }
