@@ -8,7 +8,13 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** STUN encoding and strict parsing against the RFC 5769 test vectors. */
+/**
+ * STUN encoding and strict parsing against the RFC 5769 test vectors. The byte arrays below are
+ * copied from RFC 5769 ("Test Vectors for STUN", April 2010), sections 2.1–2.4, as printed there
+ * (the 0x20 padding of SOFTWARE and USERNAME included); the keys are the RFC's: short-term password
+ * "VOkJxbRl1RmTxUk/WvJxBt", long-term user "マトリックス", realm "example.org", password (after
+ * SASLprep) "TheMatrIX".
+ */
 class StunMessageTest {
     static final byte[] SHORT_TERM = "VOkJxbRl1RmTxUk/WvJxBt".getBytes(StandardCharsets.UTF_8);
 
