@@ -65,5 +65,4 @@ public final class MessageIntegrity {
         Stun.put16(b, p + 2, LENGTH);
         compute(key, b, p, b, p + 4);
     }
-
 }
