@@ -95,7 +95,7 @@ final class Daemon {
         UapiSocket uapi;
         try {
             // no ICE here: jwg status gets EOPNOTSUPP and shows the WireGuard view
-            uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), null));
+            uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), null, null));
         } catch (IOException e) {
             err.println("jwg: failed to listen on UAPI socket: " + e.getMessage());
             if (metrics != null) metrics.close();

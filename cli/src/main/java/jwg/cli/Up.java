@@ -191,7 +191,8 @@ final class Up {
         Path dir = Daemon.uapiDirectory();
         UapiSocket uapi;
         try {
-            uapi = UapiSocket.listen(dir, name, StatusProtocol.handler((in, o) -> new UapiProtocol(device).serve(in, o), connectivity));
+            uapi = UapiSocket.listen(dir, name, StatusProtocol.handler((in, o) -> new UapiProtocol(device).serve(in, o), connectivity,
+                    jwg.ice.doctor.Doctor::report));
         } catch (IOException e) {
             err.println("jwg up: " + e.getMessage());
             if (metrics != null) metrics.close();

@@ -262,6 +262,14 @@ public final class Connectivity implements AutoCloseable {
         }
     }
 
+    /** What {@code jwg doctor} needs: the servers, this host's candidate addresses and a status snapshot. */
+    public DoctorInput doctorInput() {
+        Set<String> excluded = new HashSet<>(settings.excludedInterfaces());
+        excluded.add(device.name());
+        return new DoctorInput(device.name(), settings.servers(),
+                HostAddresses.of(settings.hostAddresses(), excluded, settings.loopbackCandidates()), status());
+    }
+
     @Override
     public void close() {
         if (closed) return;

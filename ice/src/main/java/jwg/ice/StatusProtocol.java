@@ -4,14 +4,13 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import jwg.dataplane.UapiSocket;
-import jwg.ice.doctor.Doctor;
 
 /**
  * {@code jwg status} over the interface's UAPI socket. A request {@code jwg-status=json},
  * {@code jwg-status=text} or {@code jwg-status=detail}, then an empty line, is answered with the
- * connectivity status ({@code jwg-status=doctor} or {@code doctor-json}: the {@link Doctor}'s report, probed
- * on the connection's own thread) and {@code errno=0} (or {@code errno=-95}, EOPNOTSUPP, when the interface
- * runs without ICE). wg never sends these, so everything else goes to the UAPI handler untouched.
+ * connectivity status ({@code jwg-status=doctor} or {@code doctor-json}: the doctor's report on
+ * {@link Connectivity#doctorInput()}, probed on the connection's own thread) and {@code errno=0}
+ * (or {@code errno=-95}, EOPNOTSUPP, when the interface runs without ICE). wg never sends these, so everything else goes to the UAPI handler untouched.
  */
 public final class StatusProtocol {
     static final String REQUEST = "jwg-status=";
@@ -19,8 +18,19 @@ public final class StatusProtocol {
 
     private StatusProtocol() {}
 
+    /**
+     * Who answers {@code jwg-status=doctor}: {@code jwg.ice.doctor.Doctor::report}, handed in by
+     * whoever wires the daemon, so that {@code jwg.ice} does not depend on its doctor (the doctor
+     * depends on {@code jwg.ice}: it reads a {@link DoctorInput}).
+     */
+    @FunctionalInterface
+    public interface Examiner {
+        /** The report on {@code input}, as text, or as JSON if {@code json}. */
+        String report(DoctorInput input, boolean json);
+    }
+
     /** Wraps the UAPI handler; {@code connectivity} may be null (no ICE on this interface). */
-    public static UapiSocket.Handler handler(UapiSocket.Handler uapi, Connectivity connectivity) {
+    public static UapiSocket.Handler handler(UapiSocket.Handler uapi, Connectivity connectivity, Examiner doctor) {
         return (in, out) -> {
             in.mark(256);
             String first = in.readLine();
@@ -30,21 +40,20 @@ public final class StatusProtocol {
                 return;
             }
             in.readLine(); // the empty line that ends the request
-            serve(first.substring(REQUEST.length()), connectivity, out);
+            serve(first.substring(REQUEST.length()), connectivity, doctor, out);
         };
     }
 
-    private static void serve(String form, Connectivity c, BufferedWriter out) throws IOException {
+    private static void serve(String form, Connectivity c, Examiner doctor, BufferedWriter out) throws IOException {
         if (c == null) {
             out.write("errno=-" + EOPNOTSUPP + "\n\n");
         } else {
-            ConnectivityStatus s = c.status();
             String body = switch (form) {
-                case "doctor" -> Doctor.examine(c.device.name(), c.settings, s).toText();
-                case "doctor-json" -> Doctor.examine(c.device.name(), c.settings, s).toJson() + "\n";
-                case "json" -> s.toJson() + "\n";
-                case "detail" -> s.toText(true);
-                default -> s.toText(false);
+                case "doctor" -> doctor.report(c.doctorInput(), false);
+                case "doctor-json" -> doctor.report(c.doctorInput(), true) + "\n";
+                case "json" -> c.status().toJson() + "\n";
+                case "detail" -> c.status().toText(true);
+                default -> c.status().toText(false);
             };
             out.write(body);
             if (!body.endsWith("\n")) out.write('\n');

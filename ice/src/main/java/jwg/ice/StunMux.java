@@ -126,7 +126,7 @@ public final class StunMux {
     void send(SharedSocket from, byte[] data, int offset, int length, InetSocketAddress to) throws IOException {
         Bind b = bind;
         if (b == null) throw new IOException("the device has no UDP socket yet");
-        if (length >= StunPacket.HEADER) {
+        if (length >= jwg.ice.stun.Stun.HEADER) {
             byte[] msg = java.util.Arrays.copyOfRange(data, offset, offset + length);
             if (StunPacket.kind(msg, length) == StunPacket.Kind.REQUEST) byTransaction.put(StunPacket.transactionId(msg), new Pending(from, to, System.nanoTime()));
         }

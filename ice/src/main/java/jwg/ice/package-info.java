@@ -7,6 +7,8 @@
  * is what ice4j sees); relayed pairs go through {@link jwg.ice.RelayProxy}. Settings come from the
  * {@code #!} keys of the .conf ({@link jwg.ice.IceConfig}); {@link jwg.ice.ConnectivityStatus} is
  * what {@code jwg status} shows. Subpackages: {@code signal} (the server and client),
- * {@code guard} (when to retry), {@code doctor} (why a path is what it is). Docs: docs/ice.md.
+ * {@code guard} (when to retry), {@code doctor} (why a path is what it is; it reads a
+ * {@link jwg.ice.DoctorInput} and this package never names it), {@code stun} (the one STUN codec,
+ * which {@code StunPacket}'s classification reads through). Docs: docs/ice.md.
  */
 package jwg.ice;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The status request rides the UAPI socket without disturbing wg's protocol. */
 class StatusProtocolTest {
+    static final StatusProtocol.Examiner NO_DOCTOR = (input, json) -> fail("the doctor must not be asked");
+
     @Test
     void uapiRequestsPassThroughUntouched() throws Exception {
         AtomicReference<String> seen = new AtomicReference<>();
@@ -32,7 +34,7 @@ class StatusProtocolTest {
             seen.set(b.toString());
         };
         StringWriter w = new StringWriter();
-        StatusProtocol.handler(uapi, null).serve(new BufferedReader(new StringReader("get=1\n\n")), new BufferedWriter(w));
+        StatusProtocol.handler(uapi, null, NO_DOCTOR).serve(new BufferedReader(new StringReader("get=1\n\n")), new BufferedWriter(w));
         assertEquals("get=1\n\n", seen.get(), "wg's request reaches the UAPI handler whole");
     }
 
@@ -41,7 +43,7 @@ class StatusProtocolTest {
         UapiSocket.Handler uapi = (in, out) -> fail("a status request must not reach the UAPI handler");
         StringWriter w = new StringWriter();
         BufferedWriter out = new BufferedWriter(w);
-        StatusProtocol.handler(uapi, null).serve(new BufferedReader(new StringReader("jwg-status=json\n\n")), out);
+        StatusProtocol.handler(uapi, null, NO_DOCTOR).serve(new BufferedReader(new StringReader("jwg-status=json\n\n")), out);
         out.flush();
         assertEquals("errno=-95\n\n", w.toString());
     }

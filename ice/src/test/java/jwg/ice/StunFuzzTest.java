@@ -7,11 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.Arrays;
 import jwg.dataplane.bind.Endpoint;
+import jwg.ice.stun.ChannelData;
 
 /**
  * Fuzz target (docs/fuzzing.md): the STUN/TURN demux that every non-WireGuard datagram on the
- * device's socket goes through. {@link StunPacket} "reads heap arrays, never throws", and
- * {@link StunMux#dispatch} routes or counts as unroutable, never throws. The datagram sits in a
+ * device's socket goes through. {@link StunPacket} (over the codec in jwg.ice.stun) reads heap
+ * arrays in place and never throws, and {@link StunMux#dispatch} routes or counts as unroutable,
+ * never throws. The datagram sits in a
  * larger receive buffer whose tail is stale bytes, as it does in a real receive.
  */
 class StunFuzzTest {
@@ -43,7 +45,7 @@ class StunFuzzTest {
                 String local = StunPacket.localUfrag(buf, len);
                 if (local != null) assertTrue(user.startsWith(local + ":"));
             }
-            case CHANNEL_DATA -> assertTrue(StunPacket.isChannelData(buf, len));
+            case CHANNEL_DATA -> assertTrue(ChannelData.isChannelData(buf, len));
             case OTHER -> assertFalse(StunPacket.isStun(buf, len));
         }
         long before = MUX.received.sum();

@@ -39,6 +39,28 @@ class StunPacketTest {
     }
 
     @Test
+    void classifyingAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] cd = {0x40, 0x00, 0x00, 0x04, 1, 2, 3, 4};
+        int sum = 0;
+        for (int i = 0; i < 20_000; i++) sum += StunPacket.kind(SAMPLE_REQUEST, SAMPLE_REQUEST.length).ordinal() + StunPacket.kind(cd, cd.length).ordinal();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) sum += StunPacket.kind(SAMPLE_REQUEST, SAMPLE_REQUEST.length).ordinal() + StunPacket.kind(cd, cd.length).ordinal();
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(100_000 * (StunPacket.Kind.REQUEST.ordinal() + StunPacket.Kind.CHANNEL_DATA.ordinal())
+                + 20_000 * (StunPacket.Kind.REQUEST.ordinal() + StunPacket.Kind.CHANNEL_DATA.ordinal()), sum);
+        assertTrue(allocated < 4096, "200,000 classifications allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void aLengthThatIsNotAMultipleOfFourIsNotStun() {
+        byte[] b = java.util.Arrays.copyOf(SAMPLE_REQUEST, SAMPLE_REQUEST.length + 3);
+        b[3] = 0x59; // 0x58 + 1
+        assertFalse(StunPacket.isStun(b, b.length));
+        assertEquals(StunPacket.Kind.OTHER, StunPacket.kind(b, b.length));
+    }
+
+    @Test
     void hostileBytesAreOtherAndNeverThrow() {
         byte[] truncated = java.util.Arrays.copyOf(SAMPLE_REQUEST, 30); // header claims 0x58 bytes
         assertEquals(StunPacket.Kind.OTHER, StunPacket.kind(truncated, truncated.length));

@@ -1,19 +1,15 @@
 package jwg.ice.doctor;
 
-import jwg.ice.HostAddresses;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import jwg.ice.ConnectionState;
-import jwg.ice.Connectivity;
 import jwg.ice.ConnectivityStatus;
+import jwg.ice.DoctorInput;
 import jwg.ice.IceServers;
 import jwg.ice.PathType;
 import jwg.ice.doctor.NatDiscovery.Mapping;
@@ -28,9 +24,9 @@ import jwg.ice.doctor.StunClient.Reply;
 public final class Doctor {
     private Doctor() {}
 
-    /** Examines interface {@code ifname} configured with {@code settings}, whose current status is {@code status}. */
-    public static DoctorReport examine(String ifname, Connectivity.Settings settings, ConnectivityStatus status) {
-        IceServers servers = settings.servers();
+    /** Examines the interface that {@code input} describes (servers, host addresses, status snapshot). */
+    public static DoctorReport examine(DoctorInput input) {
+        IceServers servers = input.servers();
         InetSocketAddress natServer = !servers.stun().isEmpty() ? servers.stun().get(0)
                 : !servers.turn().isEmpty() ? servers.turn().get(0).address() : null;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -38,17 +34,21 @@ public final class Doctor {
             List<Future<DoctorReport.TurnServer>> turn = servers.turn().stream().map(t -> ex.submit(() -> turn(t))).toList();
             Future<NatDiscovery.Result> nat = natServer == null ? null
                     : ex.submit(() -> NatDiscovery.discover(NatDiscovery.routeSource(natServer), natServer));
-            Set<String> excluded = new HashSet<>(settings.excludedInterfaces());
-            excluded.add(ifname);
-            List<DoctorReport.Host> hosts = HostAddresses.of(settings.hostAddresses(), excluded, settings.loopbackCandidates())
-                    .stream().map(h -> new DoctorReport.Host(h.interfaceName(), h.address().getHostAddress())).toList();
+            List<DoctorReport.Host> hosts = input.hosts().stream()
+                    .map(h -> new DoctorReport.Host(h.interfaceName(), h.address().getHostAddress())).toList();
             List<DoctorReport.TurnServer> turns = turn.stream().map(Doctor::get).toList();
             NatDiscovery.Result n = nat == null ? null : get(nat);
             Mapping mapping = n == null ? Mapping.UNKNOWN : n.mapping();
             boolean turnWorks = turns.stream().anyMatch(DoctorReport.TurnServer::ok);
-            List<DoctorReport.PeerLine> peers = peers(status, mapping, !turns.isEmpty(), turnWorks);
-            return new DoctorReport(ifname, hosts, stun.stream().map(Doctor::get).toList(), turns, nat(n), peers);
+            List<DoctorReport.PeerLine> peers = peers(input.status(), mapping, !turns.isEmpty(), turnWorks);
+            return new DoctorReport(input.interfaceName(), hosts, stun.stream().map(Doctor::get).toList(), turns, nat(n), peers);
         }
+    }
+
+    /** The report on {@code input} as text, or as JSON: what {@code jwg-status=doctor} answers ({@link jwg.ice.StatusProtocol.Examiner}). */
+    public static String report(DoctorInput input, boolean json) {
+        DoctorReport r = examine(input);
+        return json ? r.toJson() : r.toText();
     }
 
     /** Each peer's line; the explanation from {@link PathExplanation}. */

@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import jwg.ice.doctor.StunClient.Reply;
+import jwg.ice.stun.Stun;
+import jwg.ice.stun.StunMessage;
 
 /**
  * NAT behaviour discovery (RFC 5780 §4.3 mapping, §4.4 filtering) against one STUN server that
@@ -59,8 +61,8 @@ final class NatDiscovery {
     static Result discover(InetAddress localAddress, InetSocketAddress server) {
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<MappingTests> mapping = ex.submit(() -> mappingTests(localAddress, server));
-            Future<Reply> test2 = ex.submit(() -> filteringTest(localAddress, server, StunMessage.CHANGE_IP | StunMessage.CHANGE_PORT));
-            Future<Reply> test3 = ex.submit(() -> filteringTest(localAddress, server, StunMessage.CHANGE_PORT));
+            Future<Reply> test2 = ex.submit(() -> filteringTest(localAddress, server, Stun.CHANGE_IP | Stun.CHANGE_PORT));
+            Future<Reply> test3 = ex.submit(() -> filteringTest(localAddress, server, Stun.CHANGE_PORT));
             MappingTests m = mapping.get();
             Filtering f = filtering(test2.get(), test3.get(), server);
             if (m.mapped == null || m.other == null) f = Filtering.UNKNOWN; // no answer or no RFC 5780 support
@@ -82,7 +84,7 @@ final class NatDiscovery {
             Reply r1 = c.binding(server, 0);
             InetSocketAddress m1 = mapped(r1);
             if (m1 == null) return new MappingTests(local, null, null, Mapping.UNKNOWN, why(r1));
-            InetSocketAddress other = ((Reply.Answer) r1).message().address(StunMessage.OTHER_ADDRESS);
+            InetSocketAddress other = ((Reply.Answer) r1).message().address(Stun.OTHER_ADDRESS);
             if (other == null)
                 return new MappingTests(local, m1, null, m1.equals(local) ? Mapping.NO_NAT : Mapping.UNKNOWN,
                         "the server gives no OTHER-ADDRESS: NAT classification is not possible with it (RFC 5780)");
@@ -137,9 +139,9 @@ final class NatDiscovery {
 
     /** XOR-MAPPED-ADDRESS (or the old MAPPED-ADDRESS) of a success response, else null. */
     static InetSocketAddress mapped(Reply r) {
-        if (!(r instanceof Reply.Answer a) || a.message().cls() != StunMessage.SUCCESS_RESPONSE) return null;
-        InetSocketAddress m = a.message().address(StunMessage.XOR_MAPPED_ADDRESS);
-        return m != null ? m : a.message().address(StunMessage.MAPPED_ADDRESS);
+        if (!(r instanceof Reply.Answer a) || a.message().cls() != Stun.SUCCESS_RESPONSE) return null;
+        InetSocketAddress m = a.message().address(Stun.XOR_MAPPED_ADDRESS);
+        return m != null ? m : a.message().address(Stun.MAPPED_ADDRESS);
     }
 
     static String why(Reply r) {

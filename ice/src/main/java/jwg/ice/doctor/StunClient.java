@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
+import jwg.ice.stun.Stun;
+import jwg.ice.stun.StunMessage;
 
 /**
  * A STUN client for diagnostics over a UDP socket of its own (never the device's): one request at
@@ -55,8 +57,8 @@ final class StunClient implements AutoCloseable {
 
     /** A Binding request, with CHANGE-REQUEST {@code changeFlags} if non-zero. */
     Reply binding(InetSocketAddress server, int changeFlags) {
-        StunMessage m = StunMessage.of(StunMessage.BINDING, StunMessage.REQUEST, newTransactionId());
-        if (changeFlags != 0) m.addInt(StunMessage.CHANGE_REQUEST, changeFlags);
+        StunMessage m = StunMessage.of(Stun.BINDING, Stun.REQUEST, newTransactionId());
+        if (changeFlags != 0) m.addInt(Stun.CHANGE_REQUEST, changeFlags);
         return transact(server, m, null, true);
     }
 
@@ -92,11 +94,12 @@ final class StunClient implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 return null;
             }
-            StunMessage m = StunMessage.parse(p.getData(), p.getLength());
+            if (!Stun.isMessage(buf, p.getLength()) || !Stun.hasTransactionId(buf, id)) continue; // read in place: junk costs nothing
+            StunMessage m = StunMessage.parse(buf, p.getLength());
             if (m == null || !m.hasTransactionId(id) || m.method() != method) continue;
             int cls = m.cls();
-            if (cls != StunMessage.SUCCESS_RESPONSE && cls != StunMessage.ERROR_RESPONSE) continue;
-            if (m.has(StunMessage.FINGERPRINT) && !m.fingerprintValid()) continue;
+            if (cls != Stun.SUCCESS_RESPONSE && cls != Stun.ERROR_RESPONSE) continue;
+            if (m.has(Stun.FINGERPRINT) && !m.fingerprintValid()) continue;
             return new Reply.Answer(m, (InetSocketAddress) p.getSocketAddress(), (System.nanoTime() - start) / 1000);
         }
     }

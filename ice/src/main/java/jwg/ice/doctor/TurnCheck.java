@@ -4,12 +4,21 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import jwg.ice.doctor.StunClient.Reply;
+import jwg.ice.stun.MessageIntegrity;
+import jwg.ice.stun.Stun;
+import jwg.ice.stun.StunMessage;
 
 /**
  * Checks a TURN server (RFC 5766) with long-term credentials: an unauthenticated Allocate (the
  * server answers 401 with REALM and NONCE), the authenticated Allocate (MESSAGE-INTEGRITY keyed
  * with MD5(username:realm:password); one retry on 438 Stale Nonce), then the allocation is deleted
  * again (Refresh with LIFETIME 0). Runs over a socket of its own; the password is never printed.
+ *
+ * <p>Why not ice4j's TURN client: its {@code TurnCandidateHarvest} exists only as part of
+ * harvesting a {@code HostCandidate} of an agent's component (it needs the agent's StunStack and
+ * sockets), reports a rejected Allocate only to its log (no error code or reason to explain), and
+ * keeps the allocation refreshed until the agent closes — a one-shot "allocate, say why not,
+ * delete" check needs none of that. The messages come from the one codec in {@code jwg.ice.stun}.
  */
 final class TurnCheck {
     static final int UNAUTHORIZED = 401, STALE_NONCE = 438;
@@ -58,24 +67,24 @@ final class TurnCheck {
             Reply first = client.transact(server, allocate(), null, true);
             if (!(first instanceof Reply.Answer a)) return new Outcome.Unreachable(NatDiscovery.why(first));
             StunMessage m = a.message();
-            if (m.cls() == StunMessage.ERROR_RESPONSE) {
+            if (m.cls() == Stun.ERROR_RESPONSE) {
                 StunMessage.ErrorCode e = m.errorCode();
                 if (e == null || e.code() != UNAUTHORIZED || !learnRealm(m)) return rejected(m);
                 m = authenticated(allocate());
                 if (m == null) return new Outcome.Unreachable("no response to the authenticated Allocate");
             }
-            if (m.cls() != StunMessage.SUCCESS_RESPONSE) return rejected(m);
-            if (key != null && m.has(StunMessage.MESSAGE_INTEGRITY) && !m.integrityValid(key))
+            if (m.cls() != Stun.SUCCESS_RESPONSE) return rejected(m);
+            if (key != null && m.has(Stun.MESSAGE_INTEGRITY) && !m.integrityValid(key))
                 return new Outcome.Rejected(0, "", "the success response failed its MESSAGE-INTEGRITY check");
-            InetSocketAddress relayed = m.address(StunMessage.XOR_RELAYED_ADDRESS);
+            InetSocketAddress relayed = m.address(Stun.XOR_RELAYED_ADDRESS);
             if (relayed == null) return new Outcome.Rejected(0, "", "the success response has no XOR-RELAYED-ADDRESS");
             long rtt = (System.nanoTime() - start) / 1_000_000;
-            return new Outcome.Allocated(relayed, m.address(StunMessage.XOR_MAPPED_ADDRESS), m.uint32(StunMessage.LIFETIME), rtt, release());
+            return new Outcome.Allocated(relayed, m.address(Stun.XOR_MAPPED_ADDRESS), m.uint32(Stun.LIFETIME), rtt, release());
         }
 
         private StunMessage allocate() {
-            return StunMessage.of(StunMessage.ALLOCATE, StunMessage.REQUEST, client.newTransactionId())
-                    .addInt(StunMessage.REQUESTED_TRANSPORT, StunMessage.PROTOCOL_UDP << 24);
+            return StunMessage.of(Stun.ALLOCATE, Stun.REQUEST, client.newTransactionId())
+                    .addInt(Stun.REQUESTED_TRANSPORT, Stun.PROTOCOL_UDP << 24);
         }
 
         /** Sends {@code request} with USERNAME/REALM/NONCE/MESSAGE-INTEGRITY; once more on 438. Null: no answer. */
@@ -85,7 +94,7 @@ final class TurnCheck {
                 Reply r = client.transact(server, signed, key, true);
                 if (!(r instanceof Reply.Answer a)) return null;
                 StunMessage.ErrorCode e = a.message().errorCode();
-                boolean stale = a.message().cls() == StunMessage.ERROR_RESPONSE && e != null && e.code() == STALE_NONCE;
+                boolean stale = a.message().cls() == Stun.ERROR_RESPONSE && e != null && e.code() == STALE_NONCE;
                 if (!stale || attempt == 1 || !learnRealm(a.message())) return a.message();
             }
             return null;
@@ -93,27 +102,27 @@ final class TurnCheck {
 
         /** A copy of {@code base}'s attributes with the credentials and a fresh transaction ID. */
         private StunMessage withCredentials(StunMessage base) {
-            StunMessage m = StunMessage.of(base.method(), StunMessage.REQUEST, client.newTransactionId());
+            StunMessage m = StunMessage.of(base.method(), Stun.REQUEST, client.newTransactionId());
             for (StunMessage.Attribute a : base.attributes()) m.add(a.type(), a.value());
-            return m.add(StunMessage.USERNAME, username).add(StunMessage.REALM, realm).add(StunMessage.NONCE, nonce);
+            return m.add(Stun.USERNAME, username).add(Stun.REALM, realm).add(Stun.NONCE, nonce);
         }
 
         private boolean learnRealm(StunMessage m) {
-            String r = m.text(StunMessage.REALM), n = m.text(StunMessage.NONCE);
+            String r = m.text(Stun.REALM), n = m.text(Stun.NONCE);
             if (n == null || (r == null && realm == null)) return false;
             if (r != null) realm = r;
             nonce = n;
-            key = StunMessage.longTermKey(username, realm, password);
+            key = MessageIntegrity.longTermKey(username, realm, password);
             return true;
         }
 
         /** Deletes the allocation: Refresh with LIFETIME 0 (RFC 5766 §7). */
         private boolean release() {
             if (key == null) return false;
-            StunMessage refresh = StunMessage.of(StunMessage.REFRESH, StunMessage.REQUEST, client.newTransactionId())
-                    .addInt(StunMessage.LIFETIME, LIFETIME_ZERO);
+            StunMessage refresh = StunMessage.of(Stun.REFRESH, Stun.REQUEST, client.newTransactionId())
+                    .addInt(Stun.LIFETIME, LIFETIME_ZERO);
             StunMessage r = authenticated(refresh);
-            return r != null && r.cls() == StunMessage.SUCCESS_RESPONSE;
+            return r != null && r.cls() == Stun.SUCCESS_RESPONSE;
         }
 
         private Outcome rejected(StunMessage m) {

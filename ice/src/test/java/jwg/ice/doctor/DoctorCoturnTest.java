@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import jwg.ice.ConnectionState;
-import jwg.ice.Connectivity;
 import jwg.ice.ConnectivityStatus;
+import jwg.ice.DoctorInput;
+import jwg.ice.HostAddresses;
 import jwg.ice.IceServers;
 import jwg.ice.PathType;
 import jwg.testkit.Daemon;
@@ -115,15 +114,13 @@ class DoctorCoturnTest {
         IceServers servers = new IceServers(List.of(new InetSocketAddress(lo, port)),
                 List.of(new IceServers.Turn(new InetSocketAddress(lo, port), USER, PASSWORD),
                         new IceServers.Turn(new InetSocketAddress(lo, port), USER, "wrong")));
-        Connectivity.Settings settings = new Connectivity.Settings(URI.create("http://127.0.0.1:1/"), servers, false,
-                Duration.ofMinutes(15), List.of(lo), Set.of(), true);
         ConnectivityStatus.Peer peer = new ConnectivityStatus.Peer("PEERKEY=", ConnectionState.CONNECTED, PathType.RELAYED, "relay",
                 "127.0.0.1:1", "srflx", "127.0.0.1:2", null, 0, 0, 0, 1, 1000, "connected", List.of("host", "relay"),
                 List.of("host", "srflx", "relay"), 1, 1, 0, 1, 0);
         ConnectivityStatus status = new ConnectivityStatus(List.of(peer), new ConnectivityStatus.Signal("http://127.0.0.1:1/", true,
                 null, null, 0, 0), List.of(), null, true);
         long t0 = System.nanoTime();
-        DoctorReport report = Doctor.examine("jwgtest0", settings, status);
+        DoctorReport report = Doctor.examine(new DoctorInput("jwgtest0", servers, HostAddresses.of(List.of(lo), Set.of(), true), status));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String text = report.toText(), json = report.toJson();
         System.out.println("[doctor] loopback report in " + ms + " ms:\n" + text + json);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.net.InetSocketAddress;
 import jwg.ice.doctor.NatDiscovery.Filtering;
 import jwg.ice.doctor.StunClient.Reply;
+import jwg.ice.stun.Stun;
+import jwg.ice.stun.StunMessage;
 import org.junit.jupiter.api.Test;
 
 /** RFC 5780 §4.4's decision from the answers to tests II and III, including servers that ignore CHANGE-REQUEST. */
@@ -16,8 +18,8 @@ class DoctorNatFilteringTest {
 
     static Reply answerFrom(InetSocketAddress from) {
         byte[] id = new byte[12];
-        byte[] wire = StunMessage.of(StunMessage.BINDING, StunMessage.SUCCESS_RESPONSE, id)
-                .add(StunMessage.XOR_MAPPED_ADDRESS, DoctorStunClientTest.xorAddress(new InetSocketAddress("203.0.113.2", 4000), id))
+        byte[] wire = StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, id)
+                .add(Stun.XOR_MAPPED_ADDRESS, DoctorStunClientTest.xorAddress(new InetSocketAddress("203.0.113.2", 4000), id))
                 .encode(null, false);
         return new Reply.Answer(StunMessage.parse(wire, wire.length), from, 1000);
     }
@@ -41,8 +43,8 @@ class DoctorNatFilteringTest {
     @Test
     void anErrorResponseIsNoAnswer() {
         byte[] id = new byte[12];
-        byte[] wire = StunMessage.of(StunMessage.BINDING, StunMessage.ERROR_RESPONSE, id)
-                .add(StunMessage.ERROR_CODE, new byte[] {0, 0, 4, 20}).encode(null, false);
+        byte[] wire = StunMessage.of(Stun.BINDING, Stun.ERROR_RESPONSE, id)
+                .add(Stun.ERROR_CODE, new byte[] {0, 0, 4, 20}).encode(null, false);
         Reply error = new Reply.Answer(StunMessage.parse(wire, wire.length), ALT_BOTH, 1000);
         assertEquals(Filtering.ADDRESS_AND_PORT_DEPENDENT, NatDiscovery.filtering(error, NONE, PRIMARY));
         assertEquals("error 420 ", NatDiscovery.why(error));

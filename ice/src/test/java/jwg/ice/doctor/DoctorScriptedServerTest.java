@@ -9,6 +9,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import jwg.ice.stun.MessageIntegrity;
+import jwg.ice.stun.Stun;
+import jwg.ice.stun.StunMessage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,28 +57,28 @@ class DoctorScriptedServerTest {
     }
 
     private static void turnServer(DatagramSocket s, List<String> seen) {
-        byte[] key = StunMessage.longTermKey(USER, REALM, PASSWORD);
+        byte[] key = MessageIntegrity.longTermKey(USER, REALM, PASSWORD);
         byte[] buf = new byte[1500];
         try {
             while (true) {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 s.receive(p);
                 StunMessage m = StunMessage.parse(buf, p.getLength());
-                String nonce = m.text(StunMessage.NONCE);
-                String what = (m.method() == StunMessage.ALLOCATE ? "allocate" : "refresh")
+                String nonce = m.text(Stun.NONCE);
+                String what = (m.method() == Stun.ALLOCATE ? "allocate" : "refresh")
                         + (nonce == null ? " no-auth" : " nonce=" + nonce)
-                        + (m.method() == StunMessage.REFRESH ? " lifetime=" + m.uint32(StunMessage.LIFETIME) : "");
+                        + (m.method() == Stun.REFRESH ? " lifetime=" + m.uint32(Stun.LIFETIME) : "");
                 seen.add(what);
                 StunMessage reply;
-                if (nonce == null) reply = error(m, 401, "Unauthorized").add(StunMessage.REALM, REALM).add(StunMessage.NONCE, "n1");
-                else if (!m.integrityValid(key) || !USER.equals(m.text(StunMessage.USERNAME))) reply = error(m, 401, "Unauthorized");
-                else if (nonce.equals("n1")) reply = error(m, 438, "Stale Nonce").add(StunMessage.NONCE, "n2");
-                else if (m.method() == StunMessage.ALLOCATE)
-                    reply = StunMessage.of(m.method(), StunMessage.SUCCESS_RESPONSE, m.transactionId())
-                            .add(StunMessage.XOR_RELAYED_ADDRESS, xor(new InetSocketAddress("192.0.2.7", 50000), m.transactionId()))
-                            .addInt(StunMessage.LIFETIME, 300);
-                else reply = StunMessage.of(m.method(), StunMessage.SUCCESS_RESPONSE, m.transactionId());
-                byte[] out = reply.encode(nonce == null || reply.cls() == StunMessage.ERROR_RESPONSE ? null : key, true);
+                if (nonce == null) reply = error(m, 401, "Unauthorized").add(Stun.REALM, REALM).add(Stun.NONCE, "n1");
+                else if (!m.integrityValid(key) || !USER.equals(m.text(Stun.USERNAME))) reply = error(m, 401, "Unauthorized");
+                else if (nonce.equals("n1")) reply = error(m, 438, "Stale Nonce").add(Stun.NONCE, "n2");
+                else if (m.method() == Stun.ALLOCATE)
+                    reply = StunMessage.of(m.method(), Stun.SUCCESS_RESPONSE, m.transactionId())
+                            .add(Stun.XOR_RELAYED_ADDRESS, xor(new InetSocketAddress("192.0.2.7", 50000), m.transactionId()))
+                            .addInt(Stun.LIFETIME, 300);
+                else reply = StunMessage.of(m.method(), Stun.SUCCESS_RESPONSE, m.transactionId());
+                byte[] out = reply.encode(nonce == null || reply.cls() == Stun.ERROR_RESPONSE ? null : key, true);
                 s.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
             }
         } catch (Exception e) {
@@ -84,12 +87,7 @@ class DoctorScriptedServerTest {
     }
 
     private static StunMessage error(StunMessage req, int code, String reason) {
-        byte[] r = reason.getBytes();
-        byte[] v = new byte[4 + r.length];
-        v[2] = (byte) (code / 100);
-        v[3] = (byte) (code % 100);
-        System.arraycopy(r, 0, v, 4, r.length);
-        return StunMessage.of(req.method(), StunMessage.ERROR_RESPONSE, req.transactionId()).add(StunMessage.ERROR_CODE, v);
+        return StunMessage.of(req.method(), Stun.ERROR_RESPONSE, req.transactionId()).add(Stun.ERROR_CODE, StunMessage.errorCodeValue(code, reason));
     }
 
     private static byte[] xor(InetSocketAddress a, byte[] id) {

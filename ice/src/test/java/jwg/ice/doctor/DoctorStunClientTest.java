@@ -7,6 +7,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import jwg.ice.stun.Stun;
+import jwg.ice.stun.StunMessage;
 import org.junit.jupiter.api.Test;
 
 /** The diagnostics STUN client against a scripted server on loopback. */
@@ -77,17 +79,17 @@ class DoctorStunClientTest {
                 send(server, from, new byte[] {1, 2, 3});
                 byte[] wrongId = req.transactionId();
                 wrongId[0] ^= 1;
-                send(server, from, StunMessage.of(StunMessage.BINDING, StunMessage.SUCCESS_RESPONSE, wrongId)
-                        .add(StunMessage.XOR_MAPPED_ADDRESS, mappedOther).encode(null, false));
-                send(server, from, StunMessage.of(StunMessage.ALLOCATE, StunMessage.SUCCESS_RESPONSE, req.transactionId())
-                        .add(StunMessage.XOR_MAPPED_ADDRESS, mappedOther).encode(null, false));
-                byte[] badFingerprint = StunMessage.of(StunMessage.BINDING, StunMessage.SUCCESS_RESPONSE, req.transactionId())
-                        .add(StunMessage.XOR_MAPPED_ADDRESS, mappedOther).encode(null, true);
+                send(server, from, StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, wrongId)
+                        .add(Stun.XOR_MAPPED_ADDRESS, mappedOther).encode(null, false));
+                send(server, from, StunMessage.of(Stun.ALLOCATE, Stun.SUCCESS_RESPONSE, req.transactionId())
+                        .add(Stun.XOR_MAPPED_ADDRESS, mappedOther).encode(null, false));
+                byte[] badFingerprint = StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, req.transactionId())
+                        .add(Stun.XOR_MAPPED_ADDRESS, mappedOther).encode(null, true);
                 badFingerprint[badFingerprint.length - 1] ^= 1;
                 send(server, from, badFingerprint);
             }
-            send(server, from, StunMessage.of(StunMessage.BINDING, StunMessage.SUCCESS_RESPONSE, req.transactionId())
-                    .add(StunMessage.XOR_MAPPED_ADDRESS, mapped).encode(null, true));
+            send(server, from, StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, req.transactionId())
+                    .add(Stun.XOR_MAPPED_ADDRESS, mapped).encode(null, true));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -100,9 +102,9 @@ class DoctorStunClientTest {
     /** XOR-MAPPED-ADDRESS for IPv4 (the decoder is its own inverse for the address bytes). */
     static byte[] xorAddress(InetSocketAddress a, byte[] id) {
         byte[] ip = a.getAddress().getAddress();
-        int port = a.getPort() ^ (StunMessage.MAGIC_COOKIE >>> 16);
+        int port = a.getPort() ^ (Stun.MAGIC_COOKIE >>> 16);
         byte[] v = {0, 1, (byte) (port >>> 8), (byte) port, 0, 0, 0, 0};
-        for (int i = 0; i < 4; i++) v[4 + i] = (byte) (ip[i] ^ (StunMessage.MAGIC_COOKIE >>> (24 - 8 * i)));
+        for (int i = 0; i < 4; i++) v[4 + i] = (byte) (ip[i] ^ (Stun.MAGIC_COOKIE >>> (24 - 8 * i)));
         return v;
     }
 }

@@ -1,4 +1,4 @@
-package jwg.ice.doctor;
+package jwg.ice.stun;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -8,8 +8,14 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** STUN encoding and strict parsing against the RFC 5769 test vectors. */
-class DoctorStunMessageTest {
+/**
+ * STUN encoding and strict parsing against the RFC 5769 test vectors. The byte arrays below are
+ * copied from RFC 5769 ("Test Vectors for STUN", April 2010), sections 2.1–2.4, as printed there
+ * (the 0x20 padding of SOFTWARE and USERNAME included); the keys are the RFC's: short-term password
+ * "VOkJxbRl1RmTxUk/WvJxBt", long-term user "マトリックス", realm "example.org", password (after
+ * SASLprep) "TheMatrIX".
+ */
+class StunMessageTest {
     static final byte[] SHORT_TERM = "VOkJxbRl1RmTxUk/WvJxBt".getBytes(StandardCharsets.UTF_8);
 
     // RFC 5769 §2.1 Sample Request
@@ -47,10 +53,10 @@ class DoctorStunMessageTest {
     void sampleRequestVerifiesIntegrityAndFingerprint() {
         StunMessage m = StunMessage.parse(REQUEST, REQUEST.length);
         assertNotNull(m);
-        assertEquals(StunMessage.BINDING, m.method());
-        assertEquals(StunMessage.REQUEST, m.cls());
-        assertEquals("STUN test client", m.text(StunMessage.SOFTWARE));
-        assertEquals("evtj:h6vY", m.text(StunMessage.USERNAME));
+        assertEquals(Stun.BINDING, m.method());
+        assertEquals(Stun.REQUEST, m.cls());
+        assertEquals("STUN test client", m.text(Stun.SOFTWARE));
+        assertEquals("evtj:h6vY", m.text(Stun.USERNAME));
         assertTrue(m.integrityValid(SHORT_TERM));
         assertFalse(m.integrityValid("wrong".getBytes(StandardCharsets.UTF_8)));
         assertTrue(m.fingerprintValid());
@@ -59,12 +65,12 @@ class DoctorStunMessageTest {
     @Test
     void sampleResponsesGiveTheMappedAddress() throws Exception {
         StunMessage v4 = StunMessage.parse(RESPONSE_V4, RESPONSE_V4.length);
-        assertEquals(StunMessage.SUCCESS_RESPONSE, v4.cls());
-        assertEquals(new InetSocketAddress("192.0.2.1", 32853), v4.address(StunMessage.XOR_MAPPED_ADDRESS));
+        assertEquals(Stun.SUCCESS_RESPONSE, v4.cls());
+        assertEquals(new InetSocketAddress("192.0.2.1", 32853), v4.address(Stun.XOR_MAPPED_ADDRESS));
         assertTrue(v4.integrityValid(SHORT_TERM));
         assertTrue(v4.fingerprintValid());
         StunMessage v6 = StunMessage.parse(RESPONSE_V6, RESPONSE_V6.length);
-        assertEquals(new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853), v6.address(StunMessage.XOR_MAPPED_ADDRESS));
+        assertEquals(new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853), v6.address(Stun.XOR_MAPPED_ADDRESS));
         assertTrue(v6.integrityValid(SHORT_TERM));
         assertTrue(v6.fingerprintValid());
     }
@@ -72,16 +78,16 @@ class DoctorStunMessageTest {
     @Test
     void longTermKeyAndByteExactReencoding() {
         StunMessage m = StunMessage.parse(LONG_TERM, LONG_TERM.length);
-        assertEquals(MATRIX_USER, m.text(StunMessage.USERNAME));
-        assertEquals("example.org", m.text(StunMessage.REALM));
-        assertEquals("f//499k954d6OL34oL9FSTvy64sA", m.text(StunMessage.NONCE));
-        byte[] key = StunMessage.longTermKey(MATRIX_USER, "example.org", "TheMatrIX"); // the password after SASLprep
+        assertEquals(MATRIX_USER, m.text(Stun.USERNAME));
+        assertEquals("example.org", m.text(Stun.REALM));
+        assertEquals("f//499k954d6OL34oL9FSTvy64sA", m.text(Stun.NONCE));
+        byte[] key = MessageIntegrity.longTermKey(MATRIX_USER, "example.org", "TheMatrIX"); // the password after SASLprep
         assertTrue(m.integrityValid(key));
-        assertFalse(m.integrityValid(StunMessage.longTermKey(MATRIX_USER, "example.org", "thematrix")));
+        assertFalse(m.integrityValid(MessageIntegrity.longTermKey(MATRIX_USER, "example.org", "thematrix")));
         assertFalse(m.fingerprintValid(), "no FINGERPRINT in this vector");
-        byte[] again = StunMessage.of(StunMessage.BINDING, StunMessage.REQUEST, m.transactionId())
-                .add(StunMessage.USERNAME, MATRIX_USER).add(StunMessage.NONCE, "f//499k954d6OL34oL9FSTvy64sA")
-                .add(StunMessage.REALM, "example.org").encode(key, false);
+        byte[] again = StunMessage.of(Stun.BINDING, Stun.REQUEST, m.transactionId())
+                .add(Stun.USERNAME, MATRIX_USER).add(Stun.NONCE, "f//499k954d6OL34oL9FSTvy64sA")
+                .add(Stun.REALM, "example.org").encode(key, false);
         assertArrayEquals(LONG_TERM, again);
     }
 
@@ -89,15 +95,15 @@ class DoctorStunMessageTest {
     void encodedMessagesRoundTripWithIntegrityFingerprintAndTypeBits() {
         byte[] id = new byte[12];
         new Random(7).nextBytes(id);
-        byte[] key = StunMessage.longTermKey("u", "r", "p");
-        byte[] wire = StunMessage.of(StunMessage.ALLOCATE, StunMessage.REQUEST, id).addInt(StunMessage.REQUESTED_TRANSPORT, 17 << 24)
-                .add(StunMessage.USERNAME, "abcde").encode(key, true);
-        assertEquals(0x0003, StunMessage.uint16(wire, 0));
-        assertEquals(0x0113, StunMessage.messageType(StunMessage.ALLOCATE, StunMessage.ERROR_RESPONSE));
-        assertEquals(0x0104, StunMessage.messageType(StunMessage.REFRESH, StunMessage.SUCCESS_RESPONSE));
+        byte[] key = MessageIntegrity.longTermKey("u", "r", "p");
+        byte[] wire = StunMessage.of(Stun.ALLOCATE, Stun.REQUEST, id).addInt(Stun.REQUESTED_TRANSPORT, 17 << 24)
+                .add(Stun.USERNAME, "abcde").encode(key, true);
+        assertEquals(0x0003, Stun.uint16(wire, 0));
+        assertEquals(0x0113, Stun.messageType(Stun.ALLOCATE, Stun.ERROR_RESPONSE));
+        assertEquals(0x0104, Stun.messageType(Stun.REFRESH, Stun.SUCCESS_RESPONSE));
         StunMessage m = StunMessage.parse(wire, wire.length);
         assertTrue(m.hasTransactionId(id));
-        assertEquals("abcde", m.text(StunMessage.USERNAME));
+        assertEquals("abcde", m.text(Stun.USERNAME));
         assertTrue(m.integrityValid(key));
         assertTrue(m.fingerprintValid());
         wire[26] ^= 1; // inside REQUESTED-TRANSPORT
@@ -125,7 +131,7 @@ class DoctorStunMessageTest {
         // an address attribute with a bad family
         byte[] family = RESPONSE_V4.clone();
         family[20 + 16 + 5] = 0x03;
-        assertNull(StunMessage.parse(family, family.length).address(StunMessage.XOR_MAPPED_ADDRESS));
+        assertNull(StunMessage.parse(family, family.length).address(Stun.XOR_MAPPED_ADDRESS));
     }
 
     @Test
@@ -151,12 +157,12 @@ class DoctorStunMessageTest {
             }
             StunMessage m = StunMessage.parse(b, r.nextInt(b.length + 1));
             if (m != null) {
-                m.address(StunMessage.XOR_MAPPED_ADDRESS);
-                m.address(StunMessage.OTHER_ADDRESS);
+                m.address(Stun.XOR_MAPPED_ADDRESS);
+                m.address(Stun.OTHER_ADDRESS);
                 m.errorCode();
                 m.integrityValid(SHORT_TERM);
                 m.fingerprintValid();
-                m.uint32(StunMessage.LIFETIME);
+                m.uint32(Stun.LIFETIME);
             }
         }
     }
@@ -166,12 +172,12 @@ class DoctorStunMessageTest {
         byte[] id = new byte[12];
         byte[] err = {0, 0, 4, 38, 'S', 't', 'a', 'l', 'e'};
         byte[] other = {0, 1, 0x0d, (byte) 0x97, (byte) 203, 0, 113, 4}; // plain (not XORed) 203.0.113.4:3479
-        byte[] wire = StunMessage.of(StunMessage.ALLOCATE, StunMessage.ERROR_RESPONSE, id).add(StunMessage.ERROR_CODE, err)
-                .add(StunMessage.OTHER_ADDRESS, other).add(StunMessage.RESPONSE_ORIGIN, other).encode(null, false);
+        byte[] wire = StunMessage.of(Stun.ALLOCATE, Stun.ERROR_RESPONSE, id).add(Stun.ERROR_CODE, err)
+                .add(Stun.OTHER_ADDRESS, other).add(Stun.RESPONSE_ORIGIN, other).encode(null, false);
         StunMessage m = StunMessage.parse(wire, wire.length);
         assertEquals(new StunMessage.ErrorCode(438, "Stale"), m.errorCode());
-        assertEquals(new InetSocketAddress("203.0.113.4", 3479), m.address(StunMessage.OTHER_ADDRESS));
-        assertEquals(new InetSocketAddress("203.0.113.4", 3479), m.address(StunMessage.RESPONSE_ORIGIN));
+        assertEquals(new InetSocketAddress("203.0.113.4", 3479), m.address(Stun.OTHER_ADDRESS));
+        assertEquals(new InetSocketAddress("203.0.113.4", 3479), m.address(Stun.RESPONSE_ORIGIN));
     }
 
     static byte[] hex(String s) {

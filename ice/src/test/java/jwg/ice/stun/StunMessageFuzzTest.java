@@ -1,4 +1,4 @@
-package jwg.ice.doctor;
+package jwg.ice.stun;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,16 +6,16 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
 
 /**
- * Fuzz target (docs/fuzzing.md): the doctor's STUN codec reads whatever a STUN/TURN server (or
+ * Fuzz target (docs/fuzzing.md): the STUN codec reads, for the doctor, whatever a STUN/TURN server (or
  * anyone spoofing one) sends back. {@link StunMessage#parse} returns null for anything malformed and
  * never throws; neither do the accessors on what it accepts. Round trip: a parsed message, rebuilt
  * from its type, transaction ID and attributes and encoded (with MESSAGE-INTEGRITY and FINGERPRINT
  * if it had them), parses back to the same attributes, with valid integrity and fingerprint.
  */
 class StunMessageFuzzTest {
-    private static final byte[] KEY = StunMessage.longTermKey("user", "realm", "pass");
-    private static final int[] ADDRESSES = {StunMessage.MAPPED_ADDRESS, StunMessage.XOR_MAPPED_ADDRESS,
-            StunMessage.XOR_RELAYED_ADDRESS, StunMessage.RESPONSE_ORIGIN, StunMessage.OTHER_ADDRESS};
+    private static final byte[] KEY = MessageIntegrity.longTermKey("user", "realm", "pass");
+    private static final int[] ADDRESSES = {Stun.MAPPED_ADDRESS, Stun.XOR_MAPPED_ADDRESS,
+            Stun.XOR_RELAYED_ADDRESS, Stun.RESPONSE_ORIGIN, Stun.OTHER_ADDRESS};
 
     @FuzzTest(maxDuration = "5m")
     void parse(byte[] data) {
@@ -23,9 +23,9 @@ class StunMessageFuzzTest {
         if (m == null) return;
         for (int a : ADDRESSES) m.address(a);
         m.errorCode();
-        m.uint32(StunMessage.LIFETIME);
-        m.text(StunMessage.SOFTWARE);
-        boolean integrity = m.has(StunMessage.MESSAGE_INTEGRITY), fingerprint = m.has(StunMessage.FINGERPRINT);
+        m.uint32(Stun.LIFETIME);
+        m.text(Stun.SOFTWARE);
+        boolean integrity = m.has(Stun.MESSAGE_INTEGRITY), fingerprint = m.has(Stun.FINGERPRINT);
         m.integrityValid(KEY);
         m.fingerprintValid();
 
@@ -48,6 +48,6 @@ class StunMessageFuzzTest {
     }
 
     private static List<StunMessage.Attribute> plain(List<StunMessage.Attribute> attrs) {
-        return attrs.stream().filter(a -> a.type() != StunMessage.MESSAGE_INTEGRITY && a.type() != StunMessage.FINGERPRINT).toList();
+        return attrs.stream().filter(a -> a.type() != Stun.MESSAGE_INTEGRITY && a.type() != Stun.FINGERPRINT).toList();
     }
 }
