@@ -73,7 +73,7 @@ class CookieTest {
         PrivateKey responder = PrivateKey.generate(random);
         CookieChecker checker = new CookieChecker(responder.publicKey(), random);
         CookieGenerator gen = new CookieGenerator(responder.publicKey());
-        byte[] src = CookieChecker.addressBytes(new InetSocketAddress("192.0.2.1", 51820));
+        SourceAddress src = new SourceAddress().set(new InetSocketAddress("192.0.2.1", 51820));
         byte[] msg = new byte[Messages.INITIATION_LENGTH];
         random.nextBytes(msg);
         gen.addMacs(msg, Messages.INIT_MAC1, t0);

@@ -1,0 +1,175 @@
+package jwg.cli.interop;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jwg.cli.interop.Lab.Bg;
+import jwg.cli.interop.Lab.Impl;
+import jwg.cli.interop.Lab.Node;
+import jwg.cli.interop.Lab.Result;
+import jwg.testkit.Requires;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Handshakes under a flood (issue 12, item 3). The flood is {@code bench/e2e/handshake-flood.py}:
+ * initiations with a valid MAC1 (junk otherwise) from spoofed sources in 203.0.113.0/24, sent
+ * through a raw socket from namespace B at A's port; A routes 203.0.113.0/24 back to B, so the
+ * cookie replies it may send go nowhere else. Everything stays inside the lab's namespaces.
+ *
+ * <ul>
+ * <li>jwg as the responder, 10,000 initiations/s: a jwg peer and a wireguard-go peer, starting
+ *     2 s into the flood, each get their first ping answered within 1 s (handshake included), and
+ *     the responder's resident memory stays flat.</li>
+ * <li>wireguard-go as the responder, flooded as fast as the flooder goes (so it is under load
+ *     and answers initiations without MAC2 with cookie replies): the jwg peer receives cookie
+ *     replies, sends its next initiation with a MAC2, and completes the handshake while the
+ *     flood goes on (nftables counters in B's namespace witness the cookie replies and the MAC2).</li>
+ * </ul>
+ */
+@Timeout(120)
+class HandshakeFloodIT {
+    static final int RATE = 10_000;
+    static final String SPOOFED = "203.0.113.0/24";
+
+    @Test
+    void jwgPeerHandshakesWithinOneSecondWhileJwgIsFlooded() {
+        underFlood(Impl.JWG, Impl.JWG);
+    }
+
+    @Test
+    void wireguardGoPeerHandshakesWithinOneSecondWhileJwgIsFlooded() {
+        underFlood(Impl.JWG, Impl.WIREGUARD_GO);
+    }
+
+    /** Measurement only (no time bound): wireguard-go as the flooded responder, with -Djwg.flood.compare=true. */
+    @Test
+    void compareWireguardGoAsFloodedResponder() {
+        Requires.that(Boolean.getBoolean("jwg.flood.compare"), "comparison run: set -Djwg.flood.compare=true");
+        underFlood(Impl.WIREGUARD_GO, Impl.WIREGUARD_GO);
+        underFlood(Impl.MODERN_WIREGUARD_GO, Impl.WIREGUARD_GO);
+    }
+
+    private static void underFlood(Impl responder, Impl initiator) {
+        requirements();
+        try (Lab lab = Lab.create(responder, initiator, false)) {
+            Node a = lab.a, b = lab.b;
+            routeSpoofedRangeBack(lab);
+            a.up();
+            b.up();
+            long pid = a.daemonPid();
+            long rssBefore = rssKb(pid);
+            long rxBefore = rxPackets(a);
+            Bg flood = b.start(flooder(a, RATE, 9));
+            Lab.sleep(2_000);
+            long t0 = System.nanoTime();
+            Result ping = b.exec(Duration.ofSeconds(20), "ping", "-n", "-c", "1", "-i", "0.2", "-w", "12", a.tun4);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Result fr = flood.await(Duration.ofSeconds(30));
+            long rssAfter = rssKb(pid);
+            long rx = rxPackets(a) - rxBefore;
+            long sent = sent(fr);
+            String figures = String.format("FLOOD responder=%s initiator=%s first-reply=%.3f s flood: %s rx-at-responder=%d rss-kb=%d->%d load=%s",
+                    responder, initiator, seconds, fr.out().strip(), rx, rssBefore, rssAfter, loadAverage());
+            System.out.println(figures);
+            assertTrue(sent >= RATE * 9 * 0.8, "the flood ran at about " + RATE + "/s: " + figures);
+            assertTrue(rx >= sent * 0.9, "the flood reached the responder: " + figures);
+            if (ping.exit() != 0) fail("no ping reply through the tunnel during the flood: " + figures + "\n" + ping + lab.diagnostics());
+            if (!responder.isJwg()) return; // measurement only
+            assertTrue(seconds < 1.0, "first ping answered (handshake included) within 1 s: " + figures + lab.diagnostics());
+            assertTrue(rssAfter - rssBefore < 32 * 1024, "the responder's resident memory stayed flat (< 32 MB growth): " + figures);
+        }
+    }
+
+    @Test
+    void jwgAnswersWireguardGosCookieReplyUnderLoad() {
+        requirements();
+        Requires.tool("nft");
+        try (Lab lab = Lab.create(Impl.WIREGUARD_GO, Impl.JWG, false)) {
+            Node a = lab.a, b = lab.b;
+            routeSpoofedRangeBack(lab);
+            // B's witnesses: cookie replies (type 3) from A, and initiations (type 1) to A with a nonzero MAC2
+            b.exec("nft", "add", "table", "inet", "jwgflood").check("nft table");
+            b.exec("nft", "add", "chain", "inet", "jwgflood", "in", "{ type filter hook input priority 0; }").check("nft chain");
+            b.exec("nft", "add", "chain", "inet", "jwgflood", "out", "{ type filter hook output priority 0; }").check("nft chain");
+            b.exec("nft", "add", "rule", "inet", "jwgflood", "in", "ip", "saddr", a.underlay, "udp", "sport", Integer.toString(a.listenPort),
+                    "@th,64,32", "0x03000000", "counter").check("nft rule");
+            b.exec("nft", "add", "rule", "inet", "jwgflood", "out", "ip", "daddr", a.underlay, "udp", "dport", Integer.toString(a.listenPort),
+                    "@th,64,32", "0x01000000", "@th,1120,64", "!=", "0", "counter").check("nft rule"); // MAC2's first 8 bytes
+            a.up();
+            b.up();
+            Bg flood = b.start(flooder(a, 0, 30)); // as fast as it goes: wireguard-go's queue stays loaded
+            Lab.sleep(2_000);
+            long t0 = System.nanoTime();
+            Result ping = b.exec(Duration.ofSeconds(40), "ping", "-n", "-c", "1", "-i", "0.5", "-w", "25", a.tun4);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            String counters = b.exec("nft", "list", "table", "inet", "jwgflood").out();
+            flood.kill();
+            Result fr = flood.await(Duration.ofSeconds(10));
+            long[] packets = Pattern.compile("counter packets (\\d+)").matcher(counters).results()
+                    .mapToLong(m -> Long.parseLong(m.group(1))).toArray();
+            String figures = String.format("COOKIE responder=wireguard-go initiator=jwg first-reply=%.3f s cookie-replies=%d mac2-initiations=%d flood: %s load=%s",
+                    seconds, packets[0], packets[1], fr.out().strip(), loadAverage());
+            System.out.println(figures);
+            if (ping.exit() != 0) fail("jwg did not complete a handshake with the loaded wireguard-go: " + figures + "\n" + ping + lab.diagnostics());
+            assertTrue(packets[0] >= 1, "wireguard-go was under load and sent the jwg peer a cookie reply: " + figures + "\n" + counters);
+            assertTrue(packets[1] >= 1, "jwg's next initiation carried a MAC2 made with the cookie: " + figures + "\n" + counters);
+        }
+    }
+
+    static void requirements() {
+        Lab.requirements();
+        Requires.tool("python3");
+        Requires.that(Files.isRegularFile(script()), "needs " + script());
+    }
+
+    static Path script() {
+        return Lab.jwgLauncher().getParent().getParent().resolve("bench/e2e/handshake-flood.py");
+    }
+
+    static String[] flooder(Node target, int rate, int seconds) {
+        return new String[] {"python3", script().toString(), "--target", target.underlay, "--port", Integer.toString(target.listenPort),
+                "--public-key", target.publicKey, "--rate", Integer.toString(rate), "--seconds", Integer.toString(seconds), "--src-net", SPOOFED};
+    }
+
+    /** A's replies to the spoofed sources go back over the veth to B (which drops them). */
+    static void routeSpoofedRangeBack(Lab lab) {
+        lab.a.exec("ip", "route", "add", SPOOFED, "via", lab.b.underlay).check("route to the spoofed range");
+    }
+
+    static long sent(Result flood) {
+        Matcher m = Pattern.compile("sent=(\\d+)").matcher(flood.out());
+        if (!m.find()) fail("the flooder did not report:\n" + flood);
+        return Long.parseLong(m.group(1));
+    }
+
+    static long rxPackets(Node n) {
+        return Long.parseLong(n.exec("cat", "/sys/class/net/" + n.veth + "/statistics/rx_packets").ok().strip());
+    }
+
+    static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException e) {
+            fail("cannot read the responder's memory: " + e);
+        }
+        fail("no VmRSS for " + pid);
+        return -1;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
