@@ -15,6 +15,7 @@ import base64
 import hashlib
 import ipaddress
 import os
+import signal
 import socket
 import struct
 import sys
@@ -71,7 +72,9 @@ def main():
     errors = 0
     start = time.monotonic()
     end = start + a.seconds
-    while True:
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))  # stop early, still report
+    while not stop:
         now = time.monotonic()
         if now >= end:
             break

@@ -222,7 +222,7 @@ public final class NoiseDevice {
                 return e.tunnel().decapsulateTransport(now, e.keypair(), d, off, len, out); // counts its drops
             }
             synchronized (this) {
-                return handshakeMessage(now, type, d, off, len, src != null ? src : inetSource.set(inet), out);
+                return handshakeMessage(now, type, d, off, len, src, inet, out);
             }
         } catch (RuntimeException ex) {
             // Defensive: hostile input must never escape as an exception. (UnsupportedOperation
@@ -237,7 +237,7 @@ public final class NoiseDevice {
      * reply and nothing more; under load the per-source rate limit, only for MAC2-valid sources;
      * only then the expensive part (Diffie-Hellman).
      */
-    private Action handshakeMessage(long now, int type, MemorySegment d, long off, int len, SourceAddress from, Output out) {
+    private Action handshakeMessage(long now, int type, MemorySegment d, long off, int len, SourceAddress src, InetSocketAddress inet, Output out) {
         byte[] msg = scratch;
         MemorySegment.copy(d, off, scratchSegment, 0, len);
         if (type == Messages.TYPE_COOKIE_REPLY) {
@@ -253,6 +253,7 @@ public final class NoiseDevice {
         // MAC1 always; MAC2 only under load — without it the sender gets a cookie and nothing else
         if (!cookieChecker.checkMac1(msg, mac1Off)) return dropped(out, Drop.INVALID_MAC1);
         if (underLoad) {
+            SourceAddress from = src != null ? src : inetSource.set(inet); // (the InetSocketAddress form: only under load)
             if (!cookieChecker.checkMac2(msg, mac1Off + 16, from, now)) {
                 if (out.capacity < Messages.COOKIE_REPLY_LENGTH) return dropped(out, Drop.BUFFER_TOO_SMALL);
                 cookieChecker.createReply(msg, senderOff, mac1Off, from, now, reply);
