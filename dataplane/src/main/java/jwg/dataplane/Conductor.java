@@ -3,10 +3,8 @@ package jwg.dataplane;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -21,10 +19,11 @@ import jwg.noise.NoiseDevice;
 import jwg.noise.Output;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The control thread (Aeron's conductor): handshake messages from the bounded handshake queue
- * (rate-limited and answered with cookies when the queue is under load), the peers' timers,
+ * (under load: answered with cookies unless MAC2 verifies, then rate-limited per IP), the peers' timers,
  * and the flushing of packets staged while a peer had no session. Configuration changes run
  * under the same lock ({@link #runLocked}), so the protocol core's control side is
  * single-threaded.
@@ -56,10 +55,15 @@ final class Conductor extends DeviceThread {
 
     private final DeviceContexts.ConductorContext ctx;
     /** Its command queue: handshake messages and wake-ups, put in only through {@link #proxy}. */
-    private final ArrayBlockingQueue<HandshakeMessage> queue;
+    private final ManyToOneConcurrentArrayQueue<HandshakeMessage> queue;
     private final ConductorProxy proxy;
     private final int underLoadMark;
     private final RateLimiter rateLimiter = new RateLimiter();
+    /** The rate limit the protocol core applies under load to MAC2-valid sources, keyed by IP. */
+    private final jwg.noise.SourceLimiter sourceLimiter = (s, now) -> s.ipLength() == 4
+            ? rateLimiter.allowIpv4(s.ipv4(), now) : rateLimiter.allowIpv6(s.high(), s.low(), now);
+    /** The source of the handshake message being handled (reused). */
+    private final jwg.noise.SourceAddress source = new jwg.noise.SourceAddress();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
@@ -80,8 +84,8 @@ final class Conductor extends DeviceThread {
     Conductor(DeviceContexts.ConductorContext ctx) {
         super("jwg-conductor-" + ctx.name());
         this.ctx = ctx;
-        this.queue = new ArrayBlockingQueue<>(ctx.options().handshakeQueue());
-        this.proxy = new ConductorProxy(queue, wakePending, ctx.stats());
+        this.queue = new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue() + 1); // + the one pending wake-up
+        this.proxy = new ConductorProxy(queue, ctx.options().handshakeQueue(), wakePending, ctx.stats());
         this.underLoadMark = ctx.options().handshakeQueue() / 8;
         this.mtu = ctx.tun().mtu();
         this.lastHousekeeping = System.nanoTime() - HOUSEKEEPING_NANOS; // due at once (nanoTime may be negative)
@@ -124,19 +128,19 @@ final class Conductor extends DeviceThread {
             long maxIdle = ctx.options().maxIdleMillis() * 1_000_000L;
             long sleep = 0;
             while (running) {
-                HandshakeMessage m;
-                try {
-                    m = queue.poll(sleep, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    continue;
-                }
+                HandshakeMessage m = next(sleep);
                 lock.lock();
                 try {
                     long now = System.nanoTime();
                     if (m == ConductorProxy.WAKE) {
                         wakePending.set(false);
                     } else if (m != null) {
-                        Peer p = handshake(m, scratch);
+                        Peer p;
+                        try {
+                            p = handshake(m, scratch);
+                        } finally {
+                            proxy.release(m);
+                        }
                         if (p != null) service(p, System.nanoTime(), scratch);
                     }
                     boolean housekeeping = now - lastHousekeeping >= HOUSEKEEPING_NANOS;
@@ -150,7 +154,8 @@ final class Conductor extends DeviceThread {
                         sweep(now, scratch);
                     }
                     now = System.nanoTime();
-                    for (Peer p : timers.expire(now)) service(p, now, scratch);
+                    java.util.List<Peer> due = timers.expire(now);
+                    for (int i = 0; i < due.size(); i++) service(due.get(i), now, scratch); // no iterator: nothing allocated per loop
                     sleep = timers.sleepNanos(System.nanoTime(), Math.min(maxIdle, HOUSEKEEPING_NANOS));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "conductor: unexpected failure (continuing)", e);
@@ -160,6 +165,25 @@ final class Conductor extends DeviceThread {
                 }
             }
         }
+    }
+
+    /**
+     * The next message, waiting up to {@code sleepNanos} for one. Parks instead of a blocking
+     * poll (whose condition wait allocates a node each time the queue runs dry: under a flood,
+     * that was per message): announce as the sleeper, check again, park; producers unpark.
+     */
+    private HandshakeMessage next(long sleepNanos) {
+        HandshakeMessage m = queue.poll();
+        if (m != null || sleepNanos <= 0) return m;
+        proxy.sleeper = Thread.currentThread();
+        java.lang.invoke.VarHandle.fullFence();
+        m = queue.poll();
+        if (m == null) {
+            LockSupport.parkNanos(this, sleepNanos);
+            Thread.interrupted(); // nobody interrupts the conductor; never spin on a stray flag
+        }
+        proxy.sleeper = null;
+        return m != null ? m : queue.poll();
     }
 
     /** How many peers are on the wheel (tests). */
@@ -239,37 +263,46 @@ final class Conductor extends DeviceThread {
         return now < underLoadUntil;
     }
 
-    /** Handles a handshake message; returns the (authenticated) peer it concerned, or null. */
+    /**
+     * Handles a handshake message (MAC1 already verified by the receiver); returns the
+     * (authenticated) peer it concerned, or null. The protocol core applies the admission order:
+     * under load a valid MAC2 or else a cookie reply, then the per-IP rate limit
+     * ({@link #sourceLimiter}), then Diffie-Hellman. Allocates nothing unless a peer roams.
+     */
     private Peer handshake(HandshakeMessage m, MemorySegment scratch) {
         NoiseDevice noise = ctx.noise().get();
         if (noise == null) return null;
         long now = System.nanoTime();
-        boolean loaded = underLoad(now);
-        noise.setUnderLoad(loaded);
-        Endpoint from = m.from();
-        if (loaded && !(from.isIpv4() ? rateLimiter.allowIpv4(from.ipv4(), now) : rateLimiter.allowIpv6(from.high(), from.low(), now))) {
-            ctx.stats().drop(DeviceStats.Drop.RATE_LIMITED);
+        noise.setUnderLoad(underLoad(now));
+        noise.setSourceLimiter(sourceLimiter);
+        Endpoint from = m.from;
+        if (from.isIpv4()) source.setIpv4(from.ipv4(), from.port());
+        else source.setIpv6(from.high(), from.low(), from.port());
+        Action a = noise.decapsulate(now, m.segment, 0, m.length, source, out.set(scratch, 0, (int) scratch.byteSize()));
+        if (a == Action.DROPPED) {
+            if (out.drop == Drop.RATE_LIMITED) ctx.stats().drop(DeviceStats.Drop.RATE_LIMITED);
             return null;
         }
-        InetSocketAddress src = from.toSocketAddress();
-        Action a = noise.decapsulate(now, MemorySegment.ofArray(m.data()), 0, m.data().length, src, out.set(scratch, 0, (int) scratch.byteSize()));
-        if (a == Action.DROPPED) return null;
         if (out.drop == Drop.COOKIE_REQUIRED) { // a cookie reply goes back to the source, nothing else
             send(scratch, out.length, from, null);
             return null;
         }
         Peer peer = out.tunnel == null ? null : ctx.byTunnel().get(out.tunnel);
         if (peer == null) return null;
-        // authenticated: the peer is where this came from (roaming)
-        peer.control.rxControlBytes += m.data().length;
+        // authenticated: the peer is where this came from (roaming); the slot's endpoint is reused, so copy
+        peer.control.rxControlBytes += m.length;
         peer.control.rxControlPackets++;
-        int type = m.data()[0];
+        int type = m.data[0];
         if (!Jfr.on()) {
             // no recording can want the event (and its class stays unloaded: see Jfr)
-        } else if (type == jwg.noise.Messages.TYPE_RESPONSE) HandshakeEvent.emit(ctx.name(), peer, true, src);
-        else if (type == jwg.noise.Messages.TYPE_INITIATION && a == Action.WRITE_TO_NETWORK) HandshakeEvent.emit(ctx.name(), peer, false, src);
+        } else if (type == jwg.noise.Messages.TYPE_RESPONSE) HandshakeEvent.emit(ctx.name(), peer, true, from);
+        else if (type == jwg.noise.Messages.TYPE_INITIATION && a == Action.WRITE_TO_NETWORK) HandshakeEvent.emit(ctx.name(), peer, false, from);
         Endpoint known = peer.endpoint;
-        if (known == null || !known.sameAs(from)) peer.endpoint = from;
+        if (known == null || !known.sameAs(from)) {
+            Endpoint copy = new Endpoint();
+            copy.copyFrom(from);
+            peer.endpoint = copy;
+        }
         boolean flush = out.flushStaged;
         if (a == Action.WRITE_TO_NETWORK) {
             if (flush && peer.staged.nonEmpty) {

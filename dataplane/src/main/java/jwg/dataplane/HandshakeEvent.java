@@ -35,14 +35,13 @@ final class HandshakeEvent extends Event {
     String endpoint;
 
     /** Commits one event if a recording wants it (the fields are only built then); callers check {@link Jfr#on()} first. */
-    static void emit(String device, Peer peer, boolean initiator, java.net.InetSocketAddress endpoint) {
+    static void emit(String device, Peer peer, boolean initiator, jwg.dataplane.bind.Endpoint endpoint) {
         HandshakeEvent e = new HandshakeEvent();
         if (!e.shouldCommit()) return;
         e.device = device;
         e.peer = peer.publicKey.toBase64();
         e.role = initiator ? "initiator" : "responder";
-        String host = endpoint.getAddress().getHostAddress();
-        e.endpoint = (host.contains(":") ? "[" + host + "]" : host) + ":" + endpoint.getPort();
+        e.endpoint = endpoint.toString();
         e.commit();
     }
 }

@@ -26,7 +26,7 @@ import jwg.tun.offload.VirtioNetHdr;
  * The inbound path, one thread: receive a batch of datagrams; transport messages are opened in
  * place (on the crypto workers, or inline), then — in arrival order — checked against the
  * replay window and the sender's AllowedIPs and written to the TUN device. Handshake messages
- * go to the conductor's queue; anything else is dropped and counted. Authenticated packets move
+ * whose MAC1 verifies go to the conductor's queue (in a preallocated slot); anything else is dropped and counted. Authenticated packets move
  * the peer's endpoint to where they came from (roaming).
  *
  * <p>With TUN offloads the batch's packets are not written one by one: a {@link Coalescer}
@@ -139,8 +139,8 @@ final class Receiver extends DeviceThread {
             ctx.stats().drop(DeviceStats.Drop.NOT_WIREGUARD);
             return;
         }
-        if (type != TYPE_TRANSPORT) {
-            ctx.conductor().enqueueHandshake(d, off, len, batch.endpoint(i));
+        if (type != TYPE_TRANSPORT) { // MAC1 checked here: junk never takes a handshake-queue slot
+            ctx.conductor().enqueueHandshake(noise, d, off, len, batch.endpoint(i));
             return;
         }
         if (noise == null) {

@@ -1,6 +1,5 @@
 package jwg.noise;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -17,7 +16,8 @@ import jwg.noise.crypto.XChaCha20Poly1305;
  *   msg.mac2 = MAC(cookie, msg_beta)                                -- checked only under load
  *   reply    = nonce(24) || XAEAD(HASH(LABEL_COOKIE || Spub_m), nonce, cookie, msg.mac1)
  * </pre>
- * Called on the control thread; methods are synchronized anyway (they are cheap and rare).
+ * Called on the control thread (synchronized anyway); {@link #checkMac1(byte[], int, byte[])}
+ * from any thread.
  */
 final class CookieChecker {
     private final byte[] mac1Key;
@@ -26,7 +26,13 @@ final class CookieChecker {
     private long secretSetAt;
     private boolean secretValid;
     private final SecureRandom random;
+    // scratch (under this monitor): checking MAC2 and answering with a cookie allocate nothing
     private final byte[] mac = new byte[16];
+    private final byte[] cookie = new byte[16];
+    private final byte[] nonce = new byte[XChaCha20Poly1305.NONCE_LENGTH];
+    private final byte[] ad = new byte[16];
+    private final byte[] subkey = new byte[32];
+    private long nonceCounter;
 
     CookieChecker(PublicKey local, SecureRandom random) {
         this.mac1Key = labelledKey(Constants.LABEL_MAC1, local);
@@ -39,54 +45,59 @@ final class CookieChecker {
         return Blake2s.hash(label.getBytes(StandardCharsets.US_ASCII), key.rawBytes());
     }
 
-    /** Am: the source address as IP bytes (4 or 16) followed by the port, little-endian. */
-    static byte[] addressBytes(InetSocketAddress from) {
-        if (from == null || from.getAddress() == null) return new byte[0];
-        byte[] ip = from.getAddress().getAddress();
-        byte[] a = Arrays.copyOf(ip, ip.length + 2);
-        a[ip.length] = (byte) from.getPort();
-        a[ip.length + 1] = (byte) (from.getPort() >>> 8);
-        return a;
-    }
-
     /** True if msg[macOff..+16] = MAC(mac1Key, msg[0..macOff]). Constant-time comparison. */
     synchronized boolean checkMac1(byte[] msg, int macOff) {
-        Blake2s.mac(mac1Key, msg, 0, macOff, mac, 0);
-        return ConstantTime.equals(mac, 0, msg, macOff, 16);
+        return checkMac1(msg, macOff, mac);
     }
 
-    /** True if msg[mac2Off..+16] is the MAC2 made with the cookie we would give {@code src} now. */
-    synchronized boolean checkMac2(byte[] msg, int mac2Off, byte[] src, long now) {
+    /**
+     * {@link #checkMac1} with the caller's 16-byte scratch: lock-free (the MAC1 key never changes),
+     * for the receive thread's check before a message may take a handshake-queue slot.
+     */
+    boolean checkMac1(byte[] msg, int macOff, byte[] scratch16) {
+        Blake2s.mac(mac1Key, msg, 0, macOff, scratch16, 0);
+        return ConstantTime.equals(scratch16, 0, msg, macOff, 16);
+    }
+
+    /** True if msg[mac2Off..+16] is the MAC2 made with the cookie we would give {@code src} now. Allocates nothing. */
+    synchronized boolean checkMac2(byte[] msg, int mac2Off, SourceAddress src, long now) {
         if (!secretValid || now - secretSetAt > Constants.COOKIE_REFRESH_TIME) return false;
-        byte[] cookie = new byte[16];
-        Blake2s.mac(secret, src, 0, src.length, cookie, 0);
-        byte[] mac = new byte[16];
+        Blake2s.mac(secret, src.bytes, 0, src.length, cookie, 0);
         Blake2s.mac(cookie, msg, 0, mac2Off, mac, 0);
+        Arrays.fill(cookie, (byte) 0);
         return ConstantTime.equals(mac, 0, msg, mac2Off, 16);
     }
 
     /**
      * Writes a 64-byte cookie reply to {@code msg} (whose sender index sits at {@code senderOff}
-     * and MAC1 at {@code mac1Off}) into {@code out}.
+     * and MAC1 at {@code mac1Off}) into {@code out}. Allocates nothing (beyond what the
+     * SecureRandom's nextBytes may).
      */
-    synchronized void createReply(byte[] msg, int senderOff, int mac1Off, byte[] src, long now, byte[] out) {
+    synchronized void createReply(byte[] msg, int senderOff, int mac1Off, SourceAddress src, long now, byte[] out) {
         if (!secretValid || now - secretSetAt > Constants.COOKIE_REFRESH_TIME) {
             random.nextBytes(secret);
+            random.nextBytes(nonce); // a fresh random prefix with each secret (see nextNonce)
             secretSetAt = now;
             secretValid = true;
         }
-        byte[] cookie = new byte[16];
-        Blake2s.mac(secret, src, 0, src.length, cookie, 0);
+        Blake2s.mac(secret, src.bytes, 0, src.length, cookie, 0);
         Messages.putIntLE(out, 0, Messages.TYPE_COOKIE_REPLY);
         System.arraycopy(msg, senderOff, out, Messages.COOKIE_RECEIVER, 4);
-        byte[] nonce = new byte[XChaCha20Poly1305.NONCE_LENGTH];
-        random.nextBytes(nonce);
+        nextNonce();
         System.arraycopy(nonce, 0, out, Messages.COOKIE_NONCE, nonce.length);
-        byte[] mac1 = Arrays.copyOfRange(msg, mac1Off, mac1Off + 16);
-        byte[] sealed = new byte[Messages.COOKIE_ENCRYPTED_LENGTH];
-        XChaCha20Poly1305.seal(cookieKey, nonce, mac1, cookie, sealed);
-        System.arraycopy(sealed, 0, out, Messages.COOKIE_ENCRYPTED, sealed.length);
+        System.arraycopy(msg, mac1Off, ad, 0, 16);
+        XChaCha20Poly1305.seal(cookieKey, nonce, ad, cookie, 0, 16, out, Messages.COOKIE_ENCRYPTED, subkey);
         Arrays.fill(cookie, (byte) 0);
+    }
+
+    /**
+     * The reply's 24-byte XChaCha20 nonce: a random 16-byte prefix (drawn with each new secret)
+     * then a 64-bit counter. Unique under the fixed cookie key like a random nonce would be,
+     * unpredictable to the sender, and without asking the SecureRandom (which allocates) per reply.
+     */
+    private void nextNonce() {
+        long c = nonceCounter++;
+        for (int i = 0; i < 8; i++) nonce[16 + i] = (byte) (c >>> (8 * i));
     }
 
     /** Forgets the cookie secret (device shutdown). */

@@ -18,6 +18,10 @@ final class CookieGenerator {
     private boolean hasCookie;
     private final byte[] lastMac1 = new byte[16];
     private boolean hasLastMac1;
+    // scratch: a cookie reply is checked without allocating
+    private final byte[] nonce = new byte[XChaCha20Poly1305.NONCE_LENGTH];
+    private final byte[] got = new byte[16];
+    private final byte[] subkey = new byte[32];
 
     CookieGenerator(PublicKey remote) {
         this.mac1Key = CookieChecker.labelledKey(Constants.LABEL_MAC1, remote);
@@ -43,10 +47,9 @@ final class CookieGenerator {
      */
     synchronized boolean consumeReply(byte[] reply, long now) {
         if (!hasLastMac1) return false;
-        byte[] nonce = Arrays.copyOfRange(reply, Messages.COOKIE_NONCE, Messages.COOKIE_NONCE + XChaCha20Poly1305.NONCE_LENGTH);
-        byte[] sealed = Arrays.copyOfRange(reply, Messages.COOKIE_ENCRYPTED, Messages.COOKIE_ENCRYPTED + Messages.COOKIE_ENCRYPTED_LENGTH);
-        byte[] got = new byte[16];
-        if (!XChaCha20Poly1305.open(cookieKey, nonce, lastMac1.clone(), sealed, got)) return false;
+        System.arraycopy(reply, Messages.COOKIE_NONCE, nonce, 0, XChaCha20Poly1305.NONCE_LENGTH);
+        if (!XChaCha20Poly1305.open(cookieKey, nonce, lastMac1, reply, Messages.COOKIE_ENCRYPTED,
+                Messages.COOKIE_ENCRYPTED_LENGTH, got, 0, subkey)) return false;
         System.arraycopy(got, 0, cookie, 0, 16);
         Arrays.fill(got, (byte) 0);
         cookieSetAt = now;

@@ -38,7 +38,9 @@ public enum Drop {
     /** The output buffer is too small for the result. */
     BUFFER_TOO_SMALL,
     /** A local keypair ran out of counters (REJECT_AFTER_MESSAGES); a handshake is needed. */
-    COUNTER_EXHAUSTED;
+    COUNTER_EXHAUSTED,
+    /** Under load: MAC1 and MAC2 valid, but the source sent more than its share (per-IP token bucket). */
+    RATE_LIMITED;
 
     static final Drop[] VALUES = values();
 }

@@ -199,7 +199,7 @@ final class Handshake {
         byte[] send = new byte[32];   // owned by the new keypair
         byte[] recv = new byte[32];
         noise.split(send, recv);
-        Keypair kp = new Keypair(tunnel, send, recv, localIndex, remoteIndex, now, initiator);
+        Keypair kp = new Keypair(tunnel, send, recv, localIndex, remoteIndex, now, initiator, tunnel.keypairs.freshWindow(now));
         device.indices.setKeypair(localIndex, kp);
         noise.wipe();
         noise = null;

@@ -39,11 +39,18 @@ public final class Keypair {
     /** True if we initiated the handshake (only the initiator rekeys on age). */
     final boolean initiator;
     final Tunnel tunnel;
-    final ReplayWindow replay = new ReplayWindow();
+    /** Fresh, or a retired keypair's recycled by {@link Keypairs#freshWindow} (reset to empty). */
+    final ReplayWindow replay;
     @SuppressWarnings("unused") private volatile long sendCounter;
     private volatile boolean wiped;
 
     Keypair(Tunnel tunnel, byte[] sendKey, byte[] receiveKey, int localIndex, int remoteIndex, long createdAt, boolean initiator) {
+        this(tunnel, sendKey, receiveKey, localIndex, remoteIndex, createdAt, initiator, new ReplayWindow());
+    }
+
+    Keypair(Tunnel tunnel, byte[] sendKey, byte[] receiveKey, int localIndex, int remoteIndex, long createdAt, boolean initiator,
+            ReplayWindow replay) {
+        this.replay = replay;
         this.tunnel = tunnel;
         this.sendKey = sendKey;
         this.receiveKey = receiveKey;

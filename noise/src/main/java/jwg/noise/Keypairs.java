@@ -11,12 +11,23 @@ package jwg.noise;
  * </ul>
  * Reads are lock-free (volatile); changes take this object's lock (control path and the rare
  * confirmation). Keypairs that fall off the end are wiped and removed from the index table.
+ *
+ * <p>Replay windows are recycled (issue 11 item 6: 1,040 of a handshake's 1,753 bytes were the new
+ * keypair's window): the window of a keypair retired by {@link #install} is kept as a spare and
+ * given, reset, to a keypair made at least {@link #RECYCLE_AFTER_NANOS} later. The delay is what
+ * makes this safe: a receive thread that looked the retired keypair up just before it was removed
+ * from the index table finishes with it within one batch (microseconds), long before its window
+ * serves another session; a recycled window is fully cleared.
  */
 final class Keypairs {
     volatile Keypair previous;
     volatile Keypair current;
     volatile Keypair next;
     private final IndexTable indices;
+    /** A retired keypair's replay window (or null), and when it was retired (caller's nanos). */
+    private ReplayWindow spare;
+    private long spareRetiredAt;
+    static final long RECYCLE_AFTER_NANOS = 1_000_000_000L;
 
     Keypairs(IndexTable indices) {
         this.indices = indices;
@@ -25,7 +36,7 @@ final class Keypairs {
     /** A new keypair from a completed handshake. */
     synchronized void install(Keypair kp) {
         if (kp.initiator) {
-            drop(previous);
+            retire(previous, kp.createdAt);
             if (next != null) {
                 previous = next;
                 next = null;
@@ -34,11 +45,33 @@ final class Keypairs {
             }
             current = kp;
         } else {
-            drop(next);
-            drop(previous);
+            retire(next, kp.createdAt);
+            retire(previous, kp.createdAt);
             previous = null;
             next = kp;
         }
+    }
+
+    /** Drops {@code kp} and keeps its replay window as the spare (if there is none yet). */
+    private void retire(Keypair kp, long now) {
+        if (kp == null) return;
+        drop(kp);
+        if (spare == null && kp.replay != null) {
+            spare = kp.replay;
+            spareRetiredAt = now;
+        }
+    }
+
+    /**
+     * An empty replay window for a keypair made at {@code now}: the spare, reset, if it was
+     * retired at least {@link #RECYCLE_AFTER_NANOS} ago; else a new one.
+     */
+    synchronized ReplayWindow freshWindow(long now) {
+        ReplayWindow w = spare;
+        if (w == null || now - spareRetiredAt < RECYCLE_AFTER_NANOS) return new ReplayWindow();
+        spare = null;
+        w.reset();
+        return w;
     }
 
     /**
@@ -63,6 +96,7 @@ final class Keypairs {
         drop(current);
         drop(next);
         previous = current = next = null;
+        spare = null;
     }
 
     private void drop(Keypair kp) {

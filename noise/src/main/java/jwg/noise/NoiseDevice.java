@@ -35,6 +35,10 @@ public final class NoiseDevice {
     /** Test hook (null: fresh random ephemerals). */
     private volatile Supplier<byte[]> ephemerals;
     private volatile boolean underLoad;
+    /** Applied under load to MAC2-valid initiations and responses (null: none). */
+    private volatile SourceLimiter sourceLimiter;
+    /** The source of a message handed in as an InetSocketAddress (under the device lock). */
+    private final SourceAddress inetSource = new SourceAddress();
     // Control-thread scratch (handshake messages are handled under the device lock), so that a
     // handshake allocates nothing but the new session's keypair.
     private final byte[] scratch = new byte[Messages.INITIATION_LENGTH];
@@ -118,6 +122,40 @@ public final class NoiseDevice {
     }
 
     /**
+     * The per-source rate limit applied under load, after MAC1 and MAC2 verified (wireguard-go's
+     * order; see docs/dataplane.md "Handshake admission"). Null: no rate limit.
+     */
+    public void setSourceLimiter(SourceLimiter limiter) {
+        this.sourceLimiter = limiter;
+    }
+
+    /**
+     * Whether a handshake message may wait for the control thread (any thread, lock-free, no
+     * allocation): an initiation or response must have its length and a valid MAC1 for us; a
+     * cookie reply (which has no MAC1) its length. A refusal is counted (INVALID_LENGTH,
+     * INVALID_MAC1, INVALID_TYPE). {@code msg} holds {@code len} bytes; {@code scratch16} is the
+     * caller's.
+     */
+    public boolean mac1Valid(byte[] msg, int len, byte[] scratch16) {
+        int type = len >= 4 ? Messages.getIntLE(msg, 0) : 0;
+        if (type < Messages.TYPE_INITIATION || type > Messages.TYPE_COOKIE_REPLY) {
+            counters.drop(Drop.INVALID_TYPE);
+            return false;
+        }
+        if (!Messages.lengthOk(type, len)) {
+            counters.drop(Drop.INVALID_LENGTH);
+            return false;
+        }
+        boolean ok = switch (type) {
+            case Messages.TYPE_INITIATION -> cookieChecker.checkMac1(msg, Messages.INIT_MAC1, scratch16);
+            case Messages.TYPE_RESPONSE -> cookieChecker.checkMac1(msg, Messages.RESP_MAC1, scratch16);
+            default -> true;
+        };
+        if (!ok) counters.drop(Drop.INVALID_MAC1);
+        return ok;
+    }
+
+    /**
      * The keypair a transport message's receiver index points to, or null (lock-free, no
      * allocation). For the split receive path; the keypair knows its {@link Keypair#tunnel()}.
      */
@@ -163,6 +201,15 @@ public final class NoiseDevice {
      * {@code out.tunnel} names the peer concerned. Never throws on hostile input.
      */
     public Action decapsulate(long now, MemorySegment d, long off, int len, InetSocketAddress from, Output out) {
+        return decapsulate(now, d, off, len, from, null, out);
+    }
+
+    /** {@link #decapsulate(long, MemorySegment, long, int, InetSocketAddress, Output)} with the source in a reusable holder: allocates nothing. */
+    public Action decapsulate(long now, MemorySegment d, long off, int len, SourceAddress from, Output out) {
+        return decapsulate(now, d, off, len, null, from, out);
+    }
+
+    private Action decapsulate(long now, MemorySegment d, long off, int len, InetSocketAddress inet, SourceAddress src, Output out) {
         out.reset();
         int type = Messages.type(d, off, len);
         if (type == 0) return dropped(out, Drop.INVALID_TYPE);
@@ -175,7 +222,7 @@ public final class NoiseDevice {
                 return e.tunnel().decapsulateTransport(now, e.keypair(), d, off, len, out); // counts its drops
             }
             synchronized (this) {
-                return handshakeMessage(now, type, d, off, len, from, out);
+                return handshakeMessage(now, type, d, off, len, src, inet, out);
             }
         } catch (RuntimeException ex) {
             // Defensive: hostile input must never escape as an exception. (UnsupportedOperation
@@ -185,7 +232,12 @@ public final class NoiseDevice {
         }
     }
 
-    private Action handshakeMessage(long now, int type, MemorySegment d, long off, int len, InetSocketAddress from, Output out) {
+    /**
+     * The admission order (wireguard-go's): MAC1 always; under load a valid MAC2 or else a cookie
+     * reply and nothing more; under load the per-source rate limit, only for MAC2-valid sources;
+     * only then the expensive part (Diffie-Hellman).
+     */
+    private Action handshakeMessage(long now, int type, MemorySegment d, long off, int len, SourceAddress src, InetSocketAddress inet, Output out) {
         byte[] msg = scratch;
         MemorySegment.copy(d, off, scratchSegment, 0, len);
         if (type == Messages.TYPE_COOKIE_REPLY) {
@@ -201,10 +253,10 @@ public final class NoiseDevice {
         // MAC1 always; MAC2 only under load — without it the sender gets a cookie and nothing else
         if (!cookieChecker.checkMac1(msg, mac1Off)) return dropped(out, Drop.INVALID_MAC1);
         if (underLoad) {
-            byte[] src = CookieChecker.addressBytes(from);
-            if (!cookieChecker.checkMac2(msg, mac1Off + 16, src, now)) {
+            SourceAddress from = src != null ? src : inetSource.set(inet); // (the InetSocketAddress form: only under load)
+            if (!cookieChecker.checkMac2(msg, mac1Off + 16, from, now)) {
                 if (out.capacity < Messages.COOKIE_REPLY_LENGTH) return dropped(out, Drop.BUFFER_TOO_SMALL);
-                cookieChecker.createReply(msg, senderOff, mac1Off, src, now, reply);
+                cookieChecker.createReply(msg, senderOff, mac1Off, from, now, reply);
                 MemorySegment.copy(replySegment, 0, out.segment, out.offset, Messages.COOKIE_REPLY_LENGTH);
                 counters.drop(Drop.COOKIE_REQUIRED);
                 counters.event(Counters.Event.COOKIE_REPLY_SENT);
@@ -212,6 +264,8 @@ public final class NoiseDevice {
                 out.length = Messages.COOKIE_REPLY_LENGTH;
                 return Action.WRITE_TO_NETWORK;
             }
+            SourceLimiter limiter = sourceLimiter;
+            if (limiter != null && !limiter.allow(from, now)) return dropped(out, Drop.RATE_LIMITED);
         }
         return type == Messages.TYPE_INITIATION ? initiation(now, msg, out) : response(now, msg, out);
     }

@@ -46,6 +46,51 @@ class CookieTest {
         }
     }
 
+    /**
+     * wireguard-go's admission order: the rate limit is consulted only for MAC1- and MAC2-valid
+     * messages under load (a flood of MAC2-less initiations cannot spend a real peer's tokens),
+     * and a refusal sends nothing.
+     */
+    @Test
+    void underLoadTheRateLimitSeesOnlyMac2ValidSources() {
+        try (TestNet n = new TestNet()) {
+            java.util.List<String> asked = new java.util.ArrayList<>();
+            boolean[] allow = {false};
+            n.devB.setSourceLimiter((src, now) -> {
+                asked.add(src.toString());
+                return allow[0];
+            });
+            n.devB.setUnderLoad(true);
+            TestNet.Res first = n.send(n.a, TestNet.ipv4(40, 1));
+            // a wrong MAC1: dropped before anything else
+            byte[] forged = first.data().clone();
+            forged[Messages.INIT_MAC1] ^= 1;
+            assertEquals(Drop.INVALID_MAC1, n.deliver(n.devB, forged).drop());
+            // no MAC2: a cookie reply, and the limiter is not asked
+            TestNet.Res cookie = n.deliver(n.devB, first.data());
+            assertEquals(Drop.COOKIE_REQUIRED, cookie.drop());
+            assertEquals(java.util.List.of(), asked, "the limiter saw no MAC2-less message");
+            n.deliver(n.devA, cookie.data());
+            // MAC2 valid, limiter refuses: dropped, counted, nothing sent
+            byte[] retry = nextInitiation(n);
+            TestNet.Res limited = n.deliver(n.devB, retry);
+            assertEquals(Action.DROPPED, limited.action());
+            assertEquals(Drop.RATE_LIMITED, limited.drop());
+            assertEquals(0, limited.length());
+            assertEquals(1, asked.size(), "asked once, for the MAC2-valid message");
+            assertEquals(1, n.devB.counters().get(Drop.RATE_LIMITED));
+            // MAC2 valid, limiter allows: the handshake goes on
+            allow[0] = true;
+            TestNet.Res resp = n.deliver(n.devB, nextInitiation(n));
+            assertEquals(Messages.RESPONSE_LENGTH, resp.length(), () -> n.devB.counters().toString());
+            // not under load: the limiter is not consulted at all
+            n.devB.setUnderLoad(false);
+            int before = asked.size();
+            n.deliver(n.devB, nextInitiation(n));
+            assertEquals(before, asked.size(), "no rate limit when not under load");
+        }
+    }
+
     @Test
     void cookieIsKeyedByIpAndPortAndExpires() {
         try (TestNet n = new TestNet()) {
@@ -73,7 +118,7 @@ class CookieTest {
         PrivateKey responder = PrivateKey.generate(random);
         CookieChecker checker = new CookieChecker(responder.publicKey(), random);
         CookieGenerator gen = new CookieGenerator(responder.publicKey());
-        byte[] src = CookieChecker.addressBytes(new InetSocketAddress("192.0.2.1", 51820));
+        SourceAddress src = new SourceAddress().set(new InetSocketAddress("192.0.2.1", 51820));
         byte[] msg = new byte[Messages.INITIATION_LENGTH];
         random.nextBytes(msg);
         gen.addMacs(msg, Messages.INIT_MAC1, t0);

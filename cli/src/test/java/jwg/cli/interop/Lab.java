@@ -160,16 +160,20 @@ final class Lab implements AutoCloseable {
         /** {@code wg-quick up} with this node's implementation; fails the test if it fails. */
         void up() {
             writeConf();
-            Result r = exec(Duration.ofSeconds(60), "env",
-                    "WG_QUICK_USERSPACE_IMPLEMENTATION=" + impl.command(),
+            List<String> cmd = new ArrayList<>(List.of("env"));
+            cmd.addAll(extraEnv);
+            cmd.addAll(List.of("WG_QUICK_USERSPACE_IMPLEMENTATION=" + impl.command(),
                     "JWG_OFFLOAD=" + impl.offload(),
                     "WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1",
-                    "wg-quick", "up", conf().toString());
+                    "wg-quick", "up", conf().toString()));
+            Result r = exec(Duration.ofSeconds(60), cmd.toArray(String[]::new));
             if (r.exit != 0) fail("wg-quick up (" + impl + ") failed in " + ns + ":\n" + r + diagnostics());
             isUp = true;
         }
 
         boolean isUp;
+        /** NAME=VALUE settings for the implementation's environment (e.g. GOMAXPROCS=1), passed through wg-quick. */
+        final List<String> extraEnv = new ArrayList<>();
 
         /** {@code wg-quick down}; returns its result (the caller asserts). */
         Result down() {

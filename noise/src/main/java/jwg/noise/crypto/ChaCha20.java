@@ -29,6 +29,8 @@ final class ChaCha20 {
     /** Room for one intrinsic chunk and one 8-block tail: a whole 1420-byte packet's keystream. */
     /** Takes the vector path even while the {@link VectorGate} is closed (the warm-up's AEAD). */
     boolean vectors;
+    /** Never takes the vector path (control-path AEADs; see {@link ChaCha20Poly1305#scalarOnly}). */
+    boolean scalar;
     private final byte[] ks = new byte[JdkChaCha20Block.OUT_LENGTH + ChaCha20Vec.OUT_LENGTH];
     private final MemorySegment ksSeg = MemorySegment.ofArray(ks);
     private int ksPos, ksLen;    // unread keystream is ks[ksPos..ksLen)
@@ -70,7 +72,7 @@ final class ChaCha20 {
     private int refill(long need) {
         state[12] = nextCounter;
         int n;
-        if (!VEC8 || !(vectors || VectorGate.isOpen())) {
+        if (!VEC8 || scalar || !(vectors || VectorGate.isOpen())) {
             n = JdkChaCha20Block.AVAILABLE ? JdkChaCha20Block.blocks(state, ks) : ChaCha20Core.blocks(state, ks, JAVA_BLOCKS);
         } else if (JdkChaCha20Block.AVAILABLE && need > ChaCha20Vec.OUT_LENGTH) {
             n = JdkChaCha20Block.blocks(state, ks);

@@ -97,12 +97,12 @@ final class ChaCha20Core {
      * constants || key || nonce16 without the final addition; the subkey is words 0..3 and 12..15.
      */
     static void hchacha20(byte[] key, byte[] nonce, int nonceOff, byte[] out32) {
-        MemorySegment k = MemorySegment.ofArray(key), n = MemorySegment.ofArray(nonce);
+        // array views, not MemorySegment.ofArray wrappers: a cookie reply allocates nothing
         int x0 = C0, x1 = C1, x2 = C2, x3 = C3;
-        int x4 = k.get(LE32, 0), x5 = k.get(LE32, 4), x6 = k.get(LE32, 8), x7 = k.get(LE32, 12);
-        int x8 = k.get(LE32, 16), x9 = k.get(LE32, 20), x10 = k.get(LE32, 24), x11 = k.get(LE32, 28);
-        int x12 = n.get(LE32, nonceOff), x13 = n.get(LE32, nonceOff + 4);
-        int x14 = n.get(LE32, nonceOff + 8), x15 = n.get(LE32, nonceOff + 12);
+        int x4 = le32(key, 0), x5 = le32(key, 4), x6 = le32(key, 8), x7 = le32(key, 12);
+        int x8 = le32(key, 16), x9 = le32(key, 20), x10 = le32(key, 24), x11 = le32(key, 28);
+        int x12 = le32(nonce, nonceOff), x13 = le32(nonce, nonceOff + 4);
+        int x14 = le32(nonce, nonceOff + 8), x15 = le32(nonce, nonceOff + 12);
         for (int i = 0; i < 10; i++) {
             x0 += x4; x12 = Integer.rotateLeft(x12 ^ x0, 16);
             x8 += x12; x4 = Integer.rotateLeft(x4 ^ x8, 12);
@@ -137,14 +137,20 @@ final class ChaCha20Core {
             x3 += x4; x14 = Integer.rotateLeft(x14 ^ x3, 8);
             x9 += x14; x4 = Integer.rotateLeft(x4 ^ x9, 7);
         }
-        MemorySegment o = MemorySegment.ofArray(out32);
-        o.set(LE32, 0, x0);
-        o.set(LE32, 4, x1);
-        o.set(LE32, 8, x2);
-        o.set(LE32, 12, x3);
-        o.set(LE32, 16, x12);
-        o.set(LE32, 20, x13);
-        o.set(LE32, 24, x14);
-        o.set(LE32, 28, x15);
+        ARRAY_LE32.set(out32, 0, x0);
+        ARRAY_LE32.set(out32, 4, x1);
+        ARRAY_LE32.set(out32, 8, x2);
+        ARRAY_LE32.set(out32, 12, x3);
+        ARRAY_LE32.set(out32, 16, x12);
+        ARRAY_LE32.set(out32, 20, x13);
+        ARRAY_LE32.set(out32, 24, x14);
+        ARRAY_LE32.set(out32, 28, x15);
+    }
+
+    private static final java.lang.invoke.VarHandle ARRAY_LE32 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static int le32(byte[] b, int off) {
+        return (int) ARRAY_LE32.get(b, off);
     }
 }

@@ -36,6 +36,17 @@ public final class ChaCha20Poly1305 {
         return this;
     }
 
+    /**
+     * This instance never takes the ChaCha20 Vector API path: for short control messages (cookie
+     * replies) sealed outside the transport path, where vector code that is not compiled in that
+     * context boxes its vectors (about 30 bytes allocated per message, measured on the conductor
+     * under a flood). One keystream chunk comes from the JDK intrinsic or the Java core instead.
+     */
+    public ChaCha20Poly1305 scalarOnly() {
+        chacha.scalar = true;
+        return this;
+    }
+
     /** True when Poly1305 runs 4-way SIMD (jdk.incubator.vector) rather than scalar. */
     public static boolean usesSimdPoly1305() {
         return Poly1305.SIMD;
