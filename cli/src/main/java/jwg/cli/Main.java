@@ -46,11 +46,16 @@ public final class Main {
               genkey            print a new private key (base64)
               pubkey            read a private key on stdin, print its public key
               genpsk            print a new preshared key
-              version           print the version
+              version           print the version and the Java runtime it runs on
               help              this text
             """;
 
     public static void main(String[] args) throws Exception {
+        String refused = Logs.configure(System.getenv(Logs.ENV), System.getenv("JOURNAL_STREAM") != null, System.err);
+        if (refused != null) {
+            System.err.println("jwg: " + refused);
+            System.exit(1);
+        }
         System.exit(run(args, System.in, System.out, System.err));
     }
 
@@ -76,7 +81,10 @@ public final class Main {
             case "pubkey" -> {
                 return pubkey(in, out, err);
             }
-            case "version", "--version" -> out.println("jwg " + version());
+            case "version", "--version" -> {
+                out.println("jwg " + version());
+                out.println("java " + Runtime.version() + " at " + System.getProperty("java.home"));
+            }
             case "help", "-h", "--help" -> out.print(USAGE);
             case "signal" -> {
                 return Signal.run(rest, out, err);
