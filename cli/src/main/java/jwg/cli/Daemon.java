@@ -51,7 +51,7 @@ final class Daemon {
             return 1;
         }
         if (foreground || System.getenv(CHILD_ENV) != null) return foreground(ifname, err);
-        return spawn(ifname, List.of("-f", ifname), err);
+        return spawn(ifname, List.of("-f", ifname), null, err);
     }
 
     /** Creates the interface and serves it until it is deleted, its socket removed, or SIGTERM. */
@@ -90,14 +90,14 @@ final class Daemon {
 
     /**
      * Serves a running device until it closes (interface deleted), its socket file is removed,
-     * or SIGTERM; then runs {@code shutdown} once.
+     * or SIGTERM; {@code shutdown} closes the device and must bear being called more than once.
      */
     static int serve(String ifname, Device device, UapiSocket uapi, Runnable shutdown, PrintStream err) throws InterruptedException {
         Thread hook = new Thread(shutdown, "jwg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread watcher = Thread.ofPlatform().daemon().name("jwg-uapi-watch").start(() -> {
             try {
-                if (uapi.awaitRemoval(200)) device.close(); // socket file deleted: exit, as wireguard-go
+                if (uapi.awaitRemoval(200)) shutdown.run(); // socket file deleted: exit, as wireguard-go (jwg up: PreDown first)
             } catch (InterruptedException ignored) {
                 // shutting down
             }
@@ -166,9 +166,10 @@ final class Daemon {
 
     /**
      * Starts a detached child {@code jwg CHILD-ARGS} (a foreground mode) and returns once the
-     * UAPI socket of {@code ifname} answers; if the child dies first, prints the end of its log.
+     * UAPI socket of {@code ifname} answers and, if {@code readyMarker} is not null, that file
+     * exists (jwg up: PostUp has run); if the child dies first, prints the end of its log.
      */
-    static int spawn(String ifname, List<String> childArgs, PrintStream err) throws Exception {
+    static int spawn(String ifname, List<String> childArgs, Path readyMarker, PrintStream err) throws Exception {
         Path log = SafeFiles.daemonLog(ifname); // $TMPDIR/jwg-UID/IFNAME.log, in a checked 0700 directory
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
@@ -189,7 +190,7 @@ final class Daemon {
                 err.print(tail(log));
                 return 1;
             }
-            if (Files.exists(sock) && UapiSocket.answers(sock)) return 0;
+            if (Files.exists(sock) && UapiSocket.answers(sock) && (readyMarker == null || Files.exists(readyMarker))) return 0;
             Thread.sleep(25);
         }
         err.println("jwg: the daemon for " + ifname + " did not come up within " + READY_TIMEOUT_MS / 1000 + " s; see " + log);
