@@ -21,7 +21,7 @@ done
 
 rm -rf "$target/runtime" "$target/generated-dist"
 # --generate-cds-archive: the image gets the class-data archive a JDK has (lib/server/classes*.jsa);
-# (+29 MB); without it every jwg command took ~0.1 s more CPU to start (docs/benchmarks.md, "The installed jwg")
+# (+29 MB); without it every jwg command took ~0.2 s more CPU to start (docs/benchmarks.md, "The installed jwg")
 "$bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --compress=zip-6 --generate-cds-archive --output "$target/runtime"
 

@@ -14,6 +14,10 @@ import jwg.dataplane.DeviceOptions;
 import jwg.dataplane.UapiSocket;
 import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.UapiProtocol;
+import jwg.ice.Connectivity;
+import jwg.ice.IceBind;
+import jwg.ice.StatusProtocol;
+import jwg.ice.StunMux;
 import jwg.tun.TunDevice;
 
 /**
@@ -51,11 +55,24 @@ final class Daemon {
             return 1;
         }
         if (foreground || System.getenv(CHILD_ENV) != null) return foreground(ifname, err);
+        try {
+            WgQuickIce.read(ifname); // a bad file is refused here, before a child starts
+        } catch (IOException | jwg.dataplane.config.ConfigException | IllegalArgumentException e) {
+            err.println("jwg: " + e.getMessage());
+            return 1;
+        }
         return spawn(ifname, List.of("-f", ifname), null, err);
     }
 
     /** Creates the interface and serves it until it is deleted, its socket removed, or SIGTERM. */
     static int foreground(String ifname, PrintStream err) throws Exception {
+        WgQuickIce.Found ice; // the .conf's '#!' keys, which wg-quick strips (JWG_CONFIG)
+        try {
+            ice = WgQuickIce.read(ifname);
+        } catch (IOException | jwg.dataplane.config.ConfigException | IllegalArgumentException e) {
+            err.println("jwg: " + e.getMessage());
+            return 1;
+        }
         Warmup.beforeStart();
         Path dir = uapiDirectory();
         TunDevice tun;
@@ -73,17 +90,23 @@ final class Daemon {
             tun.close();
             return 1;
         }
-        Device device = Device.start(options, tun, Tuns::bind);
+        StunMux mux = ice == null ? null : new StunMux();
+        Device device = Device.start(options, tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Connectivity connectivity = ice == null ? null
+                : Connectivity.start(device, mux, ice.conf().device().privateKey(), ice.ice().settings(ifname));
+        if (ice != null) err.println("jwg: ICE for " + ifname + " from the '#!' keys of " + ice.file());
         UapiSocket uapi;
         try {
-            uapi = UapiSocket.listen(dir, ifname, (in, out) -> new UapiProtocol(device).serve(in, out));
+            uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), connectivity));
         } catch (IOException e) {
             err.println("jwg: failed to listen on UAPI socket: " + e.getMessage());
+            if (connectivity != null) connectivity.close();
             device.close();
             return 1;
         }
         return serve(ifname, device, uapi, () -> {
             uapi.close();
+            if (connectivity != null) connectivity.close();
             device.close();
         }, err);
     }
