@@ -115,7 +115,7 @@ final class Up {
                 for (IpPrefix ip : p.allowedIps()) {
                     if (ip.length() == 0) {
                         throw new IllegalArgumentException("AllowedIPs " + ip + " (a default route) needs policy routing, which jwg up does not set up;"
-                                + " use wg-quick with WG_QUICK_USERSPACE_IMPLEMENTATION=jwg, or Table = off");
+                                + " use wg-quick with WG_QUICK_USERSPACE_IMPLEMENTATION=jwg, Table = off, or a Table of its own (e.g. Table = 1234)");
                     }
                 }
             }
