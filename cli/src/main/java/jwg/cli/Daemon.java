@@ -19,6 +19,9 @@ import jwg.ice.StatusProtocol;
 import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.UapiProtocol;
 import jwg.tun.TunConfig;
+import jwg.ice.Connectivity;
+import jwg.ice.IceBind;
+import jwg.ice.StunMux;
 import jwg.tun.TunDevice;
 
 /**
@@ -61,11 +64,24 @@ final class Daemon {
             return 1;
         }
         if (foreground || System.getenv(CHILD_ENV) != null) return foreground(ifname, err);
-        return spawn(ifname, List.of("-f", ifname), err);
+        try {
+            WgQuickIce.read(ifname, err); // a bad file is refused here, before a child starts
+        } catch (IOException | jwg.dataplane.config.ConfigException | IllegalArgumentException e) {
+            err.println("jwg: " + e.getMessage());
+            return 1;
+        }
+        return spawn(ifname, List.of("-f", ifname), null, err);
     }
 
     /** Creates the interface and serves it until it is deleted, its socket removed, or SIGTERM. */
     static int foreground(String ifname, PrintStream err) throws Exception {
+        WgQuickIce.Found ice; // the .conf's '#!' keys, which wg-quick strips (JWG_CONFIG)
+        try {
+            ice = WgQuickIce.read(ifname, err);
+        } catch (IOException | jwg.dataplane.config.ConfigException | IllegalArgumentException e) {
+            err.println("jwg: " + e.getMessage());
+            return 1;
+        }
         Warmup.beforeStart();
         Path dir = uapiDirectory();
         TunDevice tun;
@@ -83,28 +99,36 @@ final class Daemon {
             tun.close();
             return 1;
         }
-        Device device = Device.start(options, tun, Tuns::bind);
+        StunMux mux = ice == null ? null : new StunMux();
+        Device device = Device.start(options, tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Connectivity connectivity = ice == null ? null
+                : Connectivity.start(device, mux, ice.conf().device().privateKey(), ice.ice().settings(ifname));
+        if (ice != null) err.println("jwg: ICE for " + ifname + " from the '#!' keys of " + ice.file());
         MetricsEndpoint metrics;
         try {
-            metrics = metrics(MetricsAddress.fromEnvironment(), device, null, err);
+            metrics = metrics(MetricsAddress.fromEnvironment(), device, connectivity, err);
         } catch (IOException e) {
             err.println("jwg: " + e.getMessage());
+            if (connectivity != null) connectivity.close();
             device.close();
             return 1;
         }
         UapiSocket uapi;
         try {
-            // no ICE here: jwg status gets EOPNOTSUPP and shows the WireGuard view
-            uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), null, null));
+            // without ICE, jwg status gets EOPNOTSUPP and shows the WireGuard view
+            uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), connectivity,
+                    jwg.ice.doctor.Doctor::report));
         } catch (IOException e) {
             err.println("jwg: failed to listen on UAPI socket: " + e.getMessage());
             if (metrics != null) metrics.close();
+            if (connectivity != null) connectivity.close();
             device.close();
             return 1;
         }
         return serve(ifname, device, uapi, () -> {
             uapi.close();
             if (metrics != null) metrics.close();
+            if (connectivity != null) connectivity.close();
             device.close();
         }, err);
     }
@@ -124,14 +148,14 @@ final class Daemon {
 
     /**
      * Serves a running device until it closes (interface deleted), its socket file is removed,
-     * or SIGTERM; then runs {@code shutdown} once.
+     * or SIGTERM; {@code shutdown} closes the device and must bear being called more than once.
      */
     static int serve(String ifname, Device device, UapiSocket uapi, Runnable shutdown, PrintStream err) throws InterruptedException {
         Thread hook = new Thread(shutdown, "jwg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread watcher = Thread.ofPlatform().daemon().name("jwg-uapi-watch").start(() -> {
             try {
-                if (uapi.awaitRemoval(200)) device.close(); // socket file deleted: exit, as wireguard-go
+                if (uapi.awaitRemoval(200)) shutdown.run(); // socket file deleted: exit, as wireguard-go (jwg up: PreDown first)
             } catch (InterruptedException ignored) {
                 // shutting down
             }
@@ -200,9 +224,10 @@ final class Daemon {
 
     /**
      * Starts a detached child {@code jwg CHILD-ARGS} (a foreground mode) and returns once the
-     * UAPI socket of {@code ifname} answers; if the child dies first, prints the end of its log.
+     * UAPI socket of {@code ifname} answers and, if {@code readyMarker} is not null, that file
+     * exists (jwg up: PostUp has run); if the child dies first, prints the end of its log.
      */
-    static int spawn(String ifname, List<String> childArgs, PrintStream err) throws Exception {
+    static int spawn(String ifname, List<String> childArgs, Path readyMarker, PrintStream err) throws Exception {
         Path log = SafeFiles.daemonLog(ifname); // $TMPDIR/jwg-UID/IFNAME.log, in a checked 0700 directory
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
@@ -223,7 +248,7 @@ final class Daemon {
                 err.print(tail(log));
                 return 1;
             }
-            if (Files.exists(sock) && UapiSocket.answers(sock)) return 0;
+            if (Files.exists(sock) && UapiSocket.answers(sock) && (readyMarker == null || Files.exists(readyMarker))) return 0;
             Thread.sleep(25);
         }
         err.println("jwg: the daemon for " + ifname + " did not come up within " + READY_TIMEOUT_MS / 1000 + " s; see " + log);

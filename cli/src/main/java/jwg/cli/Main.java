@@ -56,6 +56,11 @@ public final class Main {
             """;
 
     public static void main(String[] args) throws Exception {
+        String refused = Logs.configure(System.getenv(Logs.ENV), System.getenv("JOURNAL_STREAM") != null, System.err);
+        if (refused != null) {
+            System.err.println("jwg: " + refused);
+            System.exit(1);
+        }
         System.exit(run(args, System.in, System.out, System.err));
     }
 

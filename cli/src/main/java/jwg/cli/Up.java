@@ -31,12 +31,15 @@ import jwg.tun.TunOptions;
 import jwg.tun.rootless.RootlessTun;
 
 /**
- * {@code jwg up [--rootless] [-f] CONF}: brings up the interface a wg-quick .conf file describes
- * (Address, MTU, ListenPort, PrivateKey, peers; routes for every AllowedIPs prefix unless
- * Table = off), without wg-quick. The file is read and checked whole before anything is created:
- * a bad file is refused with its line and reason, and nothing is half-applied — if any later
- * step fails the interface is removed again. Then, like {@code jwg IFNAME}, a detached child
- * serves the interface and the command returns once it is up.
+ * {@code jwg up [--rootless] [-f] CONF}: brings up the interface a wg-quick .conf file describes,
+ * without wg-quick and with its semantics: Address, MTU, ListenPort, PrivateKey, FwMark, peers;
+ * routes for every AllowedIPs prefix in the {@link RouteTable Table}; {@link Dns DNS} through
+ * resolvconf; the {@link Hooks} PreUp (before the interface exists) and PostUp (once it is up),
+ * PreDown and PostDown around its removal; {@link SaveConfig}. The file is read and checked whole
+ * before anything is created: a bad file is refused with its line and reason, and nothing is
+ * half-applied — if a later step fails, a PostUp hook included, what was done is undone (the
+ * interface removed, DNS taken back) and the command fails. Then, like {@code jwg IFNAME}, a
+ * detached child serves the interface and the command returns once it is up and PostUp has run.
  */
 final class Up {
     private Up() {}
@@ -76,14 +79,15 @@ final class Up {
             List<String> childArgs = new ArrayList<>(List.of("up", "-f"));
             if (a.rootless()) childArgs.add("--rootless");
             childArgs.add(a.conf().toAbsolutePath().toString());
-            int status = Daemon.spawn(name, childArgs, err);
+            Files.deleteIfExists(upMarker(name));
+            int status = Daemon.spawn(name, childArgs, upMarker(name), err);
             if (status == 0) {
                 out.println("jwg: " + name + " is up" + (a.rootless()
                         ? " in a private network namespace; run programs there with: jwg exec " + name + " -- COMMAND" : ""));
             }
             return status;
         }
-        return foreground(name, conf, ice, metrics, a.rootless(), err);
+        return foreground(name, a.conf().toAbsolutePath(), conf, ice, metrics, a.rootless(), err);
     }
 
     private static Args parse(String[] args, PrintStream err) {
@@ -115,41 +119,57 @@ final class Up {
         return f.endsWith(".conf") ? f.substring(0, f.length() - 5) : f;
     }
 
-    /** What jwg up does not do (yet), refused up front rather than half-done. */
+    /** What jwg up cannot do here, refused up front rather than half-done. */
     static void check(WgQuickConfig conf) throws ConfigException {
         if (conf.device().privateKey() == null) throw new IllegalArgumentException("[Interface] has no PrivateKey");
-        if (!"off".equalsIgnoreCase(conf.table() == null ? "" : conf.table())) {
+        String noDns = Dns.unavailable(conf.dns(), conf.dnsSearch());
+        if (noDns != null) throw new IllegalArgumentException(noDns);
+        if (RouteTable.of(conf.table()).auto()) {
             for (PeerConfig p : conf.device().peers()) {
                 for (IpPrefix ip : p.allowedIps()) {
                     if (ip.length() == 0) {
                         throw new IllegalArgumentException("AllowedIPs " + ip + " (a default route) needs policy routing, which jwg up does not set up;"
-                                + " use wg-quick with WG_QUICK_USERSPACE_IMPLEMENTATION=jwg, or Table = off");
+                                + " use wg-quick with WG_QUICK_USERSPACE_IMPLEMENTATION=jwg, Table = off, or a Table of its own (e.g. Table = 1234)");
                     }
                 }
             }
         }
     }
 
+    /** The interface with its addresses and MTU, and the routes if they go into the main table. */
     static TunConfig tunConfig(String name, WgQuickConfig conf) {
         List<String> addresses = new ArrayList<>();
         for (InterfaceAddress ia : conf.addresses()) addresses.add(ia.toString());
-        List<String> routes = new ArrayList<>();
-        if (!"off".equalsIgnoreCase(conf.table() == null ? "" : conf.table())) {
-            for (PeerConfig p : conf.device().peers()) {
-                for (IpPrefix ip : p.allowedIps()) routes.add(ip.toString());
-            }
-        }
+        List<String> routes = RouteTable.of(conf.table()).main() ? routes(conf) : List.of();
         int mtu = conf.mtu() != null ? conf.mtu() : TunConfig.DEFAULT_MTU;
         return TunConfig.of(name).withMtu(mtu).withAddresses(addresses.toArray(String[]::new)).withRoutes(routes.toArray(String[]::new));
     }
 
-    private static int foreground(String name, WgQuickConfig conf, IceConfig ice, InetSocketAddress metricsAddress, boolean rootless,
-                                  PrintStream err) throws Exception {
+    private static List<String> routes(WgQuickConfig conf) {
+        List<String> routes = new ArrayList<>();
+        for (PeerConfig p : conf.device().peers()) {
+            for (IpPrefix ip : p.allowedIps()) routes.add(ip.toString());
+        }
+        return routes;
+    }
+
+    /** Present while the interface is up and its PostUp has run, until its PostDown has: what the parent and jwg down wait for. */
+    static Path upMarker(String name) {
+        return Daemon.uapiDirectory().resolve(name + ".up");
+    }
+
+    private static int foreground(String name, Path confFile, WgQuickConfig conf, IceConfig ice, InetSocketAddress metricsAddress,
+                                  boolean rootless, PrintStream err) throws Exception {
+        Hooks.Failure preUp = Hooks.run("PreUp", conf.preUp(), name, err);
+        if (preUp != null) {
+            err.println("jwg up: " + preUp + "; nothing was created");
+            return 1;
+        }
         Warmup.beforeStart();
-        if (!conf.dns().isEmpty()) err.println("jwg up: DNS is not applied (no resolvconf integration); use wg-quick for that");
         TunConfig tc = tunConfig(name, conf);
+        RouteTable table = RouteTable.of(conf.table());
         RootlessTun rt = null;
-        LinuxTun tun;
+        LinuxTun tun = null;
         try {
             TunOptions options = Tuns.options();
             if (rootless) {
@@ -160,7 +180,11 @@ final class Up {
                 tun = LinuxTun.open(tc.withOptions(options));
             }
             if (options.vnetHeader()) tun.enableOffloads(true);
+            if (!table.off() && !table.main()) {
+                for (String r : routes(conf)) tun.addRoute(jwg.tun.Cidr.parse(r), table.number());
+            }
         } catch (IOException | RuntimeException e) {
+            if (tun != null) tun.close();
             if (rt != null) rt.close();
             err.println("jwg up: " + e.getMessage());
             return 1;
@@ -201,12 +225,57 @@ final class Up {
             if (helper != null) helper.close();
             return 1;
         }
-        Runnable shutdown = () -> {
+        Runnable remove = () -> { // the interface goes with the device (or the rootless helper's namespace)
             uapi.close();
             if (metrics != null) metrics.close();
             if (connectivity != null) connectivity.close();
             device.close();
             if (helper != null) helper.close();
+        };
+        boolean dns = !conf.dns().isEmpty() || !conf.dnsSearch().isEmpty();
+        try {
+            if (dns) Dns.set(name, conf.dns(), conf.dnsSearch(), err);
+        } catch (IOException e) {
+            err.println("jwg up: " + e.getMessage() + "; the interface is removed again");
+            remove.run();
+            return 1;
+        }
+        Hooks.Failure postUp = Hooks.run("PostUp", conf.postUp(), name, err);
+        if (postUp != null) {
+            err.println("jwg up: " + postUp + "; the interface is removed again");
+            remove.run();
+            if (dns) Dns.unset(name, err);
+            return 1;
+        }
+        Path marker = upMarker(name);
+        Files.deleteIfExists(marker);
+        Files.createFile(marker);
+        Runnable shutdown = new Runnable() { // wg-quick down's order; runs once (socket removed, interface deleted or SIGTERM)
+            private boolean done;
+
+            @Override
+            public synchronized void run() {
+                if (done) return;
+                done = true;
+                Hooks.Failure f = Hooks.run("PreDown", conf.preDown(), name, err);
+                if (f != null) err.println("jwg: " + f + "; going down anyway");
+                if (conf.saveConfig()) {
+                    try {
+                        SaveConfig.write(confFile, conf, device.configuration());
+                    } catch (IOException | RuntimeException e) {
+                        err.println("jwg: SaveConfig: cannot write " + confFile + ": " + e.getMessage());
+                    }
+                }
+                remove.run();
+                if (dns) Dns.unset(name, err);
+                f = Hooks.run("PostDown", conf.postDown(), name, err);
+                if (f != null) err.println("jwg: " + f);
+                try {
+                    Files.deleteIfExists(marker);
+                } catch (IOException ignored) {
+                    // jwg down stops waiting after its timeout
+                }
+            }
         };
         return Daemon.serve(name, device, uapi, shutdown, err);
     }
@@ -220,16 +289,18 @@ final class Up {
             err.println("jwg down: " + name + " is not a jwg interface of this user (no " + sock + ")");
             return 1;
         }
+        Path marker = upMarker(name);
+        boolean hooks = Files.exists(marker); // a jwg up daemon: wait for its PreDown .. PostDown too
         Files.deleteIfExists(sock); // the daemon notices, shuts the device down and removes the interface
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + (hooks ? 60_000_000_000L : 10_000_000_000L);
         while (System.nanoTime() < deadline) {
-            if (!Daemon.interfaceExists(name)) {
+            if (!Daemon.interfaceExists(name) && !(hooks && Files.exists(marker))) {
                 out.println("jwg: " + name + " is down");
                 return 0;
             }
             Thread.sleep(50);
         }
-        err.println("jwg down: " + name + " still exists after 10 s");
+        err.println("jwg down: " + name + (Daemon.interfaceExists(name) ? " still exists" : "'s PostDown has not finished") + " after " + (hooks ? 60 : 10) + " s");
         return 1;
     }
 

@@ -151,8 +151,9 @@ public final class Device implements UapiDevice, AutoCloseable {
             Endpoint e = resolve(p.endpoint());
             if (e != null) endpoints.put(p.publicKey(), e);
         }
-        // The port: the only step that can fail on the system's side, so it goes first.
-        if (bind == null || next.listenPort() != config.listenPort()) rebind(next.listenPort());
+        // The port and the fwmark: the only steps that can fail on the system's side, so they go first.
+        if (bind == null || next.listenPort() != config.listenPort()) rebind(next.listenPort(), next.fwmark());
+        else if (next.fwmark() != config.fwmark()) mark(bind, next.fwmark());
         conductor.runLocked(() -> apply(next, endpoints));
         config = next;
     }
@@ -169,7 +170,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         }
     }
 
-    private void rebind(int port) throws UapiException {
+    private void rebind(int port, long fwmark) throws UapiException {
         Bind fresh = bindFactory.create();
         int actual;
         try {
@@ -178,10 +179,27 @@ public final class Device implements UapiDevice, AutoCloseable {
             fresh.close();
             throw new UapiException(UapiException.EADDRINUSE, "listen port " + port + ": " + e.getMessage());
         }
+        if (fwmark != 0) {
+            try {
+                mark(fresh, fwmark);
+            } catch (UapiException e) {
+                fresh.close();
+                throw e;
+            }
+        }
         Bind old = bind;
         bind = fresh;
         boundPort = actual;
         if (old != null) old.close(); // the receiver's blocked receive returns -1 and it moves to the new bind
+    }
+
+    /** SO_MARK on the bind's sockets (wg's fwmark: the tunnel's own packets carry it, so policy routing can exempt them). */
+    private static void mark(Bind b, long fwmark) throws UapiException {
+        try {
+            b.setMark((int) fwmark);
+        } catch (IOException e) {
+            throw new UapiException(UapiException.EADDRINUSE, "fwmark " + fwmark + ": " + e.getMessage()); // wireguard-go's code
+        }
     }
 
     /** Applies a validated configuration to the running device (conductor lock held). */

@@ -35,10 +35,18 @@ final class Ice4j {
             h.setLevel(Level.ALL);
             l.addHandler(h);
         }
-        if (debug == null) {
-            Logger.getLogger("org.ice4j").setLevel(Level.WARNING);
-            Logger.getLogger("org.jitsi").setLevel(Level.WARNING);
+        if (debug == null) { // quiet unless asked (the jwg command's JWG_LOG=org.ice4j=fine sets a level first)
+            quiet("org.ice4j");
+            quiet("org.jitsi");
         }
+    }
+
+    private static final java.util.List<Logger> QUIETED = new java.util.ArrayList<>(); // JUL holds loggers weakly
+
+    private static void quiet(String name) {
+        Logger l = Logger.getLogger(name);
+        if (l.getLevel() == null) l.setLevel(Level.WARNING);
+        QUIETED.add(l);
     }
 
     private static void set(String key, String value) {

@@ -279,6 +279,11 @@ public final class LinuxTun implements TunDevice {
         netlink.addRoute(index, name, destination);
     }
 
+    /** {@link #addRoute(Cidr)} into routing table {@code table} (wg-quick's Table = N; 254 is main). */
+    public void addRoute(Cidr destination, int table) throws IOException {
+        netlink.addRoute(index, name, destination, table);
+    }
+
     public void deleteRoute(Cidr destination) throws IOException {
         netlink.deleteRoute(index, name, destination);
     }

@@ -169,7 +169,7 @@ public final class ConfFile {
             String trimmed = raw.strip();
             if (trimmed.startsWith("#!")) {
                 extension(trimmed.substring(2));
-                return;
+                return; // a comment either way
             }
             String line = stripComment(raw).strip();
             if (line.isEmpty()) return;
@@ -209,11 +209,15 @@ public final class ConfFile {
             }
         }
 
+        /**
+         * A {@code #!} line that reads {@code Key = Value} is one of jwg's keys; any other (such as
+         * {@code #!/bin/sh} heading a file) is a comment, as it is to wg and wg-quick.
+         */
         private void extension(String body) throws ConfigException {
             int eq = body.indexOf('=');
             String key = eq < 0 ? "" : body.substring(0, eq).strip();
             if (key.isEmpty() || !key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
-                throw error("a '#!' extension line must be '#! Key = Value'");
+                return;
             }
             if (section == 0) throw error("extension " + Texts.quote(key) + " is outside a section");
             extensions.add(new WgQuickConfig.Extension(section == 1 ? -1 : peers.size() - 1, key, body.substring(eq + 1).strip()));

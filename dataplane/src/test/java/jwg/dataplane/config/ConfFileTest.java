@@ -181,7 +181,14 @@ class ConfFileTest {
         assertEquals("wg0.conf line 2: Address: 'fd00::1/200': prefix length must be 0..128", msg("[Interface]\nAddress = fd00::1/200\n"));
         assertEquals("wg0.conf line 2: DNS: '1.2.3' is not an IP address", msg("[Interface]\nDNS = 1.2.3\n"));
         assertEquals("wg0.conf line 2: control character \\x00 in line", msg("[Interface]\nListen\0Port = 1\n"));
-        assertEquals("wg0.conf line 2: a '#!' extension line must be '#! Key = Value'", msg("[Interface]\n#! nonsense\n"));
+    }
+
+    @Test
+    void aHashBangLineThatIsNoKeyIsACommentAsToWg() throws Exception {
+        WgQuickConfig q = ConfFile.parseWgQuick("wg0.conf", "#!/bin/sh\n[Interface]\n#! nonsense\n#!/usr/bin/env wg-quick\nPrivateKey = "
+                + PRIV.toBase64() + "\n#! IceLazy = on\n");
+        assertEquals(List.of(new WgQuickConfig.Extension(-1, "IceLazy", "on")), q.extensions());
+        assertEquals(PRIV.publicKey(), q.device().publicKey());
     }
 
     @Test

@@ -131,23 +131,36 @@ public final class Rtnetlink implements AutoCloseable {
      * peer's AllowedIPs.
      */
     public synchronized void addRoute(int index, String name, Cidr destination) throws ErrnoException {
+        addRoute(index, name, destination, MAIN_TABLE);
+    }
+
+    /** The main routing table's number (RT_TABLE_MAIN). */
+    public static final int MAIN_TABLE = 254;
+
+    /**
+     * {@link #addRoute(int, String, Cidr)} into routing table {@code table} (1..2^32-1), like
+     * {@code ip route add 198.51.100.0/24 dev NAME table 1234} — wg-quick's Table = 1234.
+     */
+    public synchronized void addRoute(int index, String name, Cidr destination, int table) throws ErrnoException {
         Cidr dst = destination.network();
-        routeRequest(Linux.RTM_NEWROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL), index, dst);
-        call("add route " + dst + " via " + name);
+        routeRequest(Linux.RTM_NEWROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL), index, dst, table);
+        call("add route " + dst + " via " + name + (table == MAIN_TABLE ? "" : " in table " + Integer.toUnsignedString(table)));
     }
 
     /** Removes a route added with {@link #addRoute}. */
     public synchronized void deleteRoute(int index, String name, Cidr destination) throws ErrnoException {
         Cidr dst = destination.network();
-        routeRequest(Linux.RTM_DELROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), index, dst);
+        routeRequest(Linux.RTM_DELROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), index, dst, MAIN_TABLE);
         call("remove route " + dst + " via " + name);
     }
 
-    private void routeRequest(short type, short flags, int index, Cidr dst) {
+    /** The table goes in rtm_table when it fits a byte, and always in RTA_TABLE (tables above 255 exist only there). */
+    private void routeRequest(short type, short flags, int index, Cidr dst, int table) {
         byte family = (byte) (dst.isIpv4() ? Linux.AF_INET : Linux.AF_INET6);
+        byte small = Integer.compareUnsigned(table, 255) <= 0 ? (byte) table : 0; // 0 = RT_TABLE_UNSPEC: see RTA_TABLE
         msg.begin(type, flags, ++seq)
-                .rt(family, dst.prefixLength(), Linux.RT_TABLE_MAIN, Linux.RTPROT_BOOT, Linux.RT_SCOPE_LINK, Linux.RTN_UNICAST)
-                .attr(Linux.RTA_DST, dst.bytes()).attr(Linux.RTA_OIF, index);
+                .rt(family, dst.prefixLength(), small, Linux.RTPROT_BOOT, Linux.RT_SCOPE_LINK, Linux.RTN_UNICAST)
+                .attr(Linux.RTA_DST, dst.bytes()).attr(Linux.RTA_OIF, index).attr(Linux.RTA_TABLE, table);
     }
 
     /** Sends the request in {@code msg} and waits for its ACK. */
