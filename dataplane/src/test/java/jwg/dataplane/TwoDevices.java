@@ -86,18 +86,21 @@ public record TwoDevices(Device a, Device b, PrivateKey keyA, PrivateKey keyB) i
             Device b = null;
             try {
                 b = Device.start(options, tunB, bindB);
-                PeerEndpoint toB = endpoints == Endpoints.NONE ? null : loopback(b.boundPort());
-                PeerEndpoint toA = endpoints == Endpoints.BOTH ? loopback(a.boundPort()) : null;
-                b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), presharedKey, toA,
-                        List.of(IpPrefix.parse(ADDRESS_A + "/32")), 0))));
-                a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), presharedKey, toB,
-                        List.of(IpPrefix.parse(ADDRESS_B + "/32")), 0))));
+                // A device binds its port when it is first configured: B first, so A can be told B's port.
+                b.configure(config(keyB, keyA, null, ADDRESS_A));
+                a.configure(config(keyA, keyB, endpoints == Endpoints.NONE ? null : loopback(b.boundPort()), ADDRESS_B));
+                if (endpoints == Endpoints.BOTH) b.configure(config(keyB, keyA, loopback(a.boundPort()), ADDRESS_A));
                 return new TwoDevices(a, b, keyA, keyB);
             } catch (Throwable t) {
                 a.close();
                 if (b != null) b.close();
                 throw t;
             }
+        }
+
+        private DeviceConfig config(PrivateKey self, PrivateKey peer, PeerEndpoint endpoint, String peerAddress) {
+            return new DeviceConfig(self, 0, 0, List.of(new PeerConfig(peer.publicKey(), presharedKey, endpoint,
+                    List.of(IpPrefix.parse(peerAddress + "/32")), 0)));
         }
 
         private static PeerEndpoint loopback(int port) {
