@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the unprivileged user the rootless-TUN test runs as (tun/ RootlessTunTest).
+# Creates the unprivileged user the rootless-TUN test runs as (tun/ RootlessTunIT).
 # Idempotent. Without it the test falls back to the user 'nobody'. No /etc/subuid entries are
 # needed: the rootless mode maps only the user's own uid (unshare --map-root-user).
 set -euo pipefail

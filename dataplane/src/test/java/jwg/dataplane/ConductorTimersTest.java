@@ -24,6 +24,7 @@ import jwg.noise.NoiseDevice;
 import jwg.noise.Output;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -5,16 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
-import java.security.SecureRandom;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
-import jwg.dataplane.config.PeerEndpoint;
-import jwg.noise.PrivateKey;
 import jwg.tun.TunDevice;
 import org.junit.jupiter.api.Test;
 
@@ -133,13 +126,7 @@ class DeviceAllocationTest {
     }
 
     private static void measure(CountingTun ta, CountingTun tb) throws Exception {
-        SecureRandom random = new SecureRandom();
-        PrivateKey ka = PrivateKey.generate(random), kb = PrivateKey.generate(random);
-        try (Device a = Device.start(DeviceOptions.defaults(), ta, LinuxUdpBind::new);
-             Device b = Device.start(DeviceOptions.defaults(), tb, LinuxUdpBind::new)) {
-            b.configure(new DeviceConfig(kb, 0, 0, List.of(new PeerConfig(ka.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-            a.configure(new DeviceConfig(ka, 0, 0, List.of(new PeerConfig(kb.publicKey(), null,
-                    PeerEndpoint.parse("127.0.0.1:" + b.boundPort()), List.of(IpPrefix.parse("192.0.2.2/32")), 0))));
+        try (TwoDevices devices = TwoDevices.between(ta, tb).start()) {
             pump(ta, tb, 50_000); // handshake, staging, JIT warm-up (one-time class and lambda-form generation)
             var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long[] ids = threads("jwg-send-" + ta.name, "jwg-recv-" + tb.name);

@@ -3,31 +3,26 @@ package jwg.dataplane;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.security.SecureRandom;
-import java.util.List;
-import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
-import jwg.dataplane.config.PeerEndpoint;
 import jwg.noise.PresharedKey;
-import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
+import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Two real devices joined over loopback UDP, each on an in-memory TUN. */
 class DeviceTest {
     private final SecureRandom random = new SecureRandom();
-    private final PrivateKey keyA = PrivateKey.generate(random);
-    private final PrivateKey keyB = PrivateKey.generate(random);
     private final MemoryTun tunA = new MemoryTun("memA", 1420);
     private final MemoryTun tunB = new MemoryTun("memB", 1420);
+    private TwoDevices devices;
     private Device a;
     private Device b;
+    private PublicKey keyA;
+    private PublicKey keyB;
 
     @AfterEach
     void close() {
-        if (a != null) a.close();
-        if (b != null) b.close();
+        if (devices != null) devices.close();
     }
 
     /** The options both devices run with; {@link DeviceWithWorkersTest} adds crypto workers. */
@@ -36,17 +31,12 @@ class DeviceTest {
     }
 
     private void start(PresharedKey psk, boolean endpointOnBothSides) throws Exception {
-        a = Device.start(options(), tunA, LinuxUdpBind::new);
-        b = Device.start(options(), tunB, LinuxUdpBind::new);
-        b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), psk, null,
-                List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-        int portB = b.boundPort();
-        a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), psk,
-                PeerEndpoint.parse("127.0.0.1:" + portB), List.of(IpPrefix.parse("192.0.2.0/24")), 0))));
-        if (endpointOnBothSides) {
-            b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), psk,
-                    PeerEndpoint.parse("127.0.0.1:" + a.boundPort()), List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-        }
+        devices = TwoDevices.between(tunA, tunB).options(options()).presharedKey(psk)
+                .endpoints(endpointOnBothSides ? TwoDevices.Endpoints.BOTH : TwoDevices.Endpoints.A_KNOWS_B).start();
+        a = devices.a();
+        b = devices.b();
+        keyA = devices.keyA().publicKey();
+        keyB = devices.keyB().publicKey();
     }
 
     @Test
@@ -59,8 +49,7 @@ class DeviceTest {
         byte[] pong = Packets.ipv4("192.0.2.2", "192.0.2.1", "world".getBytes());
         tunB.inject(pong);
         assertArrayEquals(pong, tunA.take(5000));
-        PublicKey bKey = keyB.publicKey();
-        var stats = a.stats(bKey);
+        var stats = a.stats(keyB);
         assertNotEquals(0, stats.lastHandshakeEpochNanos());
         assertTrue(stats.txBytes() > 0 && stats.rxBytes() > 0);
     }
@@ -75,7 +64,7 @@ class DeviceTest {
         }
         for (int i = 0; i < 500; i++) {
             byte[] p = tunB.take(5000);
-            if (p == null) fail("packet " + i + " lost; A tx " + a.stats(keyB.publicKey()) + " B rx " + b.stats(keyA.publicKey()) + "; A " + a.stats() + " " + a.protocolCounters() + "; B " + b.stats() + " " + b.protocolCounters());
+            if (p == null) fail("packet " + i + " lost; A tx " + a.stats(keyB) + " B rx " + b.stats(keyA) + "; A " + a.stats() + " " + a.protocolCounters() + "; B " + b.stats() + " " + b.protocolCounters());
             assertEquals("a" + i, new String(p, 28, p.length - 28), "packets of one peer arrive in order");
         }
     }

@@ -2,15 +2,8 @@ package jwg.dataplane;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.security.SecureRandom;
-import java.util.List;
 import java.util.SplittableRandom;
 import jwg.dataplane.DeviceAllocationTest.CountingTun;
-import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
-import jwg.dataplane.config.PeerEndpoint;
-import jwg.noise.PrivateKey;
 import jwg.tun.offload.VirtioNetHdr;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +18,14 @@ class OffloadInputTest {
     void malformedSuperPacketsAreDroppedCountedAndTheDeviceGoesOn() throws Exception {
         byte[] good = DeviceAllocationTest.superPacket();
         byte[][] bad = malformed(good);
-        SecureRandom random = new SecureRandom();
-        PrivateKey ka = PrivateKey.generate(random), kb = PrivateKey.generate(random);
         SequencedTun ta = new SequencedTun("offbada", bad, good);
         CountingTun tb = new CountingTun("offbadb", good, DeviceAllocationTest.OFFLOADS, DeviceAllocationTest.SEGMENTS);
-        try (Device a = Device.start(DeviceOptions.defaults(), ta, LinuxUdpBind::new);
-             Device b = Device.start(DeviceOptions.defaults(), tb, LinuxUdpBind::new)) {
-            b.configure(new DeviceConfig(kb, 0, 0, List.of(new PeerConfig(ka.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-            a.configure(new DeviceConfig(ka, 0, 0, List.of(new PeerConfig(kb.publicKey(), null,
-                    PeerEndpoint.parse("127.0.0.1:" + b.boundPort()), List.of(IpPrefix.parse("192.0.2.2/32")), 0))));
+        try (TwoDevices devices = TwoDevices.between(ta, tb).start()) {
             ta.permits.addAndGet(bad.length + 1);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (tb.written.get() < DeviceAllocationTest.SEGMENTS && System.nanoTime() < deadline) Thread.sleep(10);
             assertEquals(DeviceAllocationTest.SEGMENTS, tb.written.get(), "the good super-packet's segments all arrived");
-            assertEquals(bad.length, a.stats().get(DeviceStats.Drop.OFFLOAD_MALFORMED), a.stats().toString());
+            assertEquals(bad.length, devices.a().stats().get(DeviceStats.Drop.OFFLOAD_MALFORMED), devices.a().stats().toString());
         }
     }
 

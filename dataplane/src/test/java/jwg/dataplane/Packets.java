@@ -1,11 +1,11 @@
 package jwg.dataplane;
 
-/** Builds small IP packets for tests. */
-final class Packets {
+/** Builds small IP packets for tests (dataplane's test-jar: the ICE tests use it too). */
+public final class Packets {
     private Packets() {}
 
     /** An IPv4/UDP packet from {@code src} to {@code dst} (dotted quads) carrying {@code payload}. */
-    static byte[] ipv4(String src, String dst, byte[] payload) {
+    public static byte[] ipv4(String src, String dst, byte[] payload) {
         int len = 20 + 8 + payload.length;
         byte[] p = new byte[len];
         p[0] = 0x45;

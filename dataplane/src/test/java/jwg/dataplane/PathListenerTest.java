@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
 import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
+import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,28 +20,20 @@ import org.junit.jupiter.api.Test;
  */
 class PathListenerTest {
     private final SecureRandom random = new SecureRandom();
-    private final PrivateKey keyA = PrivateKey.generate(random);
-    private final PrivateKey keyB = PrivateKey.generate(random);
     private final MemoryTun tunA = new MemoryTun("memA", 1420);
     private final MemoryTun tunB = new MemoryTun("memB", 1420);
-    private Device a;
-    private Device b;
+    private TwoDevices devices;
 
     @AfterEach
     void close() {
-        if (a != null) a.close();
-        if (b != null) b.close();
+        if (devices != null) devices.close();
     }
 
     @Test
     void waitingPacketIsDeliveredOnceThePathIsSet() throws Exception {
-        a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
-        b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
-        b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), null, null,
-                List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-        a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), null, null,
-                List.of(IpPrefix.parse("192.0.2.0/24")), 0))));
-        PublicKey bKey = keyB.publicKey();
+        devices = TwoDevices.between(tunA, tunB).endpoints(TwoDevices.Endpoints.NONE).start();
+        Device a = devices.a(), b = devices.b();
+        PublicKey bKey = devices.keyB().publicKey();
 
         // Without a listener a packet for a peer with no endpoint is dropped and counted.
         tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "lost".getBytes()));
@@ -66,7 +55,7 @@ class PathListenerTest {
         assertEquals("second", new String(tunB.take(5000), 28, 6));
         assertTrue(System.nanoTime() - startedAt < 2_000_000_000L, "the handshake starts at once, not on a retry timer");
         assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.boundPort()), a.stats(bKey).endpoint());
-        assertEquals(2, b.activity(keyA.publicKey()).rxDataPackets(), "data packets delivered are counted");
+        assertEquals(2, b.activity(devices.keyA().publicKey()).rxDataPackets(), "data packets delivered are counted");
 
         // Cleared (the peer went idle): the next packet asks again, and is kept.
         a.setEndpoint(bKey, null);

@@ -5,39 +5,35 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import jwg.dataplane.Device;
-import jwg.dataplane.DeviceOptions;
-import jwg.dataplane.IpPrefix;
+import jwg.dataplane.Packets;
+import jwg.dataplane.TwoDevices;
 import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
 import jwg.ice.signal.SignalServer;
-import jwg.noise.PrivateKey;
+import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two real devices (FFM UDP binds on loopback, queue TUNs) with no endpoints configured find each
+ * Two real devices (FFM UDP binds on loopback, in-memory TUNs) with no endpoints configured find each
  * other through a real signaling server and ICE: the first packet wakes the path and arrives,
  * status reports a P2P host path, and lazily connected peers go back to Idle when traffic stops.
  */
 class ConnectivityLoopbackTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
-    private final SecureRandom random = new SecureRandom();
-    private final PrivateKey keyA = PrivateKey.generate(random), keyB = PrivateKey.generate(random);
-    private final QueueTun tunA = new QueueTun("iceA"), tunB = new QueueTun("iceB");
+    private final MemoryTun tunA = new MemoryTun("iceA", 1420), tunB = new MemoryTun("iceB", 1420);
     private SignalServer server;
-    private Device a, b;
+    private TwoDevices devices;
+    private Device b;
     private Connectivity ca, cb;
 
     @AfterEach
     void close() {
-        for (AutoCloseable c : new AutoCloseable[] {ca, cb, a, b, server}) {
+        for (AutoCloseable c : new AutoCloseable[] {ca, cb, devices, server}) {
             try {
                 if (c != null) c.close();
             } catch (Exception e) {
@@ -50,15 +46,12 @@ class ConnectivityLoopbackTest {
         server = SignalServer.start(new InetSocketAddress(LO, 0));
         URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/");
         StunMux muxA = new StunMux(), muxB = new StunMux();
-        a = Device.start(DeviceOptions.defaults(), tunA, () -> new IceBind(new LinuxUdpBind(), muxA));
-        b = Device.start(DeviceOptions.defaults(), tunB, () -> new IceBind(new LinuxUdpBind(), muxB));
-        a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), null, null,
-                List.of(IpPrefix.parse("192.0.2.2/32")), 0))));
-        b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), null, null,
-                List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
+        devices = TwoDevices.between(tunA, tunB).endpoints(TwoDevices.Endpoints.NONE)
+                .binds(() -> new IceBind(new LinuxUdpBind(), muxA), () -> new IceBind(new LinuxUdpBind(), muxB)).start();
+        b = devices.b();
         Connectivity.Settings s = new Connectivity.Settings(uri, IceServers.NONE, lazy, idle, List.of(LO), Set.of(), true);
-        ca = Connectivity.start(a, muxA, keyA, s);
-        cb = Connectivity.start(b, muxB, keyB, s);
+        ca = Connectivity.start(devices.a(), muxA, devices.keyA(), s);
+        cb = Connectivity.start(b, muxB, devices.keyB(), s);
     }
 
     @Test
@@ -68,10 +61,10 @@ class ConnectivityLoopbackTest {
         assertEquals(PathType.P2P_HOST, pa.path());
         assertEquals("host", pa.localType());
         assertEquals("127.0.0.1:" + b.boundPort(), pa.remote());
-        byte[] ping = QueueTun.ipv4("192.0.2.1", "192.0.2.2", "ping".getBytes());
+        byte[] ping = Packets.ipv4("192.0.2.1", "192.0.2.2", "ping".getBytes());
         tunA.inject(ping);
         assertArrayEquals(ping, tunB.take(5000));
-        byte[] pong = QueueTun.ipv4("192.0.2.2", "192.0.2.1", "pong".getBytes());
+        byte[] pong = Packets.ipv4("192.0.2.2", "192.0.2.1", "pong".getBytes());
         tunB.inject(pong);
         assertArrayEquals(pong, tunA.take(5000));
         // The local network changed: a new session is negotiated and traffic carries on.
@@ -92,7 +85,7 @@ class ConnectivityLoopbackTest {
         assertEquals(ConnectionState.IDLE, ca.status().peers().get(0).state(), "lazy: no ICE before traffic");
         assertEquals(ConnectionState.IDLE, cb.status().peers().get(0).state());
         long t0 = System.nanoTime();
-        byte[] ping = QueueTun.ipv4("192.0.2.1", "192.0.2.2", "wake".getBytes());
+        byte[] ping = Packets.ipv4("192.0.2.1", "192.0.2.2", "wake".getBytes());
         tunA.inject(ping);
         assertArrayEquals(ping, tunB.take(8000), "the packet that woke the peer is delivered");
         long wakeMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -105,7 +98,7 @@ class ConnectivityLoopbackTest {
         assertTrue(idle.lastEvent().startsWith("idle"), idle.lastEvent());
         await(cb, p -> p.state() == ConnectionState.IDLE, 10_000);
         // ...and wake again.
-        byte[] again = QueueTun.ipv4("192.0.2.1", "192.0.2.2", "again".getBytes());
+        byte[] again = Packets.ipv4("192.0.2.1", "192.0.2.2", "again".getBytes());
         tunA.inject(again);
         assertArrayEquals(again, tunB.take(8000));
     }

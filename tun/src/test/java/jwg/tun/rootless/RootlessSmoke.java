@@ -9,7 +9,7 @@ import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
 
 /**
- * Run by {@link RootlessTunTest} as an unprivileged user (setpriv): shows that creating a TUN
+ * Run by {@link RootlessTunIT} as an unprivileged user (setpriv): shows that creating a TUN
  * directly fails with a clear EPERM message, then does it the rootless way and pings through it.
  * Arguments: IFNAME [denied]. Prints lines the test checks; exits 0 on success.
  */

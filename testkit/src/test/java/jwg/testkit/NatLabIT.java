@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Proves the NAT lab: reachability, NAT mapping behaviour, TURN credentials, blocking, cleanup. */
-class NatLabTest {
+class NatLabIT {
     @BeforeEach
     void requirements() throws IOException {
         Requires.root();

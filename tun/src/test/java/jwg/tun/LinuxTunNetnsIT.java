@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * (IPv4 and IPv6), routed and brought up through netlink; ping from inside the namespace gets
  * the replies the test writes back; deleting the interface ends the reader cleanly.
  */
-class LinuxTunNetnsTest {
+class LinuxTunNetnsIT {
     @BeforeEach
     void needs() {
         Requires.root();

@@ -10,7 +10,7 @@ import jwg.testkit.Requires;
 import org.junit.jupiter.api.Test;
 
 /** The non-blocking read the device's sender batches with: 0 when idle, a packet when one waits, -1 once closed. */
-class TryReadTest {
+class TryReadIT {
     @Test
     void tryReadReturnsZeroWhenIdleAPacketWhenQueuedAndMinusOneWhenClosed() throws Exception {
         Requires.root();

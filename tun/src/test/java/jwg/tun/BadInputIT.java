@@ -14,7 +14,7 @@ import jwg.tun.netlink.Rtnetlink;
 import org.junit.jupiter.api.Test;
 
 /** Each bad input gives a message a user understands and leaves nothing half-created. */
-class BadInputTest {
+class BadInputIT {
     @Test
     void nameOverFifteenBytes() {
         var e = assertThrows(IllegalArgumentException.class, () -> LinuxTun.create("jwg-name-too-long0"));

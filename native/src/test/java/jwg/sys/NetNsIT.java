@@ -10,7 +10,7 @@ import jwg.testkit.Netns;
 import jwg.testkit.Requires;
 import org.junit.jupiter.api.Test;
 
-class NetNsTest {
+class NetNsIT {
     private static String netnsOfThisThread() throws Exception {
         return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
     }
@@ -21,8 +21,8 @@ class NetNsTest {
         Requires.tool("ip");
         String mine = netnsOfThisThread();
         try (Netns ns = Netns.create("jn")) {
-            String inside = NetNs.run(ns.path(), NetNsTest::netnsOfThisThread);
-            String byName = NetNs.run(ns.name(), NetNsTest::netnsOfThisThread);
+            String inside = NetNs.run(ns.path(), NetNsIT::netnsOfThisThread);
+            String byName = NetNs.run(ns.name(), NetNsIT::netnsOfThisThread);
             assertNotEquals(mine, inside);
             assertEquals(inside, byName);
             assertEquals(mine, netnsOfThisThread());

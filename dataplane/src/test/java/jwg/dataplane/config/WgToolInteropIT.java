@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Checks key encodings, the .conf format and the UAPI protocol against the real wg tool. */
-class WgToolInteropTest {
+class WgToolInteropIT {
     record Result(int exit, String out, String err) {}
 
     static Result run(Path wg, String stdin, String... args) throws IOException, InterruptedException {

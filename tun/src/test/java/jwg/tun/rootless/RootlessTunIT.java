@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * arrives in the parent, the parent configures it over the passed netlink socket, and pings
  * from inside the namespace get the parent's echo replies.
  */
-class RootlessTunTest {
+class RootlessTunIT {
     @Test
     void unprivilegedUserGetsATunThroughAUserNamespace() throws Exception {
         Requires.root();
