@@ -14,6 +14,7 @@ import jwg.dataplane.config.DeviceConfig;
 import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.PeerEndpoint;
 import jwg.noise.PrivateKey;
+import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,8 +2,6 @@ package jwg.cli.metrics;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,8 +19,7 @@ import jwg.dataplane.config.DeviceConfig;
 import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.PeerEndpoint;
 import jwg.noise.PrivateKey;
-import jwg.tun.MemoryTunPair;
-import jwg.tun.TunDevice;
+import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class MetricsEndpointTest {
     private final SecureRandom random = new SecureRandom();
     private final PrivateKey keyA = PrivateKey.generate(random), keyB = PrivateKey.generate(random);
-    private final MemoryTunPair pairA = new MemoryTunPair("mtA", "hostA", 1420, 256), pairB = new MemoryTunPair("mtB", "hostB", 1420, 256);
+    private final MemoryTun tunA = new MemoryTun("mtA", 1420, 256), tunB = new MemoryTun("mtB", 1420, 256);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Device a, b;
     private MetricsEndpoint endpoint;
@@ -48,8 +45,8 @@ class MetricsEndpointTest {
 
     @Test
     void servesParsablePerPeerCountersDropsAndOffloadsOfALiveTunnel() throws Exception {
-        a = Device.start(DeviceOptions.defaults(), pairA.a(), LinuxUdpBind::new);
-        b = Device.start(DeviceOptions.defaults(), pairB.a(), LinuxUdpBind::new);
+        a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
+        b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
         b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
         a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), null,
                 PeerEndpoint.parse("127.0.0.1:" + b.boundPort()), List.of(IpPrefix.parse("192.0.2.2/32")), 0))));
@@ -63,10 +60,10 @@ class MetricsEndpointTest {
         assertTrue(before.get("jwg_peer_handshake_age_seconds").samples().isEmpty(), "no age before the first handshake");
 
         for (int i = 0; i < 5; i++) {
-            send(pairA.b(), ipv4("192.0.2.1", "192.0.2.2", ("ping " + i).getBytes()));
-            assertTrue(receive(pairB.b()) > 0, "packet " + i + " crossed the tunnel");
+            tunA.inject(ipv4("192.0.2.1", "192.0.2.2", ("ping " + i).getBytes()));
+            assertTrue(tunB.take(5000) != null, "packet " + i + " crossed the tunnel");
         }
-        send(pairA.b(), ipv4("192.0.2.1", "203.0.113.7", "no route".getBytes()));
+        tunA.inject(ipv4("192.0.2.1", "203.0.113.7", "no route".getBytes()));
         long deadline = System.nanoTime() + 5_000_000_000L;
         Map<String, ExpositionParser.Family> page;
         do {
@@ -97,7 +94,7 @@ class MetricsEndpointTest {
 
     @Test
     void onlyGetAndHeadOfMetricsAreServed() throws Exception {
-        a = Device.start(DeviceOptions.defaults(), pairA.a(), LinuxUdpBind::new);
+        a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
         endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), new DeviceMetrics(a, null)::scrape);
         assertEquals(404, get("/").statusCode());
         assertEquals(404, get("/metrics/x").statusCode());
@@ -140,28 +137,6 @@ class MetricsEndpointTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void send(TunDevice host, byte[] packet) throws Exception {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(packet.length);
-            MemorySegment.copy(packet, 0, s, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, packet.length);
-            host.write(s, 0, packet.length);
-        }
-    }
-
-    /** Reads one packet (blocking up to the device's delivery; the test's timeout bounds it). */
-    private static int receive(TunDevice host) throws Exception {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(2048);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                int n = host.tryRead(s, 0, 2048);
-                if (n > 0) return n;
-                Thread.sleep(5);
-            }
-            return -1;
-        }
     }
 
     static byte[] ipv4(String src, String dst, byte[] payload) {
