@@ -27,7 +27,8 @@ record Command(List<String> names, String usage, Handler handler) {
     /** A command that takes no arguments: anything after it is a usage error. */
     static Command bare(String name, String usage, Handler handler) {
         return new Command(List.of(name), usage, (args, in, out, err) -> {
-            if (args.length > 0) return usageError(err, usage, "jwg " + name + ": unexpected argument '" + args[0] + "'");
+            if (args.length > 0)
+                return usageError(err, usage, "jwg " + name + ": unexpected argument '" + args[0] + "'");
             return handler.run(args, in, out, err);
         });
     }

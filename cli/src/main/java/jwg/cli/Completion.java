@@ -22,8 +22,10 @@ final class Completion {
     static final String RESOURCE = "completion/jwg.bash";
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        if (args.length != 1) return Command.usageError(err, USAGE, args.length == 0 ? "jwg completion: which shell?" : null);
-        if (!args[0].equals("bash")) return Command.usageError(err, USAGE, "jwg completion: no completion for '" + args[0] + "' (bash only)");
+        if (args.length != 1)
+            return Command.usageError(err, USAGE, args.length == 0 ? "jwg completion: which shell?" : null);
+        if (!args[0].equals("bash"))
+            return Command.usageError(err, USAGE, "jwg completion: no completion for '" + args[0] + "' (bash only)");
         out.print(script());
         return 0;
     }

@@ -7,21 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import jwg.cli.metrics.DeviceMetrics;
 import jwg.cli.metrics.MetricsAddress;
 import jwg.cli.metrics.MetricsEndpoint;
 import jwg.dataplane.Device;
 import jwg.dataplane.DeviceOptions;
 import jwg.dataplane.UapiSocket;
-import jwg.ice.StatusProtocol;
-import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.UapiProtocol;
-import jwg.tun.TunConfig;
 import jwg.ice.Connectivity;
 import jwg.ice.IceBind;
+import jwg.ice.StatusProtocol;
 import jwg.ice.StunMux;
+import jwg.tun.TunConfig;
 import jwg.tun.TunDevice;
 
 /**
@@ -51,7 +50,8 @@ final class Daemon {
             switch (a) {
                 case "-f", "--foreground" -> foreground = true;
                 default -> {
-                    if (a.startsWith("-") || ifname != null) return Command.usageError(err, USAGE, "jwg: unexpected argument '" + a + "'");
+                    if (a.startsWith("-") || ifname != null)
+                        return Command.usageError(err, USAGE, "jwg: unexpected argument '" + a + "'");
                     ifname = a;
                 }
             }
@@ -101,8 +101,10 @@ final class Daemon {
         }
         StunMux mux = ice == null ? null : new StunMux();
         Device device = Device.start(options, tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
-        Connectivity connectivity = ice == null ? null
-                : Connectivity.start(device, mux, ice.conf().device().privateKey(), ice.ice().settings(ifname));
+        Connectivity connectivity = ice == null
+                ? null
+                : Connectivity.start(
+                        device, mux, ice.conf().device().privateKey(), ice.ice().settings(ifname));
         if (ice != null) err.println("jwg: ICE for " + ifname + " from the '#!' keys of " + ice.file());
         MetricsEndpoint metrics;
         try {
@@ -116,8 +118,13 @@ final class Daemon {
         UapiSocket uapi;
         try {
             // without ICE, jwg status gets EOPNOTSUPP and shows the WireGuard view
-            uapi = UapiSocket.listen(dir, ifname, StatusProtocol.handler((in, out) -> new UapiProtocol(device).serve(in, out), connectivity,
-                    jwg.ice.doctor.Doctor::report));
+            uapi = UapiSocket.listen(
+                    dir,
+                    ifname,
+                    StatusProtocol.handler(
+                            (in, out) -> new UapiProtocol(device).serve(in, out),
+                            connectivity,
+                            jwg.ice.doctor.Doctor::report));
         } catch (IOException e) {
             err.println("jwg: failed to listen on UAPI socket: " + e.getMessage());
             if (metrics != null) metrics.close();
@@ -125,21 +132,29 @@ final class Daemon {
             device.close();
             return 1;
         }
-        return serve(ifname, device, uapi, () -> {
-            uapi.close();
-            if (metrics != null) metrics.close();
-            if (connectivity != null) connectivity.close();
-            device.close();
-        }, err);
+        return serve(
+                ifname,
+                device,
+                uapi,
+                () -> {
+                    uapi.close();
+                    if (metrics != null) metrics.close();
+                    if (connectivity != null) connectivity.close();
+                    device.close();
+                },
+                err);
     }
 
     /** The metrics endpoint on {@code address} (null: none, and null is returned). */
-    static MetricsEndpoint metrics(java.net.InetSocketAddress address, Device device, jwg.ice.Connectivity connectivity, PrintStream err) throws IOException {
+    static MetricsEndpoint metrics(
+            java.net.InetSocketAddress address, Device device, jwg.ice.Connectivity connectivity, PrintStream err)
+            throws IOException {
         if (address == null) return null;
         DeviceMetrics m = new DeviceMetrics(device, connectivity);
         try {
             MetricsEndpoint e = MetricsEndpoint.start(address, m::scrape);
-            err.println("jwg: metrics for " + device.name() + " at http://" + MetricsAddress.text(e.address()) + MetricsEndpoint.PATH);
+            err.println("jwg: metrics for " + device.name() + " at http://" + MetricsAddress.text(e.address())
+                    + MetricsEndpoint.PATH);
             return e;
         } catch (IOException e) {
             throw new IOException("metrics endpoint " + MetricsAddress.text(address) + ": " + e.getMessage(), e);
@@ -150,12 +165,14 @@ final class Daemon {
      * Serves a running device until it closes (interface deleted), its socket file is removed,
      * or SIGTERM; {@code shutdown} closes the device and must bear being called more than once.
      */
-    static int serve(String ifname, Device device, UapiSocket uapi, Runnable shutdown, PrintStream err) throws InterruptedException {
+    static int serve(String ifname, Device device, UapiSocket uapi, Runnable shutdown, PrintStream err)
+            throws InterruptedException {
         Thread hook = new Thread(shutdown, "jwg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Thread watcher = Thread.ofPlatform().daemon().name("jwg-uapi-watch").start(() -> {
             try {
-                if (uapi.awaitRemoval(200)) shutdown.run(); // socket file deleted: exit, as wireguard-go (jwg up: PreDown first)
+                if (uapi.awaitRemoval(200))
+                    shutdown.run(); // socket file deleted: exit, as wireguard-go (jwg up: PreDown first)
             } catch (InterruptedException ignored) {
                 // shutting down
             }
@@ -176,7 +193,10 @@ final class Daemon {
     /** The command line that runs this jwg again (same JVM, flags and class path): append the arguments. */
     static List<String> selfCommand() {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -190,7 +210,9 @@ final class Daemon {
         try {
             Path pid = jwg.tun.rootless.RootlessTun.pidFile(name);
             if (!Files.isRegularFile(pid)) return false;
-            return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).map(ProcessHandle::isAlive).orElse(false);
+            return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+                    .map(ProcessHandle::isAlive)
+                    .orElse(false);
         } catch (IOException | NumberFormatException e) {
             return false;
         }
@@ -248,10 +270,12 @@ final class Daemon {
                 err.print(tail(log));
                 return 1;
             }
-            if (Files.exists(sock) && UapiSocket.answers(sock) && (readyMarker == null || Files.exists(readyMarker))) return 0;
+            if (Files.exists(sock) && UapiSocket.answers(sock) && (readyMarker == null || Files.exists(readyMarker)))
+                return 0;
             Thread.sleep(25);
         }
-        err.println("jwg: the daemon for " + ifname + " did not come up within " + READY_TIMEOUT_MS / 1000 + " s; see " + log);
+        err.println("jwg: the daemon for " + ifname + " did not come up within " + READY_TIMEOUT_MS / 1000 + " s; see "
+                + log);
         child.destroy();
         return 1;
     }
@@ -268,8 +292,11 @@ final class Daemon {
     /** The interfaces with a UAPI socket in {@code dir} (jwg and wireguard-go alike), sorted. */
     static List<String> interfaceNames(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sock"))
-                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".sock"))
+                    .map(n -> n.substring(0, n.length() - 5))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

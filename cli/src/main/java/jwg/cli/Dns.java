@@ -37,7 +37,8 @@ final class Dns {
     static String unavailable(List<String> servers, List<String> search) {
         if (servers.isEmpty() && search.isEmpty()) return null;
         if (resolvconf() != null) return null;
-        return "DNS = " + String.join(", ", servers) + " needs resolvconf (openresolv or Debian's resolvconf), which is not on PATH;"
+        return "DNS = " + String.join(", ", servers)
+                + " needs resolvconf (openresolv or Debian's resolvconf), which is not on PATH;"
                 + " install it or remove DNS from the file";
     }
 
@@ -57,16 +58,19 @@ final class Dns {
     static void set(String ifname, List<String> servers, List<String> search, PrintStream log) throws IOException {
         StringBuilder in = new StringBuilder();
         for (String s : servers) in.append("nameserver ").append(s).append('\n');
-        if (!search.isEmpty()) in.append("search ").append(String.join(" ", search)).append('\n');
+        if (!search.isEmpty())
+            in.append("search ").append(String.join(" ", search)).append('\n');
         int status = resolvconf(log, in.toString(), "-a", recordName(ifname), "-m", "0", "-x");
-        if (status != 0) throw new IOException("resolvconf -a " + recordName(ifname) + " failed (exit status " + status + ")");
+        if (status != 0)
+            throw new IOException("resolvconf -a " + recordName(ifname) + " failed (exit status " + status + ")");
     }
 
     /** Takes the interface's DNS back; a failure is only reported. */
     static void unset(String ifname, PrintStream log) {
         try {
             int status = resolvconf(log, "", "-d", recordName(ifname), "-f");
-            if (status != 0) log.println("jwg: resolvconf -d " + recordName(ifname) + " failed (exit status " + status + ")");
+            if (status != 0)
+                log.println("jwg: resolvconf -d " + recordName(ifname) + " failed (exit status " + status + ")");
         } catch (IOException e) {
             log.println("jwg: resolvconf -d " + recordName(ifname) + ": " + e.getMessage());
         }
@@ -78,7 +82,10 @@ final class Dns {
         List<String> cmd = new java.util.ArrayList<>(List.of(rc.toString()));
         cmd.addAll(List.of(args));
         log.println("[#] resolvconf " + String.join(" ", args));
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try (OutputStream o = p.getOutputStream()) {
             o.write(input.getBytes(StandardCharsets.US_ASCII));
         }

@@ -30,10 +30,14 @@ final class Doctor {
         for (DaemonQuery.Reply reply : r.replies()) {
             String name = reply.name(), body = reply.body();
             if (json) jsons.add(body == null ? "{\"interface\":\"" + name + "\",\"ice\":false}" : body.strip());
-            else out.print(body == null ? "interface: " + name + "\n  no ICE: peers use static endpoints, nothing to diagnose\n\n" : body + "\n");
+            else
+                out.print(
+                        body == null
+                                ? "interface: " + name
+                                        + "\n  no ICE: peers use static endpoints, nothing to diagnose\n\n"
+                                : body + "\n");
         }
         if (json && !jsons.isEmpty()) out.println(DaemonQuery.jsonOf(jsons));
         return r.failed() ? 1 : 0;
     }
-
 }

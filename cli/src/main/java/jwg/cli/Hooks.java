@@ -32,7 +32,9 @@ final class Hooks {
             try {
                 Process p = new ProcessBuilder(bash(), "-c", command)
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                        .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
                 int status = p.waitFor();
                 if (status != 0) return new Failure(stage, command, "exit status " + status);
             } catch (IOException e) {

@@ -48,7 +48,8 @@ final class Logs {
                 int eq = p.indexOf('=');
                 Level level = level(eq < 0 ? p : p.substring(eq + 1).strip());
                 if (level == null) {
-                    return ENV + ": '" + p + "' is not LEVEL or LOGGER=LEVEL (levels: off, severe, warning, info, fine, finer, finest, all)";
+                    return ENV + ": '" + p
+                            + "' is not LEVEL or LOGGER=LEVEL (levels: off, severe, warning, info, fine, finer, finest, all)";
                 }
                 if (eq < 0) root = level;
                 else named.put(p.substring(0, eq).strip(), level);
@@ -82,7 +83,8 @@ final class Logs {
 
     /** {@code <P>Logger: message} for journald, {@code 2026-12-02 11:00:00.123 LEVEL Logger: message} elsewhere. */
     static final class LineFormatter extends Formatter {
-        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+        private static final DateTimeFormatter TIME =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
         private final boolean journal;
 
         LineFormatter(boolean journal) {
@@ -93,7 +95,11 @@ final class Logs {
         public String format(LogRecord r) {
             StringBuilder b = new StringBuilder(128);
             if (journal) b.append('<').append(priority(r.getLevel())).append('>');
-            else b.append(TIME.format(Instant.ofEpochMilli(r.getMillis()))).append(' ').append(r.getLevel().getName()).append(' ');
+            else
+                b.append(TIME.format(Instant.ofEpochMilli(r.getMillis())))
+                        .append(' ')
+                        .append(r.getLevel().getName())
+                        .append(' ');
             String name = r.getLoggerName() == null ? "" : r.getLoggerName();
             b.append(name.substring(name.lastIndexOf('.') + 1)).append(": ").append(formatMessage(r));
             if (r.getThrown() != null) {
@@ -107,7 +113,9 @@ final class Logs {
         /** sd-daemon(3) priorities: 3 error, 4 warning, 6 info, 7 debug. */
         static int priority(Level l) {
             int v = l.intValue();
-            return v >= Level.SEVERE.intValue() ? 3 : v >= Level.WARNING.intValue() ? 4 : v >= Level.INFO.intValue() ? 6 : 7;
+            return v >= Level.SEVERE.intValue()
+                    ? 3
+                    : v >= Level.WARNING.intValue() ? 4 : v >= Level.INFO.intValue() ? 6 : 7;
         }
     }
 }

@@ -5,14 +5,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import jwg.tun.LinuxTun;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.tun.LinuxTun;
 
 /** The {@code jwg} command: dispatches to subcommands. */
 public final class Main {
@@ -69,8 +69,11 @@ public final class Main {
      * Every one answers -h/--help with its usage on stdout and exit 0.
      */
     static final List<Command> COMMANDS = List.of(
-            Command.of("demo", "usage: jwg demo [--memory]\n  a real tunnel between two jwg peers on this machine (no root);"
-                    + " --memory: the protocol core alone, in memory", Main::demo),
+            Command.of(
+                    "demo",
+                    "usage: jwg demo [--memory]\n  a real tunnel between two jwg peers on this machine (no root);"
+                            + " --memory: the protocol core alone, in memory",
+                    Main::demo),
             new Command(List.of("-f", "--foreground"), Daemon.USAGE, (a, in, out, err) -> Daemon.run(a, out, err)),
             Command.of("up", Up.USAGE, (a, in, out, err) -> Up.run(a, out, err)),
             Command.of("down", Up.DOWN_USAGE, (a, in, out, err) -> Up.down(a, out, err)),
@@ -78,23 +81,31 @@ public final class Main {
             Command.of("show", Show.USAGE, (a, in, out, err) -> Show.run(a, out, err)),
             Command.of("status", Status.USAGE, (a, in, out, err) -> Status.run(a, out, err)),
             Command.of("doctor", Doctor.USAGE, (a, in, out, err) -> Doctor.run(a, out, err)),
-            Command.of("bench", jwg.cli.bench.Bench.USAGE,
+            Command.of(
+                    "bench",
+                    jwg.cli.bench.Bench.USAGE,
                     (a, in, out, err) -> jwg.cli.bench.Bench.run(a, out, err, Daemon.selfCommand(), version())),
             Command.of("signal", Signal.USAGE, (a, in, out, err) -> Signal.run(a, out, err)),
             Command.bare("genkey", "usage: jwg genkey\n  prints a new private key (base64)", (a, in, out, err) -> {
                 out.println(PrivateKey.generate(new SecureRandom()).toBase64());
                 return 0;
             }),
-            Command.bare("pubkey", "usage: jwg pubkey < PRIVATE-KEY\n  reads a private key on stdin, prints its public key",
+            Command.bare(
+                    "pubkey",
+                    "usage: jwg pubkey < PRIVATE-KEY\n  reads a private key on stdin, prints its public key",
                     (a, in, out, err) -> pubkey(in, out, err)),
             Command.bare("genpsk", "usage: jwg genpsk\n  prints a new preshared key (base64)", (a, in, out, err) -> {
                 out.println(PresharedKey.generate(new SecureRandom()).toBase64());
                 return 0;
             }),
             Command.of("completion", Completion.USAGE, (a, in, out, err) -> Completion.run(a, out, err)),
-            new Command(List.of("version", "--version"), "usage: jwg version\n  the version, the JDK, and the crypto and offload paths in use",
+            new Command(
+                    List.of("version", "--version"),
+                    "usage: jwg version\n  the version, the JDK, and the crypto and offload paths in use",
                     (a, in, out, err) -> {
-                        if (a.length > 0) return Command.usageError(err, "usage: jwg version", "jwg version: unexpected argument '" + a[0] + "'");
+                        if (a.length > 0)
+                            return Command.usageError(
+                                    err, "usage: jwg version", "jwg version: unexpected argument '" + a[0] + "'");
                         out.print(Version.describe());
                         return 0;
                     }),
@@ -121,10 +132,11 @@ public final class Main {
         String badName = badInterfaceName(args[0], rest);
         if (badName != null) {
             err.println("jwg " + args[0] + ": " + badName);
-            return 1;   // a well-formed command line naming something that cannot be an interface
+            return 1; // a well-formed command line naming something that cannot be an interface
         }
         if (c != null) return c.handler().run(rest, in, out, err);
-        if (args[0].equals("--train")) { // not in the usage: runs and times the packet path's warm-up (vector paths forced)
+        if (args[0].equals(
+                "--train")) { // not in the usage: runs and times the packet path's warm-up (vector paths forced)
             long t0 = System.nanoTime();
             Warmup.run(rest.length > 0 ? Integer.parseInt(rest[0]) : Warmup.ROUNDS);
             out.printf("warm-up: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -139,7 +151,8 @@ public final class Main {
             MemoryDemo.run(out);
             return 0;
         }
-        if (rest.length > 0) return Command.usageError(err, command("demo").usage(), "jwg demo: unexpected argument '" + rest[0] + "'");
+        if (rest.length > 0)
+            return Command.usageError(err, command("demo").usage(), "jwg demo: unexpected argument '" + rest[0] + "'");
         return TunnelDemo.run(out, err);
     }
 
@@ -190,7 +203,7 @@ public final class Main {
             case "status", "doctor", "show" -> {
                 for (String a : rest) if (!a.startsWith("-")) names.add(a);
             }
-            default -> { }
+            default -> {}
         }
         for (String n : names) {
             try {

@@ -1,8 +1,8 @@
 package jwg.cli;
 
+import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -80,8 +80,8 @@ final class MemoryDemo {
             wire.tick(aliceToBob);
             wire.run();
             Keypair fresh = aliceToBob.sendingKeypair(now);
-            say("  Alice now sends with keypair #" + Integer.toUnsignedString(fresh.localIndex())
-                    + " instead of #" + Integer.toUnsignedString(oldIndex) + " (the old one stays to decrypt late packets).");
+            say("  Alice now sends with keypair #" + Integer.toUnsignedString(fresh.localIndex()) + " instead of #"
+                    + Integer.toUnsignedString(oldIndex) + " (the old one stays to decrypt late packets).");
             wire.send(bobToAlice, ipv4(10, 2, 10, 1, "yes, with new keys"));
             wire.run();
 
@@ -101,8 +101,8 @@ final class MemoryDemo {
             wire.tick(aliceToBob);
             wire.tick(bobToAlice);
             wire.run();
-            say("  Alice has a session: " + aliceToBob.hasSession(now) + "; Bob has a session: " + bobToAlice.hasSession(now)
-                    + ". The next packet will start a fresh handshake.");
+            say("  Alice has a session: " + aliceToBob.hasSession(now) + "; Bob has a session: "
+                    + bobToAlice.hasSession(now) + ". The next packet will start a fresh handshake.");
 
             step("Counters kept by each side (drops are counted per reason, for `jwg show`):");
             say("  Alice: " + alice.counters());
@@ -116,7 +116,7 @@ final class MemoryDemo {
         private final Tunnel aliceToBob, bobToAlice;
         private final MemorySegment buf;
         private final Output out;
-        private final Deque<byte[]> inFlight = new ArrayDeque<>();   // datagrams on the wire
+        private final Deque<byte[]> inFlight = new ArrayDeque<>(); // datagrams on the wire
         private final Deque<Boolean> towardsBob = new ArrayDeque<>();
         private final Deque<byte[]> stagedAtAlice = new ArrayDeque<>();
         private final Deque<byte[]> stagedAtBob = new ArrayDeque<>();
@@ -141,16 +141,17 @@ final class MemoryDemo {
             String who = name(from);
             switch (a) {
                 case WRITE_TO_NETWORK -> {
-                    say("  " + who + " encrypts a " + packet.length + "-byte IPv4 packet (\"" + text(packet) + "\") into a "
-                            + out.length + "-byte datagram (header 16 + padded payload + tag 16).");
+                    say("  " + who + " encrypts a " + packet.length + "-byte IPv4 packet (\"" + text(packet)
+                            + "\") into a " + out.length + "-byte datagram (header 16 + padded payload + tag 16).");
                     put(from, out.toArray());
                 }
                 case STAGE_PACKET -> {
                     (from == aliceToBob ? stagedAtAlice : stagedAtBob).add(packet);
                     say("  " + who + " has no usable session: the packet waits in " + who + "'s staged queue.");
                     if (out.length > 0) {
-                        say("  " + who + " sends a handshake initiation (" + out.length + " bytes): a fresh ephemeral key, "
-                                + who + "'s static key and a TAI64N timestamp, encrypted, plus MAC1.");
+                        say("  " + who + " sends a handshake initiation (" + out.length
+                                + " bytes): a fresh ephemeral key, " + who
+                                + "'s static key and a TAI64N timestamp, encrypted, plus MAC1.");
                         put(from, out.toArray());
                     }
                 }
@@ -163,7 +164,11 @@ final class MemoryDemo {
             while ((a = t.tick(now, out)) != Action.DONE) {
                 if (a == Action.WRITE_TO_NETWORK) {
                     say("  " + name(t) + "'s timers send a " + out.length + "-byte "
-                            + (out.length == 148 ? "handshake initiation." : out.length == 32 ? "keepalive, so the other side knows its data arrived." : "datagram."));
+                            + (out.length == 148
+                                    ? "handshake initiation."
+                                    : out.length == 32
+                                            ? "keepalive, so the other side knows its data arrived."
+                                            : "datagram."));
                     put(t, out.toArray());
                 }
             }
@@ -198,9 +203,11 @@ final class MemoryDemo {
             switch (a) {
                 case WRITE_TO_NETWORK -> {
                     String what = switch (out.length) {
-                        case 92 -> "handshake response (" + out.length + " bytes): an ephemeral key and an empty "
-                                + "encrypted payload proving " + who + " holds the keys.\n    " + who
-                                + "'s new keys wait as 'next': " + who + " may not send with them until the other side uses them.";
+                        case 92 ->
+                            "handshake response (" + out.length + " bytes): an ephemeral key and an empty "
+                                    + "encrypted payload proving " + who + " holds the keys.\n    " + who
+                                    + "'s new keys wait as 'next': " + who
+                                    + " may not send with them until the other side uses them.";
                         case 32 -> "keepalive (32 bytes: an empty encrypted packet) to confirm the new session.";
                         case 64 -> "cookie reply (64 bytes): it is under load.";
                         default -> out.length + "-byte datagram.";
@@ -211,11 +218,19 @@ final class MemoryDemo {
                 case WRITE_TO_TUNNEL_V4 -> {
                     byte[] p = out.toArray();
                     say("  " + who + " decrypts " + d.length + " bytes: a " + p.length + "-byte IPv4 packet from "
-                            + (p[12] & 0xff) + "." + (p[13] & 0xff) + ".0." + (p[15] & 0xff) + ": \"" + text(p) + "\" → TUN.");
+                            + (p[12] & 0xff) + "." + (p[13] & 0xff) + ".0." + (p[15] & 0xff) + ": \"" + text(p)
+                            + "\" → TUN.");
                 }
-                case DONE -> say("  " + who + " receives " + d.length + " bytes"
-                        + (d.length == 32 ? " (a keepalive)" + (out.flushStaged ? ": the new session is confirmed and becomes current." : ".") : ": nothing to do."));
-                case DROPPED -> say("  " + who + " DROPS " + d.length + " bytes: " + out.drop + " (counted, never answered).");
+                case DONE ->
+                    say("  " + who + " receives " + d.length + " bytes"
+                            + (d.length == 32
+                                    ? " (a keepalive)"
+                                            + (out.flushStaged
+                                                    ? ": the new session is confirmed and becomes current."
+                                                    : ".")
+                                    : ": nothing to do."));
+                case DROPPED ->
+                    say("  " + who + " DROPS " + d.length + " bytes: " + out.drop + " (counted, never answered).");
                 default -> say("  " + who + ": " + a);
             }
             Deque<byte[]> staged = toBob ? stagedAtBob : stagedAtAlice;
@@ -235,8 +250,14 @@ final class MemoryDemo {
         p[3] = (byte) p.length;
         p[8] = 64;
         p[9] = 17;
-        p[12] = (byte) a1; p[13] = 0; p[14] = 0; p[15] = (byte) a2;
-        p[16] = (byte) b1; p[17] = 0; p[18] = 0; p[19] = (byte) b2;
+        p[12] = (byte) a1;
+        p[13] = 0;
+        p[14] = 0;
+        p[15] = (byte) a2;
+        p[16] = (byte) b1;
+        p[17] = 0;
+        p[18] = 0;
+        p[19] = (byte) b2;
         System.arraycopy(body, 0, p, 20, body.length);
         return p;
     }

@@ -20,7 +20,8 @@ final class Requirements {
         if (!Files.exists(Path.of("/dev/net/tun"))) return "/dev/net/tun";
         try {
             Path max = Path.of("/proc/sys/user/max_user_namespaces");
-            if (Files.exists(max) && Files.readString(max).strip().equals("0")) return "unprivileged user namespaces (user.max_user_namespaces is 0)";
+            if (Files.exists(max) && Files.readString(max).strip().equals("0"))
+                return "unprivileged user namespaces (user.max_user_namespaces is 0)";
         } catch (java.io.IOException ignored) {
             // unknown: let it try
         }

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 record RouteTable(int number, boolean auto) {
     static final int MAIN = jwg.tun.netlink.Rtnetlink.MAIN_TABLE;
     static final RouteTable OFF = new RouteTable(0, false);
-    private static final List<Path> NAMES = List.of(Path.of("/etc/iproute2/rt_tables"), Path.of("/usr/share/iproute2/rt_tables"),
+    private static final List<Path> NAMES = List.of(
+            Path.of("/etc/iproute2/rt_tables"),
+            Path.of("/usr/share/iproute2/rt_tables"),
             Path.of("/usr/lib/iproute2/rt_tables"));
 
     boolean off() {
@@ -43,11 +45,15 @@ record RouteTable(int number, boolean auto) {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("Table " + table + " is larger than 4294967295");
             }
-            if (n == 0) throw new IllegalArgumentException("Table 0 is no routing table (off, auto, main, 1..4294967295 or a name)");
+            if (n == 0)
+                throw new IllegalArgumentException(
+                        "Table 0 is no routing table (off, auto, main, 1..4294967295 or a name)");
             return new RouteTable(n, false);
         }
         Integer n = named(table);
-        if (n == null) throw new IllegalArgumentException("Table " + table + ": no routing table of that name in " + NAMES.get(0) + " or rt_tables.d");
+        if (n == null)
+            throw new IllegalArgumentException(
+                    "Table " + table + ": no routing table of that name in " + NAMES.get(0) + " or rt_tables.d");
         return new RouteTable(n, false);
     }
 

@@ -26,12 +26,14 @@ final class SafeFiles {
         jwg.tun.LinuxTun.checkName(ifname);
         Path dir = PrivateDir.ensure(base.resolve("jwg-" + Fds.getuid()));
         Path log = dir.resolve(ifname + ".log");
-        try (var ignored = PrivateDir.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (var ignored =
+                PrivateDir.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             // created (0600) or reopened without following a link
         } catch (IOException e) {
             throw new IOException("refusing to log to " + log + ": " + e.getMessage(), e);
         }
-        if (!Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS)) throw new IOException("refusing to log to " + log + ": not a regular file");
+        if (!Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS))
+            throw new IOException("refusing to log to " + log + ": not a regular file");
         return log;
     }
 }

@@ -25,8 +25,10 @@ final class SaveConfig {
 
     static String text(WgQuickConfig file, DeviceConfig running) {
         List<WgQuickConfig.Extension> extensions = new ArrayList<>();
-        List<PublicKey> before = file.device().peers().stream().map(PeerConfig::publicKey).toList();
-        List<PublicKey> now = running.peers().stream().map(PeerConfig::publicKey).toList();
+        List<PublicKey> before =
+                file.device().peers().stream().map(PeerConfig::publicKey).toList();
+        List<PublicKey> now =
+                running.peers().stream().map(PeerConfig::publicKey).toList();
         for (WgQuickConfig.Extension e : file.extensions()) {
             if (e.peer() < 0) {
                 extensions.add(e);
@@ -35,8 +37,19 @@ final class SaveConfig {
             int at = now.indexOf(before.get(e.peer()));
             if (at >= 0) extensions.add(new WgQuickConfig.Extension(at, e.key(), e.value()));
         }
-        WgQuickConfig saved = new WgQuickConfig(running, file.addresses(), file.mtu(), file.dns(), file.dnsSearch(), file.table(),
-                file.preUp(), file.postUp(), file.preDown(), file.postDown(), true, extensions);
+        WgQuickConfig saved = new WgQuickConfig(
+                running,
+                file.addresses(),
+                file.mtu(),
+                file.dns(),
+                file.dnsSearch(),
+                file.table(),
+                file.preUp(),
+                file.postUp(),
+                file.preDown(),
+                file.postDown(),
+                true,
+                extensions);
         return ConfFile.format(saved, true);
     }
 

@@ -37,14 +37,18 @@ final class Show {
         if (args.length > 1 || args.length == 1 && args[0].startsWith("-"))
             return Command.usageError(err, USAGE, "jwg show: unexpected argument '" + args[args.length - 1] + "'");
         Path dir = Daemon.uapiDirectory();
-        if (args.length == 2 && args[1].equals("counters")) return counters(UapiSocket.pathFor(dir, args[0]), args[0], out, err);
+        if (args.length == 2 && args[1].equals("counters"))
+            return counters(UapiSocket.pathFor(dir, args[0]), args[0], out, err);
         List<String> names = new ArrayList<>();
         if (args.length > 0 && !args[0].equals("all") && !args[0].equals("interfaces")) {
             names.add(args[0]);
         } else {
             try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sock"))
-                        .map(n -> n.substring(0, n.length() - 5)).sorted().forEach(names::add);
+                s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".sock"))
+                        .map(n -> n.substring(0, n.length() - 5))
+                        .sorted()
+                        .forEach(names::add);
             } catch (IOException e) {
                 // no directory: no interfaces
             }
@@ -148,13 +152,15 @@ final class Show {
             if (ep != null) out.println("  endpoint: " + ep);
             List<String> ips = p.getOrDefault("allowed_ip", List.of());
             out.println("  allowed ips: " + (ips.isEmpty() ? "(none)" : String.join(", ", ips)));
-            long hs = Long.parseLong(p.getOrDefault("last_handshake_time_sec", List.of("0")).get(0));
+            long hs = Long.parseLong(
+                    p.getOrDefault("last_handshake_time_sec", List.of("0")).get(0));
             if (hs != 0) out.println("  latest handshake: " + ago(nowSeconds - hs));
             long rx = Long.parseLong(p.getOrDefault("rx_bytes", List.of("0")).get(0));
             long tx = Long.parseLong(p.getOrDefault("tx_bytes", List.of("0")).get(0));
             if (rx != 0 || tx != 0) out.println("  transfer: " + bytes(rx) + " received, " + bytes(tx) + " sent");
             String ka = one(p, "persistent_keepalive_interval");
-            if (ka != null && !ka.equals("0")) out.println("  persistent keepalive: every " + duration(Long.parseLong(ka)));
+            if (ka != null && !ka.equals("0"))
+                out.println("  persistent keepalive: every " + duration(Long.parseLong(ka)));
         }
     }
 
@@ -188,5 +194,4 @@ final class Show {
         if (b < 1024L * 1024 * 1024 * 1024) return String.format("%.2f GiB", b / (1024.0 * 1024 * 1024));
         return String.format("%.2f TiB", b / (1024.0 * 1024 * 1024 * 1024));
     }
-
 }

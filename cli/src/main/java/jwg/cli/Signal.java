@@ -22,14 +22,17 @@ final class Signal {
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         CountDownLatch killed = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            killed.countDown();
-            try {
-                closed.await();   // let run() close the server before the JVM goes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "signal-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            killed.countDown();
+                            try {
+                                closed.await(); // let run() close the server before the JVM goes
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "signal-shutdown"));
         try {
             return run(args, out, err, killed);
         } finally {
@@ -56,7 +59,8 @@ final class Signal {
         try (server) {
             InetSocketAddress a = server.address();
             String host = a.getAddress().getHostAddress();
-            out.println("jwg signal: listening on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
+            out.println("jwg signal: listening on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                    + a.getPort() + "/");
             out.flush();
             stop.await();
         }
@@ -66,7 +70,8 @@ final class Signal {
     /** Parses HOST:PORT, [V6]:PORT or :PORT. */
     static InetSocketAddress parse(String addr) {
         int colon = addr.lastIndexOf(':');
-        if (colon < 0) throw new IllegalArgumentException("ADDR must be HOST:PORT, [V6]:PORT or :PORT, got '" + addr + "'");
+        if (colon < 0)
+            throw new IllegalArgumentException("ADDR must be HOST:PORT, [V6]:PORT or :PORT, got '" + addr + "'");
         String host = addr.substring(0, colon);
         int port;
         try {

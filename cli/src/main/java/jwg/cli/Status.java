@@ -35,13 +35,15 @@ final class Status {
                 case "-d", "--detail" -> detail = true;
                 case "--json" -> json = true;
                 default -> {
-                    if (a.startsWith("-") || only != null) return Command.usageError(err, USAGE, "jwg status: unexpected argument '" + a + "'");
+                    if (a.startsWith("-") || only != null)
+                        return Command.usageError(err, USAGE, "jwg status: unexpected argument '" + a + "'");
                     only = a;
                 }
             }
         }
         if (detail && json) {
-            return Command.usageError(err, USAGE, "jwg status: -d is for the text view; --json always carries every field");
+            return Command.usageError(
+                    err, USAGE, "jwg status: -d is for the text view; --json always carries every field");
         }
         DaemonQuery.Replies r = DaemonQuery.ask("status", only, json ? "json" : detail ? "detail" : "text", err);
         if (r == null) return 1;
@@ -52,8 +54,11 @@ final class Status {
             if (json) {
                 String wg = body == null ? wireGuardJson(name, err) : null;
                 failed |= body == null && wg == null;
-                jsons.add(body == null ? "{\"interface\":\"" + name + "\",\"ice\":false" + (wg == null ? "" : "," + wg) + "}"
-                        : "{\"interface\":\"" + name + "\",\"ice\":true," + body.strip().substring(1));
+                jsons.add(
+                        body == null
+                                ? "{\"interface\":\"" + name + "\",\"ice\":false" + (wg == null ? "" : "," + wg) + "}"
+                                : "{\"interface\":\"" + name + "\",\"ice\":true,"
+                                        + body.strip().substring(1));
             } else if (body != null) {
                 out.println("interface: " + name);
                 out.print(body);
@@ -81,7 +86,10 @@ final class Status {
         Json j = new Json();
         j.key("peers").open('[');
         for (Map<String, List<String>> p : i.peers()) {
-            j.open('{').field("publicKey", PublicKey.fromHex(first(p, "public_key", "")).toBase64())
+            j.open('{')
+                    .field(
+                            "publicKey",
+                            PublicKey.fromHex(first(p, "public_key", "")).toBase64())
                     .field("endpoint", first(p, "endpoint", null))
                     .strings("allowedIps", p.getOrDefault("allowed_ip", List.of()))
                     .field("lastHandshake", Long.parseLong(first(p, "last_handshake_time_sec", "0")))

@@ -94,9 +94,19 @@ final class TunnelDemo {
         out.flush();
     }
 
-    private static Path write(Path dir, String name, PrivateKey key, String addr, int port, PrivateKey peer, int peerPort, String peerAddr) throws IOException {
+    private static Path write(
+            Path dir,
+            String name,
+            PrivateKey key,
+            String addr,
+            int port,
+            PrivateKey peer,
+            int peerPort,
+            String peerAddr)
+            throws IOException {
         Path f = dir.resolve(name + ".conf");
-        Files.writeString(f, """
+        Files.writeString(
+                f, """
                 [Interface]
                 PrivateKey = %s
                 Address = %s/24

@@ -12,7 +12,6 @@ import jwg.cli.metrics.MetricsEndpoint;
 import jwg.dataplane.Device;
 import jwg.dataplane.IpPrefix;
 import jwg.dataplane.UapiSocket;
-import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.dataplane.config.ConfFile;
 import jwg.dataplane.config.ConfigException;
 import jwg.dataplane.config.InterfaceAddress;
@@ -52,8 +51,10 @@ final class Up {
               --rootless  no root: the interface lives in a private user+network namespace
               -f          stay in the foreground
             """;
-    static final String DOWN_USAGE = "usage: jwg down INTERFACE-NAME|CONFIG-FILE\n  takes an interface brought up by jwg down";
-    static final String EXEC_USAGE = "usage: jwg exec INTERFACE-NAME -- COMMAND [ARGS...]\n  runs COMMAND inside a rootless interface's namespace";
+    static final String DOWN_USAGE =
+            "usage: jwg down INTERFACE-NAME|CONFIG-FILE\n  takes an interface brought up by jwg down";
+    static final String EXEC_USAGE =
+            "usage: jwg exec INTERFACE-NAME -- COMMAND [ARGS...]\n  runs COMMAND inside a rootless interface's namespace";
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Args a = parse(args, err);
@@ -82,8 +83,11 @@ final class Up {
             Files.deleteIfExists(upMarker(name));
             int status = Daemon.spawn(name, childArgs, upMarker(name), err);
             if (status == 0) {
-                out.println("jwg: " + name + " is up" + (a.rootless()
-                        ? " in a private network namespace; run programs there with: jwg exec " + name + " -- COMMAND" : ""));
+                out.println("jwg: " + name + " is up"
+                        + (a.rootless()
+                                ? " in a private network namespace; run programs there with: jwg exec " + name
+                                        + " -- COMMAND"
+                                : ""));
             }
             return status;
         }
@@ -128,8 +132,10 @@ final class Up {
             for (PeerConfig p : conf.device().peers()) {
                 for (IpPrefix ip : p.allowedIps()) {
                     if (ip.length() == 0) {
-                        throw new IllegalArgumentException("AllowedIPs " + ip + " (a default route) needs policy routing, which jwg up does not set up;"
-                                + " use wg-quick with WG_QUICK_USERSPACE_IMPLEMENTATION=jwg, Table = off, or a Table of its own (e.g. Table = 1234)");
+                        throw new IllegalArgumentException(
+                                "AllowedIPs " + ip
+                                        + " (a default route) needs policy routing, which jwg up does not set up;"
+                                        + " use wg-quick with WG_QUICK_USERSPACE_IMPLEMENTATION=jwg, Table = off, or a Table of its own (e.g. Table = 1234)");
                     }
                 }
             }
@@ -142,7 +148,10 @@ final class Up {
         for (InterfaceAddress ia : conf.addresses()) addresses.add(ia.toString());
         List<String> routes = RouteTable.of(conf.table()).main() ? routes(conf) : List.of();
         int mtu = conf.mtu() != null ? conf.mtu() : TunConfig.DEFAULT_MTU;
-        return TunConfig.of(name).withMtu(mtu).withAddresses(addresses.toArray(String[]::new)).withRoutes(routes.toArray(String[]::new));
+        return TunConfig.of(name)
+                .withMtu(mtu)
+                .withAddresses(addresses.toArray(String[]::new))
+                .withRoutes(routes.toArray(String[]::new));
     }
 
     private static List<String> routes(WgQuickConfig conf) {
@@ -158,8 +167,15 @@ final class Up {
         return Daemon.uapiDirectory().resolve(name + ".up");
     }
 
-    private static int foreground(String name, Path confFile, WgQuickConfig conf, IceConfig ice, InetSocketAddress metricsAddress,
-                                  boolean rootless, PrintStream err) throws Exception {
+    private static int foreground(
+            String name,
+            Path confFile,
+            WgQuickConfig conf,
+            IceConfig ice,
+            InetSocketAddress metricsAddress,
+            boolean rootless,
+            PrintStream err)
+            throws Exception {
         Hooks.Failure preUp = Hooks.run("PreUp", conf.preUp(), name, err);
         if (preUp != null) {
             err.println("jwg up: " + preUp + "; nothing was created");
@@ -191,7 +207,8 @@ final class Up {
         }
         RootlessTun helper = rt;
         StunMux mux = ice == null ? null : new StunMux();
-        Device device = Device.start(Daemon.options(), tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Device device =
+                Device.start(Daemon.options(), tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
         try {
             device.configure(conf.strip());
         } catch (UapiException e) {
@@ -201,7 +218,9 @@ final class Up {
             return 1;
         }
         // ICE for the peers without an Endpoint (the .conf's '#! Ice...' keys)
-        Connectivity connectivity = ice == null ? null : Connectivity.start(device, mux, conf.device().privateKey(), ice.settings(name));
+        Connectivity connectivity = ice == null
+                ? null
+                : Connectivity.start(device, mux, conf.device().privateKey(), ice.settings(name));
         MetricsEndpoint metrics;
         try {
             metrics = Daemon.metrics(metricsAddress, device, connectivity, err);
@@ -215,8 +234,13 @@ final class Up {
         Path dir = Daemon.uapiDirectory();
         UapiSocket uapi;
         try {
-            uapi = UapiSocket.listen(dir, name, StatusProtocol.handler((in, o) -> new UapiProtocol(device).serve(in, o), connectivity,
-                    jwg.ice.doctor.Doctor::report));
+            uapi = UapiSocket.listen(
+                    dir,
+                    name,
+                    StatusProtocol.handler(
+                            (in, o) -> new UapiProtocol(device).serve(in, o),
+                            connectivity,
+                            jwg.ice.doctor.Doctor::report));
         } catch (IOException e) {
             err.println("jwg up: " + e.getMessage());
             if (metrics != null) metrics.close();
@@ -250,33 +274,34 @@ final class Up {
         Path marker = upMarker(name);
         Files.deleteIfExists(marker);
         Files.createFile(marker);
-        Runnable shutdown = new Runnable() { // wg-quick down's order; runs once (socket removed, interface deleted or SIGTERM)
-            private boolean done;
+        Runnable shutdown =
+                new Runnable() { // wg-quick down's order; runs once (socket removed, interface deleted or SIGTERM)
+                    private boolean done;
 
-            @Override
-            public synchronized void run() {
-                if (done) return;
-                done = true;
-                Hooks.Failure f = Hooks.run("PreDown", conf.preDown(), name, err);
-                if (f != null) err.println("jwg: " + f + "; going down anyway");
-                if (conf.saveConfig()) {
-                    try {
-                        SaveConfig.write(confFile, conf, device.configuration());
-                    } catch (IOException | RuntimeException e) {
-                        err.println("jwg: SaveConfig: cannot write " + confFile + ": " + e.getMessage());
+                    @Override
+                    public synchronized void run() {
+                        if (done) return;
+                        done = true;
+                        Hooks.Failure f = Hooks.run("PreDown", conf.preDown(), name, err);
+                        if (f != null) err.println("jwg: " + f + "; going down anyway");
+                        if (conf.saveConfig()) {
+                            try {
+                                SaveConfig.write(confFile, conf, device.configuration());
+                            } catch (IOException | RuntimeException e) {
+                                err.println("jwg: SaveConfig: cannot write " + confFile + ": " + e.getMessage());
+                            }
+                        }
+                        remove.run();
+                        if (dns) Dns.unset(name, err);
+                        f = Hooks.run("PostDown", conf.postDown(), name, err);
+                        if (f != null) err.println("jwg: " + f);
+                        try {
+                            Files.deleteIfExists(marker);
+                        } catch (IOException ignored) {
+                            // jwg down stops waiting after its timeout
+                        }
                     }
-                }
-                remove.run();
-                if (dns) Dns.unset(name, err);
-                f = Hooks.run("PostDown", conf.postDown(), name, err);
-                if (f != null) err.println("jwg: " + f);
-                try {
-                    Files.deleteIfExists(marker);
-                } catch (IOException ignored) {
-                    // jwg down stops waiting after its timeout
-                }
-            }
-        };
+                };
         return Daemon.serve(name, device, uapi, shutdown, err);
     }
 
@@ -300,7 +325,9 @@ final class Up {
             }
             Thread.sleep(50);
         }
-        err.println("jwg down: " + name + (Daemon.interfaceExists(name) ? " still exists" : "'s PostDown has not finished") + " after " + (hooks ? 60 : 10) + " s");
+        err.println(
+                "jwg down: " + name + (Daemon.interfaceExists(name) ? " still exists" : "'s PostDown has not finished")
+                        + " after " + (hooks ? 60 : 10) + " s");
         return 1;
     }
 

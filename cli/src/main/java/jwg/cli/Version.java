@@ -13,15 +13,26 @@ final class Version {
     static String describe() {
         StringBuilder b = new StringBuilder();
         b.append("jwg ").append(Main.version()).append('\n');
-        b.append("java: ").append(System.getProperty("java.runtime.version", System.getProperty("java.version")))
-                .append(" (").append(System.getProperty("java.vendor", "?")).append(", ")
-                .append(System.getProperty("java.home", "?")).append(")\n");
-        b.append("vector API: ").append(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                ? "jdk.incubator.vector loaded" : "not loaded (scalar fallbacks)").append('\n');
+        b.append("java: ")
+                .append(System.getProperty("java.runtime.version", System.getProperty("java.version")))
+                .append(" (")
+                .append(System.getProperty("java.vendor", "?"))
+                .append(", ")
+                .append(System.getProperty("java.home", "?"))
+                .append(")\n");
+        b.append("vector API: ")
+                .append(
+                        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                                ? "jdk.incubator.vector loaded"
+                                : "not loaded (scalar fallbacks)")
+                .append('\n');
         b.append("crypto: ").append(ChaCha20Poly1305.paths()).append('\n');
         b.append("offload: ").append(offload()).append('\n');
-        b.append("cpu: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("os.arch", "?").toLowerCase(Locale.ROOT)).append('\n');
+        b.append("cpu: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, ")
+                .append(System.getProperty("os.arch", "?").toLowerCase(Locale.ROOT))
+                .append('\n');
         return b.toString();
     }
 

@@ -3,7 +3,6 @@ package jwg.cli;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.security.SecureRandom;
 import java.util.logging.Logger;
 import jwg.dataplane.bind.Datagrams;
@@ -38,6 +37,7 @@ final class Warmup {
     static final int ROUNDS = Integer.getInteger("jwg.warmupRounds", 700);
     /** Longest the warm-up may run before the vector paths are let in anyway (-Djwg.warmupMillis). */
     static final long MILLIS = Long.getLong("jwg.warmupMillis", 20_000);
+
     static final int MTU = 1420, MSS = MTU - 40, HEADROOM = 16, SLOTS = 64, BUFFER = 65536 + 64;
     /** Lone packet lengths: ACKs, full segments, and odd sizes whose tails and padding take every branch. */
     static final int[] LENGTHS = {52, 1420, 1, 15, 17, 63, 64, 100, 447, 449, 960, 1000, 40, 1380, 1408, 576};
@@ -80,7 +80,8 @@ final class Warmup {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment lone = arena.allocate(BUFFER, 16);
             long counter = 0;
-            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) counter = lonePackets(kp, aead, lone, counter);
+            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++)
+                counter = lonePackets(kp, aead, lone, counter);
         } finally {
             kp.destroy();
         }
@@ -90,7 +91,8 @@ final class Warmup {
     private static long lonePackets(Keypair kp, ChaCha20Poly1305 aead, MemorySegment lone, long counter) {
         for (int len : LENGTHS) {
             int d = kp.seal(aead, counter++, lone, HEADROOM, len, lone, 0, MTU);
-            if (!kp.open(aead, lone, 0, d, lone, HEADROOM)) throw new IllegalStateException("warm-up round trip failed");
+            if (!kp.open(aead, lone, 0, d, lone, HEADROOM))
+                throw new IllegalStateException("warm-up round trip failed");
         }
         return counter;
     }
@@ -105,7 +107,9 @@ final class Warmup {
         ChaCha20Poly1305 aead = forceVectors ? new ChaCha20Poly1305().forceVectors() : new ChaCha20Poly1305();
         Segmenter segmenter = new Segmenter();
         Coalescer coalescer = new Coalescer(SLOTS, false);
-        try (Arena arena = Arena.ofShared(); LinuxUdpBind out = new LinuxUdpBind(true); LinuxUdpBind in = new LinuxUdpBind(true)) {
+        try (Arena arena = Arena.ofShared();
+                LinuxUdpBind out = new LinuxUdpBind(true);
+                LinuxUdpBind in = new LinuxUdpBind(true)) {
             out.open(0);
             int port = in.open(0);
             Endpoint to = Endpoint.parse("127.0.0.1:" + port);
@@ -120,7 +124,8 @@ final class Warmup {
             long counter = 0;
             for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
                 counter = lonePackets(kp, aead, lone, counter);
-                int n = segmenter.split(superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
+                int n = segmenter.split(
+                        superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
                 for (int i = 0; i < n; i++) {
                     int len = i == n - 1 ? LENGTHS[r % LENGTHS.length] : lengths[i]; // the last one: another size
                     send.set(i, slots[i], 0, kp.seal(aead, counter++, slots[i], HEADROOM, len, slots[i], 0, MTU));
@@ -135,7 +140,8 @@ final class Warmup {
                     for (int i = 0; i < m; i++) {
                         MemorySegment d = receive.buffer(i);
                         long off = receive.offset(i);
-                        if (!kp.open(aead, d, off, receive.length(i), d, off + HEADROOM)) throw new IllegalStateException("warm-up round trip failed");
+                        if (!kp.open(aead, d, off, receive.length(i), d, off + HEADROOM))
+                            throw new IllegalStateException("warm-up round trip failed");
                         coalescer.add(d, off + HEADROOM, receive.length(i) - 32);
                     }
                     coalescer.finish();

@@ -55,11 +55,13 @@ final class WgQuickIce {
         try {
             conf = ConfFile.read(f);
         } catch (IOException e) {
-            throw new IOException("cannot read " + f + " (" + ENV + " or /etc/wireguard/" + ifname + ".conf): " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot read " + f + " (" + ENV + " or /etc/wireguard/" + ifname + ".conf): " + e.getMessage(), e);
         }
         IceConfig ice = IceConfig.from(String.valueOf(f.getFileName()), conf);
         if (ice == null) return null;
-        if (conf.device().privateKey() == null) throw new ConfigException(String.valueOf(f.getFileName()), 0, "ICE keys given but no PrivateKey");
+        if (conf.device().privateKey() == null)
+            throw new ConfigException(String.valueOf(f.getFileName()), 0, "ICE keys given but no PrivateKey");
         return new Found(f, conf, ice);
     }
 }

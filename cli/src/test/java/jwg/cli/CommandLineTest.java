@@ -29,7 +29,10 @@ class CommandLineTest {
     static Run run(String... args) throws Exception {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        int status = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = Main.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -76,7 +79,9 @@ class CommandLineTest {
         }
         for (Command c : Main.COMMANDS) {
             if (c.names().get(0).startsWith("-")) continue;
-            assertTrue(Main.USAGE.contains("\n  " + c.names().get(0) + " ") || Main.USAGE.contains("\n  " + c.names().get(0) + "\n"),
+            assertTrue(
+                    Main.USAGE.contains("\n  " + c.names().get(0) + " ")
+                            || Main.USAGE.contains("\n  " + c.names().get(0) + "\n"),
                     c.names().get(0) + " is listed in the overview");
         }
         Run none = run();
@@ -87,11 +92,17 @@ class CommandLineTest {
 
     static Stream<Arguments> usageErrors() {
         return Stream.of(
-                Arguments.of(List.of("no-such-command-here"), "unknown command 'no-such-command-here'", "usage: jwg <command>"),
+                Arguments.of(
+                        List.of("no-such-command-here"),
+                        "unknown command 'no-such-command-here'",
+                        "usage: jwg <command>"),
                 Arguments.of(List.of("help", "nosuch"), "no command 'nosuch'", "usage: jwg <command>"),
                 Arguments.of(List.of("demo", "--bogus"), "unexpected argument '--bogus'", "usage: jwg demo"),
                 Arguments.of(List.of("-f"), "which interface?", "usage: jwg [-f|--foreground]"),
-                Arguments.of(List.of("--foreground", "--bogus"), "unexpected argument '--bogus'", "usage: jwg [-f|--foreground]"),
+                Arguments.of(
+                        List.of("--foreground", "--bogus"),
+                        "unexpected argument '--bogus'",
+                        "usage: jwg [-f|--foreground]"),
                 Arguments.of(List.of("up"), "which configuration file?", "usage: jwg up"),
                 Arguments.of(List.of("up", "--bogus", "x.conf"), "unexpected argument '--bogus'", "usage: jwg up"),
                 Arguments.of(List.of("up", "a.conf", "b.conf"), "unexpected argument 'b.conf'", "usage: jwg up"),
@@ -103,7 +114,8 @@ class CommandLineTest {
                 Arguments.of(List.of("show", "--bogus"), "unexpected argument '--bogus'", "usage: jwg show"),
                 Arguments.of(List.of("status", "--bogus"), "unexpected argument '--bogus'", "usage: jwg status"),
                 Arguments.of(List.of("status", "a", "b"), "unexpected argument 'b'", "usage: jwg status"),
-                Arguments.of(List.of("status", "-d", "--json"), "--json always carries every field", "usage: jwg status"),
+                Arguments.of(
+                        List.of("status", "-d", "--json"), "--json always carries every field", "usage: jwg status"),
                 Arguments.of(List.of("doctor", "-d"), "unexpected argument '-d'", "usage: jwg doctor"),
                 Arguments.of(List.of("bench", "-t"), "-t needs a value", "usage: jwg bench"),
                 Arguments.of(List.of("bench", "-r", "0"), "-r must be a whole number", "usage: jwg bench"),
@@ -130,7 +142,7 @@ class CommandLineTest {
 
     @Test
     void failuresThatAreNotUsageErrorsExitOne() throws Exception {
-        Run r = run("pubkey");   // empty stdin
+        Run r = run("pubkey"); // empty stdin
         assertEquals(1, r.status());
         assertTrue(r.err().contains("no private key on standard input"), r.err());
         Run bad = run("down", "../x");
@@ -145,7 +157,11 @@ class CommandLineTest {
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("jwg "), r.out());
         assertTrue(r.out().contains("java: " + System.getProperty("java.runtime.version")), r.out());
-        assertTrue(r.out().matches("(?s).*\ncrypto: ChaCha20 (JDK intrinsic|Java).*; Poly1305 (JDK intrinsic|4-way Vector API SIMD|scalar Java).*"), r.out());
+        assertTrue(
+                r.out()
+                        .matches(
+                                "(?s).*\ncrypto: ChaCha20 (JDK intrinsic|Java).*; Poly1305 (JDK intrinsic|4-way Vector API SIMD|scalar Java).*"),
+                r.out());
         assertTrue(r.out().matches("(?s).*\noffload: (on|off|invalid).*"), r.out());
         assertEquals(r, run("--version"));
     }
@@ -157,15 +173,20 @@ class CommandLineTest {
         assertTrue(r.out().contains("complete -F _jwg jwg"), r.out());
         for (Command c : Main.COMMANDS) {
             String name = c.names().get(0);
-            if (!name.startsWith("-")) assertTrue(r.out().matches("(?s).*local commands=\"[^\"]*\\b" + name + "\\b.*"), name + " completes");
+            if (!name.startsWith("-"))
+                assertTrue(r.out().matches("(?s).*local commands=\"[^\"]*\\b" + name + "\\b.*"), name + " completes");
         }
         Path bash = Path.of("/bin/bash");
         if (!Files.isExecutable(bash)) return;
         Path script = dir.resolve("jwg.bash");
         Files.writeString(script, r.out());
         // bash parses it, and completing "jwg st" offers status
-        Process p = new ProcessBuilder(bash.toString(), "-c", "source " + script + " && COMP_WORDS=(jwg st) COMP_CWORD=1 && _jwg && echo \"${COMPREPLY[@]}\"")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        bash.toString(),
+                        "-c",
+                        "source " + script + " && COMP_WORDS=(jwg st) COMP_CWORD=1 && _jwg && echo \"${COMPREPLY[@]}\"")
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), said);

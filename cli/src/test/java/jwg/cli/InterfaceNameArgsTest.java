@@ -13,7 +13,10 @@ class InterfaceNameArgsTest {
     private static String refusal(String... args) throws Exception {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        int status = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = Main.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, status);
         return err.toString(StandardCharsets.UTF_8);
@@ -21,8 +24,17 @@ class InterfaceNameArgsTest {
 
     @Test
     void everyCommandRefusesANameThatIsNotAnInterfaceName() throws Exception {
-        for (String[] args : new String[][] {{"down", "../x"}, {"down", ".."}, {"down", "/tmp/../x.conf/"}, {"exec", "../x", "--", "true"},
-                {"status", "../x"}, {"status", "--json", "a/b"}, {"doctor", "a:b"}, {"show", "a b"}, {"down", "averyveryverylongname"}}) {
+        for (String[] args : new String[][] {
+            {"down", "../x"},
+            {"down", ".."},
+            {"down", "/tmp/../x.conf/"},
+            {"exec", "../x", "--", "true"},
+            {"status", "../x"},
+            {"status", "--json", "a/b"},
+            {"doctor", "a:b"},
+            {"show", "a b"},
+            {"down", "averyveryverylongname"}
+        }) {
             String err = refusal(args);
             assertTrue(err.startsWith("jwg " + args[0] + ": bad interface name '"), err);
         }

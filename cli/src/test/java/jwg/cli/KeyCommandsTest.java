@@ -18,9 +18,15 @@ class KeyCommandsTest {
     private static Result run(String stdin, String... args) throws Exception {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        int status = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.US_ASCII)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8).trim(), err.toString(StandardCharsets.UTF_8).trim());
+        int status = Main.run(
+                args,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.US_ASCII)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(
+                status,
+                out.toString(StandardCharsets.UTF_8).trim(),
+                err.toString(StandardCharsets.UTF_8).trim());
     }
 
     private static String wg(String stdin, String... args) throws Exception {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that prints those escapes and puts the real jar in place, runs {@code jwg version}.
  */
 class LauncherFirstBuildIT {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void theFirstRunsBuildLeavesNoTerminalEscapes() throws Exception {
@@ -31,7 +32,10 @@ class LauncherFirstBuildIT {
         Files.copy(real, root.resolve("bin/jwg"));
         Path fakeBin = Files.createDirectories(dir.resolve("path"));
         Path mvn = fakeBin.resolve("mvn");
-        Files.writeString(mvn, "#!/bin/sh\nprintf '\\033[0m\\033[0m'\nmkdir -p cli/target && cp '" + jar + "' cli/target/jwg.jar\nprintf '\\033[0m'\n");
+        Files.writeString(
+                mvn,
+                "#!/bin/sh\nprintf '\\033[0m\\033[0m'\nmkdir -p cli/target && cp '" + jar
+                        + "' cli/target/jwg.jar\nprintf '\\033[0m'\n");
         Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/jwg").toString(), "version").redirectErrorStream(true);

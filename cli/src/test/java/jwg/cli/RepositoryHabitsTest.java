@@ -34,7 +34,8 @@ class RepositoryHabitsTest {
     private static List<Path> files(Path root, String glob) {
         var matcher = root.getFileSystem().getPathMatcher("glob:" + glob);
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> !p.toString().contains("/.git/") && !p.toString().contains("/target/"))
+            return s.filter(p ->
+                            !p.toString().contains("/.git/") && !p.toString().contains("/target/"))
                     .filter(p -> matcher.matches(root.relativize(p)))
                     .toList();
         } catch (IOException e) {
@@ -83,7 +84,8 @@ class RepositoryHabitsTest {
         for (Path f : files(root, "**.md")) {
             var m = link.matcher(Files.readString(f));
             while (m.find()) {
-                if (!Files.exists(f.resolveSibling(m.group(1)))) broken.add(root.relativize(f) + " links " + m.group(1));
+                if (!Files.exists(f.resolveSibling(m.group(1))))
+                    broken.add(root.relativize(f) + " links " + m.group(1));
             }
         }
         assertEquals(List.of(), broken, "citations of documents that do not exist");

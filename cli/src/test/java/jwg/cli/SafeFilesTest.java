@@ -30,11 +30,13 @@ class SafeFilesTest {
     void refusesPlantedLinks() throws Exception {
         Path victim = Files.writeString(tmp.resolve("shadow"), "secret");
         Path dir = tmp.resolve("jwg-" + Fds.getuid());
-        Files.createSymbolicLink(dir, tmp);   // the directory itself
-        assertTrue(assertThrows(IOException.class, () -> SafeFiles.daemonLog(tmp, "wg0")).getMessage().contains("symbolic link"));
+        Files.createSymbolicLink(dir, tmp); // the directory itself
+        assertTrue(assertThrows(IOException.class, () -> SafeFiles.daemonLog(tmp, "wg0"))
+                .getMessage()
+                .contains("symbolic link"));
         Files.delete(dir);
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Files.createSymbolicLink(dir.resolve("wg0.log"), victim);   // the log file
+        Files.createSymbolicLink(dir.resolve("wg0.log"), victim); // the log file
         assertThrows(IOException.class, () -> SafeFiles.daemonLog(tmp, "wg0"));
         assertEquals("secret", Files.readString(victim));
         assertThrows(IllegalArgumentException.class, () -> SafeFiles.daemonLog(tmp, "../x"));

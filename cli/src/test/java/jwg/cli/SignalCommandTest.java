@@ -26,19 +26,25 @@ class SignalCommandTest {
         CountDownLatch stop = new CountDownLatch(1);
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
             try {
-                return Signal.run(new String[] {"--listen", "127.0.0.1:0"}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8), stop);
+                return Signal.run(
+                        new String[] {"--listen", "127.0.0.1:0"},
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        stop);
             } catch (InterruptedException e) {
                 return -1;
             }
         });
         Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:(\\d+)/)");
         Matcher m = listening.matcher("");
-        for (int i = 0; i < 500 && !(m = listening.matcher(out.toString(StandardCharsets.UTF_8))).find(); i++) Thread.sleep(10);
+        for (int i = 0; i < 500 && !(m = listening.matcher(out.toString(StandardCharsets.UTF_8))).find(); i++)
+            Thread.sleep(10);
         assertTrue(m.find(0), "printed its address: " + out + err);
         assertNotEquals("0", m.group(2));
         try (HttpClient http = HttpClient.newHttpClient()) {
-            var r = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "v1/health")).build(), HttpResponse.BodyHandlers.ofString());
+            var r = http.send(
+                    HttpRequest.newBuilder(URI.create(m.group(1) + "v1/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
         }
         assertFalse(status.isDone(), "runs until stopped");

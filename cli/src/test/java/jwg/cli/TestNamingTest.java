@@ -20,8 +20,18 @@ import org.junit.jupiter.api.Test;
  */
 class TestNamingTest {
     /** What a test that needs root or namespaces calls (testkit's Requires, Netns, NatLab; jwg.sys.NetNs; real TUNs; the cli labs). */
-    static final List<String> NEEDS_ROOT = List.of("Requires.root()", "Netns.", "new Netns(", "NatLab.", "new NatLab(",
-            "NetNs.run(", "LinuxTun.open(", "LinuxTun.create(", "\"netns\"", "Lab.start(", "IceNode.");
+    static final List<String> NEEDS_ROOT = List.of(
+            "Requires.root()",
+            "Netns.",
+            "new Netns(",
+            "NatLab.",
+            "new NatLab(",
+            "NetNs.run(",
+            "LinuxTun.open(",
+            "LinuxTun.create(",
+            "\"netns\"",
+            "Lab.start(",
+            "IceNode.");
 
     private static Path root() {
         Path dir = Path.of("").toAbsolutePath();
@@ -39,8 +49,10 @@ class TestNamingTest {
         List<String> misnamed = new ArrayList<>();
         int checked = 0;
         try (Stream<Path> s = Files.walk(root)) {
-            for (Path f : s.filter(p -> !p.toString().contains("/.git/") && !p.toString().contains("/target/"))
-                    .filter(p -> unitTests.matches(root.relativize(p))).toList()) {
+            for (Path f : s.filter(p ->
+                            !p.toString().contains("/.git/") && !p.toString().contains("/target/"))
+                    .filter(p -> unitTests.matches(root.relativize(p)))
+                    .toList()) {
                 if (f.getFileName().toString().equals("TestNamingTest.java")) continue;
                 checked++;
                 String text = Files.readString(f);

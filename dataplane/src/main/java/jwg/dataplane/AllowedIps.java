@@ -45,6 +45,7 @@ public final class AllowedIps<T> {
     private volatile Node<T> root6;
     /** Writer-side index: the prefixes of each value, in insertion order. Guarded by {@code this}. */
     private final Map<T, Set<IpPrefix>> byValue = new IdentityHashMap<>();
+
     private int size;
 
     // ---------------------------------------------------------------- lookups (any thread, no allocation)
@@ -77,7 +78,8 @@ public final class AllowedIps<T> {
         if (offset < 0 || avail < 1) return null;
         int version = (p.get(ValueLayout.JAVA_BYTE, offset) >>> 4) & 0xf;
         if (version == 4 && avail >= 20) return lookupIpv4(p.get(INT_BE, offset + v4At));
-        if (version == 6 && avail >= 40) return lookupIpv6(p.get(LONG_BE, offset + v6At), p.get(LONG_BE, offset + v6At + 8));
+        if (version == 6 && avail >= 40)
+            return lookupIpv6(p.get(LONG_BE, offset + v6At), p.get(LONG_BE, offset + v6At + 8));
         return null;
     }
 

@@ -56,14 +56,16 @@ final class Conductor extends DeviceThread {
     private final DeviceContexts.ConductorContext ctx;
     /** Its command queue: handshake messages and wake-ups, put in only through {@link #proxy}. */
     private final ManyToOneConcurrentArrayQueue<HandshakeMessage> queue;
+
     private final ConductorProxy proxy;
     private final int underLoadMark;
     private final RateLimiter rateLimiter = new RateLimiter();
     /** The rate limit the protocol core applies under load to MAC2-valid sources, keyed by IP. */
-    private final jwg.noise.SourceLimiter sourceLimiter = (s, now) -> s.ipLength() == 4
-            ? rateLimiter.allowIpv4(s.ipv4(), now) : rateLimiter.allowIpv6(s.high(), s.low(), now);
+    private final jwg.noise.SourceLimiter sourceLimiter = (s, now) ->
+            s.ipLength() == 4 ? rateLimiter.allowIpv4(s.ipv4(), now) : rateLimiter.allowIpv6(s.high(), s.low(), now);
     /** The source of the handshake message being handled (reused). */
     private final jwg.noise.SourceAddress source = new jwg.noise.SourceAddress();
+
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
@@ -73,10 +75,12 @@ final class Conductor extends DeviceThread {
     private volatile int mtu;
     /** A configuration changed: sweep (peers added, removed, re-keyed, keepalive changed). */
     private volatile boolean sweepWanted = true;
+
     private long underLoadUntil;
     private long lastHousekeeping;
     /** Every peer's next timer deadline (the conductor's lock). */
     private final TimerSchedule<Peer> timers = new TimerSchedule<>(System.nanoTime());
+
     private final Predicate<Peer> isCurrent = this::isCurrent;
     /** How many times a peer was ticked (tests: the wheel ticks when something is due, not every few ms). */
     volatile long peerTicks;
@@ -84,7 +88,8 @@ final class Conductor extends DeviceThread {
     Conductor(DeviceContexts.ConductorContext ctx) {
         super("jwg-conductor-" + ctx.name());
         this.ctx = ctx;
-        this.queue = new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue() + 1); // + the one pending wake-up
+        this.queue =
+                new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue() + 1); // + the one pending wake-up
         this.proxy = new ConductorProxy(queue, ctx.options().handshakeQueue(), wakePending, ctx.stats());
         this.underLoadMark = ctx.options().handshakeQueue() / 8;
         this.mtu = ctx.tun().mtu();
@@ -155,7 +160,8 @@ final class Conductor extends DeviceThread {
                     }
                     now = System.nanoTime();
                     java.util.List<Peer> due = timers.expire(now);
-                    for (int i = 0; i < due.size(); i++) service(due.get(i), now, scratch); // no iterator: nothing allocated per loop
+                    for (int i = 0; i < due.size(); i++)
+                        service(due.get(i), now, scratch); // no iterator: nothing allocated per loop
                     sleep = timers.sleepNanos(System.nanoTime(), Math.min(maxIdle, HOUSEKEEPING_NANOS));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "conductor: unexpected failure (continuing)", e);
@@ -278,7 +284,8 @@ final class Conductor extends DeviceThread {
         Endpoint from = m.from;
         if (from.isIpv4()) source.setIpv4(from.ipv4(), from.port());
         else source.setIpv6(from.high(), from.low(), from.port());
-        Action a = noise.decapsulate(now, m.segment, 0, m.length, source, out.set(scratch, 0, (int) scratch.byteSize()));
+        Action a =
+                noise.decapsulate(now, m.segment, 0, m.length, source, out.set(scratch, 0, (int) scratch.byteSize()));
         if (a == Action.DROPPED) {
             if (out.drop == Drop.RATE_LIMITED) ctx.stats().drop(DeviceStats.Drop.RATE_LIMITED);
             return null;
@@ -296,7 +303,8 @@ final class Conductor extends DeviceThread {
         if (!Jfr.on()) {
             // no recording can want the event (and its class stays unloaded: see Jfr)
         } else if (type == jwg.noise.Messages.TYPE_RESPONSE) HandshakeEvent.emit(ctx.name(), peer, true, from);
-        else if (type == jwg.noise.Messages.TYPE_INITIATION && a == Action.WRITE_TO_NETWORK) HandshakeEvent.emit(ctx.name(), peer, false, from);
+        else if (type == jwg.noise.Messages.TYPE_INITIATION && a == Action.WRITE_TO_NETWORK)
+            HandshakeEvent.emit(ctx.name(), peer, false, from);
         Endpoint known = peer.endpoint;
         if (known == null || !known.sameAs(from)) {
             Endpoint copy = new Endpoint();

@@ -37,6 +37,7 @@ final class ConductorProxy {
     private final ManyToOneConcurrentArrayQueue<HandshakeMessage> queue;
     /** Slots not in the queue (nor being handled): the conductor gives back, the receiver takes. */
     private final OneToOneConcurrentArrayQueue<HandshakeMessage> free;
+
     private final AtomicBoolean wakePending;
     private final DeviceStats stats;
     /** The conductor while it sleeps waiting for its queue (null while it runs): whom to unpark. */
@@ -45,8 +46,13 @@ final class ConductorProxy {
     private final byte[] mac = new byte[16];
 
     /** @param queue the conductor's queue: room for {@code slots} messages and one {@link #WAKE} */
-    ConductorProxy(ManyToOneConcurrentArrayQueue<HandshakeMessage> queue, int slots, AtomicBoolean wakePending, DeviceStats stats) {
-        if (queue.remainingCapacity() < slots + 1) throw new IllegalArgumentException("the queue needs room for every slot and a wake-up");
+    ConductorProxy(
+            ManyToOneConcurrentArrayQueue<HandshakeMessage> queue,
+            int slots,
+            AtomicBoolean wakePending,
+            DeviceStats stats) {
+        if (queue.remainingCapacity() < slots + 1)
+            throw new IllegalArgumentException("the queue needs room for every slot and a wake-up");
         this.queue = queue;
         this.free = new OneToOneConcurrentArrayQueue<>(slots);
         for (int i = 0; i < slots; i++) free.offer(new HandshakeMessage());

@@ -51,7 +51,10 @@ final class CryptoPool implements AutoCloseable {
         this.parked = new AtomicIntegerArray(workers);
         for (int i = 0; i < workers; i++) {
             int id = i;
-            this.workers[i] = Thread.ofPlatform().daemon().name("jwg-crypto-" + name + "-" + i).start(() -> work(id));
+            this.workers[i] = Thread.ofPlatform()
+                    .daemon()
+                    .name("jwg-crypto-" + name + "-" + i)
+                    .start(() -> work(id));
         }
     }
 

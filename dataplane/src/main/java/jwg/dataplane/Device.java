@@ -51,6 +51,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     volatile Bind bind;
     /** Told when a packet is routed to a peer with no endpoint (the ICE layer); null = drop such packets. */
     volatile PathListener pathListener;
+
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
 
@@ -80,11 +81,19 @@ public final class Device implements UapiDevice, AutoCloseable {
                 name, options, tun, peers, byTunnel, stats, () -> bind, () -> noise));
         ConductorProxy toConductor = conductor.proxy();
         this.sender = new Sender(new DeviceContexts.SenderContext(
-                name, tun, allowedIps, stats, crypto, () -> bind, conductor::mtu, () -> pathListener,
-                this::isClosed, toConductor, this::tunEnded));
+                name,
+                tun,
+                allowedIps,
+                stats,
+                crypto,
+                () -> bind,
+                conductor::mtu,
+                () -> pathListener,
+                this::isClosed,
+                toConductor,
+                this::tunEnded));
         this.receiver = new Receiver(new DeviceContexts.ReceiverContext(
-                name, tun, allowedIps, byTunnel, stats, crypto, () -> bind, () -> noise,
-                this::isClosed, toConductor));
+                name, tun, allowedIps, byTunnel, stats, crypto, () -> bind, () -> noise, this::isClosed, toConductor));
     }
 
     /** Starts a device on {@code tun}, with no key, no port and no peers until configured. */
@@ -117,7 +126,8 @@ public final class Device implements UapiDevice, AutoCloseable {
         for (DeviceStats.Drop d : DeviceStats.Drop.values()) m.put("device_drop_" + lower(d), stats.get(d));
         jwg.noise.Counters c = protocolCounters();
         for (jwg.noise.Drop d : jwg.noise.Drop.values()) m.put("protocol_drop_" + lower(d), c == null ? 0 : c.get(d));
-        for (jwg.noise.Counters.Event e : jwg.noise.Counters.Event.values()) m.put("event_" + lower(e), c == null ? 0 : c.get(e));
+        for (jwg.noise.Counters.Event e : jwg.noise.Counters.Event.values())
+            m.put("event_" + lower(e), c == null ? 0 : c.get(e));
         return m;
     }
 
@@ -198,13 +208,15 @@ public final class Device implements UapiDevice, AutoCloseable {
         try {
             b.setMark((int) fwmark);
         } catch (IOException e) {
-            throw new UapiException(UapiException.EADDRINUSE, "fwmark " + fwmark + ": " + e.getMessage()); // wireguard-go's code
+            throw new UapiException(
+                    UapiException.EADDRINUSE, "fwmark " + fwmark + ": " + e.getMessage()); // wireguard-go's code
         }
     }
 
     /** Applies a validated configuration to the running device (conductor lock held). */
     private void apply(DeviceConfig next, Map<PublicKey, Endpoint> endpoints) {
-        boolean keyChanged = next.privateKey() == null ? config.privateKey() != null
+        boolean keyChanged = next.privateKey() == null
+                ? config.privateKey() != null
                 : config.privateKey() == null || !next.privateKey().equals(config.privateKey());
         if (keyChanged) {
             NoiseDevice old = noise;
@@ -235,7 +247,8 @@ public final class Device implements UapiDevice, AutoCloseable {
                 t.setPresharedKey(pc.presharedKey() == null ? PresharedKey.none() : pc.presharedKey());
                 t.setPersistentKeepalive(pc.persistentKeepalive());
                 t.setMtu(conductor.mtu());
-                if (pc.persistentKeepalive() > 0 && before.persistentKeepalive() == 0) conductor.proxy().wake();
+                if (pc.persistentKeepalive() > 0 && before.persistentKeepalive() == 0)
+                    conductor.proxy().wake();
             }
             updateAllowedIps(p, pc);
         }
@@ -248,7 +261,8 @@ public final class Device implements UapiDevice, AutoCloseable {
     private void attachTunnel(Peer p) {
         NoiseDevice n = noise;
         if (n == null || p.tunnel != null) return;
-        Tunnel t = n.addPeer(p.publicKey, p.config.presharedKey() == null ? PresharedKey.none() : p.config.presharedKey());
+        Tunnel t =
+                n.addPeer(p.publicKey, p.config.presharedKey() == null ? PresharedKey.none() : p.config.presharedKey());
         t.setMtu(conductor.mtu());
         p.tunnel = t;
         byTunnel.put(t, p);
@@ -332,7 +346,9 @@ public final class Device implements UapiDevice, AutoCloseable {
         Peer p = peers.get(key);
         if (p == null) return null;
         Tunnel t = p.tunnel;
-        long age = t == null || t.lastHandshake() == Long.MIN_VALUE ? -1 : Math.max(0, System.nanoTime() - t.lastHandshake());
+        long age = t == null || t.lastHandshake() == Long.MIN_VALUE
+                ? -1
+                : Math.max(0, System.nanoTime() - t.lastHandshake());
         return new PeerTraffic(p.rxTotal(), p.txTotal(), p.rxPacketsTotal(), p.txPacketsTotal(), age);
     }
 

@@ -12,7 +12,8 @@ public record DeviceOptions(int workers, int handshakeQueue, int maxIdleMillis) 
     public DeviceOptions {
         if (workers < 0 || workers > 64) throw new IllegalArgumentException("workers must be 0..64");
         if (handshakeQueue < 8) throw new IllegalArgumentException("handshakeQueue must be at least 8");
-        if (maxIdleMillis < 1 || maxIdleMillis > 1000) throw new IllegalArgumentException("maxIdleMillis must be 1..1000");
+        if (maxIdleMillis < 1 || maxIdleMillis > 1000)
+            throw new IllegalArgumentException("maxIdleMillis must be 1..1000");
     }
 
     public static DeviceOptions defaults() {

@@ -72,7 +72,8 @@ final class DropEvents {
             Reported r = en.getValue();
             for (DeviceStats.Drop reason : DeviceStats.Drop.values()) {
                 long total = d.stats.get(reason);
-                r.device[reason.ordinal()] = commit(d.name(), "device", reason.name(), total, r.device[reason.ordinal()]);
+                r.device[reason.ordinal()] =
+                        commit(d.name(), "device", reason.name(), total, r.device[reason.ordinal()]);
             }
             Counters c = d.protocolCounters();
             if (c == null) continue;
@@ -82,7 +83,8 @@ final class DropEvents {
             }
             for (Drop reason : Drop.values()) {
                 long total = c.get(reason);
-                r.protocol[reason.ordinal()] = commit(d.name(), "protocol", reason.name(), total, r.protocol[reason.ordinal()]);
+                r.protocol[reason.ordinal()] =
+                        commit(d.name(), "protocol", reason.name(), total, r.protocol[reason.ordinal()]);
             }
         }
     }

@@ -24,14 +24,20 @@ public final class IpPrefix {
     }
 
     public static IpPrefix ofIpv6(long high, long low, int length) {
-        if (length < 0 || length > 128) throw new IllegalArgumentException("prefix length must be 0..128, got " + length);
+        if (length < 0 || length > 128)
+            throw new IllegalArgumentException("prefix length must be 0..128, got " + length);
         return new IpPrefix(true, high, low, length);
     }
 
     /** From 4 or 16 address bytes. */
     public static IpPrefix of(byte[] address, int length) {
         if (address.length == 4) {
-            return ofIpv4(((address[0] & 0xff) << 24) | ((address[1] & 0xff) << 16) | ((address[2] & 0xff) << 8) | (address[3] & 0xff), length);
+            return ofIpv4(
+                    ((address[0] & 0xff) << 24)
+                            | ((address[1] & 0xff) << 16)
+                            | ((address[2] & 0xff) << 8)
+                            | (address[3] & 0xff),
+                    length);
         }
         if (address.length != 16) throw new IllegalArgumentException("an IP address is 4 or 16 bytes");
         long h = 0, l = 0;

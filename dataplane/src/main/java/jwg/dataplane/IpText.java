@@ -26,7 +26,8 @@ public final class IpText {
         int n = s.length(), part = 0, i = 0;
         while (part < 4) {
             int start = i, v = 0;
-            while (i < n && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') v = v * 10 + (s.charAt(i++) - '0');
+            while (i < n && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9')
+                v = v * 10 + (s.charAt(i++) - '0');
             int len = i - start;
             if (len == 0 || v > 255 || (len > 1 && s.charAt(start) == '0')) return null;
             out[part++] = (byte) v;
@@ -60,7 +61,7 @@ public final class IpText {
                 i++;
             }
             int len = i - start;
-            if (i < n && s.charAt(i) == '.') {          // trailing dotted quad
+            if (i < n && s.charAt(i) == '.') { // trailing dotted quad
                 if (count > 6) return null;
                 byte[] v4 = parseIpv4(s.substring(start));
                 if (v4 == null) return null;
@@ -80,7 +81,7 @@ public final class IpText {
                 i++;
                 if (i == n) break;
             } else if (i == n) {
-                return null;                            // trailing single ':'
+                return null; // trailing single ':'
             }
         }
         if (gap < 0 ? count != 8 : count > 7) return null;
@@ -96,7 +97,8 @@ public final class IpText {
 
     /** Dotted quad for 4 bytes, RFC 5952 for 16 (IPv4-mapped as ::ffff:a.b.c.d, as Go and glibc print it). */
     public static String format(byte[] a) {
-        if (a.length == 4) return ipv4(((a[0] & 0xff) << 24) | ((a[1] & 0xff) << 16) | ((a[2] & 0xff) << 8) | (a[3] & 0xff));
+        if (a.length == 4)
+            return ipv4(((a[0] & 0xff) << 24) | ((a[1] & 0xff) << 16) | ((a[2] & 0xff) << 8) | (a[3] & 0xff));
         if (a.length != 16) throw new IllegalArgumentException("an IP address is 4 or 16 bytes");
         long hi = 0, lo = 0;
         for (int i = 0; i < 8; i++) hi = (hi << 8) | (a[i] & 0xff);
@@ -115,10 +117,16 @@ public final class IpText {
         for (int i = 0; i < 4; i++) g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xffff;
         int bestStart = -1, bestLen = 1;
         for (int i = 0; i < 8; ) {
-            if (g[i] != 0) { i++; continue; }
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
             int j = i;
             while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
             i = j;
         }
         StringBuilder sb = new StringBuilder(39);

@@ -47,7 +47,12 @@ public final class RateLimiter {
     /** Whether a handshake packet from this source (4 or 16 address bytes) may be processed now. Allocates nothing itself. */
     public boolean allow(byte[] address, long nowNanos) {
         if (address.length == 4) {
-            return allowIpv4(((address[0] & 0xff) << 24) | ((address[1] & 0xff) << 16) | ((address[2] & 0xff) << 8) | (address[3] & 0xff), nowNanos);
+            return allowIpv4(
+                    ((address[0] & 0xff) << 24)
+                            | ((address[1] & 0xff) << 16)
+                            | ((address[2] & 0xff) << 8)
+                            | (address[3] & 0xff),
+                    nowNanos);
         }
         if (address.length != 16) throw new IllegalArgumentException("an IP address is 4 or 16 bytes");
         long h = 0, l = 0;
@@ -65,7 +70,7 @@ public final class RateLimiter {
             table.put(key, e);
             return true;
         }
-        if (now - e.lastTime > 0) {   // a clock that steps back mints no tokens
+        if (now - e.lastTime > 0) { // a clock that steps back mints no tokens
             e.tokens = Math.min(MAX_TOKENS, e.tokens + (now - e.lastTime));
             e.lastTime = now;
         }

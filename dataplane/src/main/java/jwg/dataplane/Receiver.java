@@ -41,7 +41,8 @@ import jwg.tun.offload.VirtioNetHdr;
 final class Receiver extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Receiver.class.getName());
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final int MIN_MESSAGE = 32;
     static final int HEADER = 16;
     static final int TYPE_TRANSPORT = 4;
@@ -80,7 +81,8 @@ final class Receiver extends DeviceThread {
         TunDevice tun = ctx.tun();
         this.vnet = tun.vnetHeader();
         int offloads = tun.offloads();
-        this.coalescer = vnet && offloads != 0 ? new Coalescer(Bind.BATCH, (offloads & LinuxTun.TUN_F_USO4) != 0) : null;
+        this.coalescer =
+                vnet && offloads != 0 ? new Coalescer(Bind.BATCH, (offloads & LinuxTun.TUN_F_USO4) != 0) : null;
         for (int i = 0; i < jobs.length; i++) jobs[i] = new OpenJob();
     }
 
@@ -173,7 +175,8 @@ final class Receiver extends DeviceThread {
         MemorySegment d = job.buffer;
         long plain = job.offset + HEADER;
         long counter = d.get(LONG_LE, job.offset + 8);
-        Action a = tunnel.receivedData(System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, out.set(d, plain, job.length));
+        Action a = tunnel.receivedData(
+                System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, out.set(d, plain, job.length));
         if (a == Action.DROPPED) return;
         peer.receive.rxPackets++; // published by the volatile write below
         peer.receive.rxBytes += job.length;

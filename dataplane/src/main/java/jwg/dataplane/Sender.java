@@ -11,7 +11,6 @@ import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Keypair;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
-import jwg.tun.offload.OffloadDrop;
 import jwg.tun.offload.Segmenter;
 import jwg.tun.offload.VirtioNetHdr;
 
@@ -38,6 +37,7 @@ final class Sender extends DeviceThread {
     private static final Logger LOG = Logger.getLogger(Sender.class.getName());
     /** Room for the 16-byte transport header, so the datagram is built in place. */
     static final int HEADROOM = 16;
+
     static final int BUFFER_SIZE = 65536 + 64;
     private static final int MAX_PACKET = BUFFER_SIZE - HEADROOM - 64;
 
@@ -49,6 +49,7 @@ final class Sender extends DeviceThread {
     private final long[] times = new long[Bind.BATCH];
     /** TUN packets come with a virtio_net_hdr in front (offloads); read it into the headroom. */
     private final boolean vnet;
+
     private final int readOffset;
     private final Segmenter segmenter = new Segmenter();
     private final int[] lengths = new int[Bind.BATCH];
@@ -106,7 +107,8 @@ final class Sender extends DeviceThread {
                         count = accept(batch, buffers, count, m);
                     }
                 } catch (IOException e) {
-                    if (!ctx.closed().getAsBoolean()) LOG.warning("TUN read failed, closing the device: " + e.getMessage());
+                    if (!ctx.closed().getAsBoolean())
+                        LOG.warning("TUN read failed, closing the device: " + e.getMessage());
                     open = false;
                 }
                 if (count > 0) flush(batch, count);
@@ -129,7 +131,8 @@ final class Sender extends DeviceThread {
         if (VirtioNetHdr.gsoType(buf, hdr) == VirtioNetHdr.VIRTIO_NET_HDR_GSO_NONE) {
             int len = n - VirtioNetHdr.SIZE;
             if ((VirtioNetHdr.flags(buf, hdr) & VirtioNetHdr.VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0
-                    && !Segmenter.completeChecksum(buf, HEADROOM, len, VirtioNetHdr.csumStart(buf, hdr), VirtioNetHdr.csumOffset(buf, hdr))) {
+                    && !Segmenter.completeChecksum(
+                            buf, HEADROOM, len, VirtioNetHdr.csumStart(buf, hdr), VirtioNetHdr.csumOffset(buf, hdr))) {
                 return malformed(slot);
             }
             return prepare(batch, buffers, slot, len);
@@ -181,7 +184,8 @@ final class Sender extends DeviceThread {
         Tunnel tunnel = peer.tunnel;
         Endpoint to = peer.endpoint;
         PathListener listener;
-        if (to == null && tunnel != null && (listener = ctx.pathListener().get()) != null) return awaitPath(listener, peer, buf, n, slot);
+        if (to == null && tunnel != null && (listener = ctx.pathListener().get()) != null)
+            return awaitPath(listener, peer, buf, n, slot);
         if (tunnel == null || to == null) {
             ctx.stats().drop(to == null ? DeviceStats.Drop.NO_ENDPOINT : DeviceStats.Drop.NO_ROUTE);
             return slot;
@@ -275,8 +279,12 @@ final class Sender extends DeviceThread {
             if (sent && len > 0) {
                 p.send.txPackets++; // published by the volatile write below
                 p.send.txBytes += len;
-            }
-            else ctx.stats().drop(len == Datagrams.BUFFER_FULL ? DeviceStats.Drop.UDP_BUFFER_FULL : DeviceStats.Drop.IO_ERROR);
+            } else
+                ctx.stats()
+                        .drop(
+                                len == Datagrams.BUFFER_FULL
+                                        ? DeviceStats.Drop.UDP_BUFFER_FULL
+                                        : DeviceStats.Drop.IO_ERROR);
             Tunnel t = p.tunnel;
             if (t != null && t.sentDataWantsHandshake(times[i], keypairs[i], false)) wake = true;
             keypairs[i] = null;

@@ -25,6 +25,7 @@ final class TimerSchedule<K> {
     static final long RESOLUTION_NANOS = 1L << 22;
     /** Slots per turn: 1024 × 4.2 ms ≈ 4.3 s; later deadlines wait in their slot for their turn. */
     static final int TICKS_PER_WHEEL = 1024;
+
     private static final long NO_TIMER = -1; // Agrona's timer ids are ≥ 0
 
     private final DeadlineTimerWheel wheel;
@@ -36,6 +37,7 @@ final class TimerSchedule<K> {
     private final DeadlineTimerWheel.TimerConsumer minFinder = this::findMin;
     /** No deadline is earlier than this (exact after {@link #expire} found it passed). */
     private long earliest = Long.MAX_VALUE;
+
     private long minScan;
 
     TimerSchedule(long now) {

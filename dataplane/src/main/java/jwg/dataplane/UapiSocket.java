@@ -44,7 +44,10 @@ public final class UapiSocket implements AutoCloseable {
         this.path = path;
         this.server = server;
         this.ownFileKey = fileKey();
-        this.acceptor = Thread.ofPlatform().daemon().name("uapi-accept-" + path.getFileName()).start(() -> acceptLoop(handler));
+        this.acceptor = Thread.ofPlatform()
+                .daemon()
+                .name("uapi-accept-" + path.getFileName())
+                .start(() -> acceptLoop(handler));
     }
 
     /** The socket path for {@code ifname} in {@code directory}. */
@@ -60,7 +63,9 @@ public final class UapiSocket implements AutoCloseable {
         Files.createDirectories(directory);
         Path path = pathFor(directory, ifname);
         if (Files.exists(path)) {
-            if (answers(path)) throw new IOException("UAPI socket " + path + " is in use: is another WireGuard process serving " + ifname + "?");
+            if (answers(path))
+                throw new IOException(
+                        "UAPI socket " + path + " is in use: is another WireGuard process serving " + ifname + "?");
             Files.deleteIfExists(path);
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -80,7 +85,9 @@ public final class UapiSocket implements AutoCloseable {
      * unlike a rename, fails rather than replace a socket another process bound meanwhile).
      */
     static void bindPrivately(ServerSocketChannel server, Path path) throws IOException {
-        Path staging = Files.createTempDirectory(path.getParent(), ".uapi-",
+        Path staging = Files.createTempDirectory(
+                path.getParent(),
+                ".uapi-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path temp = staging.resolve("s");
         try {
@@ -121,8 +128,10 @@ public final class UapiSocket implements AutoCloseable {
 
     private static void serve(SocketChannel ch, Handler handler) {
         try (ch;
-             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8))) {
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+                BufferedWriter out = new BufferedWriter(
+                        new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8))) {
             handler.serve(in, out);
             out.flush();
         } catch (IOException e) {
@@ -147,7 +156,8 @@ public final class UapiSocket implements AutoCloseable {
 
     private Object fileKey() {
         try {
-            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
         } catch (IOException e) {
             return null;
         }

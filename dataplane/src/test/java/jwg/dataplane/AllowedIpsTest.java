@@ -88,12 +88,20 @@ class AllowedIpsTest {
             ref.map.values().removeIf(v -> v == gone);
             assertEquals(ref.map.size(), t.size());
             for (int i = 0; i < 20000; i++) {
-                int a = i % 2 == 0 ? r.nextInt() : inserted.get(r.nextInt(inserted.size())).ipv4() | r.nextInt(4);
+                int a = i % 2 == 0
+                        ? r.nextInt()
+                        : inserted.get(r.nextInt(inserted.size())).ipv4() | r.nextInt(4);
                 assertSame(ref.lookup4(a), t.lookupIpv4(a), () -> "address " + IpText.ipv4(a));
             }
             for (Peer peer : peers) {
-                var expected = ref.map.entrySet().stream().filter(e -> e.getValue() == peer).map(Map.Entry::getKey).sorted(java.util.Comparator.comparing(IpPrefix::toString)).toList();
-                var actual = t.prefixesOf(peer).stream().sorted(java.util.Comparator.comparing(IpPrefix::toString)).toList();
+                var expected = ref.map.entrySet().stream()
+                        .filter(e -> e.getValue() == peer)
+                        .map(Map.Entry::getKey)
+                        .sorted(java.util.Comparator.comparing(IpPrefix::toString))
+                        .toList();
+                var actual = t.prefixesOf(peer).stream()
+                        .sorted(java.util.Comparator.comparing(IpPrefix::toString))
+                        .toList();
                 assertEquals(expected, actual);
             }
         }
@@ -199,7 +207,7 @@ class AllowedIpsTest {
         t.insert(p("2001:db8::/32"), b);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(100);
-            long off = 16;  // headroom, as the pipeline reads packets
+            long off = 16; // headroom, as the pipeline reads packets
             seg.set(ValueLayout.JAVA_BYTE, off, (byte) 0x45);
             byte[] src = {(byte) 198, 51, 100, 1}, dst = {(byte) 192, 0, 2, 7};
             MemorySegment.copy(src, 0, seg, ValueLayout.JAVA_BYTE, off + 12, 4);
@@ -228,9 +236,26 @@ class AllowedIpsTest {
         assertEquals("'10.0.0.1/33': prefix length must be 0..32", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> p("fd00::/129"));
         assertEquals("'fd00::/129': prefix length must be 0..128", e.getMessage());
-        for (String bad : new String[] {"", "/8", "10.0.0/8", "10.0.0.256/8", "10.0.0.01/8", "10.0.0.1/", "10.0.0.1/-1",
-                "10.0.0.1/+8", "10.0.0.1/08", "fd00:::/8", "fd00::1::/64", "1:2:3:4:5:6:7:8:9/128", "fe80::1%eth0/64",
-                "::1.2.3/128", "1.2.3.4.5/32", " 10.0.0.0/8", "10.0.0.0 /8", "x"}) {
+        for (String bad : new String[] {
+            "",
+            "/8",
+            "10.0.0/8",
+            "10.0.0.256/8",
+            "10.0.0.01/8",
+            "10.0.0.1/",
+            "10.0.0.1/-1",
+            "10.0.0.1/+8",
+            "10.0.0.1/08",
+            "fd00:::/8",
+            "fd00::1::/64",
+            "1:2:3:4:5:6:7:8:9/128",
+            "fe80::1%eth0/64",
+            "::1.2.3/128",
+            "1.2.3.4.5/32",
+            " 10.0.0.0/8",
+            "10.0.0.0 /8",
+            "x"
+        }) {
             assertThrows(IllegalArgumentException.class, () -> p(bad), bad);
         }
         assertEquals("10.0.0.1/32", p("10.0.0.1").toString());
@@ -240,7 +265,8 @@ class AllowedIpsTest {
         assertEquals("2001:db8::1:0:0:1/128", p("2001:db8:0:0:1:0:0:1").toString());
         assertEquals("::/0", p("1::/0").toString());
         assertEquals("1:2:3:4:5:6:7:8/128", p("1:2:3:4:5:6:7:8").toString());
-        assertEquals("0:1:2:3:4:5:6:7/128", p("::1:2:3:4:5:6:7").toString(), "RFC 5952: one zero group is not compressed");
+        assertEquals(
+                "0:1:2:3:4:5:6:7/128", p("::1:2:3:4:5:6:7").toString(), "RFC 5952: one zero group is not compressed");
         assertEquals("1:2:3:4:5:6:7:0/128", p("1:2:3:4:5:6:7::").toString());
         assertEquals("1::4:0:0:7:8/128", p("1:0:0:4:0:0:7:8").toString(), "RFC 5952: the first of equal runs");
     }

@@ -71,13 +71,18 @@ class ConductorTimersTest {
 
     @Test
     void retransmittedInitiationThenPersistentKeepalivesOnTime() throws Exception {
-        try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress()); Arena arena = Arena.ofConfined()) {
+        try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                Arena arena = Arena.ofConfined()) {
             NoiseDevice core = new NoiseDevice(peerKey, random);
             core.addPeer(deviceKey.publicKey(), PresharedKey.none());
             MemoryTun tun = new MemoryTun("memT", 1420);
             device = Device.start(DeviceOptions.defaults(), tun, LinuxUdpBind::new);
-            PeerConfig pc = new PeerConfig(peerKey.publicKey(), null, PeerEndpoint.parse("127.0.0.1:" + peer.getLocalPort()),
-                    List.of(IpPrefix.parse("192.0.2.0/24")), 0);
+            PeerConfig pc = new PeerConfig(
+                    peerKey.publicKey(),
+                    null,
+                    PeerEndpoint.parse("127.0.0.1:" + peer.getLocalPort()),
+                    List.of(IpPrefix.parse("192.0.2.0/24")),
+                    0);
             device.configure(new DeviceConfig(deviceKey, 0, 0, List.of(pc)));
             assertNull(receive(peer, 300), "no traffic, no persistent keepalive: nothing sent");
 
@@ -95,7 +100,9 @@ class ConductorTimersTest {
             assertNotNull(second, "the retransmission");
             assertEquals(Messages.TYPE_INITIATION, second.type());
             long gap = second.at() - first.at();
-            assertTrue(gap >= Constants.REKEY_TIMEOUT - MEASUREMENT && gap <= Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX + SLACK,
+            assertTrue(
+                    gap >= Constants.REKEY_TIMEOUT - MEASUREMENT
+                            && gap <= Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX + SLACK,
                     "retransmitted after 5 s + up to 334 ms jitter: " + gap / MS + " ms");
             long ticks = device.conductor.peerTicks - ticksBefore;
             // a 20 ms tick loop would have ticked the peer ~250 times in these 5 s; the wheel ticks it
@@ -108,7 +115,9 @@ class ConductorTimersTest {
             MemorySegment in = arena.allocate(2048);
             InetSocketAddress deviceAddr = new InetSocketAddress(InetAddress.getLoopbackAddress(), device.boundPort());
             MemorySegment.copy(MemorySegment.ofArray(second.data()), 0, in, 0, second.data().length);
-            assertEquals(Action.WRITE_TO_NETWORK, core.decapsulate(System.nanoTime(), in, 0, second.data().length, deviceAddr, out));
+            assertEquals(
+                    Action.WRITE_TO_NETWORK,
+                    core.decapsulate(System.nanoTime(), in, 0, second.data().length, deviceAddr, out));
             byte[] response = out.toArray();
             peer.send(new DatagramPacket(response, response.length, deviceAddr));
             Arrival data = receive(peer, 3000);
@@ -116,8 +125,11 @@ class ConductorTimersTest {
             assertEquals(Messages.TYPE_TRANSPORT, data.type());
             assertTrue(data.data().length > Messages.TRANSPORT_MIN_LENGTH, "data, not a keepalive");
             MemorySegment.copy(MemorySegment.ofArray(data.data()), 0, in, 0, data.data().length);
-            assertEquals(Action.WRITE_TO_TUNNEL_V4, core.decapsulate(System.nanoTime(), in, 0, data.data().length, deviceAddr, out));
-            device.configure(new DeviceConfig(deviceKey, 0, 0, List.of(new PeerConfig(pc.publicKey(), null, pc.endpoint(), pc.allowedIps(), 1))));
+            assertEquals(
+                    Action.WRITE_TO_TUNNEL_V4,
+                    core.decapsulate(System.nanoTime(), in, 0, data.data().length, deviceAddr, out));
+            device.configure(new DeviceConfig(
+                    deviceKey, 0, 0, List.of(new PeerConfig(pc.publicKey(), null, pc.endpoint(), pc.allowedIps(), 1))));
             List<Long> keepalives = new ArrayList<>();
             long until = System.nanoTime() + 5_000 * MS;
             while (keepalives.size() < 4 && System.nanoTime() < until) {
@@ -125,16 +137,24 @@ class ConductorTimersTest {
                 if (a == null) break;
                 if (a.type() == Messages.TYPE_TRANSPORT && a.data().length == Messages.TRANSPORT_MIN_LENGTH) {
                     MemorySegment.copy(MemorySegment.ofArray(a.data()), 0, in, 0, a.data().length);
-                    assertEquals(Action.DONE, core.decapsulate(System.nanoTime(), in, 0, a.data().length, deviceAddr, out), "a valid keepalive");
+                    assertEquals(
+                            Action.DONE,
+                            core.decapsulate(System.nanoTime(), in, 0, a.data().length, deviceAddr, out),
+                            "a valid keepalive");
                     keepalives.add(a.at());
                 }
             }
-            System.out.printf("wheel: retransmission after %d ms, %d peer ticks meanwhile; keepalives at %s ms%n", gap / MS, ticks,
+            System.out.printf(
+                    "wheel: retransmission after %d ms, %d peer ticks meanwhile; keepalives at %s ms%n",
+                    gap / MS,
+                    ticks,
                     keepalives.stream().map(t -> (t - keepalives.get(0)) / MS).toList());
             assertEquals(4, keepalives.size(), "persistent keepalives: " + keepalives);
             for (int i = 1; i < keepalives.size(); i++) {
                 long g = keepalives.get(i) - keepalives.get(i - 1);
-                assertTrue(g >= 1000 * MS - MEASUREMENT && g <= 1000 * MS + SLACK, "persistent keepalive 1 s after the last packet: " + g / MS + " ms");
+                assertTrue(
+                        g >= 1000 * MS - MEASUREMENT && g <= 1000 * MS + SLACK,
+                        "persistent keepalive 1 s after the last packet: " + g / MS + " ms");
             }
         }
     }
@@ -143,11 +163,16 @@ class ConductorTimersTest {
     void peersAddedAndRemovedAreScheduledAndUnscheduled() throws Exception {
         try (DatagramSocket sink = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             device = Device.start(DeviceOptions.defaults(), new MemoryTun("memS", 1420), LinuxUdpBind::new);
-            List<PrivateKey> keys = List.of(PrivateKey.generate(random), PrivateKey.generate(random), PrivateKey.generate(random));
+            List<PrivateKey> keys =
+                    List.of(PrivateKey.generate(random), PrivateKey.generate(random), PrivateKey.generate(random));
             List<PeerConfig> three = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                three.add(new PeerConfig(keys.get(i).publicKey(), null, PeerEndpoint.parse("127.0.0.1:" + sink.getLocalPort()),
-                        List.of(IpPrefix.parse("192.0.2." + (i + 1) + "/32")), 25));
+                three.add(new PeerConfig(
+                        keys.get(i).publicKey(),
+                        null,
+                        PeerEndpoint.parse("127.0.0.1:" + sink.getLocalPort()),
+                        List.of(IpPrefix.parse("192.0.2." + (i + 1) + "/32")),
+                        25));
             }
             IntSupplier scheduled = device.conductor::scheduledPeers;
             device.configure(new DeviceConfig(deviceKey, 0, 0, three));

@@ -143,8 +143,10 @@ class DeviceAllocationTest {
             assertTrue(best < 0.1, "bytes allocated per packet on the data path, per window:" + seen);
             assertTrue(tb.written.get() >= 0.9 * (50_000 + 3 * 20_000), "packets arrived: " + tb.written.get());
             if (ta.offloads != 0) {
-                assertTrue(tb.gathered.get() > 0 && tb.gathered.get() * 4 < tb.written.get(),
-                        "the receiver merged segments into gathered writes: " + tb.gathered.get() + " writes for " + tb.written.get() + " packets");
+                assertTrue(
+                        tb.gathered.get() > 0 && tb.gathered.get() * 4 < tb.written.get(),
+                        "the receiver merged segments into gathered writes: " + tb.gathered.get() + " writes for "
+                                + tb.written.get() + " packets");
             }
         }
     }

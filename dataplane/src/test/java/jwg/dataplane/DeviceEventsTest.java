@@ -31,7 +31,9 @@ class DeviceEventsTest {
     private final MemoryTun tunA = new MemoryTun("evA", 1420);
     private final MemoryTun tunB = new MemoryTun("evB", 1420);
     private Device a, b;
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     @AfterEach
     void close() {
@@ -42,10 +44,21 @@ class DeviceEventsTest {
     private void start() throws Exception {
         a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
         b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
-        b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), null, null,
-                List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-        a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), null,
-                PeerEndpoint.parse("127.0.0.1:" + b.boundPort()), List.of(IpPrefix.parse("192.0.2.0/24")), 0))));
+        b.configure(new DeviceConfig(
+                keyB,
+                0,
+                0,
+                List.of(new PeerConfig(keyA.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
+        a.configure(new DeviceConfig(
+                keyA,
+                0,
+                0,
+                List.of(new PeerConfig(
+                        keyB.publicKey(),
+                        null,
+                        PeerEndpoint.parse("127.0.0.1:" + b.boundPort()),
+                        List.of(IpPrefix.parse("192.0.2.0/24")),
+                        0))));
     }
 
     @Test
@@ -63,23 +76,46 @@ class DeviceEventsTest {
             tunA.inject(Packets.ipv4("192.0.2.1", "203.0.113.9", "no route".getBytes()));
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (a.stats().get(DeviceStats.Drop.NO_ROUTE) < 2 && System.nanoTime() < deadline) Thread.sleep(10);
-            Thread.sleep(2000); // many drop periods (100 ms each), also when JFR's periodic thread runs late on a loaded machine
+            Thread.sleep(
+                    2000); // many drop periods (100 ms each), also when JFR's periodic thread runs late on a loaded
+            // machine
             r.stop();
             r.dump(file);
         }
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        List<RecordedEvent> handshakes = events.stream().filter(e -> e.getEventType().getName().equals("jwg.Handshake")).toList();
-        assertTrue(handshakes.stream().anyMatch(e -> e.getString("device").equals("evA") && e.getString("role").equals("initiator")
-                && e.getString("peer").equals(keyB.publicKey().toBase64()) && e.getString("endpoint").contains("127.0.0.1")), handshakes.toString());
-        assertTrue(handshakes.stream().anyMatch(e -> e.getString("device").equals("evB") && e.getString("role").equals("responder")
-                && e.getString("peer").equals(keyA.publicKey().toBase64())), handshakes.toString());
-        List<RecordedEvent> drops = events.stream().filter(e -> e.getEventType().getName().equals("jwg.Drop")
-                && e.getString("device").equals("evA")).toList();
-        long noRoute = drops.stream().filter(e -> e.getString("reason").equals("NO_ROUTE") && e.getString("layer").equals("device"))
-                .mapToLong(e -> e.getLong("count")).sum();
+        List<RecordedEvent> handshakes = events.stream()
+                .filter(e -> e.getEventType().getName().equals("jwg.Handshake"))
+                .toList();
+        assertTrue(
+                handshakes.stream()
+                        .anyMatch(e -> e.getString("device").equals("evA")
+                                && e.getString("role").equals("initiator")
+                                && e.getString("peer").equals(keyB.publicKey().toBase64())
+                                && e.getString("endpoint").contains("127.0.0.1")),
+                handshakes.toString());
+        assertTrue(
+                handshakes.stream()
+                        .anyMatch(e -> e.getString("device").equals("evB")
+                                && e.getString("role").equals("responder")
+                                && e.getString("peer").equals(keyA.publicKey().toBase64())),
+                handshakes.toString());
+        List<RecordedEvent> drops = events.stream()
+                .filter(e -> e.getEventType().getName().equals("jwg.Drop")
+                        && e.getString("device").equals("evA"))
+                .toList();
+        long noRoute = drops.stream()
+                .filter(e -> e.getString("reason").equals("NO_ROUTE")
+                        && e.getString("layer").equals("device"))
+                .mapToLong(e -> e.getLong("count"))
+                .sum();
         assertEquals(2, noRoute, "two NO_ROUTE drops, each reported once: " + drops);
-        assertTrue(drops.stream().allMatch(e -> e.getLong("count") > 0 && e.getLong("total") >= e.getLong("count")), drops.toString());
-        assertFalse(events.stream().anyMatch(e -> e.toString().contains(keyA.toBase64()) || e.toString().contains(keyB.toBase64())),
+        assertTrue(
+                drops.stream().allMatch(e -> e.getLong("count") > 0 && e.getLong("total") >= e.getLong("count")),
+                drops.toString());
+        assertFalse(
+                events.stream()
+                        .anyMatch(e -> e.toString().contains(keyA.toBase64())
+                                || e.toString().contains(keyB.toBase64())),
                 "no private key in any event");
     }
 

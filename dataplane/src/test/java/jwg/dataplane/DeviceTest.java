@@ -31,8 +31,11 @@ class DeviceTest {
     }
 
     private void start(PresharedKey psk, boolean endpointOnBothSides) throws Exception {
-        devices = TwoDevices.between(tunA, tunB).options(options()).presharedKey(psk)
-                .endpoints(endpointOnBothSides ? TwoDevices.Endpoints.BOTH : TwoDevices.Endpoints.A_KNOWS_B).start();
+        devices = TwoDevices.between(tunA, tunB)
+                .options(options())
+                .presharedKey(psk)
+                .endpoints(endpointOnBothSides ? TwoDevices.Endpoints.BOTH : TwoDevices.Endpoints.A_KNOWS_B)
+                .start();
         a = devices.a();
         b = devices.b();
         keyA = devices.keyA().publicKey();
@@ -64,7 +67,9 @@ class DeviceTest {
         }
         for (int i = 0; i < 500; i++) {
             byte[] p = tunB.take(5000);
-            if (p == null) fail("packet " + i + " lost; A tx " + a.stats(keyB) + " B rx " + b.stats(keyA) + "; A " + a.stats() + " " + a.protocolCounters() + "; B " + b.stats() + " " + b.protocolCounters());
+            if (p == null)
+                fail("packet " + i + " lost; A tx " + a.stats(keyB) + " B rx " + b.stats(keyA) + "; A " + a.stats()
+                        + " " + a.protocolCounters() + "; B " + b.stats() + " " + b.protocolCounters());
             assertEquals("a" + i, new String(p, 28, p.length - 28), "packets of one peer arrive in order");
         }
     }
@@ -109,7 +114,8 @@ class DeviceTest {
         tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "before".getBytes()));
         assertNotNull(tunB.take(5000));
         java.util.Random rnd = new java.util.Random(42);
-        try (java.net.DatagramSocket attacker = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.DatagramSocket attacker =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             attacker.setSoTimeout(300);
             var target = new java.net.InetSocketAddress("127.0.0.1", b.boundPort());
             int[] sizes = {0, 1, 3, 4, 31, 32, 33, 64, 92, 148, 149, 500, 1500};
@@ -121,13 +127,17 @@ class DeviceTest {
                 attacker.send(new java.net.DatagramPacket(d, d.length, target));
             }
             byte[] reply = new byte[2048];
-            assertThrows(java.net.SocketTimeoutException.class,
+            assertThrows(
+                    java.net.SocketTimeoutException.class,
                     () -> attacker.receive(new java.net.DatagramPacket(reply, reply.length)),
                     "nothing is ever sent back to unauthenticated input");
         }
-        long counted = b.stats().get(DeviceStats.Drop.NOT_WIREGUARD) + b.stats().get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL)
+        long counted = b.stats().get(DeviceStats.Drop.NOT_WIREGUARD)
+                + b.stats().get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL)
                 + b.protocolCounters().totalDrops();
-        assertTrue(counted > 1000, "hostile datagrams are counted: " + counted + " " + b.stats() + " " + b.protocolCounters());
+        assertTrue(
+                counted > 1000,
+                "hostile datagrams are counted: " + counted + " " + b.stats() + " " + b.protocolCounters());
         tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", "after".getBytes()));
         byte[] p = tunB.take(5000);
         assertNotNull(p, "the tunnel still works");

@@ -34,13 +34,22 @@ class HandshakeFloodAllocationTest {
         SecureRandom random = new SecureRandom();
         PrivateKey key = PrivateKey.generate(random), peerKey = PrivateKey.generate(random);
         // a small queue (under load at 1 waiting message), so the cookie-reply path runs too
-        try (Device d = Device.start(new DeviceOptions(0, 16, 100), new DeviceAllocationTest.CountingTun("floodal", new byte[0]), LinuxUdpBind::new);
-             DatagramChannel ch = DatagramChannel.open()) {
-            d.configure(new DeviceConfig(key, 0, 0, List.of(new PeerConfig(peerKey.publicKey(), null, null,
-                    List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
+        try (Device d = Device.start(
+                        new DeviceOptions(0, 16, 100),
+                        new DeviceAllocationTest.CountingTun("floodal", new byte[0]),
+                        LinuxUdpBind::new);
+                DatagramChannel ch = DatagramChannel.open()) {
+            d.configure(new DeviceConfig(
+                    key,
+                    0,
+                    0,
+                    List.of(new PeerConfig(
+                            peerKey.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
             ch.connect(new InetSocketAddress("127.0.0.1", d.boundPort()));
             ch.configureBlocking(false); // cookie replies come back: read and ignore them
-            byte[] mac1Key = Blake2s.hash("mac1----".getBytes(StandardCharsets.US_ASCII), key.publicKey().rawBytes());
+            byte[] mac1Key = Blake2s.hash(
+                    "mac1----".getBytes(StandardCharsets.US_ASCII),
+                    key.publicKey().rawBytes());
             Counters c = d.protocolCounters();
             var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long[] ids = threads("jwg-recv-floodal", "jwg-conductor-floodal");
@@ -50,7 +59,9 @@ class HandshakeFloodAllocationTest {
             send(ch, random, null, 20_000, badMac); // warm-up
             double bad = best(mx, ids, () -> send(ch, random, null, 10_000, badMac));
             // valid MAC1, junk contents: DH fails (INVALID_INITIATION) or, under load, a cookie reply
-            LongSupplier handled = () -> c.get(Drop.INVALID_INITIATION) + c.get(Drop.COOKIE_REQUIRED) + d.stats().get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL);
+            LongSupplier handled = () -> c.get(Drop.INVALID_INITIATION)
+                    + c.get(Drop.COOKIE_REQUIRED)
+                    + d.stats().get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL);
             send(ch, random, mac1Key, 20_000, handled); // warm-up (the cookie path compiled)
             double junk = best(mx, ids, () -> send(ch, random, mac1Key, 4_000, handled));
 
@@ -79,21 +90,27 @@ class HandshakeFloodAllocationTest {
     }
 
     /** Sends {@code count} initiations (valid MAC1 if {@code mac1Key} is given) in windows of 32, each waiting until {@code done} counted it. */
-    private static long send(DatagramChannel ch, SecureRandom random, byte[] mac1Key, int count, LongSupplier done) throws Exception {
+    private static long send(DatagramChannel ch, SecureRandom random, byte[] mac1Key, int count, LongSupplier done)
+            throws Exception {
         byte[] msg = new byte[INITIATION];
         ByteBuffer in = ByteBuffer.allocate(256);
         long start = done.getAsLong();
         for (int sent = 0; sent < count; sent += 32) {
             for (int i = 0; i < 32; i++) {
                 random.nextBytes(msg);
-                msg[0] = 1; msg[1] = 0; msg[2] = 0; msg[3] = 0;
+                msg[0] = 1;
+                msg[1] = 0;
+                msg[2] = 0;
+                msg[3] = 0;
                 if (mac1Key != null) Blake2s.mac(mac1Key, msg, 0, MAC1, msg, MAC1);
                 java.util.Arrays.fill(msg, MAC1 + 16, INITIATION, (byte) 0);
                 ch.write(ByteBuffer.wrap(msg));
             }
             long target = start + sent + 32, deadline = System.nanoTime() + 5_000_000_000L;
             while (done.getAsLong() < target && System.nanoTime() < deadline) {
-                while (ch.receive(in.clear()) != null) { /* a cookie reply */ }
+                while (ch.receive(in.clear()) != null) {
+                    /* a cookie reply */
+                }
                 Thread.onSpinWait();
             }
             if (done.getAsLong() < target) start = done.getAsLong() - sent - 32; // lost on loopback: re-sync

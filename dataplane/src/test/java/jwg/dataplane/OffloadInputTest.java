@@ -24,8 +24,12 @@ class OffloadInputTest {
             ta.permits.addAndGet(bad.length + 1);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (tb.written.get() < DeviceAllocationTest.SEGMENTS && System.nanoTime() < deadline) Thread.sleep(10);
-            assertEquals(DeviceAllocationTest.SEGMENTS, tb.written.get(), "the good super-packet's segments all arrived");
-            assertEquals(bad.length, devices.a().stats().get(DeviceStats.Drop.OFFLOAD_MALFORMED), devices.a().stats().toString());
+            assertEquals(
+                    DeviceAllocationTest.SEGMENTS, tb.written.get(), "the good super-packet's segments all arrived");
+            assertEquals(
+                    bad.length,
+                    devices.a().stats().get(DeviceStats.Drop.OFFLOAD_MALFORMED),
+                    devices.a().stats().toString());
         }
     }
 
@@ -33,13 +37,15 @@ class OffloadInputTest {
     static byte[][] malformed(byte[] good) {
         java.util.ArrayList<byte[]> out = new java.util.ArrayList<>();
         byte[] b = good.clone();
-        b[4] = 0; b[5] = 0; // gso_size 0
+        b[4] = 0;
+        b[5] = 0; // gso_size 0
         out.add(b);
         b = good.clone();
         b[1] = (byte) VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV6; // IPv4 packet, IPv6 GSO type
         out.add(b);
         b = good.clone();
-        b[6] = (byte) 0xff; b[7] = (byte) 0xff; // csum_start far past the packet
+        b[6] = (byte) 0xff;
+        b[7] = (byte) 0xff; // csum_start far past the packet
         out.add(b);
         b = java.util.Arrays.copyOf(good, VirtioNetHdr.SIZE + 30); // headers cut short
         out.add(b);
@@ -50,9 +56,12 @@ class OffloadInputTest {
         for (int i = 0; i < 20; i++) { // a super-packet header, then random bytes
             b = new byte[VirtioNetHdr.SIZE + 40 + r.nextInt(3000)];
             r.nextBytes(b);
-            b[0] = 0; b[1] = (byte) VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV4;
-            b[VirtioNetHdr.SIZE] = 0x45; b[VirtioNetHdr.SIZE + 9] = 6;
-            b[VirtioNetHdr.SIZE + 2] = (byte) 0xff; b[VirtioNetHdr.SIZE + 3] = (byte) 0xff; // total length past the read
+            b[0] = 0;
+            b[1] = (byte) VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV4;
+            b[VirtioNetHdr.SIZE] = 0x45;
+            b[VirtioNetHdr.SIZE + 9] = 6;
+            b[VirtioNetHdr.SIZE + 2] = (byte) 0xff;
+            b[VirtioNetHdr.SIZE + 3] = (byte) 0xff; // total length past the read
             out.add(b);
         }
         return out.toArray(byte[][]::new);

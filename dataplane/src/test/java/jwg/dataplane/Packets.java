@@ -20,7 +20,10 @@ public final class Packets {
         while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
         p[10] = (byte) (~sum >> 8);
         p[11] = (byte) ~sum;
-        p[20] = 0x30; p[21] = 0x39; p[22] = 0x30; p[23] = 0x39; // ports 12345
+        p[20] = 0x30;
+        p[21] = 0x39;
+        p[22] = 0x30;
+        p[23] = 0x39; // ports 12345
         p[24] = (byte) ((8 + payload.length) >> 8);
         p[25] = (byte) (8 + payload.length);
         System.arraycopy(payload, 0, p, 28, payload.length);

@@ -31,7 +31,9 @@ class PathListenerTest {
 
     @Test
     void waitingPacketIsDeliveredOnceThePathIsSet() throws Exception {
-        devices = TwoDevices.between(tunA, tunB).endpoints(TwoDevices.Endpoints.NONE).start();
+        devices = TwoDevices.between(tunA, tunB)
+                .endpoints(TwoDevices.Endpoints.NONE)
+                .start();
         Device a = devices.a(), b = devices.b();
         PublicKey bKey = devices.keyB().publicKey();
 
@@ -53,8 +55,11 @@ class PathListenerTest {
         assertTrue(a.setEndpoint(bKey, new InetSocketAddress(InetAddress.getLoopbackAddress(), b.boundPort())));
         assertArrayEquals(first, tunB.take(5000), "the waking packet is delivered after the handshake");
         assertEquals("second", new String(tunB.take(5000), 28, 6));
-        assertTrue(System.nanoTime() - startedAt < 2_000_000_000L, "the handshake starts at once, not on a retry timer");
-        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.boundPort()), a.stats(bKey).endpoint());
+        assertTrue(
+                System.nanoTime() - startedAt < 2_000_000_000L, "the handshake starts at once, not on a retry timer");
+        assertEquals(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), b.boundPort()),
+                a.stats(bKey).endpoint());
         assertEquals(2, b.activity(devices.keyA().publicKey()).rxDataPackets(), "data packets delivered are counted");
 
         // Cleared (the peer went idle): the next packet asks again, and is kept.

@@ -64,7 +64,9 @@ class TimerScheduleTest {
             for (String k : t.expire(now)) fired.add(k + "@" + (now - T0));
             now += Math.max(1, t.sleepNanos(now, 100 * MS));
         }
-        assertEquals(List.of("same-slot@7", "same-slot-next-turn@" + (turn + 7), "keepalive@" + 25 * S, "zero@" + 540 * S), fired);
+        assertEquals(
+                List.of("same-slot@7", "same-slot-next-turn@" + (turn + 7), "keepalive@" + 25 * S, "zero@" + 540 * S),
+                fired);
     }
 
     @Test
@@ -129,11 +131,16 @@ class TimerScheduleTest {
                         now += step;
                         long at = now;
                         TreeSet<Integer> expected = new TreeSet<>();
-                        model.forEach((k, d) -> { if (d <= at) expected.add(k); });
+                        model.forEach((k, d) -> {
+                            if (d <= at) expected.add(k);
+                        });
                         TreeSet<Integer> got = new TreeSet<>(t.expire(now));
                         assertEquals(expected, got, "seed " + seed + " op " + op);
                         expected.forEach(model::remove);
-                        long min = model.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+                        long min = model.values().stream()
+                                .mapToLong(Long::longValue)
+                                .min()
+                                .orElse(Long.MAX_VALUE);
                         assertTrue(t.earliest() <= min, "sleeping never passes a deadline");
                     }
                 }

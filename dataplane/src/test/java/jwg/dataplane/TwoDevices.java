@@ -24,7 +24,9 @@ public record TwoDevices(Device a, Device b, PrivateKey keyA, PrivateKey keyB) i
 
     /** Which peer endpoints are configured; without one, a side waits to learn it (roaming) or to be told (ICE). */
     public enum Endpoints {
-        NONE, A_KNOWS_B, BOTH
+        NONE,
+        A_KNOWS_B,
+        BOTH
     }
 
     /** Two devices to start on {@code tunA} and {@code tunB}. */
@@ -88,7 +90,8 @@ public record TwoDevices(Device a, Device b, PrivateKey keyA, PrivateKey keyB) i
                 b = Device.start(options, tunB, bindB);
                 // A device binds its port when it is first configured: B first, so A can be told B's port.
                 b.configure(config(keyB, keyA, null, ADDRESS_A));
-                a.configure(config(keyA, keyB, endpoints == Endpoints.NONE ? null : loopback(b.boundPort()), ADDRESS_B));
+                a.configure(
+                        config(keyA, keyB, endpoints == Endpoints.NONE ? null : loopback(b.boundPort()), ADDRESS_B));
                 if (endpoints == Endpoints.BOTH) b.configure(config(keyB, keyA, loopback(a.boundPort()), ADDRESS_A));
                 return new TwoDevices(a, b, keyA, keyB);
             } catch (Throwable t) {
@@ -99,8 +102,16 @@ public record TwoDevices(Device a, Device b, PrivateKey keyA, PrivateKey keyB) i
         }
 
         private DeviceConfig config(PrivateKey self, PrivateKey peer, PeerEndpoint endpoint, String peerAddress) {
-            return new DeviceConfig(self, 0, 0, List.of(new PeerConfig(peer.publicKey(), presharedKey, endpoint,
-                    List.of(IpPrefix.parse(peerAddress + "/32")), 0)));
+            return new DeviceConfig(
+                    self,
+                    0,
+                    0,
+                    List.of(new PeerConfig(
+                            peer.publicKey(),
+                            presharedKey,
+                            endpoint,
+                            List.of(IpPrefix.parse(peerAddress + "/32")),
+                            0)));
         }
 
         private static PeerEndpoint loopback(int port) {

@@ -2,8 +2,6 @@ package jwg.dataplane;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -17,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UapiSocketTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static String exchange(Path sock, String request) throws Exception {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -36,7 +35,9 @@ class UapiSocketTest {
         });
         Path p = s.path();
         assertEquals(dir.resolve("jwgt0.sock"), p);
-        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(p));
+        assertEquals(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(p));
         assertEquals("echo get=1\necho \n", exchange(p, "get=1\n\n"));
         s.close();
         assertFalse(Files.exists(p));
@@ -54,7 +55,10 @@ class UapiSocketTest {
     @Test
     void replacesAStaleSocketFile() throws Exception {
         Files.createFile(dir.resolve("jwgt2.sock"));
-        try (UapiSocket s = UapiSocket.listen(dir, "jwgt2", (in, out) -> { in.readLine(); out.write("ok\n"); })) {
+        try (UapiSocket s = UapiSocket.listen(dir, "jwgt2", (in, out) -> {
+            in.readLine();
+            out.write("ok\n");
+        })) {
             assertEquals("ok\n", exchange(s.path(), "\n"));
         }
     }
@@ -95,7 +99,9 @@ class UapiSocketTest {
         try {
             for (int i = 0; i < 300; i++) {
                 try (UapiSocket s = UapiSocket.listen(dir, "jwgt9", (in, out) -> {})) {
-                    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(path));
+                    assertEquals(
+                            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                            Files.getPosixFilePermissions(path));
                 }
             }
         } finally {

@@ -23,14 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * pointing at the prefix, and {@code jwg demo} (a real rootless tunnel).
  */
 class InstallIT {
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
+
     static Path prefix;
 
     @BeforeAll
     static void install() throws Exception {
         Path archive;
         try (Stream<Path> s = Files.list(Path.of("target"))) {
-            archive = s.filter(p -> p.getFileName().toString().matches("jwg-.*-linux-x64\\.tar\\.gz")).findFirst()
+            archive = s.filter(p -> p.getFileName().toString().matches("jwg-.*-linux-x64\\.tar\\.gz"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no target/jwg-*-linux-x64.tar.gz: mvn package makes it"));
         }
         prefix = tmp.resolve("prefix with space");
@@ -38,7 +41,9 @@ class InstallIT {
         assertEquals(0, x.status, x.output);
         Path unpacked;
         try (Stream<Path> s = Files.list(tmp)) {
-            unpacked = s.filter(p -> p.getFileName().toString().startsWith("jwg-")).findFirst().orElseThrow();
+            unpacked = s.filter(p -> p.getFileName().toString().startsWith("jwg-"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Result i = run(tmp, List.of(unpacked.resolve("install.sh").toString(), prefix.toString()));
         assertEquals(0, i.status, i.output);
@@ -50,7 +55,11 @@ class InstallIT {
         Result v = run(tmp, List.of(prefix.resolve("bin/jwg").toString(), "version"));
         assertEquals(0, v.status, v.output);
         assertTrue(v.output.startsWith("jwg "), v.output);
-        assertTrue(v.output.contains("java 25") && v.output.contains(" at " + prefix.resolve("lib/jwg/runtime").toRealPath()), v.output);
+        assertTrue(
+                v.output.contains("java 25")
+                        && v.output.contains(
+                                " at " + prefix.resolve("lib/jwg/runtime").toRealPath()),
+                v.output);
         assertFalse(v.output.contains("WARNING"), "no JVM warnings on the way: " + v.output);
     }
 
@@ -58,19 +67,43 @@ class InstallIT {
     void theRuntimeHoldsOnlyWhatJwgNeeds() throws Exception {
         Result m = run(tmp, List.of(prefix.resolve("lib/jwg/runtime/bin/java").toString(), "--list-modules"));
         assertEquals(0, m.status, m.output);
-        Set<String> modules = m.output.lines().map(l -> l.replaceAll("@.*", "").strip()).filter(l -> !l.isEmpty()).collect(Collectors.toSet());
-        assertTrue(modules.containsAll(Set.of("java.base", "jdk.incubator.vector", "java.net.http", "jdk.httpserver", "jdk.jfr", "java.logging")), modules.toString());
-        assertFalse(modules.contains("jdk.compiler") || modules.contains("java.scripting") || modules.contains("jdk.jshell"), modules.toString());
+        Set<String> modules = m.output
+                .lines()
+                .map(l -> l.replaceAll("@.*", "").strip())
+                .filter(l -> !l.isEmpty())
+                .collect(Collectors.toSet());
+        assertTrue(
+                modules.containsAll(Set.of(
+                        "java.base",
+                        "jdk.incubator.vector",
+                        "java.net.http",
+                        "jdk.httpserver",
+                        "jdk.jfr",
+                        "java.logging")),
+                modules.toString());
+        assertFalse(
+                modules.contains("jdk.compiler")
+                        || modules.contains("java.scripting")
+                        || modules.contains("jdk.jshell"),
+                modules.toString());
         assertTrue(modules.size() < 30, "a JDK has about 70 modules, this image " + modules.size() + ": " + modules);
     }
 
     @Test
     void filesLandWhereTheSystemLooks() throws Exception {
-        for (String f : List.of("bin/jwg", "lib/jwg/jwg.jar", "lib/jwg/runtime/bin/java", "lib/jwg/runtime/lib/jspawnhelper",
-                "share/man/man1/jwg.1", "lib/systemd/system/jwg@.service", "lib/systemd/system/jwg-signal.service")) {
+        for (String f : List.of(
+                "bin/jwg",
+                "lib/jwg/jwg.jar",
+                "lib/jwg/runtime/bin/java",
+                "lib/jwg/runtime/lib/jspawnhelper",
+                "share/man/man1/jwg.1",
+                "lib/systemd/system/jwg@.service",
+                "lib/systemd/system/jwg-signal.service")) {
             assertTrue(Files.isRegularFile(prefix.resolve(f)), f);
         }
-        assertTrue(Files.isExecutable(prefix.resolve("lib/jwg/runtime/lib/jspawnhelper")), "jspawnhelper keeps its mode (ProcessBuilder needs it)");
+        assertTrue(
+                Files.isExecutable(prefix.resolve("lib/jwg/runtime/lib/jspawnhelper")),
+                "jspawnhelper keeps its mode (ProcessBuilder needs it)");
         String unit = Files.readString(prefix.resolve("lib/systemd/system/jwg@.service"));
         assertTrue(unit.contains("ExecStart=" + prefix.resolve("bin/jwg") + " up -f /etc/wireguard/%i.conf"), unit);
         assertTrue(Files.readString(prefix.resolve("share/man/man1/jwg.1")).startsWith(".\\\""));
@@ -85,10 +118,18 @@ class InstallIT {
         Path link = tmp.resolve("jwg-bin");
         if (!Files.exists(link)) Files.createSymbolicLink(link, prefix.resolve("bin/jwg"));
         for (String u : List.of("jwg@.service", "jwg-signal.service")) {
-            String text = Files.readString(prefix.resolve("lib/systemd/system").resolve(u)).replace(prefix.resolve("bin/jwg").toString(), link.toString());
+            String text = Files.readString(prefix.resolve("lib/systemd/system").resolve(u))
+                    .replace(prefix.resolve("bin/jwg").toString(), link.toString());
             Files.writeString(units.resolve(u.replace("@.", "@wg0.")), text);
         }
-        Result r = run(units, List.of("systemd-analyze", "verify", "--man=no", units.resolve("jwg@wg0.service").toString(), units.resolve("jwg-signal.service").toString()));
+        Result r = run(
+                units,
+                List.of(
+                        "systemd-analyze",
+                        "verify",
+                        "--man=no",
+                        units.resolve("jwg@wg0.service").toString(),
+                        units.resolve("jwg-signal.service").toString()));
         String problems = r.output.lines().filter(l -> l.contains("jwg")).collect(Collectors.joining("\n"));
         assertEquals("", problems, r.output);
     }

@@ -14,12 +14,16 @@ import org.ice4j.ice.RemoteCandidate;
  * (RFC 8839 §5.1) for UDP component 1: {@code foundation priority address port typ type
  * [raddr address rport port]}. Parsing is strict and numeric (no names are resolved).
  */
-record CandidateText(String foundation, long priority, InetSocketAddress address, CandidateType type,
-                     InetSocketAddress related) {
+record CandidateText(
+        String foundation, long priority, InetSocketAddress address, CandidateType type, InetSocketAddress related) {
 
     static CandidateText of(Candidate<?> c) {
         TransportAddress r = c.getRelatedAddress();
-        return new CandidateText(c.getFoundation(), c.getPriority(), sock(c.getTransportAddress()), c.getType(),
+        return new CandidateText(
+                c.getFoundation(),
+                c.getPriority(),
+                sock(c.getTransportAddress()),
+                c.getType(),
                 r == null ? null : sock(r));
     }
 
@@ -37,7 +41,8 @@ record CandidateText(String foundation, long priority, InetSocketAddress address
     /** Parses {@link #format()}'s text; throws IllegalArgumentException naming what is wrong. */
     static CandidateText parse(String text) {
         String[] f = text.trim().split(" +");
-        if (f.length != 6 && f.length != 10) throw new IllegalArgumentException("candidate '" + text + "': expected 6 or 10 fields");
+        if (f.length != 6 && f.length != 10)
+            throw new IllegalArgumentException("candidate '" + text + "': expected 6 or 10 fields");
         if (!f[4].equals("typ")) throw new IllegalArgumentException("candidate '" + text + "': expected 'typ'");
         CandidateType type;
         try {
@@ -53,13 +58,16 @@ record CandidateText(String foundation, long priority, InetSocketAddress address
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("candidate '" + text + "': bad priority");
         }
-        if (priority < 0 || priority > 0xFFFF_FFFFL) throw new IllegalArgumentException("candidate '" + text + "': priority out of range");
+        if (priority < 0 || priority > 0xFFFF_FFFFL)
+            throw new IllegalArgumentException("candidate '" + text + "': priority out of range");
         InetSocketAddress related = null;
         if (f.length == 10) {
-            if (!f[6].equals("raddr") || !f[8].equals("rport")) throw new IllegalArgumentException("candidate '" + text + "': expected raddr/rport");
+            if (!f[6].equals("raddr") || !f[8].equals("rport"))
+                throw new IllegalArgumentException("candidate '" + text + "': expected raddr/rport");
             related = address(f[7], f[9], text);
         }
-        if (f[0].isEmpty() || f[0].length() > 32) throw new IllegalArgumentException("candidate '" + text + "': bad foundation");
+        if (f[0].isEmpty() || f[0].length() > 32)
+            throw new IllegalArgumentException("candidate '" + text + "': bad foundation");
         return new CandidateText(f[0], priority, address(f[2], f[3], text), type, related);
     }
 
@@ -77,10 +85,21 @@ record CandidateText(String foundation, long priority, InetSocketAddress address
     }
 
     RemoteCandidate toRemote(Component component) {
-        RemoteCandidate rel = related == null ? null : new RemoteCandidate(
-                new TransportAddress(related.getAddress(), related.getPort(), Transport.UDP), component,
-                CandidateType.HOST_CANDIDATE, foundation, priority, null);
-        return new RemoteCandidate(new TransportAddress(address.getAddress(), address.getPort(), Transport.UDP),
-                component, type, foundation, priority, rel);
+        RemoteCandidate rel = related == null
+                ? null
+                : new RemoteCandidate(
+                        new TransportAddress(related.getAddress(), related.getPort(), Transport.UDP),
+                        component,
+                        CandidateType.HOST_CANDIDATE,
+                        foundation,
+                        priority,
+                        null);
+        return new RemoteCandidate(
+                new TransportAddress(address.getAddress(), address.getPort(), Transport.UDP),
+                component,
+                type,
+                foundation,
+                priority,
+                rel);
     }
 }

@@ -41,12 +41,19 @@ public final class Connectivity implements AutoCloseable {
      * How a node connects. {@code hostAddresses} fixes the host candidates' addresses (empty:
      * every up interface except {@code excludedInterfaces}, e.g. the WireGuard one).
      */
-    public record Settings(URI signalServer, IceServers servers, boolean lazy, Duration idleTimeout,
-                           List<InetAddress> hostAddresses, Set<String> excludedInterfaces, boolean loopbackCandidates) {
+    public record Settings(
+            URI signalServer,
+            IceServers servers,
+            boolean lazy,
+            Duration idleTimeout,
+            List<InetAddress> hostAddresses,
+            Set<String> excludedInterfaces,
+            boolean loopbackCandidates) {
         public Settings {
             hostAddresses = List.copyOf(hostAddresses);
             excludedInterfaces = Set.copyOf(excludedInterfaces);
-            if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("idle timeout must be positive");
+            if (idleTimeout.isNegative() || idleTimeout.isZero())
+                throw new IllegalArgumentException("idle timeout must be positive");
         }
     }
 
@@ -76,8 +83,8 @@ public final class Connectivity implements AutoCloseable {
         this.mux = mux;
         this.settings = settings;
         this.self = key.publicKey();
-        this.control = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("jwg-ice-" + device.name()).unstarted(r));
+        this.control = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().daemon().name("jwg-ice-" + device.name()).unstarted(r));
         this.signal = new SignalClient(settings.signalServer(), key, new SignalClient.Listener() {
             @Override
             public void onMessage(PublicKey from, SignalMessage message) {
@@ -114,7 +121,8 @@ public final class Connectivity implements AutoCloseable {
     private void warmUp() {
         long t0 = System.nanoTime();
         try (PeerAgent a = newAgent(false, 0, o -> {})) {
-            LOG.fine(() -> "ICE warm-up: gathered " + a.candidateTypes() + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            LOG.fine(() -> "ICE warm-up: gathered " + a.candidateTypes() + " in " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms");
         } catch (IOException | RuntimeException e) {
             LOG.warning("ICE warm-up: gathering failed: " + e);
         } finally {
@@ -123,9 +131,17 @@ public final class Connectivity implements AutoCloseable {
     }
 
     /** An agent gathering with this node's servers and host-candidate rules (blocks while it gathers). */
-    private PeerAgent newAgent(boolean controlling, long sessionId, Consumer<PeerAgent.Outcome> outcome) throws IOException {
-        return new PeerAgent(mux, settings.servers(), controlling, sessionId, settings.hostAddresses(),
-                settings.excludedInterfaces(), settings.loopbackCandidates(), outcome);
+    private PeerAgent newAgent(boolean controlling, long sessionId, Consumer<PeerAgent.Outcome> outcome)
+            throws IOException {
+        return new PeerAgent(
+                mux,
+                settings.servers(),
+                controlling,
+                sessionId,
+                settings.hostAddresses(),
+                settings.excludedInterfaces(),
+                settings.loopbackCandidates(),
+                outcome);
     }
 
     /** Brings the peer connections in line with the device's configuration (at start, and after a UAPI set). */
@@ -179,8 +195,9 @@ public final class Connectivity implements AutoCloseable {
     /** A local address came or went (a new network, a VPN, DHCP): every peer's path is in question. */
     private void watchAddresses() {
         Set<InetAddress> now = new HashSet<>();
-        for (HostAddresses.HostAddress h : HostAddresses.of(settings.hostAddresses(), settings.excludedInterfaces(),
-                settings.loopbackCandidates())) now.add(h.address());
+        for (HostAddresses.HostAddress h : HostAddresses.of(
+                settings.hostAddresses(), settings.excludedInterfaces(), settings.loopbackCandidates()))
+            now.add(h.address());
         if (lastAddresses != null && !now.equals(lastAddresses)) {
             LOG.info("local addresses changed: " + lastAddresses + " -> " + now);
             peers.values().forEach(PeerConnection::networkChanged);
@@ -255,7 +272,8 @@ public final class Connectivity implements AutoCloseable {
     /** A snapshot for {@code jwg status} (taken on the control thread). */
     public ConnectivityStatus status() {
         try {
-            return control.submit(() -> ConnectivityStatus.of(this, List.copyOf(peers.values()), signal.status(), mux.stats()))
+            return control.submit(() ->
+                            ConnectivityStatus.of(this, List.copyOf(peers.values()), signal.status(), mux.stats()))
                     .get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("status: " + e, e);
@@ -266,8 +284,11 @@ public final class Connectivity implements AutoCloseable {
     public DoctorInput doctorInput() {
         Set<String> excluded = new HashSet<>(settings.excludedInterfaces());
         excluded.add(device.name());
-        return new DoctorInput(device.name(), settings.servers(),
-                HostAddresses.of(settings.hostAddresses(), excluded, settings.loopbackCandidates()), status());
+        return new DoctorInput(
+                device.name(),
+                settings.servers(),
+                HostAddresses.of(settings.hostAddresses(), excluded, settings.loopbackCandidates()),
+                status());
     }
 
     @Override
@@ -275,7 +296,8 @@ public final class Connectivity implements AutoCloseable {
         if (closed) return;
         closing = true;
         try {
-            control.submit(() -> peers.values().forEach(PeerConnection::closeSessions)).get(10, TimeUnit.SECONDS);
+            control.submit(() -> peers.values().forEach(PeerConnection::closeSessions))
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.fine("closing: " + e);
         }

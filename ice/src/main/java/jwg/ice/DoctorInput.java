@@ -9,8 +9,8 @@ import java.util.List;
  * status snapshot. The doctor ({@code jwg.ice.doctor}) reads only this, never {@link Connectivity}
  * itself, and {@code jwg.ice} never names the doctor: the dependency points one way.
  */
-public record DoctorInput(String interfaceName, IceServers servers, List<HostAddresses.HostAddress> hosts,
-                          ConnectivityStatus status) {
+public record DoctorInput(
+        String interfaceName, IceServers servers, List<HostAddresses.HostAddress> hosts, ConnectivityStatus status) {
     public DoctorInput {
         hosts = List.copyOf(hosts);
     }

@@ -20,7 +20,8 @@ public final class HostAddresses {
     private HostAddresses() {}
 
     public static List<HostAddress> of(List<InetAddress> fixed, Set<String> excludedInterfaces, boolean loopback) {
-        if (!fixed.isEmpty()) return fixed.stream().map(a -> new HostAddress("configured", a)).toList();
+        if (!fixed.isEmpty())
+            return fixed.stream().map(a -> new HostAddress("configured", a)).toList();
         List<HostAddress> out = new ArrayList<>();
         try {
             for (NetworkInterface nif : NetworkInterface.networkInterfaces().toList()) {

@@ -20,7 +20,7 @@ public final class IceBind implements Bind {
     private final Bind inner;
     private final StunMux mux;
     private final Endpoint swap = new Endpoint(); // receive thread only
-    private byte[] scratch = new byte[2048];      // receive thread only
+    private byte[] scratch = new byte[2048]; // receive thread only
 
     public IceBind(Bind inner, StunMux mux) {
         this.inner = inner;
@@ -42,8 +42,11 @@ public final class IceBind implements Bind {
     static boolean isWireGuard(MemorySegment b, long off, int len) {
         if (len < MIN_WIREGUARD) return false;
         byte t = b.get(ValueLayout.JAVA_BYTE, off);
-        return t >= 1 && t <= 4 && b.get(ValueLayout.JAVA_BYTE, off + 1) == 0
-                && b.get(ValueLayout.JAVA_BYTE, off + 2) == 0 && b.get(ValueLayout.JAVA_BYTE, off + 3) == 0;
+        return t >= 1
+                && t <= 4
+                && b.get(ValueLayout.JAVA_BYTE, off + 1) == 0
+                && b.get(ValueLayout.JAVA_BYTE, off + 2) == 0
+                && b.get(ValueLayout.JAVA_BYTE, off + 3) == 0;
     }
 
     @Override

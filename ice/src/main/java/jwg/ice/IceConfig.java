@@ -51,7 +51,9 @@ public record IceConfig(URI signal, IceServers servers, boolean lazy, Duration i
                 case "iceturn" -> turn.add(turn(fileName, e));
                 case "icelazy" -> lazy = bool(fileName, e);
                 case "iceidletimeout" -> idle = duration(fileName, e);
-                default -> throw error(fileName, e, "unknown key (known: IceSignal, IceStun, IceTurn, IceLazy, IceIdleTimeout)");
+                default ->
+                    throw error(
+                            fileName, e, "unknown key (known: IceSignal, IceStun, IceTurn, IceLazy, IceIdleTimeout)");
             }
         }
         if (!any) return null;
@@ -138,7 +140,11 @@ public record IceConfig(URI signal, IceServers servers, boolean lazy, Duration i
     }
 
     private static ConfigException error(String file, WgQuickConfig.Extension e, String why) {
-        return new ConfigException(file, 0, "'#! " + e.key() + " = " + (e.key().equalsIgnoreCase("IceTurn") ? "(redacted)" : e.value()) + "': " + why);
+        return new ConfigException(
+                file,
+                0,
+                "'#! " + e.key() + " = " + (e.key().equalsIgnoreCase("IceTurn") ? "(redacted)" : e.value()) + "': "
+                        + why);
     }
 
     @Override

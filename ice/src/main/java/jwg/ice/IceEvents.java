@@ -25,13 +25,27 @@ final class IceEvents {
     @Description("A peer's path changed: connected (P2P_HOST, P2P_REFLEXIVE or RELAYED), switched, or lost")
     @StackTrace(false)
     static final class PathChange extends Event {
-        @Label("Interface") String device;
-        @Label("Peer") @Description("The peer's public key (base64)") String peer;
-        @Label("From") String from;
-        @Label("To") String to;
-        @Label("Local Candidate") String local;
-        @Label("Remote Candidate") String remote;
-        @Label("Reason") String reason;
+        @Label("Interface")
+        String device;
+
+        @Label("Peer")
+        @Description("The peer's public key (base64)")
+        String peer;
+
+        @Label("From")
+        String from;
+
+        @Label("To")
+        String to;
+
+        @Label("Local Candidate")
+        String local;
+
+        @Label("Remote Candidate")
+        String remote;
+
+        @Label("Reason")
+        String reason;
     }
 
     @Name("jwg.GuardRetry")
@@ -40,14 +54,28 @@ final class IceEvents {
     @Description("The reconnect guard started another connection attempt for a peer")
     @StackTrace(false)
     static final class GuardRetry extends Event {
-        @Label("Interface") String device;
-        @Label("Peer") @Description("The peer's public key (base64)") String peer;
-        @Label("Attempt") @Description("Guard retries for this peer so far") long attempt;
-        @Label("Next Retry In") @Timespan(Timespan.NANOSECONDS) long nextIn;
-        @Label("Last Reset") @Description("Why the schedule last restarted (null: never)") String lastReset;
+        @Label("Interface")
+        String device;
+
+        @Label("Peer")
+        @Description("The peer's public key (base64)")
+        String peer;
+
+        @Label("Attempt")
+        @Description("Guard retries for this peer so far")
+        long attempt;
+
+        @Label("Next Retry In")
+        @Timespan(Timespan.NANOSECONDS)
+        long nextIn;
+
+        @Label("Last Reset")
+        @Description("Why the schedule last restarted (null: never)")
+        String lastReset;
     }
 
-    static void pathChange(String device, PublicKey peer, PathType from, PathType to, String local, String remote, String reason) {
+    static void pathChange(
+            String device, PublicKey peer, PathType from, PathType to, String local, String remote, String reason) {
         PathChange e = new PathChange();
         if (!e.shouldCommit()) return;
         e.device = device;

@@ -20,7 +20,8 @@ public enum PathType {
     static PathType of(PeerAgent.Selected s) {
         if (s == null) return NONE;
         if (s.relayed()) return RELAYED;
-        if (s.localType() == CandidateType.HOST_CANDIDATE && s.remoteType() == CandidateType.HOST_CANDIDATE) return P2P_HOST;
+        if (s.localType() == CandidateType.HOST_CANDIDATE && s.remoteType() == CandidateType.HOST_CANDIDATE)
+            return P2P_HOST;
         return P2P_REFLEXIVE;
     }
 }

@@ -30,10 +30,14 @@ import org.ice4j.ice.harvest.StunCandidateHarvester;
  */
 final class PeerAgent implements AutoCloseable {
     /** How ICE ended up, for the listener. */
-    enum Outcome { CONNECTED, FAILED }
+    enum Outcome {
+        CONNECTED,
+        FAILED
+    }
 
     /** The selected pair, in the terms status views use. */
-    record Selected(CandidateType localType, InetSocketAddress local, CandidateType remoteType, InetSocketAddress remote) {
+    record Selected(
+            CandidateType localType, InetSocketAddress local, CandidateType remoteType, InetSocketAddress remote) {
         boolean relayed() {
             return localType == CandidateType.RELAYED_CANDIDATE || remoteType == CandidateType.RELAYED_CANDIDATE;
         }
@@ -51,8 +55,16 @@ final class PeerAgent implements AutoCloseable {
      * @param hostAddresses fixed host addresses (tests) or empty to enumerate interfaces
      * @param excludedInterfaces never used for candidates (the WireGuard interface)
      */
-    PeerAgent(StunMux mux, IceServers servers, boolean controlling, long sessionId, List<InetAddress> hostAddresses,
-              Set<String> excludedInterfaces, boolean loopback, Consumer<Outcome> listener) throws IOException {
+    PeerAgent(
+            StunMux mux,
+            IceServers servers,
+            boolean controlling,
+            long sessionId,
+            List<InetAddress> hostAddresses,
+            Set<String> excludedInterfaces,
+            boolean loopback,
+            Consumer<Outcome> listener)
+            throws IOException {
         Ice4j.configure();
         this.sessionId = sessionId;
         Agent a = new Agent();
@@ -104,7 +116,8 @@ final class PeerAgent implements AutoCloseable {
     /** The gathered local candidates as signaling text. */
     List<String> candidates() {
         List<String> out = new ArrayList<>();
-        for (LocalCandidate c : component.getLocalCandidates()) out.add(CandidateText.of(c).format());
+        for (LocalCandidate c : component.getLocalCandidates())
+            out.add(CandidateText.of(c).format());
         return out;
     }
 
@@ -135,8 +148,11 @@ final class PeerAgent implements AutoCloseable {
     Selected selected() {
         CandidatePair p = component.getSelectedPair();
         if (p == null) return null;
-        return new Selected(p.getLocalCandidate().getType(), sock(p.getLocalCandidate().getTransportAddress()),
-                p.getRemoteCandidate().getType(), sock(p.getRemoteCandidate().getTransportAddress()));
+        return new Selected(
+                p.getLocalCandidate().getType(),
+                sock(p.getLocalCandidate().getTransportAddress()),
+                p.getRemoteCandidate().getType(),
+                sock(p.getRemoteCandidate().getTransportAddress()));
     }
 
     /** The selected pair itself (the relay proxy sends through its socket). */

@@ -100,7 +100,8 @@ final class PeerConnection {
         }
         pending = agent;
         localTypes = agent.candidateTypes();
-        LOG.fine(() -> key + ": gathered " + localTypes + " in " + (System.nanoTime() - pendingSince) / 1_000_000 + " ms");
+        LOG.fine(() ->
+                key + ": gathered " + localTypes + " in " + (System.nanoTime() - pendingSince) / 1_000_000 + " ms");
         if (offer == null) {
             owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
         } else {
@@ -122,7 +123,10 @@ final class PeerConnection {
 
     private void onOffer(Offer o) {
         lastActivityNanos = System.nanoTime();
-        if (pendingSession != 0 && pendingSession != o.sessionId() && controlling && (pending == null || !pendingAnswered)) {
+        if (pendingSession != 0
+                && pendingSession != o.sessionId()
+                && controlling
+                && (pending == null || !pendingAnswered)) {
             LOG.fine(key + ": offers crossed; ours wins (controlling)");
             return;
         }
@@ -148,7 +152,8 @@ final class PeerConnection {
         if (agent != pending) return;
         if (o == PeerAgent.Outcome.FAILED) {
             dropPending();
-            failed("ICE checks failed: no candidate pair worked (local " + localTypes + ", remote " + remoteTypes + ")");
+            failed("ICE checks failed: no candidate pair worked (local " + localTypes + ", remote " + remoteTypes
+                    + ")");
             return;
         }
         PeerAgent.Selected s = agent.selected();
@@ -192,8 +197,15 @@ final class PeerConnection {
         if (changed) {
             pathChanges++;
             lastPathChangeMillis = System.currentTimeMillis();
-            if (Jfr.on()) IceEvents.pathChange(owner.device.name(), key, before, type, s.localType() + " " + ConnectivityStatus.text(s.local()),
-                    s.remoteType() + " " + ConnectivityStatus.text(s.remote()), "connected");
+            if (Jfr.on())
+                IceEvents.pathChange(
+                        owner.device.name(),
+                        key,
+                        before,
+                        type,
+                        s.localType() + " " + ConnectivityStatus.text(s.local()),
+                        s.remoteType() + " " + ConnectivityStatus.text(s.remote()),
+                        "connected");
         }
         connectedAtMillis = System.currentTimeMillis();
         sessionsConnected++;
@@ -213,7 +225,9 @@ final class PeerConnection {
 
     /** Periodic work: liveness, pending timeouts, guard retries, upgrades, lazy idling. */
     void tick(long now) {
-        if (active != null && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis) > DEAD_AFTER_MS) {
+        if (active != null
+                && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis)
+                        > DEAD_AFTER_MS) {
             pathLost("no consent answer on the selected pair for " + DEAD_AFTER_MS + " ms");
         }
         if (sessionUnderWay() && now - pendingSince > SESSION_TIMEOUT_MS * 1_000_000L) {
@@ -221,12 +235,15 @@ final class PeerConnection {
             failed("session timed out (checks unfinished)");
         } else if (pending != null && !pendingAnswered && now - pendingSince > ANSWER_TIMEOUT_MS * 1_000_000L) {
             dropPending();
-            failed("no answer to our offer in " + ANSWER_TIMEOUT_MS / 1000 + " s (peer offline, or the message was lost)");
+            failed("no answer to our offer in " + ANSWER_TIMEOUT_MS / 1000
+                    + " s (peer offline, or the message was lost)");
         }
         if (state == ConnectionState.CONNECTING && !sessionUnderWay() && guard.due(now)) {
             guard.attemptMade(now);
             guardRetries++;
-            if (Jfr.on()) IceEvents.guardRetry(owner.device.name(), key, guardRetries, guard.nextDeadline() - now, guard.lastReset());
+            if (Jfr.on())
+                IceEvents.guardRetry(
+                        owner.device.name(), key, guardRetries, guard.nextDeadline() - now, guard.lastReset());
             connect("guard retry");
         }
         if (state == ConnectionState.CONNECTED && !path.p2p() && now - nextUpgradeNanos >= 0 && !sessionUnderWay()) {
@@ -239,7 +256,8 @@ final class PeerConnection {
     private void pathLost(String why) {
         LOG.info(key + ": path lost: " + why);
         boolean wasRelayed = path == PathType.RELAYED;
-        if (Jfr.on()) IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "path lost: " + why);
+        if (Jfr.on())
+            IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "path lost: " + why);
         closeSessions(); // frees the dead agent (and any session in progress): the next one starts below
         selected = null;
         path = PathType.NONE;
@@ -272,7 +290,8 @@ final class PeerConnection {
             lastActivityNanos = now;
             return;
         }
-        if (state != ConnectionState.IDLE && now - lastActivityNanos > owner.settings.idleTimeout().toNanos()) {
+        if (state != ConnectionState.IDLE
+                && now - lastActivityNanos > owner.settings.idleTimeout().toNanos()) {
             idle("no traffic for " + owner.settings.idleTimeout().toSeconds() + " s", true);
         }
     }
@@ -280,7 +299,8 @@ final class PeerConnection {
     /** Back to Idle: frees the agent; the next packet for the peer (or its offer) wakes it. */
     void idle(String why, boolean tellPeer) {
         if (tellPeer && active != null) owner.signal(key, new GoIdle(active.sessionId()));
-        if (path != PathType.NONE && Jfr.on()) IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "idle: " + why);
+        if (path != PathType.NONE && Jfr.on())
+            IceEvents.pathChange(owner.device.name(), key, path, PathType.NONE, null, null, "idle: " + why);
         closeSessions();
         state = ConnectionState.IDLE;
         path = PathType.NONE;

@@ -30,7 +30,9 @@ final class RelayHarvester extends TurnCandidateHarvester {
     private final List<MultiplexingDatagramSocket> sockets = new CopyOnWriteArrayList<>();
 
     RelayHarvester(IceServers.Turn turn) {
-        super(new TransportAddress(turn.address(), Transport.UDP), new LongTermCredential(turn.username(), turn.password()));
+        super(
+                new TransportAddress(turn.address(), Transport.UDP),
+                new LongTermCredential(turn.username(), turn.password()));
     }
 
     @Override
@@ -39,7 +41,8 @@ final class RelayHarvester extends TurnCandidateHarvester {
             MultiplexingDatagramSocket s = new MultiplexingDatagramSocket(
                     new InetSocketAddress(shared.getTransportAddress().getAddress(), 0));
             sockets.add(s);
-            HostCandidate base = new HostCandidate(new IceUdpSocketWrapper(s), shared.getParentComponent(), Transport.UDP);
+            HostCandidate base =
+                    new HostCandidate(new IceUdpSocketWrapper(s), shared.getParentComponent(), Transport.UDP);
             shared.getStunStack().addSocket(base.getStunSocket(null));
             return base;
         } catch (SocketException e) {

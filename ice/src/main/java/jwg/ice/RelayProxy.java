@@ -54,7 +54,8 @@ final class RelayProxy implements AutoCloseable {
             try {
                 p.setData(buf);
                 relay.receive(p);
-                if (!IceBind.isWireGuard(java.lang.foreign.MemorySegment.ofArray(buf), p.getOffset(), p.getLength())) continue;
+                if (!IceBind.isWireGuard(java.lang.foreign.MemorySegment.ofArray(buf), p.getOffset(), p.getLength()))
+                    continue;
                 local.send(new DatagramPacket(buf, p.getOffset(), p.getLength(), device));
                 fromPeer.increment();
             } catch (IOException e) {

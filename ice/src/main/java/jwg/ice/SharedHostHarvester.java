@@ -38,7 +38,8 @@ final class SharedHostHarvester extends AbstractCandidateHarvester {
      * @param fixed addresses to use instead of enumerating interfaces (tests), or empty
      * @param excludedInterfaces interface names never used (the device's own TUN)
      */
-    SharedHostHarvester(StunMux mux, String ufrag, List<InetAddress> fixed, Set<String> excludedInterfaces, boolean loopback) {
+    SharedHostHarvester(
+            StunMux mux, String ufrag, List<InetAddress> fixed, Set<String> excludedInterfaces, boolean loopback) {
         this.mux = mux;
         this.ufrag = ufrag;
         this.fixed = fixed;
@@ -64,7 +65,8 @@ final class SharedHostHarvester extends AbstractCandidateHarvester {
                 SharedSocket s = new SharedSocket(mux, new InetSocketAddress(a, port));
                 mux.register(ufrag, s);
                 sockets.add(s);
-                HostCandidate c = new HostCandidate(new IceUdpSocketWrapper(new MultiplexingDatagramSocket(s)), component, Transport.UDP);
+                HostCandidate c = new HostCandidate(
+                        new IceUdpSocketWrapper(new MultiplexingDatagramSocket(s)), component, Transport.UDP);
                 component.addLocalCandidate(c);
                 c.getStunStack().addSocket(c.getStunSocket(null));
                 out.add(c);
@@ -76,7 +78,9 @@ final class SharedHostHarvester extends AbstractCandidateHarvester {
     }
 
     List<InetAddress> addresses() {
-        return HostAddresses.of(fixed, excludedInterfaces, loopback).stream().map(HostAddresses.HostAddress::address).toList();
+        return HostAddresses.of(fixed, excludedInterfaces, loopback).stream()
+                .map(HostAddresses.HostAddress::address)
+                .toList();
     }
 
     /** Frees the candidates' sockets (the agent is done). */

@@ -68,18 +68,59 @@ final class SharedSocket extends DatagramSocket {
         mux.send(this, p.getData(), p.getOffset(), p.getLength(), (InetSocketAddress) p.getSocketAddress());
     }
 
-    @Override public InetAddress getLocalAddress() { return local.getAddress(); }
-    @Override public int getLocalPort() { return local.getPort(); }
-    @Override public SocketAddress getLocalSocketAddress() { return local; }
-    @Override public boolean isBound() { return true; }
-    @Override public boolean isClosed() { return closed; }
-    @Override public void setSoTimeout(int timeout) { timeoutMillis = timeout; }
-    @Override public int getSoTimeout() { return timeoutMillis; }
-    @Override public int getReceiveBufferSize() { return 1 << 20; }
-    @Override public int getSendBufferSize() { return 1 << 20; }
-    @Override public void setReceiveBufferSize(int size) {}
-    @Override public void setSendBufferSize(int size) {}
-    @Override public void setTrafficClass(int tc) {}
+    @Override
+    public InetAddress getLocalAddress() {
+        return local.getAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return local.getPort();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return local;
+    }
+
+    @Override
+    public boolean isBound() {
+        return true;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) {
+        timeoutMillis = timeout;
+    }
+
+    @Override
+    public int getSoTimeout() {
+        return timeoutMillis;
+    }
+
+    @Override
+    public int getReceiveBufferSize() {
+        return 1 << 20;
+    }
+
+    @Override
+    public int getSendBufferSize() {
+        return 1 << 20;
+    }
+
+    @Override
+    public void setReceiveBufferSize(int size) {}
+
+    @Override
+    public void setSendBufferSize(int size) {}
+
+    @Override
+    public void setTrafficClass(int tc) {}
 
     InetSocketAddress local() {
         return local;

@@ -67,11 +67,14 @@ public final class StatusProtocol {
      * (it answered EOPNOTSUPP, or closed the connection without a reply, as wireguard-go does).
      */
     public static String request(java.nio.file.Path socket, String form) throws IOException {
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
-            var w = new BufferedWriter(new java.io.OutputStreamWriter(java.nio.channels.Channels.newOutputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
+        try (java.nio.channels.SocketChannel ch =
+                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            var w = new BufferedWriter(new java.io.OutputStreamWriter(
+                    java.nio.channels.Channels.newOutputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
             w.write(REQUEST + form + "\n\n");
             w.flush();
-            var r = new BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
+            var r = new BufferedReader(new java.io.InputStreamReader(
+                    java.nio.channels.Channels.newInputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
             StringBuilder body = new StringBuilder();
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("errno=")) {

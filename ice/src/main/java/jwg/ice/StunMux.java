@@ -32,8 +32,8 @@ public final class StunMux {
 
     private final Map<String, List<SharedSocket>> byUfrag = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, SharedSocket> byRemote = new ConcurrentHashMap<>();
-    private final Map<String, Pending> byTransaction = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<String, Pending> byTransaction =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Pending> e) {
                     return size() > MAX_TRANSACTIONS;
@@ -85,7 +85,8 @@ public final class StunMux {
         InetSocketAddress src = from.toSocketAddress();
         SharedSocket target = switch (kind) {
             case REQUEST -> forUfrag(StunPacket.localUfrag(data, length), src);
-            case RESPONSE -> { // a response to a request we never saw go out (e.g. sent by ice4j through TURN): by address
+            case RESPONSE -> { // a response to a request we never saw go out (e.g. sent by ice4j through TURN): by
+                // address
                 SharedSocket t = answered(byTransaction.remove(StunPacket.transactionId(data)));
                 yield t != null ? t : byRemote.get(src);
             }
@@ -128,7 +129,8 @@ public final class StunMux {
         if (b == null) throw new IOException("the device has no UDP socket yet");
         if (length >= jwg.ice.stun.Stun.HEADER) {
             byte[] msg = java.util.Arrays.copyOfRange(data, offset, offset + length);
-            if (StunPacket.kind(msg, length) == StunPacket.Kind.REQUEST) byTransaction.put(StunPacket.transactionId(msg), new Pending(from, to, System.nanoTime()));
+            if (StunPacket.kind(msg, length) == StunPacket.Kind.REQUEST)
+                byTransaction.put(StunPacket.transactionId(msg), new Pending(from, to, System.nanoTime()));
         }
         byRemote.put(to, from);
         Endpoint e = Endpoint.of(to);

@@ -12,7 +12,13 @@ import jwg.ice.stun.StunAttributes;
  * nothing, nothing throws. Everything else about the message is ice4j's business.
  */
 final class StunPacket {
-    enum Kind { REQUEST, INDICATION, RESPONSE, CHANNEL_DATA, OTHER }
+    enum Kind {
+        REQUEST,
+        INDICATION,
+        RESPONSE,
+        CHANNEL_DATA,
+        OTHER
+    }
 
     private StunPacket() {}
 
@@ -35,7 +41,8 @@ final class StunPacket {
     /** The 96-bit transaction ID as a string key (control path: allocates). */
     static String transactionId(byte[] b) {
         StringBuilder s = new StringBuilder(2 * Stun.TRANSACTION_ID_LENGTH);
-        for (int i = 8; i < Stun.HEADER; i++) s.append(Character.forDigit((b[i] >> 4) & 15, 16)).append(Character.forDigit(b[i] & 15, 16));
+        for (int i = 8; i < Stun.HEADER; i++)
+            s.append(Character.forDigit((b[i] >> 4) & 15, 16)).append(Character.forDigit(b[i] & 15, 16));
         return s.toString();
     }
 

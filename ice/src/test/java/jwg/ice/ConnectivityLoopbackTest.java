@@ -46,10 +46,13 @@ class ConnectivityLoopbackTest {
         server = SignalServer.start(new InetSocketAddress(LO, 0));
         URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/");
         StunMux muxA = new StunMux(), muxB = new StunMux();
-        devices = TwoDevices.between(tunA, tunB).endpoints(TwoDevices.Endpoints.NONE)
-                .binds(() -> new IceBind(new LinuxUdpBind(), muxA), () -> new IceBind(new LinuxUdpBind(), muxB)).start();
+        devices = TwoDevices.between(tunA, tunB)
+                .endpoints(TwoDevices.Endpoints.NONE)
+                .binds(() -> new IceBind(new LinuxUdpBind(), muxA), () -> new IceBind(new LinuxUdpBind(), muxB))
+                .start();
         b = devices.b();
-        Connectivity.Settings s = new Connectivity.Settings(uri, IceServers.NONE, lazy, idle, List.of(LO), Set.of(), true);
+        Connectivity.Settings s =
+                new Connectivity.Settings(uri, IceServers.NONE, lazy, idle, List.of(LO), Set.of(), true);
         ca = Connectivity.start(devices.a(), muxA, devices.keyA(), s);
         cb = Connectivity.start(b, muxB, devices.keyB(), s);
     }
@@ -69,7 +72,8 @@ class ConnectivityLoopbackTest {
         assertArrayEquals(pong, tunA.take(5000));
         // The local network changed: a new session is negotiated and traffic carries on.
         ca.networkChanged();
-        ConnectivityStatus.Peer again = await(ca, p -> p.sessionsConnected() == 2 && p.state() == ConnectionState.CONNECTED, 10_000);
+        ConnectivityStatus.Peer again =
+                await(ca, p -> p.sessionsConnected() == 2 && p.state() == ConnectionState.CONNECTED, 10_000);
         assertEquals(PathType.P2P_HOST, again.path());
         tunA.inject(ping);
         assertArrayEquals(ping, tunB.take(5000), "traffic after the renegotiation");
@@ -91,7 +95,9 @@ class ConnectivityLoopbackTest {
         long wakeMillis = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("lazy wake to delivery (loopback): " + wakeMillis + " ms");
         assertEquals(ConnectionState.CONNECTED, ca.status().peers().get(0).state());
-        assertEquals(ConnectionState.CONNECTED, await(cb, p -> p.state() == ConnectionState.CONNECTED, 5000).state(),
+        assertEquals(
+                ConnectionState.CONNECTED,
+                await(cb, p -> p.state() == ConnectionState.CONNECTED, 5000).state(),
                 "the offer woke the other side too");
         // No data for the idle threshold: both go back to Idle (keepalives do not count).
         ConnectivityStatus.Peer idle = await(ca, p -> p.state() == ConnectionState.IDLE, 10_000);
@@ -103,7 +109,8 @@ class ConnectivityLoopbackTest {
         assertArrayEquals(again, tunB.take(8000));
     }
 
-    static ConnectivityStatus.Peer await(Connectivity c, Predicate<ConnectivityStatus.Peer> cond, long millis) throws InterruptedException {
+    static ConnectivityStatus.Peer await(Connectivity c, Predicate<ConnectivityStatus.Peer> cond, long millis)
+            throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         ConnectivityStatus.Peer p = null;
         while (System.nanoTime() < deadline) {
@@ -111,7 +118,8 @@ class ConnectivityLoopbackTest {
             if (cond.test(p)) return p;
             Thread.sleep(50);
         }
-        fail("condition not met in " + millis + " ms; last status " + p + "\n" + c.status().toText(true));
+        fail("condition not met in " + millis + " ms; last status " + p + "\n"
+                + c.status().toText(true));
         return null;
     }
 }

@@ -15,9 +15,13 @@ import jwg.dataplane.config.WgQuickConfig;
  * lines, each a known key (or fuzzed text) and a fuzzed value, in [Interface] or in a [Peer].
  */
 class IceConfigFuzzTest {
-    private static final String[] KEYS = {"IceSignal", "IceStun", "IceTurn", "IceLazy", "IceIdleTimeout", "icestun", "Ice"};
-    private static final String HEAD = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 192.0.2.1/24\n";
-    private static final String PEER = "[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nAllowedIPs = 10.0.0.2/32\n";
+    private static final String[] KEYS = {
+        "IceSignal", "IceStun", "IceTurn", "IceLazy", "IceIdleTimeout", "icestun", "Ice"
+    };
+    private static final String HEAD =
+            "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 192.0.2.1/24\n";
+    private static final String PEER =
+            "[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nAllowedIPs = 10.0.0.2/32\n";
 
     @FuzzTest(maxDuration = "5m")
     void iceKeys(FuzzedDataProvider in) throws Exception {
@@ -30,7 +34,11 @@ class IceConfigFuzzTest {
                 peerOpened = true;
             }
             String key = in.consumeBoolean() ? in.pickValue(KEYS) : in.consumeString(16);
-            conf.append("#! ").append(key).append(" = ").append(in.consumeString(96)).append('\n');
+            conf.append("#! ")
+                    .append(key)
+                    .append(" = ")
+                    .append(in.consumeString(96))
+                    .append('\n');
         }
         WgQuickConfig wq;
         try {
@@ -45,7 +53,8 @@ class IceConfigFuzzTest {
             return;
         }
         if (c == null) return; // no Ice keys: plain WireGuard
-        assertTrue("http".equals(c.signal().getScheme()) || "https".equals(c.signal().getScheme()));
+        assertTrue("http".equals(c.signal().getScheme())
+                || "https".equals(c.signal().getScheme()));
         assertNotNull(c.signal().getHost());
         assertTrue(c.idleTimeout().compareTo(IceConfig.MIN_IDLE) >= 0);
         assertNotNull(c.settings("wg0"));

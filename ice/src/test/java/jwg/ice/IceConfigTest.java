@@ -13,8 +13,8 @@ class IceConfigTest {
     static final String PEER = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
 
     static String conf(String iceLines) {
-        return "[Interface]\nPrivateKey = " + KEY + "\nAddress = 192.0.2.1/24\n" + iceLines
-                + "\n[Peer]\nPublicKey = " + PEER + "\nAllowedIPs = 192.0.2.2/32\n";
+        return "[Interface]\nPrivateKey = " + KEY + "\nAddress = 192.0.2.1/24\n" + iceLines + "\n[Peer]\nPublicKey = "
+                + PEER + "\nAllowedIPs = 192.0.2.2/32\n";
     }
 
     static IceConfig read(String iceLines) throws ConfigException {
@@ -43,44 +43,57 @@ class IceConfigTest {
     @Test
     void noIceKeysMeansPlainWireGuard() throws Exception {
         assertNull(read(""));
-        assertEquals(IceConfig.DEFAULT_IDLE, read("#! IceSignal = https://signal.example/\n").idleTimeout());
+        assertEquals(
+                IceConfig.DEFAULT_IDLE,
+                read("#! IceSignal = https://signal.example/\n").idleTimeout());
     }
 
     @Test
     void badKeysAreRefusedByName() {
         String[][] cases = {
-                {"#! IceStun = 203.0.113.1:3478\n", "no '#! IceSignal"},
-                {"#! IceSignal = ftp://x/\n", "IceSignal"},
-                {"#! IceSignal = http://x/\n#! IceStun = 203.0.113.1\n", "IceStun"},
-                {"#! IceSignal = http://x/\n#! IceStun = 203.0.113.1:99999\n", "port out of range"},
-                {"#! IceSignal = http://x/\n#! IceTurn = 203.0.113.1:3478\n", "user:password@host:port"},
-                {"#! IceSignal = http://x/\n#! IceLazy = maybe\n", "IceLazy"},
-                {"#! IceSignal = http://x/\n#! IceIdleTimeout = 1s\n", "at least"},
-                {"#! IceSignal = http://x/\n#! IceIdleTimeout = 5d\n", "unit"},
-                {"#! IceSignal = http://x/\n#! IceBogus = 1\n", "unknown key"},
+            {"#! IceStun = 203.0.113.1:3478\n", "no '#! IceSignal"},
+            {"#! IceSignal = ftp://x/\n", "IceSignal"},
+            {"#! IceSignal = http://x/\n#! IceStun = 203.0.113.1\n", "IceStun"},
+            {"#! IceSignal = http://x/\n#! IceStun = 203.0.113.1:99999\n", "port out of range"},
+            {"#! IceSignal = http://x/\n#! IceTurn = 203.0.113.1:3478\n", "user:password@host:port"},
+            {"#! IceSignal = http://x/\n#! IceLazy = maybe\n", "IceLazy"},
+            {"#! IceSignal = http://x/\n#! IceIdleTimeout = 1s\n", "at least"},
+            {"#! IceSignal = http://x/\n#! IceIdleTimeout = 5d\n", "unit"},
+            {"#! IceSignal = http://x/\n#! IceBogus = 1\n", "unknown key"},
         };
         for (String[] c : cases) {
             ConfigException e = assertThrows(ConfigException.class, () -> read(c[0]), c[0]);
             assertTrue(e.getMessage().startsWith("wg0.conf"), e.getMessage());
             assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
         }
-        ConfigException e = assertThrows(ConfigException.class, () -> read("#! IceSignal = http://x/\n#! IceTurn = u:hunter2@nowhere.invalid:3478\n"));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> read("#! IceSignal = http://x/\n#! IceTurn = u:hunter2@nowhere.invalid:3478\n"));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
 
     @Test
     void iceKeysInAPeerSectionAreRefused() {
         String text = conf("#! IceSignal = http://x/\n") + "#! IceLazy = on\n";
-        ConfigException e = assertThrows(ConfigException.class, () -> IceConfig.from("wg0.conf", ConfFile.parseWgQuick("wg0.conf", text)));
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> IceConfig.from("wg0.conf", ConfFile.parseWgQuick("wg0.conf", text)));
         assertTrue(e.getMessage().contains("[Interface]"), e.getMessage());
     }
 
     @Test
     void aHugeIdleTimeoutIsAConfigErrorNamingTheKey() throws Exception {
-        for (String v : new String[] {"9223372036854775807h", "2562047788015216h", "99999999999m", "366000000s", "8761h"}) {
-            ConfigException e = assertThrows(ConfigException.class, () -> read("#! IceSignal = https://signal.example/\n#! IceIdleTimeout = " + v + "\n"), v);
-            assertTrue(e.getMessage().contains("IceIdleTimeout") && e.getMessage().contains("365 days"), e.getMessage());
+        for (String v :
+                new String[] {"9223372036854775807h", "2562047788015216h", "99999999999m", "366000000s", "8761h"}) {
+            ConfigException e = assertThrows(
+                    ConfigException.class,
+                    () -> read("#! IceSignal = https://signal.example/\n#! IceIdleTimeout = " + v + "\n"),
+                    v);
+            assertTrue(
+                    e.getMessage().contains("IceIdleTimeout") && e.getMessage().contains("365 days"), e.getMessage());
         }
-        assertEquals(Duration.ofHours(8760), read("#! IceSignal = https://signal.example/\n#! IceIdleTimeout = 8760h\n").idleTimeout());
+        assertEquals(
+                Duration.ofHours(8760),
+                read("#! IceSignal = https://signal.example/\n#! IceIdleTimeout = 8760h\n")
+                        .idleTimeout());
     }
 }

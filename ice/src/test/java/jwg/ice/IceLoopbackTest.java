@@ -65,12 +65,17 @@ class IceLoopbackTest {
     @Test
     void agentsConnectOverTheDeviceSocketsAndWireGuardStillPasses() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        try (Side a = new Side(); Side b = new Side()) {
+        try (Side a = new Side();
+                Side b = new Side()) {
             CompletableFuture<PeerAgent.Outcome> doneA = new CompletableFuture<>(), doneB = new CompletableFuture<>();
-            try (PeerAgent ia = new PeerAgent(a.mux, IceServers.NONE, true, 1, List.of(lo), Set.of(), true, doneA::complete);
-                 PeerAgent ib = new PeerAgent(b.mux, IceServers.NONE, false, 1, List.of(lo), Set.of(), true, doneB::complete)) {
+            try (PeerAgent ia = new PeerAgent(
+                            a.mux, IceServers.NONE, true, 1, List.of(lo), Set.of(), true, doneA::complete);
+                    PeerAgent ib = new PeerAgent(
+                            b.mux, IceServers.NONE, false, 1, List.of(lo), Set.of(), true, doneB::complete)) {
                 assertEquals(List.of(CandidateType.HOST_CANDIDATE), ia.candidateTypes());
-                assertTrue(ia.candidates().get(0).contains("127.0.0.1 " + a.bind.port() + " typ host"), ia.candidates().toString());
+                assertTrue(
+                        ia.candidates().get(0).contains("127.0.0.1 " + a.bind.port() + " typ host"),
+                        ia.candidates().toString());
                 ib.connect(ia.ufrag(), ia.password(), ia.candidates());
                 ia.connect(ib.ufrag(), ib.password(), ib.candidates());
                 assertEquals(PeerAgent.Outcome.CONNECTED, doneA.get(10, TimeUnit.SECONDS));

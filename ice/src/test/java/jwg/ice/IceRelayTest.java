@@ -31,20 +31,40 @@ class IceRelayTest {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         int port = ThreadLocalRandom.current().nextInt(40000, 45000);
         Path dir = Files.createTempDirectory("jwg-turn");
-        List<String> cmd = List.of("turnserver", "-n", "--listening-ip=127.0.0.1", "--listening-port=" + port,
-                "--relay-ip=127.0.0.1", "--min-port=" + (port + 1), "--max-port=" + (port + 200), "--lt-cred-mech",
-                "--user=u:p", "--realm=jwg.test", "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
-                "--userdb=" + dir.resolve("db"), "--pidfile=" + dir.resolve("pid"), "--log-file=" + dir.resolve("log"),
-                "--simple-log", "--no-stdout-log", "--verbose");
+        List<String> cmd = List.of(
+                "turnserver",
+                "-n",
+                "--listening-ip=127.0.0.1",
+                "--listening-port=" + port,
+                "--relay-ip=127.0.0.1",
+                "--min-port=" + (port + 1),
+                "--max-port=" + (port + 200),
+                "--lt-cred-mech",
+                "--user=u:p",
+                "--realm=jwg.test",
+                "--no-tls",
+                "--no-dtls",
+                "--no-cli",
+                "--allow-loopback-peers",
+                "--userdb=" + dir.resolve("db"),
+                "--pidfile=" + dir.resolve("pid"),
+                "--log-file=" + dir.resolve("log"),
+                "--simple-log",
+                "--no-stdout-log",
+                "--verbose");
         try (Daemon turn = Daemon.start(dir.resolve("out"), cmd);
-             IceLoopbackTest.Side a = new IceLoopbackTest.Side(); IceLoopbackTest.Side b = new IceLoopbackTest.Side()) {
+                IceLoopbackTest.Side a = new IceLoopbackTest.Side();
+                IceLoopbackTest.Side b = new IceLoopbackTest.Side()) {
             Thread.sleep(700);
-            IceServers servers = new IceServers(List.of(), List.of(new IceServers.Turn(new InetSocketAddress(lo, port), "u", "p")));
+            IceServers servers =
+                    new IceServers(List.of(), List.of(new IceServers.Turn(new InetSocketAddress(lo, port), "u", "p")));
             CompletableFuture<PeerAgent.Outcome> doneA = new CompletableFuture<>(), doneB = new CompletableFuture<>();
             try (PeerAgent ia = new PeerAgent(a.mux, servers, true, 1, List.of(lo), Set.of(), true, doneA::complete);
-                 PeerAgent ib = new PeerAgent(b.mux, servers, false, 1, List.of(lo), Set.of(), true, doneB::complete)) {
-                assertTrue(ia.candidateTypes().contains(CandidateType.RELAYED_CANDIDATE), "relay gathered: " + ia.candidates()
-                        + "\n" + log(dir));
+                    PeerAgent ib =
+                            new PeerAgent(b.mux, servers, false, 1, List.of(lo), Set.of(), true, doneB::complete)) {
+                assertTrue(
+                        ia.candidateTypes().contains(CandidateType.RELAYED_CANDIDATE),
+                        "relay gathered: " + ia.candidates() + "\n" + log(dir));
                 ib.connect(ia.ufrag(), ia.password(), relayed(ia.candidates()));
                 ia.connect(ib.ufrag(), ib.password(), relayed(ib.candidates()));
                 assertEquals(PeerAgent.Outcome.CONNECTED, doneA.get(15, TimeUnit.SECONDS), log(dir));

@@ -12,8 +12,13 @@ class JsonTest {
         Json j = new Json();
         j.open('{').field("a", 1L).key("peers").open('[');
         j.open('{').field("k", "x\"y\\z\n").close('}');
-        j.open('{').field("k", (String) null).strings("t", List.of("host", "relay")).close('}');
+        j.open('{')
+                .field("k", (String) null)
+                .strings("t", List.of("host", "relay"))
+                .close('}');
         j.close(']').field("ok", true).close('}');
-        assertEquals("{\"a\":1,\"peers\":[{\"k\":\"x\\\"y\\\\z\\n\"},{\"k\":null,\"t\":[\"host\",\"relay\"]}],\"ok\":true}", j.toString());
+        assertEquals(
+                "{\"a\":1,\"peers\":[{\"k\":\"x\\\"y\\\\z\\n\"},{\"k\":null,\"t\":[\"host\",\"relay\"]}],\"ok\":true}",
+                j.toString());
     }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,7 +34,8 @@ class StatusProtocolTest {
             seen.set(b.toString());
         };
         StringWriter w = new StringWriter();
-        StatusProtocol.handler(uapi, null, NO_DOCTOR).serve(new BufferedReader(new StringReader("get=1\n\n")), new BufferedWriter(w));
+        StatusProtocol.handler(uapi, null, NO_DOCTOR)
+                .serve(new BufferedReader(new StringReader("get=1\n\n")), new BufferedWriter(w));
         assertEquals("get=1\n\n", seen.get(), "wg's request reaches the UAPI handler whole");
     }
 
@@ -43,12 +44,14 @@ class StatusProtocolTest {
         UapiSocket.Handler uapi = (in, out) -> fail("a status request must not reach the UAPI handler");
         StringWriter w = new StringWriter();
         BufferedWriter out = new BufferedWriter(w);
-        StatusProtocol.handler(uapi, null, NO_DOCTOR).serve(new BufferedReader(new StringReader("jwg-status=json\n\n")), out);
+        StatusProtocol.handler(uapi, null, NO_DOCTOR)
+                .serve(new BufferedReader(new StringReader("jwg-status=json\n\n")), out);
         out.flush();
         assertEquals("errno=-95\n\n", w.toString());
     }
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** The client against a daemon that reads the request and answers {@code reply}, then closes. */
     private String ask(String reply) throws Exception {
@@ -59,7 +62,8 @@ class StatusProtocolTest {
                 try (SocketChannel ch = server.accept()) {
                     ByteBuffer b = ByteBuffer.allocate(256);
                     String got = "";
-                    while (!got.endsWith("\n\n") && ch.read(b) > 0) got = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+                    while (!got.endsWith("\n\n") && ch.read(b) > 0)
+                        got = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
                     ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
                     return got;
                 } catch (IOException e) {

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 /** The demultiplexing facts about STUN and ChannelData, on RFC 5769's sample request and hostile bytes. */
 class StunPacketTest {
     // RFC 5769 §2.1 sample request (USERNAME "evtj:h6vY", with MESSAGE-INTEGRITY and FINGERPRINT)
-    static final byte[] SAMPLE_REQUEST = HexFormat.of().parseHex(
-            "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e207465737420636c69656e74002400046e0001ff"
+    static final byte[] SAMPLE_REQUEST = HexFormat.of()
+            .parseHex("000100582112a442b7e7a701bc34d686fa87dfae802200105354554e207465737420636c69656e74002400046e0001ff"
                     + "80290008932ff9b151263b36000600096576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249"
                     + "c1b571a280280004e57a3bcf");
 
@@ -40,15 +40,22 @@ class StunPacketTest {
 
     @Test
     void classifyingAllocatesNothing() {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         byte[] cd = {0x40, 0x00, 0x00, 0x04, 1, 2, 3, 4};
         int sum = 0;
-        for (int i = 0; i < 20_000; i++) sum += StunPacket.kind(SAMPLE_REQUEST, SAMPLE_REQUEST.length).ordinal() + StunPacket.kind(cd, cd.length).ordinal();
+        for (int i = 0; i < 20_000; i++)
+            sum += StunPacket.kind(SAMPLE_REQUEST, SAMPLE_REQUEST.length).ordinal()
+                    + StunPacket.kind(cd, cd.length).ordinal();
         long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 100_000; i++) sum += StunPacket.kind(SAMPLE_REQUEST, SAMPLE_REQUEST.length).ordinal() + StunPacket.kind(cd, cd.length).ordinal();
+        for (int i = 0; i < 100_000; i++)
+            sum += StunPacket.kind(SAMPLE_REQUEST, SAMPLE_REQUEST.length).ordinal()
+                    + StunPacket.kind(cd, cd.length).ordinal();
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(100_000 * (StunPacket.Kind.REQUEST.ordinal() + StunPacket.Kind.CHANNEL_DATA.ordinal())
-                + 20_000 * (StunPacket.Kind.REQUEST.ordinal() + StunPacket.Kind.CHANNEL_DATA.ordinal()), sum);
+        assertEquals(
+                100_000 * (StunPacket.Kind.REQUEST.ordinal() + StunPacket.Kind.CHANNEL_DATA.ordinal())
+                        + 20_000 * (StunPacket.Kind.REQUEST.ordinal() + StunPacket.Kind.CHANNEL_DATA.ordinal()),
+                sum);
         assertTrue(allocated < 4096, "200,000 classifications allocated " + allocated + " bytes");
     }
 
@@ -77,7 +84,13 @@ class StunPacketTest {
         for (int i = 0; i < 20_000; i++) {
             byte[] b = new byte[r.nextInt(80)];
             r.nextBytes(b);
-            if (b.length > 8 && r.nextBoolean()) { b[4] = 0x21; b[5] = 0x12; b[6] = (byte) 0xa4; b[7] = 0x42; b[0] &= 0x3f; }
+            if (b.length > 8 && r.nextBoolean()) {
+                b[4] = 0x21;
+                b[5] = 0x12;
+                b[6] = (byte) 0xa4;
+                b[7] = 0x42;
+                b[0] &= 0x3f;
+            }
             StunPacket.kind(b, b.length);
             if (b.length >= 20) StunPacket.localUfrag(b, b.length);
         }

@@ -41,7 +41,7 @@ public final class FdPassing {
             msg.set(ADDRESS, Layouts.MSG_CONTROL, control);
             msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, fds.length == 0 ? 0 : control.byteSize());
             long n;
-            while ((n = Sockets.trySendmsg(socket, msg, 0)) == -Errno.EINTR) { }
+            while ((n = Sockets.trySendmsg(socket, msg, 0)) == -Errno.EINTR) {}
             if (n < 0) throw new ErrnoException("send file descriptors (SCM_RIGHTS)", (int) -n);
         }
     }
@@ -63,7 +63,7 @@ public final class FdPassing {
             msg.set(ADDRESS, Layouts.MSG_CONTROL, control);
             msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, control.byteSize());
             long n;
-            while ((n = Sockets.tryRecvmsg(socket, msg, Linux.MSG_CMSG_CLOEXEC)) == -Errno.EINTR) { }
+            while ((n = Sockets.tryRecvmsg(socket, msg, Linux.MSG_CMSG_CLOEXEC)) == -Errno.EINTR) {}
             if (n < 0) throw new ErrnoException("receive file descriptors (SCM_RIGHTS)", (int) -n);
             int[] fds = new int[0];
             long controlLen = msg.get(JAVA_LONG, Layouts.MSG_CONTROLLEN);

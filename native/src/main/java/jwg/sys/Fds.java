@@ -122,7 +122,7 @@ public final class Fds {
     /** read(2) that throws on failure other than EINTR (retried). Returns bytes read (0 at end of file). */
     public static long read(int fd, MemorySegment buf, long len) throws ErrnoException {
         long n;
-        while ((n = tryRead(fd, buf, len)) == -Errno.EINTR) { }
+        while ((n = tryRead(fd, buf, len)) == -Errno.EINTR) {}
         if (n < 0) throw new ErrnoException("read fd " + fd, (int) -n);
         return n;
     }
@@ -130,7 +130,7 @@ public final class Fds {
     /** write(2) that throws on failure other than EINTR (retried). */
     public static long write(int fd, MemorySegment buf, long len) throws ErrnoException {
         long n;
-        while ((n = tryWrite(fd, buf, len)) == -Errno.EINTR) { }
+        while ((n = tryWrite(fd, buf, len)) == -Errno.EINTR) {}
         if (n < 0) throw new ErrnoException("write fd " + fd, (int) -n);
         return n;
     }

@@ -62,8 +62,11 @@ final class Libc {
     static final MethodHandle READV = fn("readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), E);
     static final MethodHandle WRITEV = fn("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), E);
     // int ioctl(int, unsigned long, ...) — variadic after the request
-    static final MethodHandle IOCTL = fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            E, Linker.Option.firstVariadicArg(2));
+    static final MethodHandle IOCTL = fn(
+            "ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            E,
+            Linker.Option.firstVariadicArg(2));
     // int fcntl(int, int, ...) — variadic after the command
     static final MethodHandle FCNTL = fn("fcntl", ints(3), E, Linker.Option.firstVariadicArg(2));
     // int poll(struct pollfd*, nfds_t, int)
@@ -76,23 +79,32 @@ final class Libc {
     static final MethodHandle SETPRIORITY = fn("setpriority", ints(3));
 
     static final MethodHandle SOCKET = fn("socket", ints(3), E);
-    static final MethodHandle SOCKETPAIR = fn("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), E);
+    static final MethodHandle SOCKETPAIR =
+            fn("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), E);
     static final MethodHandle BIND = fn("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), E);
     static final MethodHandle CONNECT = fn("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), E);
     static final MethodHandle LISTEN = fn("listen", ints(2), E);
-    static final MethodHandle ACCEPT4 = fn("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), E);
-    static final MethodHandle SETSOCKOPT = fn("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), E);
-    static final MethodHandle GETSOCKOPT = fn("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), E);
-    static final MethodHandle GETSOCKNAME = fn("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), E);
+    static final MethodHandle ACCEPT4 =
+            fn("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), E);
+    static final MethodHandle SETSOCKOPT =
+            fn("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), E);
+    static final MethodHandle GETSOCKOPT =
+            fn("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), E);
+    static final MethodHandle GETSOCKNAME =
+            fn("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), E);
     // ssize_t sendto(int, const void*, size_t, int, const struct sockaddr*, socklen_t)
-    static final MethodHandle SENDTO = fn("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), E);
+    static final MethodHandle SENDTO = fn(
+            "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), E);
     // ssize_t recvfrom(int, void*, size_t, int, struct sockaddr*, socklen_t*)
-    static final MethodHandle RECVFROM = fn("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), E);
+    static final MethodHandle RECVFROM = fn(
+            "recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), E);
     static final MethodHandle SENDMSG = fn("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), E);
     static final MethodHandle RECVMSG = fn("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), E);
     // int sendmmsg(int, struct mmsghdr*, unsigned int, int); int recvmmsg(..., struct timespec*)
-    static final MethodHandle SENDMMSG = fn("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), E);
-    static final MethodHandle RECVMMSG = fn("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), E);
+    static final MethodHandle SENDMMSG =
+            fn("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), E);
+    static final MethodHandle RECVMMSG =
+            fn("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), E);
 
     // Fast variants without errno capture, for the data path: a downcall that captures errno goes
     // through SharedUtils.checkCaptureSegment, whose asSlice C2 does not always eliminate (an
@@ -103,10 +115,13 @@ final class Libc {
     static final MethodHandle READ_AT = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     static final MethodHandle WRITE_AT = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     static final MethodHandle POLL_FAST = fn("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    static final MethodHandle SENDMMSG_FAST = fn("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    static final MethodHandle RECVMMSG_FAST = fn("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle SENDMMSG_FAST =
+            fn("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle RECVMMSG_FAST =
+            fn("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
 
-    private static final MethodHandle STRERROR_R = fn("__xpg_strerror_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle STRERROR_R =
+            fn("__xpg_strerror_r", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
 
     /** strerror_r(3), the XSI variant (thread-safe). */
     static String strerror(int errno) {

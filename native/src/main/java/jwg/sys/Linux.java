@@ -25,7 +25,10 @@ public final class Linux {
     public static final int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_RCVTIMEO = 20;
     public static final int SCM_RIGHTS = 1;
-    public static final int MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITFORONE = 0x10000, MSG_CMSG_CLOEXEC = 0x40000000;
+    public static final int MSG_TRUNC = 0x20,
+            MSG_DONTWAIT = 0x40,
+            MSG_WAITFORONE = 0x10000,
+            MSG_CMSG_CLOEXEC = 0x40000000;
     public static final int SOL_IP = 0, SOL_IPV6 = 41, SOL_UDP = 17;
     // <linux/udp.h>: GSO (one sendmsg, many datagrams of one size) and GRO (coalesced receive)
     public static final int UDP_SEGMENT = 103, UDP_GRO = 104;
@@ -38,6 +41,7 @@ public final class Linux {
     public static final short NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
     /** Flags of an NLMSG_ERROR reply: the request was not echoed back; TLVs follow. */
     public static final short NLM_F_CAPPED = 0x100, NLM_F_ACK_TLVS = 0x200;
+
     public static final short NLMSG_NOOP = 1, NLMSG_ERROR = 2, NLMSG_DONE = 3;
     public static final short NLMSGERR_ATTR_MSG = 1;
 

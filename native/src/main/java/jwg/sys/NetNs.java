@@ -27,7 +27,8 @@ public final class NetNs {
             enter(ns);
             return task.call();
         });
-        Thread t = Thread.ofPlatform().name("netns-" + ns.getFileName()).daemon().start(f);
+        Thread t =
+                Thread.ofPlatform().name("netns-" + ns.getFileName()).daemon().start(f);
         t.join();
         try {
             return f.get();
@@ -45,7 +46,9 @@ public final class NetNs {
             int r = (int) Libc.SETNS.invokeExact(st, fd, Linux.CLONE_NEWNET);
             if (r < 0) {
                 int e = Libc.errno(st);
-                throw new ErrnoException("enter network namespace " + ns, e,
+                throw new ErrnoException(
+                        "enter network namespace " + ns,
+                        e,
                         e == Errno.EPERM ? "entering a network namespace needs CAP_SYS_ADMIN" : null);
             }
         } catch (ErrnoException e) {

@@ -83,14 +83,16 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Sends {@code len} bytes of {@code msg} (one or more netlink messages) to the kernel. */
     public void send(MemorySegment msg, long len, String what) throws ErrnoException {
         long n;
-        while ((n = Sockets.trySendto(fd, msg, len, 0, kernel, (int) Layouts.SOCKADDR_NL.byteSize())) == -Errno.EINTR) { }
+        while ((n = Sockets.trySendto(fd, msg, len, 0, kernel, (int) Layouts.SOCKADDR_NL.byteSize()))
+                == -Errno.EINTR) {}
         if (n < 0) throw new ErrnoException(what, (int) -n);
     }
 
     /** Receives one datagram into {@code buf}: its length, or -errno (-EAGAIN with MSG_DONTWAIT). */
     public long tryReceive(MemorySegment buf, int flags) {
         long n;
-        while ((n = Sockets.tryRecvfrom(fd, buf, buf.byteSize(), flags, MemorySegment.NULL, MemorySegment.NULL)) == -Errno.EINTR) { }
+        while ((n = Sockets.tryRecvfrom(fd, buf, buf.byteSize(), flags, MemorySegment.NULL, MemorySegment.NULL))
+                == -Errno.EINTR) {}
         return n;
     }
 

@@ -42,10 +42,12 @@ public final class PrivateDir {
         if (a.isSymbolicLink()) throw new IOException("refusing to use " + dir + ": it is a symbolic link (remove it)");
         if (!a.isDirectory()) throw new IOException("refusing to use " + dir + ": it is not a directory (remove it)");
         int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (owner != uid) throw new IOException("refusing to use " + dir + ": it belongs to uid " + owner + ", not to us (uid " + uid + ")");
+        if (owner != uid)
+            throw new IOException(
+                    "refusing to use " + dir + ": it belongs to uid " + owner + ", not to us (uid " + uid + ")");
         if (!a.permissions().equals(OWNER_ONLY)) {
-            throw new IOException("refusing to use " + dir + ": its mode is " + PosixFilePermissions.toString(a.permissions())
-                    + ", not rwx------ (0700)");
+            throw new IOException("refusing to use " + dir + ": its mode is "
+                    + PosixFilePermissions.toString(a.permissions()) + ", not rwx------ (0700)");
         }
         return dir;
     }
@@ -54,12 +56,19 @@ public final class PrivateDir {
     public static SeekableByteChannel open(Path file, OpenOption... options) throws IOException {
         Set<OpenOption> o = new HashSet<>(List.of(options));
         o.add(LinkOption.NOFOLLOW_LINKS);
-        return Files.newByteChannel(file, o, PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        return Files.newByteChannel(
+                file,
+                o,
+                PosixFilePermissions.asFileAttribute(
+                        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
     }
 
     /** Writes {@code text} (UTF-8) to {@code file}, created 0600 or truncated, never through a symbolic link. */
     public static void writeString(Path file, String text) throws IOException {
-        try (SeekableByteChannel ch = open(file, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+        try (SeekableByteChannel ch = open(
+                file,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             while (b.hasRemaining()) ch.write(b);
@@ -69,7 +78,9 @@ public final class PrivateDir {
     /** Reads at most {@code max} bytes of {@code file} as UTF-8, never through a symbolic link. */
     public static String readString(Path file, int max) throws IOException {
         try (SeekableByteChannel ch = open(file, java.nio.file.StandardOpenOption.READ)) {
-            return new String(java.nio.channels.Channels.newInputStream(ch).readNBytes(max), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(
+                    java.nio.channels.Channels.newInputStream(ch).readNBytes(max),
+                    java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 }

@@ -32,7 +32,8 @@ public final class SockAddrs {
         seg.set(JAVA_SHORT, Layouts.SIN6_FAMILY, (short) Linux.AF_INET6);
         seg.set(Layouts.NET_SHORT, Layouts.SIN6_PORT, (short) a.getPort());
         MemorySegment.copy(ip.getAddress(), 0, seg, JAVA_BYTE, Layouts.SIN6_ADDR, 16);
-        if (ip instanceof Inet6Address v6) seg.set(java.lang.foreign.ValueLayout.JAVA_INT, Layouts.SIN6_SCOPE_ID, v6.getScopeId());
+        if (ip instanceof Inet6Address v6)
+            seg.set(java.lang.foreign.ValueLayout.JAVA_INT, Layouts.SIN6_SCOPE_ID, v6.getScopeId());
         return (int) Layouts.SOCKADDR_IN6.byteSize();
     }
 
@@ -42,11 +43,14 @@ public final class SockAddrs {
         try {
             if (family == Linux.AF_INET) {
                 byte[] b = seg.asSlice(Layouts.SIN_ADDR, 4).toArray(JAVA_BYTE);
-                return new InetSocketAddress(InetAddress.getByAddress(b), Short.toUnsignedInt(seg.get(Layouts.NET_SHORT, Layouts.SIN_PORT)));
+                return new InetSocketAddress(
+                        InetAddress.getByAddress(b), Short.toUnsignedInt(seg.get(Layouts.NET_SHORT, Layouts.SIN_PORT)));
             }
             if (family == Linux.AF_INET6) {
                 byte[] b = seg.asSlice(Layouts.SIN6_ADDR, 16).toArray(JAVA_BYTE);
-                return new InetSocketAddress(InetAddress.getByAddress(b), Short.toUnsignedInt(seg.get(Layouts.NET_SHORT, Layouts.SIN6_PORT)));
+                return new InetSocketAddress(
+                        InetAddress.getByAddress(b),
+                        Short.toUnsignedInt(seg.get(Layouts.NET_SHORT, Layouts.SIN6_PORT)));
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);

@@ -18,7 +18,8 @@ public final class Sockets {
         try {
             MemorySegment st = Libc.state();
             int fd = (int) Libc.SOCKET.invokeExact(st, domain, type, protocol);
-            if (fd < 0) throw new ErrnoException("socket(" + domain + ", " + type + ", " + protocol + ")", Libc.errno(st));
+            if (fd < 0)
+                throw new ErrnoException("socket(" + domain + ", " + type + ", " + protocol + ")", Libc.errno(st));
             return fd;
         } catch (ErrnoException e) {
             throw e;
@@ -46,7 +47,8 @@ public final class Sockets {
     public static void bind(int fd, MemorySegment addr, int addrLen, String what) throws ErrnoException {
         try {
             MemorySegment st = Libc.state();
-            if ((int) Libc.BIND.invokeExact(st, fd, addr, addrLen) < 0) throw new ErrnoException("bind " + what, Libc.errno(st));
+            if ((int) Libc.BIND.invokeExact(st, fd, addr, addrLen) < 0)
+                throw new ErrnoException("bind " + what, Libc.errno(st));
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -59,7 +61,7 @@ public final class Sockets {
         try {
             MemorySegment st = Libc.state();
             int r;
-            while ((r = (int) Libc.CONNECT.invokeExact(st, fd, addr, addrLen)) < 0 && Libc.errno(st) == Errno.EINTR) { }
+            while ((r = (int) Libc.CONNECT.invokeExact(st, fd, addr, addrLen)) < 0 && Libc.errno(st) == Errno.EINTR) {}
             if (r < 0) throw new ErrnoException("connect to " + what, Libc.errno(st));
         } catch (ErrnoException e) {
             throw e;
@@ -135,7 +137,8 @@ public final class Sockets {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment len = a.allocateFrom(JAVA_INT, (int) addr.byteSize());
             MemorySegment st = Libc.state();
-            if ((int) Libc.GETSOCKNAME.invokeExact(st, fd, addr, len) < 0) throw new ErrnoException("getsockname", Libc.errno(st));
+            if ((int) Libc.GETSOCKNAME.invokeExact(st, fd, addr, len) < 0)
+                throw new ErrnoException("getsockname", Libc.errno(st));
             return len.get(JAVA_INT, 0);
         } catch (ErrnoException e) {
             throw e;
@@ -159,7 +162,8 @@ public final class Sockets {
      * recvfrom(2): bytes received, or -errno. {@code addr} receives the sender (or NULL);
      * {@code addrLen} is an int segment holding its capacity, updated by the kernel (or NULL).
      */
-    public static long tryRecvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
+    public static long tryRecvfrom(
+            int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
         try {
             MemorySegment st = Libc.state();
             long n = (long) Libc.RECVFROM.invokeExact(st, fd, buf, len, flags, addr, addrLen);

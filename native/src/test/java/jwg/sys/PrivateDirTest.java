@@ -27,17 +27,27 @@ class PrivateDirTest {
 
     @Test
     void refusesASymlinkAWrongModeAFileOrAnotherOwner() throws Exception {
-        Path target = Files.createDirectory(tmp.resolve("elsewhere"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path target = Files.createDirectory(
+                tmp.resolve("elsewhere"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path link = Files.createSymbolicLink(tmp.resolve("jwg-link"), target);
-        assertTrue(assertThrows(IOException.class, () -> PrivateDir.ensure(link)).getMessage().contains("symbolic link"));
+        assertTrue(assertThrows(IOException.class, () -> PrivateDir.ensure(link))
+                .getMessage()
+                .contains("symbolic link"));
         Path open = Files.createDirectory(tmp.resolve("jwg-open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertTrue(assertThrows(IOException.class, () -> PrivateDir.ensure(open)).getMessage().contains("0700"));
+        assertTrue(assertThrows(IOException.class, () -> PrivateDir.ensure(open))
+                .getMessage()
+                .contains("0700"));
         Path file = Files.writeString(tmp.resolve("jwg-file"), "x");
-        assertTrue(assertThrows(IOException.class, () -> PrivateDir.ensure(file)).getMessage().contains("not a directory"));
+        assertTrue(assertThrows(IOException.class, () -> PrivateDir.ensure(file))
+                .getMessage()
+                .contains("not a directory"));
         Path mine = PrivateDir.ensure(tmp.resolve("jwg-mine"));
         int other = Fds.getuid() + 1;
-        assertTrue(assertThrows(IOException.class, () -> PrivateDir.check(mine, other)).getMessage().contains("belongs to uid"));
+        assertTrue(assertThrows(IOException.class, () -> PrivateDir.check(mine, other))
+                .getMessage()
+                .contains("belongs to uid"));
     }
 
     @Test
@@ -45,7 +55,13 @@ class PrivateDirTest {
         Path d = PrivateDir.ensure(tmp.resolve("jwg-2"));
         Path victim = Files.writeString(tmp.resolve("victim"), "keep");
         Path pid = Files.createSymbolicLink(d.resolve("wg0.pid"), victim);
-        assertThrows(IOException.class, () -> PrivateDir.open(pid, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+        assertThrows(
+                IOException.class,
+                () -> PrivateDir.open(
+                        pid,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING));
         assertEquals("keep", Files.readString(victim));
         Path real = d.resolve("wg1.pid");
         try (SeekableByteChannel ch = PrivateDir.open(real, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

@@ -39,7 +39,8 @@ class SocketsTest {
                 MemorySegment from = a.allocate(SockAddrs.MAX_SIZE);
                 MemorySegment fromLen = a.allocateFrom(JAVA_INT, (int) SockAddrs.MAX_SIZE);
                 assertEquals(100, Sockets.tryRecvfrom(rx, buf, 2048, 0, from, fromLen));
-                assertEquals(InetAddress.getLoopbackAddress(), SockAddrs.read(from).getAddress());
+                assertEquals(
+                        InetAddress.getLoopbackAddress(), SockAddrs.read(from).getAddress());
 
                 // a batch of 8 datagrams of different sizes with sendmmsg, received with recvmmsg
                 int n = 8;
@@ -67,7 +68,8 @@ class SocketsTest {
                 }
                 int got = 0;
                 while (got < n) {
-                    int r = Sockets.tryRecvmmsg(rx, msgs.asSlice(got * Layouts.MMSGHDR.byteSize()), n - got, 0, MemorySegment.NULL);
+                    int r = Sockets.tryRecvmmsg(
+                            rx, msgs.asSlice(got * Layouts.MMSGHDR.byteSize()), n - got, 0, MemorySegment.NULL);
                     assertTrue(r > 0, "recvmmsg " + r);
                     got += r;
                 }

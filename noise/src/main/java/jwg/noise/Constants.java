@@ -41,6 +41,7 @@ public final class Constants {
     public static final String CONSTRUCTION = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
     /** The Noise prologue of WireGuard. */
     public static final String IDENTIFIER = "WireGuard v1 zx2c4 Jason@zx2c4.com";
+
     public static final String LABEL_MAC1 = "mac1----";
     public static final String LABEL_COOKIE = "cookie--";
 

@@ -48,8 +48,16 @@ final class CookieGenerator {
     synchronized boolean consumeReply(byte[] reply, long now) {
         if (!hasLastMac1) return false;
         System.arraycopy(reply, Messages.COOKIE_NONCE, nonce, 0, XChaCha20Poly1305.NONCE_LENGTH);
-        if (!XChaCha20Poly1305.open(cookieKey, nonce, lastMac1, reply, Messages.COOKIE_ENCRYPTED,
-                Messages.COOKIE_ENCRYPTED_LENGTH, got, 0, subkey)) return false;
+        if (!XChaCha20Poly1305.open(
+                cookieKey,
+                nonce,
+                lastMac1,
+                reply,
+                Messages.COOKIE_ENCRYPTED,
+                Messages.COOKIE_ENCRYPTED_LENGTH,
+                got,
+                0,
+                subkey)) return false;
         System.arraycopy(got, 0, cookie, 0, 16);
         Arrays.fill(got, (byte) 0);
         cookieSetAt = now;

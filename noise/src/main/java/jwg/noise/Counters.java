@@ -12,8 +12,16 @@ public final class Counters {
 
     /** Things that happened (not drops). */
     public enum Event {
-        INITIATION_SENT, INITIATION_RECEIVED, RESPONSE_SENT, RESPONSE_RECEIVED, COOKIE_REPLY_SENT,
-        COOKIE_REPLY_RECEIVED, KEEPALIVE_SENT, KEEPALIVE_RECEIVED, HANDSHAKE_COMPLETED, KEYS_ZEROED;
+        INITIATION_SENT,
+        INITIATION_RECEIVED,
+        RESPONSE_SENT,
+        RESPONSE_RECEIVED,
+        COOKIE_REPLY_SENT,
+        COOKIE_REPLY_RECEIVED,
+        KEEPALIVE_SENT,
+        KEEPALIVE_RECEIVED,
+        HANDSHAKE_COMPLETED,
+        KEYS_ZEROED;
         static final Event[] VALUES = values();
     }
 
@@ -44,8 +52,10 @@ public final class Counters {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Counters{");
-        for (Drop d : Drop.VALUES) if (get(d) != 0) sb.append(d).append('=').append(get(d)).append(' ');
-        for (Event e : Event.VALUES) if (get(e) != 0) sb.append(e).append('=').append(get(e)).append(' ');
+        for (Drop d : Drop.VALUES)
+            if (get(d) != 0) sb.append(d).append('=').append(get(d)).append(' ');
+        for (Event e : Event.VALUES)
+            if (get(e) != 0) sb.append(e).append('=').append(get(e)).append(' ');
         return sb.append('}').toString();
     }
 }

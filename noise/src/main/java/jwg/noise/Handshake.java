@@ -15,7 +15,11 @@ import jwg.noise.crypto.X25519;
  * (response created) → ZEROED with a new keypair.
  */
 final class Handshake {
-    enum State { ZEROED, INITIATION_CREATED, INITIATION_CONSUMED }
+    enum State {
+        ZEROED,
+        INITIATION_CREATED,
+        INITIATION_CONSUMED
+    }
 
     private final NoiseDevice device;
     private final Tunnel tunnel;
@@ -23,9 +27,11 @@ final class Handshake {
     private volatile PresharedKey psk;
     /** DH(Spriv_local, Spub_remote), precomputed (whitepaper: "may be precomputed"). */
     private final byte[] staticStatic = new byte[32];
+
     private final boolean staticStaticOk;
     /** The initial Noise state towards this peer as initiator (prologue + the peer's static key). */
     private final SymmetricState initiatorInitial;
+
     final CookieGenerator cookies;
 
     State state = State.ZEROED;
@@ -35,6 +41,7 @@ final class Handshake {
     private HandshakeState own, spare;
     /** Scratch for the decrypted TAI64N timestamp. */
     private final byte[] ts = new byte[Tai64n.LENGTH];
+
     private static final byte[] EMPTY = new byte[0];
     int localIndex;
     int remoteIndex;
@@ -42,6 +49,7 @@ final class Handshake {
     private final byte[] latestTimestamp = new byte[Tai64n.LENGTH];
     /** When we last accepted an initiation from this peer (flood protection), and whether ever. */
     private long lastInitiationConsumed;
+
     private boolean anyInitiationConsumed;
 
     Handshake(NoiseDevice device, Tunnel tunnel, PublicKey remoteStatic, PresharedKey psk) {
@@ -49,7 +57,8 @@ final class Handshake {
         this.tunnel = tunnel;
         this.remoteStatic = remoteStatic;
         this.psk = psk == null ? PresharedKey.none() : psk;
-        this.staticStaticOk = X25519.sharedSecret(device.staticPrivate.rawBytes(), remoteStatic.rawBytes(), staticStatic);
+        this.staticStaticOk =
+                X25519.sharedSecret(device.staticPrivate.rawBytes(), remoteStatic.rawBytes(), staticStatic);
         this.initiatorInitial = HandshakeState.initialState(
                 Constants.IDENTIFIER.getBytes(java.nio.charset.StandardCharsets.US_ASCII), remoteStatic.rawBytes());
         this.cookies = new CookieGenerator(remoteStatic);
@@ -196,10 +205,11 @@ final class Handshake {
 
     /** Split into a keypair; the local index now points at it. The handshake state is zeroed. */
     private Keypair derive(long now, boolean initiator) {
-        byte[] send = new byte[32];   // owned by the new keypair
+        byte[] send = new byte[32]; // owned by the new keypair
         byte[] recv = new byte[32];
         noise.split(send, recv);
-        Keypair kp = new Keypair(tunnel, send, recv, localIndex, remoteIndex, now, initiator, tunnel.keypairs.freshWindow(now));
+        Keypair kp = new Keypair(
+                tunnel, send, recv, localIndex, remoteIndex, now, initiator, tunnel.keypairs.freshWindow(now));
         device.indices.setKeypair(localIndex, kp);
         noise.wipe();
         noise = null;

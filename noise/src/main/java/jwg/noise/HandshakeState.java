@@ -27,8 +27,8 @@ final class HandshakeState {
 
     final SymmetricState sym = new SymmetricState();
     boolean initiator;
-    private final byte[] s;        // local static private key
-    private final byte[] sPub;     // local static public key
+    private final byte[] s; // local static private key
+    private final byte[] sPub; // local static public key
     final byte[] rs = new byte[KEY]; // remote static public key (responder learns it from message 1)
     private final byte[] e = new byte[KEY];
     final byte[] ePub = new byte[KEY];

@@ -18,8 +18,8 @@ final class IndexTable {
 
     private static final Entry TOMBSTONE = new Entry(0, null, null);
     private volatile AtomicReferenceArray<Entry> table = new AtomicReferenceArray<>(64);
-    private int size;      // live entries
-    private int used;      // live + tombstones
+    private int size; // live entries
+    private int used; // live + tombstones
     private final SecureRandom random;
 
     IndexTable(SecureRandom random) {
@@ -106,7 +106,8 @@ final class IndexTable {
     }
 
     private void insert(Entry ne) {
-        if ((used + 1) * 2 > table.length()) rehash(size + 1 > table.length() / 4 ? table.length() * 2 : table.length());
+        if ((used + 1) * 2 > table.length())
+            rehash(size + 1 > table.length() / 4 ? table.length() * 2 : table.length());
         AtomicReferenceArray<Entry> t = table;
         int mask = t.length() - 1;
         for (int i = slot(ne.index, mask); ; i = (i + 1) & mask) {

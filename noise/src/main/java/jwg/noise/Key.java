@@ -61,7 +61,8 @@ public abstract sealed class Key permits PrivateKey, PublicKey, PresharedKey {
 
     static byte[] decodeHex(String s) {
         String t = s.trim();
-        if (t.length() != 2 * LENGTH) throw new IllegalArgumentException("hex key must be 64 characters, got " + t.length());
+        if (t.length() != 2 * LENGTH)
+            throw new IllegalArgumentException("hex key must be 64 characters, got " + t.length());
         try {
             return HEX.parseHex(t);
         } catch (IllegalArgumentException e) {

@@ -18,6 +18,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  */
 public final class Keypair {
     private static final VarHandle SEND_COUNTER;
+
     static {
         try {
             SEND_COUNTER = MethodHandles.lookup().findVarHandle(Keypair.class, "sendCounter", long.class);
@@ -38,17 +39,35 @@ public final class Keypair {
     final long createdAt;
     /** True if we initiated the handshake (only the initiator rekeys on age). */
     final boolean initiator;
+
     final Tunnel tunnel;
     /** Fresh, or a retired keypair's recycled by {@link Keypairs#freshWindow} (reset to empty). */
     final ReplayWindow replay;
-    @SuppressWarnings("unused") private volatile long sendCounter;
+
+    @SuppressWarnings("unused")
+    private volatile long sendCounter;
+
     private volatile boolean wiped;
 
-    Keypair(Tunnel tunnel, byte[] sendKey, byte[] receiveKey, int localIndex, int remoteIndex, long createdAt, boolean initiator) {
+    Keypair(
+            Tunnel tunnel,
+            byte[] sendKey,
+            byte[] receiveKey,
+            int localIndex,
+            int remoteIndex,
+            long createdAt,
+            boolean initiator) {
         this(tunnel, sendKey, receiveKey, localIndex, remoteIndex, createdAt, initiator, new ReplayWindow());
     }
 
-    Keypair(Tunnel tunnel, byte[] sendKey, byte[] receiveKey, int localIndex, int remoteIndex, long createdAt, boolean initiator,
+    Keypair(
+            Tunnel tunnel,
+            byte[] sendKey,
+            byte[] receiveKey,
+            int localIndex,
+            int remoteIndex,
+            long createdAt,
+            boolean initiator,
             ReplayWindow replay) {
         this.replay = replay;
         this.tunnel = tunnel;
@@ -131,8 +150,15 @@ public final class Keypair {
      * works when {@code srcOff == dstOff + 16} in the same segment (16 bytes of headroom).
      * {@code dst} needs room for 16 + padded + 16 bytes. Returns the datagram length.
      */
-    public int seal(ChaCha20Poly1305 aead, long counter, MemorySegment src, long srcOff, int len,
-                    MemorySegment dst, long dstOff, int mtu) {
+    public int seal(
+            ChaCha20Poly1305 aead,
+            long counter,
+            MemorySegment src,
+            long srcOff,
+            int len,
+            MemorySegment dst,
+            long dstOff,
+            int mtu) {
         int padded = Messages.paddedLength(len, mtu);
         long pOff = dstOff + Messages.TRANSPORT_PACKET;
         if (!(src == dst && srcOff == pOff) && len > 0) MemorySegment.copy(src, srcOff, dst, pOff, len);
@@ -154,10 +180,18 @@ public final class Keypair {
      * ({@code len - 32} bytes, still padded) goes to {@code dst[dstOff]}; may be in place at
      * {@code datagramOff + 16}. Returns false if the tag does not verify.
      */
-    public boolean open(ChaCha20Poly1305 aead, MemorySegment datagram, long off, int len, MemorySegment dst, long dstOff) {
+    public boolean open(
+            ChaCha20Poly1305 aead, MemorySegment datagram, long off, int len, MemorySegment dst, long dstOff) {
         long counter = Messages.transportCounter(datagram, off);
-        return aead.open(receiveKey, counter, null, datagram, off + Messages.TRANSPORT_PACKET,
-                len - Messages.TRANSPORT_HEADER_LENGTH, dst, dstOff);
+        return aead.open(
+                receiveKey,
+                counter,
+                null,
+                datagram,
+                off + Messages.TRANSPORT_PACKET,
+                len - Messages.TRANSPORT_HEADER_LENGTH,
+                dst,
+                dstOff);
     }
 
     void wipe() {
@@ -172,7 +206,8 @@ public final class Keypair {
 
     @Override
     public String toString() {
-        return "Keypair[local=" + Integer.toUnsignedString(localIndex) + ", remote=" + Integer.toUnsignedString(remoteIndex)
-                + (initiator ? ", initiator" : ", responder") + ", keys redacted]";
+        return "Keypair[local=" + Integer.toUnsignedString(localIndex) + ", remote="
+                + Integer.toUnsignedString(remoteIndex) + (initiator ? ", initiator" : ", responder")
+                + ", keys redacted]";
     }
 }

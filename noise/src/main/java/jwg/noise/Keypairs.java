@@ -26,6 +26,7 @@ final class Keypairs {
     private final IndexTable indices;
     /** A retired keypair's replay window (or null), and when it was retired (caller's nanos). */
     private ReplayWindow spare;
+
     private long spareRetiredAt;
     static final long RECYCLE_AFTER_NANOS = 1_000_000_000L;
 

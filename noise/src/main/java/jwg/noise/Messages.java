@@ -28,6 +28,7 @@ public final class Messages {
     public static final int COOKIE_REPLY_LENGTH = 64;
     /** Transport header: type, receiver index, counter. */
     public static final int TRANSPORT_HEADER_LENGTH = 16;
+
     public static final int TAG_LENGTH = 16;
     /** A keepalive: header + the tag of an empty payload. Also the minimum transport length. */
     public static final int TRANSPORT_MIN_LENGTH = TRANSPORT_HEADER_LENGTH + TAG_LENGTH;
@@ -36,14 +37,14 @@ public final class Messages {
 
     // initiation offsets
     static final int INIT_SENDER = 4;
-    static final int INIT_NOISE = 8;          // e, enc(s), enc(timestamp): 32 + 48 + 28 = 108 bytes
+    static final int INIT_NOISE = 8; // e, enc(s), enc(timestamp): 32 + 48 + 28 = 108 bytes
     static final int INIT_NOISE_LENGTH = 108;
     static final int INIT_MAC1 = 116;
     static final int INIT_MAC2 = 132;
     // response offsets
     static final int RESP_SENDER = 4;
     static final int RESP_RECEIVER = 8;
-    static final int RESP_NOISE = 12;         // e, enc(empty): 32 + 16 = 48 bytes
+    static final int RESP_NOISE = 12; // e, enc(empty): 32 + 16 = 48 bytes
     static final int RESP_NOISE_LENGTH = 48;
     static final int RESP_MAC1 = 60;
     static final int RESP_MAC2 = 76;
@@ -133,11 +134,14 @@ public final class Messages {
         int total;
         if (version == 4) {
             if (len < 20) return -1;
-            total = ((p.get(ValueLayout.JAVA_BYTE, off + 2) & 0xff) << 8) | (p.get(ValueLayout.JAVA_BYTE, off + 3) & 0xff);
+            total = ((p.get(ValueLayout.JAVA_BYTE, off + 2) & 0xff) << 8)
+                    | (p.get(ValueLayout.JAVA_BYTE, off + 3) & 0xff);
             if (total < 20) return -1;
         } else if (version == 6) {
             if (len < 40) return -1;
-            total = 40 + (((p.get(ValueLayout.JAVA_BYTE, off + 4) & 0xff) << 8) | (p.get(ValueLayout.JAVA_BYTE, off + 5) & 0xff));
+            total = 40
+                    + (((p.get(ValueLayout.JAVA_BYTE, off + 4) & 0xff) << 8)
+                            | (p.get(ValueLayout.JAVA_BYTE, off + 5) & 0xff));
         } else {
             return -1;
         }

@@ -34,6 +34,7 @@ public final class NoiseDevice {
     private final LongSupplier wallClock;
     /** Test hook (null: fresh random ephemerals). */
     private volatile Supplier<byte[]> ephemerals;
+
     private volatile boolean underLoad;
     /** Applied under load to MAC2-valid initiations and responses (null: none). */
     private volatile SourceLimiter sourceLimiter;
@@ -58,13 +59,15 @@ public final class NoiseDevice {
      *                      {@code now} passed to each call)
      */
     public NoiseDevice(PrivateKey staticPrivate, SecureRandom random, LongSupplier wallClock) {
-        this.staticPrivate = new PrivateKey(Objects.requireNonNull(staticPrivate).rawBytes());   // our copy, wiped by close()
+        this.staticPrivate =
+                new PrivateKey(Objects.requireNonNull(staticPrivate).rawBytes()); // our copy, wiped by close()
         this.staticPublic = staticPrivate.publicKey();
         this.random = Objects.requireNonNull(random);
         this.wallClock = Objects.requireNonNull(wallClock);
         this.indices = new IndexTable(random);
         this.cookieChecker = new CookieChecker(staticPublic, random);
-        this.responderInitial = HandshakeState.initialState(Constants.IDENTIFIER.getBytes(StandardCharsets.US_ASCII), staticPublic.rawBytes());
+        this.responderInitial = HandshakeState.initialState(
+                Constants.IDENTIFIER.getBytes(StandardCharsets.US_ASCII), staticPublic.rawBytes());
         this.responderScratch = HandshakeState.reusable(staticPrivate.rawBytes(), staticPublic.rawBytes());
     }
 
@@ -88,7 +91,8 @@ public final class NoiseDevice {
 
     /** Adds a peer (control thread). Throws if it is already present or is our own key. */
     public Tunnel addPeer(PublicKey peer, PresharedKey psk) {
-        if (peer.equals(staticPublic)) throw new IllegalArgumentException("a peer cannot have the interface's own public key");
+        if (peer.equals(staticPublic))
+            throw new IllegalArgumentException("a peer cannot have the interface's own public key");
         synchronized (this) {
             Tunnel t = new Tunnel(this, peer, psk);
             if (peers.putIfAbsent(peer, t) != null) throw new IllegalArgumentException("peer already present: " + peer);
@@ -209,7 +213,8 @@ public final class NoiseDevice {
         return decapsulate(now, d, off, len, null, from, out);
     }
 
-    private Action decapsulate(long now, MemorySegment d, long off, int len, InetSocketAddress inet, SourceAddress src, Output out) {
+    private Action decapsulate(
+            long now, MemorySegment d, long off, int len, InetSocketAddress inet, SourceAddress src, Output out) {
         out.reset();
         int type = Messages.type(d, off, len);
         if (type == 0) return dropped(out, Drop.INVALID_TYPE);
@@ -237,7 +242,15 @@ public final class NoiseDevice {
      * reply and nothing more; under load the per-source rate limit, only for MAC2-valid sources;
      * only then the expensive part (Diffie-Hellman).
      */
-    private Action handshakeMessage(long now, int type, MemorySegment d, long off, int len, SourceAddress src, InetSocketAddress inet, Output out) {
+    private Action handshakeMessage(
+            long now,
+            int type,
+            MemorySegment d,
+            long off,
+            int len,
+            SourceAddress src,
+            InetSocketAddress inet,
+            Output out) {
         byte[] msg = scratch;
         MemorySegment.copy(d, off, scratchSegment, 0, len);
         if (type == Messages.TYPE_COOKIE_REPLY) {
@@ -253,7 +266,8 @@ public final class NoiseDevice {
         // MAC1 always; MAC2 only under load — without it the sender gets a cookie and nothing else
         if (!cookieChecker.checkMac1(msg, mac1Off)) return dropped(out, Drop.INVALID_MAC1);
         if (underLoad) {
-            SourceAddress from = src != null ? src : inetSource.set(inet); // (the InetSocketAddress form: only under load)
+            SourceAddress from =
+                    src != null ? src : inetSource.set(inet); // (the InetSocketAddress form: only under load)
             if (!cookieChecker.checkMac2(msg, mac1Off + 16, from, now)) {
                 if (out.capacity < Messages.COOKIE_REPLY_LENGTH) return dropped(out, Drop.BUFFER_TOO_SMALL);
                 cookieChecker.createReply(msg, senderOff, mac1Off, from, now, reply);

@@ -11,9 +11,9 @@ package jwg.noise;
  * move the window).
  */
 final class ReplayWindow {
-    private static final int BLOCK_BITS_LOG = 6;                 // 64 bits per block
+    private static final int BLOCK_BITS_LOG = 6; // 64 bits per block
     private static final int BLOCK_BITS = 1 << BLOCK_BITS_LOG;
-    private static final int RING_BLOCKS = 128;                  // power of two
+    private static final int RING_BLOCKS = 128; // power of two
     private static final int BLOCK_MASK = RING_BLOCKS - 1;
     static final long WINDOW_SIZE = (long) (RING_BLOCKS - 1) * BLOCK_BITS; // 8128
 

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 public final class SourceAddress {
     /** IP bytes (4 or 16) then the port (2 bytes, little-endian); {@link #length} of them used. */
     final byte[] bytes = new byte[18];
+
     int length;
 
     /** An IPv4 source: {@code address} big-endian (as on the wire). */

@@ -20,12 +20,13 @@ final class SymmetricState {
     private final byte[] k = new byte[32];
     /** Scratch for MixKeyAndHash's tau; wiped after use. */
     private final byte[] tau = new byte[32];
+
     private boolean hasKey;
     private static final byte[] EMPTY = new byte[0];
     /** The handshake AEAD of the calling thread (handshakes run on the control thread). */
     private static final ThreadLocal<ChaCha20Poly1305> AEAD = ThreadLocal.withInitial(ChaCha20Poly1305::new);
-    private long n;
 
+    private long n;
 
     /** InitializeSymmetric(protocol_name): h = HASH(name) (name > 32 bytes), ck = h. */
     void initialize(String protocolName) {

@@ -146,8 +146,9 @@ public final class Tunnel {
         timers.anyAuthenticatedPacketSent(now);
         if (!keepalive) timers.dataSent(now);
         // keepKeyFreshSending: rekey after REKEY_AFTER_MESSAGES, or (initiator) REKEY_AFTER_TIME
-        if (kp == keypairs.current && (Long.compareUnsigned(kp.sendCounter(), REKEY_AFTER_MESSAGES) > 0
-                || (kp.initiator && now - kp.createdAt >= REKEY_AFTER_TIME))) {
+        if (kp == keypairs.current
+                && (Long.compareUnsigned(kp.sendCounter(), REKEY_AFTER_MESSAGES) > 0
+                        || (kp.initiator && now - kp.createdAt >= REKEY_AFTER_TIME))) {
             return requestHandshake(now);
         }
         return false;
@@ -162,7 +163,8 @@ public final class Tunnel {
      * Returns WRITE_TO_TUNNEL_V4/V6 ({@code out.length} = the IP packet length without padding;
      * the packet stays where it is), DONE for a keepalive, or DROPPED. No allocation.
      */
-    public Action receivedData(long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Output out) {
+    public Action receivedData(
+            long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Output out) {
         out.reset();
         out.tunnel = this;
         if (kp.expired(now)) return drop(out, Drop.KEYPAIR_EXPIRED);
@@ -183,14 +185,18 @@ public final class Tunnel {
         int ipLen = Messages.innerPacketLength(plain, plainOff, plainLen);
         if (ipLen < 0) return drop(out, Drop.INVALID_INNER_PACKET);
         out.length = ipLen;
-        return (plain.get(ValueLayout.JAVA_BYTE, plainOff) & 0xf0) == 0x40 ? Action.WRITE_TO_TUNNEL_V4 : Action.WRITE_TO_TUNNEL_V6;
+        return (plain.get(ValueLayout.JAVA_BYTE, plainOff) & 0xf0) == 0x40
+                ? Action.WRITE_TO_TUNNEL_V4
+                : Action.WRITE_TO_TUNNEL_V6;
     }
 
     /** keepKeyFreshReceiving: the initiator rekeys once at REJECT − KEEPALIVE − REKEY_TIMEOUT (165 s). */
     private void keepKeyFreshReceiving(long now) {
         if (timers.sentLastMinuteHandshake) return;
         Keypair cur = keypairs.current;
-        if (cur != null && cur.initiator && now - cur.createdAt >= REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT) {
+        if (cur != null
+                && cur.initiator
+                && now - cur.createdAt >= REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT) {
             timers.sentLastMinuteHandshake = true;
             requestHandshake(now);
         }
@@ -219,7 +225,8 @@ public final class Tunnel {
             }
             return Action.STAGE_PACKET;
         }
-        if (out.capacity < Messages.paddedLength(len, mtu) + Messages.TRANSPORT_OVERHEAD) return drop(out, Drop.BUFFER_TOO_SMALL);
+        if (out.capacity < Messages.paddedLength(len, mtu) + Messages.TRANSPORT_OVERHEAD)
+            return drop(out, Drop.BUFFER_TOO_SMALL);
         if (sendAead == null) sendAead = new ChaCha20Poly1305();
         out.length = kp.seal(sendAead, counter, src, off, len, out.segment, out.offset, mtu);
         if (len == 0) device.counters.event(Counters.Event.KEEPALIVE_SENT);
@@ -352,14 +359,17 @@ public final class Tunnel {
                 long last = timers.lastInitiationSent;
                 // tick sends one once REKEY_TIMEOUT has passed since the last; before that, it drops
                 // the wish at once if an initiation is in flight, else keeps it until then
-                if (last == Timers.NONE || now - last >= REKEY_TIMEOUT || handshake.state == Handshake.State.INITIATION_CREATED) {
+                if (last == Timers.NONE
+                        || now - last >= REKEY_TIMEOUT
+                        || handshake.state == Handshake.State.INITIATION_CREATED) {
                     d = now;
                 } else {
                     d = Math.min(d, last + REKEY_TIMEOUT);
                 }
             }
             long sent = timers.sentSinceLastReceive;
-            if (sent != Timers.NONE) d = Math.min(d, sent + KEEPALIVE_TIMEOUT + REKEY_TIMEOUT + timers.newHandshakeJitter);
+            if (sent != Timers.NONE)
+                d = Math.min(d, sent + KEEPALIVE_TIMEOUT + REKEY_TIMEOUT + timers.newHandshakeJitter);
             long recv = timers.receivedSinceLastSend;
             if (recv != Timers.NONE) d = Math.min(d, recv + KEEPALIVE_TIMEOUT);
             long pk = persistentKeepalive;

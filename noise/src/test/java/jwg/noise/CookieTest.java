@@ -34,11 +34,17 @@ class CookieTest {
             assertFalse(n.a.handshake.cookies.hasFreshCookie(n.now));
             assertEquals(Action.DONE, n.deliver(n.devA, cookie.data()).action());
             assertTrue(n.a.handshake.cookies.hasFreshCookie(n.now));
-            assertEquals(Drop.INVALID_COOKIE_REPLY, n.deliver(n.devA, cookie.data()).drop(), "one reply per message: a duplicate is dropped");
+            assertEquals(
+                    Drop.INVALID_COOKIE_REPLY,
+                    n.deliver(n.devA, cookie.data()).drop(),
+                    "one reply per message: a duplicate is dropped");
 
             byte[] retry = nextInitiation(n);
             TestNet.Res resp = n.deliver(n.devB, retry);
-            assertEquals(Action.WRITE_TO_NETWORK, resp.action(), () -> n.devB.counters().toString());
+            assertEquals(
+                    Action.WRITE_TO_NETWORK,
+                    resp.action(),
+                    () -> n.devB.counters().toString());
             assertEquals(Messages.RESPONSE_LENGTH, resp.length(), "MAC2 valid: processed under load");
             TestNet.Res ka = n.deliver(n.devA, resp.data());
             n.deliver(n.devB, ka.data());
@@ -82,7 +88,10 @@ class CookieTest {
             // MAC2 valid, limiter allows: the handshake goes on
             allow[0] = true;
             TestNet.Res resp = n.deliver(n.devB, nextInitiation(n));
-            assertEquals(Messages.RESPONSE_LENGTH, resp.length(), () -> n.devB.counters().toString());
+            assertEquals(
+                    Messages.RESPONSE_LENGTH,
+                    resp.length(),
+                    () -> n.devB.counters().toString());
             // not under load: the limiter is not consulted at all
             n.devB.setUnderLoad(false);
             int before = asked.size();
@@ -101,7 +110,8 @@ class CookieTest {
 
             byte[] retry = nextInitiation(n);
             // same IP, another port: the MAC2 does not match, another cookie comes back
-            TestNet.Res otherPort = n.deliver(n.devB, retry, new InetSocketAddress(n.addrA.getAddress(), n.addrA.getPort() + 1));
+            TestNet.Res otherPort =
+                    n.deliver(n.devB, retry, new InetSocketAddress(n.addrA.getAddress(), n.addrA.getPort() + 1));
             assertEquals(Messages.COOKIE_REPLY_LENGTH, otherPort.length());
             // another IP, same port
             TestNet.Res otherIp = n.deliver(n.devB, retry, new InetSocketAddress("192.0.2.99", n.addrA.getPort()));
@@ -170,14 +180,18 @@ class CookieTest {
             TestNet.Res resp = n.deliver(n.devB, init.data());
             assertEquals(Messages.RESPONSE_LENGTH, resp.length());
             TestNet.Res cookie = n.deliver(n.devA, resp.data());
-            assertEquals(Messages.COOKIE_REPLY_LENGTH, cookie.length(), "response without MAC2 under load: cookie reply");
+            assertEquals(
+                    Messages.COOKIE_REPLY_LENGTH, cookie.length(), "response without MAC2 under load: cookie reply");
             assertNull(n.a.currentKeypair());
             assertEquals(Action.DONE, n.deliver(n.devB, cookie.data()).action(), "B takes the cookie for its response");
             // A retransmits; B's next response carries a valid MAC2 and is accepted under load
             byte[] retry = nextInitiation(n);
             TestNet.Res resp2 = n.deliver(n.devB, retry);
             TestNet.Res ka = n.deliver(n.devA, resp2.data());
-            assertEquals(Action.WRITE_TO_NETWORK, ka.action(), () -> n.devA.counters().toString());
+            assertEquals(
+                    Action.WRITE_TO_NETWORK,
+                    ka.action(),
+                    () -> n.devA.counters().toString());
             assertEquals(32, ka.length());
             assertTrue(ka.flush());
         }

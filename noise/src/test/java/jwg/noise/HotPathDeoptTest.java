@@ -50,7 +50,10 @@ class HotPathDeoptTest {
         }
         cmd.add("-Xlog:deoptimization=debug:file=" + log + ":timemillis,tid");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HotPathLoad.class.getName(), "3", "6"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(new File("/dev/null"))
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         Matcher w = Pattern.compile("window (\\d+) (\\d+)").matcher(out);
@@ -58,19 +61,30 @@ class HotPathDeoptTest {
         long start = Long.parseLong(w.group(1)), end = Long.parseLong(w.group(2));
 
         Map<String, Integer> traps = new TreeMap<>();
-        Set<String> seen = new HashSet<>();   // the JVM writes one trap on several identical lines
+        Set<String> seen = new HashSet<>(); // the JVM writes one trap on several identical lines
         for (String line : Files.readAllLines(log)) {
             Matcher m = TRAP.matcher(line);
             if (!m.find()) continue;
             long at = Long.parseLong(m.group(1));
             String method = m.group(4);
-            if (at < start || at > end || !method.startsWith("jwg.") || method.startsWith(HotPathLoad.class.getName() + ".")) continue;
+            if (at < start
+                    || at > end
+                    || !method.startsWith("jwg.")
+                    || method.startsWith(HotPathLoad.class.getName() + ".")) continue;
             if (!seen.add(m.group(1) + " " + m.group(2) + " " + m.group(3) + " " + method + " " + m.group(5))) continue;
-            traps.merge(method.substring(0, method.indexOf('(')) + " bci=" + m.group(5) + " " + m.group(6), 1, Integer::sum);
+            traps.merge(
+                    method.substring(0, method.indexOf('(')) + " bci=" + m.group(5) + " " + m.group(6),
+                    1,
+                    Integer::sum);
         }
         int total = traps.values().stream().mapToInt(Integer::intValue).sum();
-        assertTrue(total <= MAX_TRAPS, total + " uncommon traps in jwg code after the warm-up ("
-                + out.lines().filter(l -> l.startsWith("packets")).findFirst().orElse("?") + "), at most " + MAX_TRAPS
-                + " allowed: " + traps);
+        assertTrue(
+                total <= MAX_TRAPS,
+                total + " uncommon traps in jwg code after the warm-up ("
+                        + out.lines()
+                                .filter(l -> l.startsWith("packets"))
+                                .findFirst()
+                                .orElse("?") + "), at most " + MAX_TRAPS
+                        + " allowed: " + traps);
     }
 }

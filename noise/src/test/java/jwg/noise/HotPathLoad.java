@@ -30,7 +30,9 @@ public final class HotPathLoad {
         rnd.nextBytes(k2);
         Keypair a = new Keypair(null, k1.clone(), k2.clone(), 1, 2, 0, true);
         Keypair b = new Keypair(null, k2.clone(), k1.clone(), 2, 1, 0, false);
-        ChaCha20Poly1305 sendAead = new ChaCha20Poly1305(), recvAead = new ChaCha20Poly1305(), hsAead = new ChaCha20Poly1305();
+        ChaCha20Poly1305 sendAead = new ChaCha20Poly1305(),
+                recvAead = new ChaCha20Poly1305(),
+                hsAead = new ChaCha20Poly1305();
         long packets = 0, counter = 0;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment tx = arena.allocate(1500 + 64, 16), rx = arena.allocate(1500 + 64, 16);
@@ -38,7 +40,7 @@ public final class HotPathLoad {
             long warmEnd = t0 + (long) (warm * 1e9), end = warmEnd + (long) (measure * 1e9);
             boolean measuring = false;
             long start = 0;
-            for (;;) {
+            for (; ; ) {
                 counter = burst(rnd, a, b, sendAead, recvAead, hsAead, tx, rx, counter);
                 packets += 256;
                 long now = System.nanoTime();
@@ -55,11 +57,19 @@ public final class HotPathLoad {
     }
 
     /** 256 packets (and every 4096, the heap and control cases); returns the next counter. */
-    static long burst(SplittableRandom rnd, Keypair a, Keypair b, ChaCha20Poly1305 sendAead, ChaCha20Poly1305 recvAead,
-                      ChaCha20Poly1305 hsAead, MemorySegment tx, MemorySegment rx, long counter) {
+    static long burst(
+            SplittableRandom rnd,
+            Keypair a,
+            Keypair b,
+            ChaCha20Poly1305 sendAead,
+            ChaCha20Poly1305 recvAead,
+            ChaCha20Poly1305 hsAead,
+            MemorySegment tx,
+            MemorySegment rx,
+            long counter) {
         for (int burst = 0; burst < 256; burst++) {
             int len = length(rnd);
-            tx.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, counter);   // content does not matter, lengths do
+            tx.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, counter); // content does not matter, lengths do
             int n = a.seal(sendAead, counter, tx, 16, len, tx, 0, MTU);
             MemorySegment.copy(tx, 0, rx, 0, n);
             if (!b.open(recvAead, rx, 0, n, rx, 16)) throw new AssertionError("open failed at length " + len);
@@ -69,11 +79,23 @@ public final class HotPathLoad {
         return counter;
     }
 
-    private static final byte[] HS_KEY = new byte[32], AD = new byte[32], HS_PT = new byte[32], HS_CT = new byte[48], HS_BACK = new byte[32];
+    private static final byte[] HS_KEY = new byte[32],
+            AD = new byte[32],
+            HS_PT = new byte[32],
+            HS_CT = new byte[48],
+            HS_BACK = new byte[32];
 
     /** A handshake-style AEAD over heap arrays with an AD, a keepalive, a forgery. */
-    static long rare(SplittableRandom rnd, Keypair a, Keypair b, ChaCha20Poly1305 sendAead, ChaCha20Poly1305 recvAead,
-                     ChaCha20Poly1305 hsAead, MemorySegment tx, MemorySegment rx, long counter) {
+    static long rare(
+            SplittableRandom rnd,
+            Keypair a,
+            Keypair b,
+            ChaCha20Poly1305 sendAead,
+            ChaCha20Poly1305 recvAead,
+            ChaCha20Poly1305 hsAead,
+            MemorySegment tx,
+            MemorySegment rx,
+            long counter) {
         rnd.nextBytes(HS_KEY);
         int hl = (counter & 8192) == 0 ? 32 : 12;
         int c = hsAead.seal(HS_KEY, 0, AD, HS_PT, 0, hl, HS_CT, 0);

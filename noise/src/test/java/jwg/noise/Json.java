@@ -33,7 +33,10 @@ final class Json {
             Map<String, Object> m = new LinkedHashMap<>();
             i++;
             ws();
-            if (s.charAt(i) == '}') { i++; return m; }
+            if (s.charAt(i) == '}') {
+                i++;
+                return m;
+            }
             while (true) {
                 ws();
                 String k = string();
@@ -41,7 +44,10 @@ final class Json {
                 expect(':');
                 m.put(k, value());
                 ws();
-                if (s.charAt(i) == ',') { i++; continue; }
+                if (s.charAt(i) == ',') {
+                    i++;
+                    continue;
+                }
                 expect('}');
                 return m;
             }
@@ -50,19 +56,34 @@ final class Json {
             List<Object> l = new ArrayList<>();
             i++;
             ws();
-            if (s.charAt(i) == ']') { i++; return l; }
+            if (s.charAt(i) == ']') {
+                i++;
+                return l;
+            }
             while (true) {
                 l.add(value());
                 ws();
-                if (s.charAt(i) == ',') { i++; continue; }
+                if (s.charAt(i) == ',') {
+                    i++;
+                    continue;
+                }
                 expect(']');
                 return l;
             }
         }
         if (c == '"') return string();
-        if (s.startsWith("null", i)) { i += 4; return null; }
-        if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
-        if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
+        if (s.startsWith("null", i)) {
+            i += 4;
+            return null;
+        }
+        if (s.startsWith("true", i)) {
+            i += 4;
+            return Boolean.TRUE;
+        }
+        if (s.startsWith("false", i)) {
+            i += 5;
+            return Boolean.FALSE;
+        }
         int st = i;
         while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
         return new java.math.BigDecimal(s.substring(st, i));
@@ -84,7 +105,10 @@ final class Json {
                 switch (e) {
                     case 'n' -> sb.append('\n');
                     case 't' -> sb.append('\t');
-                    case 'u' -> { sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
+                    case 'u' -> {
+                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
                     default -> sb.append(e);
                 }
             } else {

@@ -27,7 +27,8 @@ class KeypairRecyclingTest {
         assertNotSame(w1, tooSoon, "not before the delay: a receive thread may still hold the retired keypair");
         ReplayWindow reused = ks.freshWindow(10 * MS + Keypairs.RECYCLE_AFTER_NANOS);
         assertSame(w1, reused, "after the delay the spare is reused");
-        for (long c = 0; c < 20_000; c++) assertTrue(reused.accept(c, Long.MAX_VALUE), "recycled window forgot counter " + c);
+        for (long c = 0; c < 20_000; c++)
+            assertTrue(reused.accept(c, Long.MAX_VALUE), "recycled window forgot counter " + c);
         assertNotSame(w1, ks.freshWindow(20 * Keypairs.RECYCLE_AFTER_NANOS), "one spare is handed out once");
     }
 

@@ -69,7 +69,8 @@ class MalformedInputTest {
             assertDropped(n.deliver(n.devB, badStatic), Drop.INVALID_INITIATION);
             // a valid initiation from a stranger (B does not know C)
             TestNet other = new TestNet();
-            NoiseDevice c = new NoiseDevice(PrivateKey.generate(new java.security.SecureRandom()), new java.security.SecureRandom());
+            NoiseDevice c = new NoiseDevice(
+                    PrivateKey.generate(new java.security.SecureRandom()), new java.security.SecureRandom());
             Tunnel cb = c.addPeer(n.keyB.publicKey(), null);
             cb.initiateHandshake(n.now, o);
             assertDropped(n.deliver(n.devB, o.toArray()), Drop.UNKNOWN_PEER);
@@ -86,7 +87,8 @@ class MalformedInputTest {
             badRespMac[Messages.RESP_MAC1 + 3] ^= 1;
             assertDropped(n.deliver(n.devA, badRespMac), Drop.INVALID_MAC1);
             TestNet.Res ka = n.deliver(n.devA, resp.data());
-            assertEquals(Action.WRITE_TO_NETWORK, ka.action(), "the forged responses did not spoil the pending handshake");
+            assertEquals(
+                    Action.WRITE_TO_NETWORK, ka.action(), "the forged responses did not spoil the pending handshake");
             assertDropped(n.deliver(n.devA, resp.data()), Drop.UNKNOWN_RECEIVER_INDEX); // replayed response
             n.deliver(n.devB, ka.data());
 

@@ -31,7 +31,10 @@ class NextDeadlineTest {
     static final long MS = 1_000_000L;
     static final long T0 = 7_000 * S;
 
-    enum Mode { EVERY_MS, AT_DEADLINE }
+    enum Mode {
+        EVERY_MS,
+        AT_DEADLINE
+    }
 
     /** Data packets: {@code count} from side {@code side} every {@code spacing}, from {@code start}. */
     record Burst(int side, long start, int count, long spacing) {}
@@ -39,13 +42,14 @@ class NextDeadlineTest {
     record Scenario(long seed, long duration, int[] keepalive, double loss, long[][] outages, List<Burst> bursts) {
         @Override
         public String toString() {
-            return "seed " + seed + ": " + duration / S + " s, keepalive " + keepalive[0] + "/" + keepalive[1] + " s, loss " + loss
-                    + ", " + outages.length + " outages, " + bursts.size() + " bursts";
+            return "seed " + seed + ": " + duration / S + " s, keepalive " + keepalive[0] + "/" + keepalive[1]
+                    + " s, loss " + loss + ", " + outages.length + " outages, " + bursts.size() + " bursts";
         }
     }
 
     static Scenario scenario(long seed) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed); // (java.util.Random: small seeds start alike)
+        java.util.SplittableRandom r =
+                new java.util.SplittableRandom(seed); // (java.util.Random: small seeds start alike)
         boolean longQuiet = r.nextInt(4) == 0; // traffic early, then 540 s of silence: keys zeroed
         long duration = longQuiet ? 720 * S : (60 + r.nextInt(260)) * S;
         int[][] keepalives = {{0, 0, 0, 1, 5, 25}, {0, 0, 0, 2, 25}};
@@ -68,8 +72,10 @@ class NextDeadlineTest {
         int n = 1 + r.nextInt(12);
         for (int i = 0; i < n; i++) {
             long horizon = longQuiet ? 60 * S : duration;
-            long start = (long) (r.nextDouble() * horizon) / MS * MS + 300_000 + r.nextInt(400_000); // off the 1 ms grid
-            if (r.nextInt(6) == 0) bursts.add(new Burst(r.nextInt(2), start, 150 + r.nextInt(100), 1000 * MS)); // a long one-way stream
+            long start =
+                    (long) (r.nextDouble() * horizon) / MS * MS + 300_000 + r.nextInt(400_000); // off the 1 ms grid
+            if (r.nextInt(6) == 0)
+                bursts.add(new Burst(r.nextInt(2), start, 150 + r.nextInt(100), 1000 * MS)); // a long one-way stream
             else bursts.add(new Burst(r.nextInt(2), start, 1 + r.nextInt(20), (1 + r.nextInt(3000)) * MS));
         }
         return new Scenario(seed, duration, ka, loss, outages, bursts);
@@ -85,12 +91,15 @@ class NextDeadlineTest {
         long now = T0;
         final NoiseDevice[] dev = new NoiseDevice[2];
         final Tunnel[] tun = new Tunnel[2];
-        final InetSocketAddress[] addr = {new InetSocketAddress("192.0.2.1", 51820), new InetSocketAddress("192.0.2.2", 51821)};
+        final InetSocketAddress[] addr = {
+            new InetSocketAddress("192.0.2.1", 51820), new InetSocketAddress("192.0.2.2", 51821)
+        };
         final List<ArrayDeque<byte[]>> staged = List.of(new ArrayDeque<>(), new ArrayDeque<>());
         final long[] nextTick = new long[2];
         final List<String> log = new ArrayList<>();
         final Random net;
-        private final PriorityQueue<Event> events = new PriorityQueue<>((x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.seq, y.seq));
+        private final PriorityQueue<Event> events =
+                new PriorityQueue<>((x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.seq, y.seq));
         private long seq;
         long ticks, ticksThatSent;
         private final MemorySegment in = arena.allocate(4096);
@@ -103,7 +112,8 @@ class NextDeadlineTest {
             this.net = new Random(sc.seed() * 31 + 7);
             long wallOffset = 1_795_370_000L * S - T0;
             PrivateKey[] keys = {PrivateKey.generate(seeded(sc.seed(), 1)), PrivateKey.generate(seeded(sc.seed(), 2))};
-            for (int i = 0; i < 2; i++) dev[i] = new NoiseDevice(keys[i], seeded(sc.seed(), 3 + i), () -> wallOffset + now);
+            for (int i = 0; i < 2; i++)
+                dev[i] = new NoiseDevice(keys[i], seeded(sc.seed(), 3 + i), () -> wallOffset + now);
             PresharedKey psk = PresharedKey.generate(seeded(sc.seed(), 5));
             for (int i = 0; i < 2; i++) {
                 tun[i] = dev[i].addPeer(keys[1 - i].publicKey(), psk);
@@ -158,7 +168,9 @@ class NextDeadlineTest {
                             nextTick[s] = now + MS;
                         } else {
                             long d = tun[s].nextDeadline(now);
-                            assertTrue(d > now, () -> "after a tick, the next deadline is later (" + sc + ", side " + s + ")");
+                            assertTrue(
+                                    d > now,
+                                    () -> "after a tick, the next deadline is later (" + sc + ", side " + s + ")");
                             nextTick[s] = ceilGrid(d);
                         }
                     }
@@ -185,7 +197,8 @@ class NextDeadlineTest {
         private void handle(Event e) {
             int s = e.side;
             Tunnel t = tun[s];
-            boolean dataPath = e.data == null || Messages.type(MemorySegment.ofArray(e.data), 0, e.data.length) == Messages.TYPE_TRANSPORT;
+            boolean dataPath = e.data == null
+                    || Messages.type(MemorySegment.ofArray(e.data), 0, e.data.length) == Messages.TYPE_TRANSPORT;
             long before = mode == Mode.AT_DEADLINE && dataPath ? t.nextDeadline(now) : 0;
             if (e.data == null) {
                 byte[] p = TestNet.ipv4(40 + (packetSeed % 9) * 100, packetSeed++);
@@ -203,8 +216,10 @@ class NextDeadlineTest {
                 // handshake (which wakes the control thread): a caller that re-asks when woken and once
                 // a second misses nothing
                 long after = t.nextDeadline(now);
-                assertTrue(after >= Math.min(before, now + Constants.REKEY_TIMEOUT) || t.handshakeWanted(),
-                        () -> "data path moved the deadline from " + (before - now) + " to " + (after - now) + " ns ahead (" + sc + ")");
+                assertTrue(
+                        after >= Math.min(before, now + Constants.REKEY_TIMEOUT) || t.handshakeWanted(),
+                        () -> "data path moved the deadline from " + (before - now) + " to " + (after - now)
+                                + " ns ahead (" + sc + ")");
             }
         }
 
@@ -260,19 +275,26 @@ class NextDeadlineTest {
         java.util.Set<String> kinds = new java.util.TreeSet<>();
         for (long seed = 1; seed <= scenarios; seed++) {
             Scenario sc = scenario(seed);
-            try (Sim fine = new Sim(sc, Mode.EVERY_MS); Sim wheel = new Sim(sc, Mode.AT_DEADLINE)) {
+            try (Sim fine = new Sim(sc, Mode.EVERY_MS);
+                    Sim wheel = new Sim(sc, Mode.AT_DEADLINE)) {
                 fine.run();
                 wheel.run();
                 int diff = firstDifference(fine.log, wheel.log);
                 if (diff >= 0) {
-                    fail(sc + ": logs differ at entry " + diff + ": every 1 ms " + around(fine.log, diff) + " vs at deadline " + around(wheel.log, diff));
+                    fail(sc + ": logs differ at entry " + diff + ": every 1 ms " + around(fine.log, diff)
+                            + " vs at deadline " + around(wheel.log, diff));
                 }
                 for (int s = 0; s < 2; s++) {
-                    assertEquals(fine.dev[s].counters().toString(), wheel.dev[s].counters().toString(), sc + ": counters of side " + s);
+                    assertEquals(
+                            fine.dev[s].counters().toString(),
+                            wheel.dev[s].counters().toString(),
+                            sc + ": counters of side " + s);
                 }
                 // not wasteful: a handful of ticks per thing done, against a tick every millisecond
-                assertTrue(wheel.ticks <= 3 * wheel.ticksThatSent + 4 * fine.log.size() + 10,
-                        sc + ": " + wheel.ticks + " ticks for " + wheel.ticksThatSent + " sent by ticks, " + fine.log.size() + " messages");
+                assertTrue(
+                        wheel.ticks <= 3 * wheel.ticksThatSent + 4 * fine.log.size() + 10,
+                        sc + ": " + wheel.ticks + " ticks for " + wheel.ticksThatSent + " sent by ticks, "
+                                + fine.log.size() + " messages");
                 totals[0] += fine.ticks;
                 totals[1] += wheel.ticks;
                 totals[2] += wheel.log.size();
@@ -286,10 +308,12 @@ class NextDeadlineTest {
                 }
             }
         }
-        System.out.printf("nextDeadline: %d scenarios, %d messages (%d by ticks); ticks every 1 ms: %d, at deadlines: %d; seen: %s%n",
+        System.out.printf(
+                "nextDeadline: %d scenarios, %d messages (%d by ticks); ticks every 1 ms: %d, at deadlines: %d; seen: %s%n",
                 scenarios, totals[2], totals[3], totals[0], totals[1], kinds);
         // the scenarios exercise every timer
-        for (String k : List.of("initiation/tick", "keepalive/tick", "gave-up", "keys-zeroed", "data/data", "response/reply")) {
+        for (String k :
+                List.of("initiation/tick", "keepalive/tick", "gave-up", "keys-zeroed", "data/data", "response/reply")) {
             assertTrue(kinds.contains(k), "scenarios cover " + k + " (seen " + kinds + ")");
         }
     }
@@ -316,7 +340,9 @@ class NextDeadlineTest {
             long sentAt = n.now;
             assertEquals(Messages.INITIATION_LENGTH, staged.length());
             long retransmit = n.a.nextDeadline(n.now);
-            assertTrue(retransmit >= sentAt + Constants.REKEY_TIMEOUT && retransmit < sentAt + Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX,
+            assertTrue(
+                    retransmit >= sentAt + Constants.REKEY_TIMEOUT
+                            && retransmit < sentAt + Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX,
                     "retransmission at 5 s + jitter");
             n.now = retransmit - 1;
             assertEquals(Action.DONE, n.tick(n.a).action(), "1 ns early: nothing");
@@ -325,7 +351,9 @@ class NextDeadlineTest {
             assertEquals(Action.WRITE_TO_NETWORK, n.tick(n.a).action(), "on time: the retransmission");
             assertEquals(Action.DONE, n.tick(n.a).action());
             long next = n.a.nextDeadline(n.now);
-            assertTrue(next >= n.now + Constants.REKEY_TIMEOUT && next < n.now + Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX,
+            assertTrue(
+                    next >= n.now + Constants.REKEY_TIMEOUT
+                            && next < n.now + Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX,
                     "the next retransmission 5 s + jitter later");
         }
     }
@@ -335,11 +363,14 @@ class NextDeadlineTest {
         try (TestNet n = new TestNet()) {
             n.handshake(n.a);
             long zero = n.a.nextDeadline(n.now);
-            assertEquals(n.now + 3 * Constants.REJECT_AFTER_TIME, zero, "only the key zeroing is pending after a handshake");
+            assertEquals(
+                    n.now + 3 * Constants.REJECT_AFTER_TIME, zero, "only the key zeroing is pending after a handshake");
             n.roundTrip(n.a, TestNet.ipv4(40, 1)); // A sent data, B received it
             assertEquals(n.now + Constants.KEEPALIVE_TIMEOUT, n.b.nextDeadline(n.now), "B owes a keepalive in 10 s");
             long newHs = n.a.nextDeadline(n.now);
-            assertTrue(newHs >= n.now + 15 * S && newHs < n.now + 15 * S + Constants.REKEY_TIMEOUT_JITTER_MAX, "A expects an answer within 15 s + jitter");
+            assertTrue(
+                    newHs >= n.now + 15 * S && newHs < n.now + 15 * S + Constants.REKEY_TIMEOUT_JITTER_MAX,
+                    "A expects an answer within 15 s + jitter");
             n.now += Constants.KEEPALIVE_TIMEOUT;
             TestNet.Res ka = n.tick(n.b);
             assertEquals(Action.WRITE_TO_NETWORK, ka.action());

@@ -139,14 +139,21 @@ class NoiseDeviceFuzzTest {
                 else if (!Messages.lengthOk(type, len)) assertEquals(Drop.INVALID_LENGTH, O.drop);
             }
             case WRITE_TO_NETWORK -> {
-                assertTrue(type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE, "only handshakes are answered");
-                assertTrue(O.length == Messages.RESPONSE_LENGTH || O.length == Messages.COOKIE_REPLY_LENGTH
-                        || O.length == Messages.TRANSPORT_MIN_LENGTH, () -> "answer of " + O.length + " bytes");
+                assertTrue(
+                        type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE,
+                        "only handshakes are answered");
+                assertTrue(
+                        O.length == Messages.RESPONSE_LENGTH
+                                || O.length == Messages.COOKIE_REPLY_LENGTH
+                                || O.length == Messages.TRANSPORT_MIN_LENGTH,
+                        () -> "answer of " + O.length + " bytes");
                 if (O.drop == Drop.COOKIE_REQUIRED) assertEquals(Messages.COOKIE_REPLY_LENGTH, O.length);
             }
             case WRITE_TO_TUNNEL_V4, WRITE_TO_TUNNEL_V6 -> {
                 assertEquals(Messages.TYPE_TRANSPORT, type);
-                assertTrue(O.length > 0 && O.length <= len - Messages.TRANSPORT_OVERHEAD, () -> "plaintext of " + O.length);
+                assertTrue(
+                        O.length > 0 && O.length <= len - Messages.TRANSPORT_OVERHEAD,
+                        () -> "plaintext of " + O.length);
                 int version = (OUT.get(java.lang.foreign.ValueLayout.JAVA_BYTE, O.offset) & 0xf0) >>> 4;
                 assertEquals(a == Action.WRITE_TO_TUNNEL_V4 ? 4 : 6, version);
             }

@@ -33,8 +33,10 @@ class NoiseVectorTest {
             assertArrayEquals(rs, X25519.publicKey(rS), "init_remote_static is the responder's public key");
             var msgs = (List<Map<String, Object>>) v.get("messages");
 
-            HandshakeState ini = HandshakeState.initiator(HandshakeState.initialState(iPrologue, rs), iS, X25519.publicKey(iS), rs);
-            HandshakeState res = HandshakeState.responder(HandshakeState.initialState(rPrologue, X25519.publicKey(rS)), rS, X25519.publicKey(rS));
+            HandshakeState ini =
+                    HandshakeState.initiator(HandshakeState.initialState(iPrologue, rs), iS, X25519.publicKey(iS), rs);
+            HandshakeState res = HandshakeState.responder(
+                    HandshakeState.initialState(rPrologue, X25519.publicKey(rS)), rS, X25519.publicKey(rS));
 
             // message 1: initiator -> responder
             byte[] p1 = hex(msgs.get(0), "payload");

@@ -69,7 +69,9 @@ class ReplayWindowTest {
             long base = 0;
             for (int i = 0; i < 20_000; i++) {
                 int mode = r.nextInt(10);
-                long c = mode < 6 ? base + r.nextInt((int) (W / 4)) : mode < 9 ? Math.max(0, max - r.nextInt((int) W + 200)) : base + r.nextInt((int) W * 3);
+                long c = mode < 6
+                        ? base + r.nextInt((int) (W / 4))
+                        : mode < 9 ? Math.max(0, max - r.nextInt((int) W + 200)) : base + r.nextInt((int) W * 3);
                 if (r.nextInt(1000) == 0) base += W * 2;
                 boolean expected;
                 if (c > max) expected = true;

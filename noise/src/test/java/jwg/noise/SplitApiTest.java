@@ -21,7 +21,8 @@ class SplitApiTest {
 
     @Test
     void parallelSealAndOpenWithOrderedBookkeeping() throws Exception {
-        try (TestNet n = new TestNet(); Arena arena = Arena.ofShared()) {
+        try (TestNet n = new TestNet();
+                Arena arena = Arena.ofShared()) {
             n.handshake(n.a);
             int count = 2000, size = 1420;
             ThreadLocal<ChaCha20Poly1305> aead = ThreadLocal.withInitial(ChaCha20Poly1305::new);
@@ -38,7 +39,8 @@ class SplitApiTest {
                     byte[] pkt = TestNet.ipv4(size - 10, i);
                     long off = (long) i * 2048;
                     MemorySegment.copy(MemorySegment.ofArray(pkt), 0, bufs, off + 16, pkt.length);
-                    sealed.add(pool.submit(() -> kp.seal(aead.get(), c, bufs, off + 16, pkt.length, bufs, off, n.a.mtu())));
+                    sealed.add(pool.submit(
+                            () -> kp.seal(aead.get(), c, bufs, off + 16, pkt.length, bufs, off, n.a.mtu())));
                 }
                 int[] lens = new int[count];
                 for (int i = 0; i < count; i++) {
@@ -75,7 +77,16 @@ class SplitApiTest {
                     assertArrayEquals(TestNet.ipv4(size - 10, i), got);
                 }
                 // a replay through the split path is caught by the ordered side
-                assertEquals(Action.DROPPED, n.b.receivedData(n.now, kps.get(0), Messages.transportCounter(bufs, (long) order.get(0) * 2048), bufs, 16, 0, out));
+                assertEquals(
+                        Action.DROPPED,
+                        n.b.receivedData(
+                                n.now,
+                                kps.get(0),
+                                Messages.transportCounter(bufs, (long) order.get(0) * 2048),
+                                bufs,
+                                16,
+                                0,
+                                out));
                 assertEquals(Drop.REPLAYED_COUNTER, out.drop);
             } finally {
                 pool.shutdownNow();

@@ -24,6 +24,7 @@ final class TestNet implements AutoCloseable {
     final Arena arena = Arena.ofConfined();
     /** The fake monotonic clock (nanoseconds); starts at an arbitrary large value. */
     long now = 7_000 * S;
+
     private final long wallOffset = 1_795_370_000L * S - now;
     final PrivateKey keyA = PrivateKey.generate(new SecureRandom());
     final PrivateKey keyB = PrivateKey.generate(new SecureRandom());
@@ -32,6 +33,7 @@ final class TestNet implements AutoCloseable {
     final PresharedKey psk = PresharedKey.generate(new SecureRandom());
     /** A's tunnel to B, and B's tunnel to A. */
     final Tunnel a = devA.addPeer(keyB.publicKey(), psk);
+
     final Tunnel b = devB.addPeer(keyA.publicKey(), psk);
     InetSocketAddress addrA = new InetSocketAddress("192.0.2.1", 51820);
     InetSocketAddress addrB = new InetSocketAddress("192.0.2.2", 51821);
@@ -97,8 +99,14 @@ final class TestNet implements AutoCloseable {
         p[3] = (byte) total;
         p[8] = 64;
         p[9] = 17;
-        p[12] = (byte) 192; p[13] = 0; p[14] = 2; p[15] = 1;
-        p[16] = (byte) 192; p[17] = 0; p[18] = 2; p[19] = 2;
+        p[12] = (byte) 192;
+        p[13] = 0;
+        p[14] = 2;
+        p[15] = 1;
+        p[16] = (byte) 192;
+        p[17] = 0;
+        p[18] = 2;
+        p[19] = 2;
         for (int i = 20; i < total; i++) p[i] = (byte) (i * 31 + seed);
         return p;
     }
@@ -119,7 +127,9 @@ final class TestNet implements AutoCloseable {
         Res d = send(from, packet);
         assertEquals(Action.WRITE_TO_NETWORK, d.action(), () -> "send: " + d);
         Res r = deliver(from == a ? devB : devA, d.data());
-        assertTrue(r.action() == Action.WRITE_TO_TUNNEL_V4 || r.action() == Action.WRITE_TO_TUNNEL_V6, () -> "receive: " + r);
+        assertTrue(
+                r.action() == Action.WRITE_TO_TUNNEL_V4 || r.action() == Action.WRITE_TO_TUNNEL_V6,
+                () -> "receive: " + r);
         assertArrayEquals(packet, r.data());
     }
 

@@ -95,7 +95,10 @@ class TunnelTest {
             forged[forged.length - 1] ^= 1;
             assertEquals(Drop.DECRYPT_FAILED, n.deliver(n.devB, forged).drop());
             forged[forged.length - 1] ^= 1;
-            assertEquals(Action.WRITE_TO_TUNNEL_V4, n.deliver(n.devB, forged).action(), "the real packet still gets through");
+            assertEquals(
+                    Action.WRITE_TO_TUNNEL_V4,
+                    n.deliver(n.devB, forged).action(),
+                    "the real packet still gets through");
         }
     }
 
@@ -110,7 +113,9 @@ class TunnelTest {
             n.advance(1 * S);
             byte[] inFlight = n.send(n.a, TestNet.ipv4(40, 2)).data();
             assertTrue(n.a.handshakeWanted(), "REKEY_AFTER_TIME reached on send");
-            assertFalse(n.a.sentDataWantsHandshake(n.now, n.a.currentKeypair(), false), "already asked: the control thread is woken once, not per packet");
+            assertFalse(
+                    n.a.sentDataWantsHandshake(n.now, n.a.currentKeypair(), false),
+                    "already asked: the control thread is woken once, not per packet");
             // responder does not rekey on age (only the initiator does)
             n.roundTrip(n.b, TestNet.ipv4(40, 3));
             assertFalse(n.b.handshakeWanted());
@@ -186,7 +191,10 @@ class TunnelTest {
             boolean anyJitter = false;
             for (int i = 1; i < sentAt.size(); i++) {
                 long gap = sentAt.get(i) - sentAt.get(i - 1);
-                assertTrue(gap >= Constants.REKEY_TIMEOUT && gap <= Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX + MS, "gap " + gap);
+                assertTrue(
+                        gap >= Constants.REKEY_TIMEOUT
+                                && gap <= Constants.REKEY_TIMEOUT + Constants.REKEY_TIMEOUT_JITTER_MAX + MS,
+                        "gap " + gap);
                 if (gap > Constants.REKEY_TIMEOUT + MS) anyJitter = true;
             }
             assertTrue(anyJitter, "retries are jittered");
@@ -298,7 +306,8 @@ class TunnelTest {
                         if (back.action() == Action.WRITE_TO_NETWORK) n.deliver(n.devB, back.data());
                     }
                 }
-                for (TestNet.Res t = n.tick(n.b); t.action() != Action.DONE; t = n.tick(n.b)) n.deliver(n.devA, t.data());
+                for (TestNet.Res t = n.tick(n.b); t.action() != Action.DONE; t = n.tick(n.b))
+                    n.deliver(n.devA, t.data());
             }
             assertTrue(n.a.hasSession(n.now));
             n.roundTrip(n.b, TestNet.ipv4(40, 1));
@@ -406,8 +415,8 @@ class TunnelTest {
     void secretsNeverPrinted() {
         try (TestNet n = new TestNet()) {
             n.handshake(n.a);
-            String all = n.keyA + " " + n.psk + " " + n.a.currentKeypair() + " " + n.a.handshake + " " + n.a
-                    + " " + n.devA + " " + n.a.handshake.cookies + " " + n.devA.cookieChecker;
+            String all = n.keyA + " " + n.psk + " " + n.a.currentKeypair() + " " + n.a.handshake + " " + n.a + " "
+                    + n.devA + " " + n.a.handshake.cookies + " " + n.devA.cookieChecker;
             assertFalse(all.contains(n.keyA.toBase64()));
             assertFalse(all.contains(n.psk.toBase64()));
             assertFalse(all.contains(n.keyA.toHex()));

@@ -24,8 +24,11 @@ class WireguardGoInitiationTest {
             PrivateKey responder = PrivateKey.fromBase64((String) v.get("responder_private_key"));
             assertEquals(v.get("responder_public_key"), responder.publicKey().toBase64());
             PublicKey initiator = PublicKey.fromBase64((String) v.get("initiator_public_key"));
-            PresharedKey psk = v.get("preshared_key") == null ? PresharedKey.none() : PresharedKey.fromBase64((String) v.get("preshared_key"));
-            long captured = ((BigDecimal) v.get("captured_unix_time")).movePointRight(9).longValue();
+            PresharedKey psk = v.get("preshared_key") == null
+                    ? PresharedKey.none()
+                    : PresharedKey.fromBase64((String) v.get("preshared_key"));
+            long captured =
+                    ((BigDecimal) v.get("captured_unix_time")).movePointRight(9).longValue();
 
             NoiseDevice dev = new NoiseDevice(responder, new SecureRandom(), () -> captured);
             Tunnel t = dev.addPeer(initiator, psk);
@@ -44,7 +47,9 @@ class WireguardGoInitiationTest {
                 assertEquals(Messages.RESPONSE_LENGTH, out.length);
                 assertEquals(Messages.TYPE_RESPONSE, out.segment.get(Messages.INT_LE, 0));
                 long ts = t.handshake.latestTimestampUnixNanos();
-                assertTrue(Math.abs(ts - captured) < 5_000_000_000L, "TAI64N within 5 s of capture: " + ts + " vs " + captured);
+                assertTrue(
+                        Math.abs(ts - captured) < 5_000_000_000L,
+                        "TAI64N within 5 s of capture: " + ts + " vs " + captured);
                 assertNotNull(t.nextKeypair(), "responder keypair waits in 'next' for confirmation");
 
                 // the same initiation again is a replay: dropped, counted, nothing sent

@@ -32,18 +32,40 @@ public final class Coturn implements AutoCloseable {
      * {@code primary:port} (and {@code alternate:port} if given). {@code allowedPeers} is an
      * address range {@code a-b} coturn must relay to even if it would deny it by default.
      */
-    public static Coturn start(Netns ns, Path dir, String primary, String alternate, int port, String user,
-            String password, String realm, String allowedPeers) throws IOException {
+    public static Coturn start(
+            Netns ns,
+            Path dir,
+            String primary,
+            String alternate,
+            int port,
+            String user,
+            String password,
+            String realm,
+            String allowedPeers)
+            throws IOException {
         Path log = dir.resolve("turnserver.log");
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), "turnserver", "-n",
-                "--listening-ip=" + primary));
+        List<String> cmd = new ArrayList<>(
+                List.of("ip", "netns", "exec", ns.name(), "turnserver", "-n", "--listening-ip=" + primary));
         if (alternate != null) cmd.add("--listening-ip=" + alternate);
-        cmd.addAll(List.of("--listening-port=" + port, "--relay-ip=" + primary,
-                "--min-port=" + MIN_RELAY_PORT, "--max-port=" + MAX_RELAY_PORT,
-                "--lt-cred-mech", "--user=" + user + ":" + password, "--realm=" + realm, "--fingerprint",
-                "--no-tls", "--no-dtls", "--no-cli", "--allowed-peer-ip=" + allowedPeers,
-                "--userdb=" + dir.resolve("turndb"), "--pidfile=" + dir.resolve("turnserver.pid"),
-                "--log-file=" + log, "--simple-log", "--no-stdout-log", "--verbose"));
+        cmd.addAll(List.of(
+                "--listening-port=" + port,
+                "--relay-ip=" + primary,
+                "--min-port=" + MIN_RELAY_PORT,
+                "--max-port=" + MAX_RELAY_PORT,
+                "--lt-cred-mech",
+                "--user=" + user + ":" + password,
+                "--realm=" + realm,
+                "--fingerprint",
+                "--no-tls",
+                "--no-dtls",
+                "--no-cli",
+                "--allowed-peer-ip=" + allowedPeers,
+                "--userdb=" + dir.resolve("turndb"),
+                "--pidfile=" + dir.resolve("turnserver.pid"),
+                "--log-file=" + log,
+                "--simple-log",
+                "--no-stdout-log",
+                "--verbose"));
         Daemon d = Daemon.start(dir.resolve("turnserver.stdout"), cmd);
         Coturn c = new Coturn(d, log, List.copyOf(cmd));
         try {
@@ -60,7 +82,8 @@ public final class Coturn implements AutoCloseable {
         String ss = "";
         while (System.nanoTime() < deadline) {
             if (!daemon.isAlive())
-                throw new IOException("turnserver exited: " + String.join(" ", command) + "\n" + daemon.output() + "\n" + log());
+                throw new IOException(
+                        "turnserver exited: " + String.join(" ", command) + "\n" + daemon.output() + "\n" + log());
             ss = ns.tryExec("ss", "-Hlun").output();
             if (ss.contains(a + " ") && (b == null || ss.contains(b + " "))) return;
             try {

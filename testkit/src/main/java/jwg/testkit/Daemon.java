@@ -26,7 +26,10 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts {@code command}, its output going to {@code log} (created or truncated). */
     public static Daemon start(Path log, List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         p.getOutputStream().close();
         return new Daemon(List.copyOf(command), log, p);
     }
@@ -64,7 +67,8 @@ public final class Daemon implements AutoCloseable {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 close();
-                throw new IOException(String.join(" ", command) + " did not exit within " + timeout + "; output:\n" + output());
+                throw new IOException(
+                        String.join(" ", command) + " did not exit within " + timeout + "; output:\n" + output());
             }
         } catch (InterruptedException e) {
             close();

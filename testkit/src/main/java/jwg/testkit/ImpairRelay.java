@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class ImpairRelay implements AutoCloseable {
     /** The longest a reordered datagram is held when no later one comes to overtake it. */
     static final long MAX_HOLD_NANOS = 5_000_000;
+
     private static final int MAX_DATAGRAM = 65_535;
     private static final int HELD_POOL = 256;
 
@@ -68,8 +69,8 @@ public final class ImpairRelay implements AutoCloseable {
     public record Counts(long received, long forwarded, long dropped, long duplicated, long reordered, long overflow) {
         @Override
         public String toString() {
-            return "received=" + received + " forwarded=" + forwarded + " dropped=" + dropped
-                    + " duplicated=" + duplicated + " reordered=" + reordered + " overflow=" + overflow;
+            return "received=" + received + " forwarded=" + forwarded + " dropped=" + dropped + " duplicated="
+                    + duplicated + " reordered=" + reordered + " overflow=" + overflow;
         }
     }
 
@@ -81,8 +82,13 @@ public final class ImpairRelay implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private ImpairRelay(DatagramChannel facingA, DatagramChannel facingB, InetSocketAddress toA, InetSocketAddress toB,
-                        Impairment impairment) throws IOException {
+    private ImpairRelay(
+            DatagramChannel facingA,
+            DatagramChannel facingB,
+            InetSocketAddress toA,
+            InetSocketAddress toB,
+            Impairment impairment)
+            throws IOException {
         this.facingA = facingA;
         this.facingB = facingB;
         this.aToB = new Direction(facingB, toB, impairment, new SplittableRandom(impairment.seed()));
@@ -98,8 +104,13 @@ public final class ImpairRelay implements AutoCloseable {
      * starts forwarding: what arrives on listenA goes to {@code toB}, what arrives on listenB to
      * {@code toA}. A port 0 binds any free port ({@link #listenA()}, {@link #listenB()}).
      */
-    public static ImpairRelay start(InetSocketAddress listenA, InetSocketAddress toA, InetSocketAddress listenB,
-                                    InetSocketAddress toB, Impairment impairment) throws IOException {
+    public static ImpairRelay start(
+            InetSocketAddress listenA,
+            InetSocketAddress toA,
+            InetSocketAddress listenB,
+            InetSocketAddress toB,
+            Impairment impairment)
+            throws IOException {
         DatagramChannel a = open(listenA);
         DatagramChannel b;
         try {
@@ -262,8 +273,13 @@ public final class ImpairRelay implements AutoCloseable {
         }
 
         Counts counts() {
-            return new Counts(counts.get(RECEIVED), counts.get(FORWARDED), counts.get(DROPPED), counts.get(DUPLICATED),
-                    counts.get(REORDERED), counts.get(OVERFLOW));
+            return new Counts(
+                    counts.get(RECEIVED),
+                    counts.get(FORWARDED),
+                    counts.get(DROPPED),
+                    counts.get(DUPLICATED),
+                    counts.get(REORDERED),
+                    counts.get(OVERFLOW));
         }
 
         private static final class Held {
@@ -306,8 +322,15 @@ public final class ImpairRelay implements AutoCloseable {
             System.out.println("final " + relay.countsLine() + " | kernel " + udpReceiveErrors());
             System.out.flush();
         }));
-        System.out.printf(Locale.ROOT, "listening %s (A) %s (B) loss=%s dup=%s reorder=%s seed=%d%n",
-                relay.listenA(), relay.listenB(), loss, dup, reorder, seed);
+        System.out.printf(
+                Locale.ROOT,
+                "listening %s (A) %s (B) loss=%s dup=%s reorder=%s seed=%d%n",
+                relay.listenA(),
+                relay.listenB(),
+                loss,
+                dup,
+                reorder,
+                seed);
         System.out.flush();
         while (true) {
             Thread.sleep(statsSeconds > 0 ? statsSeconds * 1000L : Long.MAX_VALUE / 2);
@@ -324,13 +347,18 @@ public final class ImpairRelay implements AutoCloseable {
     static String udpReceiveErrors() {
         try {
             var lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp")).stream()
-                    .filter(l -> l.startsWith("Udp: ")).toList();
+                    .filter(l -> l.startsWith("Udp: "))
+                    .toList();
             if (lines.size() < 2) return "udp-errors=unknown";
             String[] names = lines.get(0).split(" "), values = lines.get(1).split(" ");
             StringBuilder sb = new StringBuilder();
             for (int i = 1; i < names.length && i < values.length; i++) {
                 if (names[i].equals("RcvbufErrors") || names[i].equals("InErrors")) {
-                    sb.append(sb.isEmpty() ? "" : " ").append("udp-").append(names[i]).append('=').append(values[i]);
+                    sb.append(sb.isEmpty() ? "" : " ")
+                            .append("udp-")
+                            .append(names[i])
+                            .append('=')
+                            .append(values[i]);
                 }
             }
             return sb.toString();
@@ -347,7 +375,8 @@ public final class ImpairRelay implements AutoCloseable {
     }
 
     private static void usage(PrintStream err) {
-        err.println("usage: ImpairRelay LISTEN_A TO_A LISTEN_B TO_B [--loss P] [--dup P] [--reorder P] [--seed N] [--stats SECONDS]");
+        err.println(
+                "usage: ImpairRelay LISTEN_A TO_A LISTEN_B TO_B [--loss P] [--dup P] [--reorder P] [--seed N] [--stats SECONDS]");
         System.exit(2);
     }
 }

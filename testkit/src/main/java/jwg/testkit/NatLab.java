@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -49,7 +48,10 @@ public final class NatLab implements AutoCloseable {
     }
 
     /** The two hosts of the lab. */
-    public enum Host { A, B }
+    public enum Host {
+        A,
+        B
+    }
 
     /** The shapes of the lab. */
     public enum Topology {
@@ -60,7 +62,6 @@ public final class NatLab implements AutoCloseable {
         CONE_SYMMETRIC(NatType.CONE, NatType.SYMMETRIC, false),
         /** Both cone, UDP between the routers' WAN addresses dropped (starts {@link #blockDirect() blocked}). */
         CONE_BLOCKED(NatType.CONE, NatType.CONE, true);
-
         private final NatType natA, natB;
         private final boolean blocked;
 
@@ -89,6 +90,7 @@ public final class NatLab implements AutoCloseable {
     public static final int STUN_PORT = 3478;
     /** A TCP/UDP port on {@link #STUN_IP} free for a test's signaling server. */
     public static final int SIGNALING_PORT = 8443;
+
     public static final String WAN_A = "203.0.113.2", WAN_B = "203.0.113.3";
     public static final String LAN_A_GATEWAY = "198.51.100.1", LAN_B_GATEWAY = "198.51.100.129";
     public static final String HOST_A = "198.51.100.10", HOST_B = "198.51.100.140", HOST_B_SAME_LAN = "198.51.100.11";
@@ -111,7 +113,8 @@ public final class NatLab implements AutoCloseable {
     private NatLab(Topology topology, Path dir) {
         this.topology = topology;
         this.dir = dir;
-        this.turnPassword = "pw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        this.turnPassword =
+                "pw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     /** Builds the lab for {@code topology} and starts coturn; everything is undone if a step fails. */
@@ -182,8 +185,8 @@ public final class NatLab implements AutoCloseable {
         }
         if (topology.blocked) blockDirect();
         beforeCoturn.run(this);
-        coturn = Coturn.start(pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM,
-                "203.0.113.0-203.0.113.255");
+        coturn = Coturn.start(
+                pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM, "203.0.113.0-203.0.113.255");
     }
 
     private Netns router(String prefix, String bridgePort, String wan, String lanGateway, NatType type)
@@ -225,8 +228,7 @@ public final class NatLab implements AutoCloseable {
         ip(outer, "link", "set", port, "up");
     }
 
-    private Netns host(String prefix, Netns router, String lanPort, String address, String gateway)
-            throws IOException {
+    private Netns host(String prefix, Netns router, String lanPort, String address, String gateway) throws IOException {
         Netns h = ns(prefix);
         plugIn(h, HOST_IF, router, lanPort, LAN_IF);
         ip(h, "addr", "add", address + "/25", "dev", HOST_IF);
@@ -256,10 +258,12 @@ public final class NatLab implements AutoCloseable {
      */
     public synchronized void blockDirect() throws IOException {
         if (blocked) return;
-        pub.exec("nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_A, "ip", "daddr", WAN_B,
-                "meta", "l4proto", "udp", "counter", "drop");
-        pub.exec("nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_B, "ip", "daddr", WAN_A,
-                "meta", "l4proto", "udp", "counter", "drop");
+        pub.exec(
+                "nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_A, "ip", "daddr", WAN_B, "meta",
+                "l4proto", "udp", "counter", "drop");
+        pub.exec(
+                "nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_B, "ip", "daddr", WAN_A, "meta",
+                "l4proto", "udp", "counter", "drop");
         blocked = true;
     }
 
@@ -438,8 +442,8 @@ public final class NatLab implements AutoCloseable {
      */
     public List<InetSocketAddress> stunMappedAddresses(Host host, int localPort, InetSocketAddress... servers)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(python(), probe.toString(), "binding", "--local-port",
-                Integer.toString(localPort)));
+        List<String> cmd = new ArrayList<>(
+                List.of(python(), probe.toString(), "binding", "--local-port", Integer.toString(localPort)));
         for (InetSocketAddress s : servers) cmd.add(s.getHostString() + ":" + s.getPort());
         Netns.Result r = exec(host, cmd.toArray(String[]::new));
         List<InetSocketAddress> mapped = new ArrayList<>();
@@ -467,8 +471,17 @@ public final class NatLab implements AutoCloseable {
      * peer sends to the relayed address; exits 0 if any came. See {@link #relayedAddress(Daemon)}.
      */
     public Daemon turnRelay(Host host, String peerIp, double seconds) throws IOException {
-        return start(hostNetns(host), "relay-" + host + "-" + System.nanoTime() + ".log", python(), probe.toString(),
-                "relay", STUN_IP + ":" + STUN_PORT, turnUser, turnPassword, peerIp, Double.toString(seconds));
+        return start(
+                hostNetns(host),
+                "relay-" + host + "-" + System.nanoTime() + ".log",
+                python(),
+                probe.toString(),
+                "relay",
+                STUN_IP + ":" + STUN_PORT,
+                turnUser,
+                turnPassword,
+                peerIp,
+                Double.toString(seconds));
     }
 
     /** Waits (at most 10 s) for a {@link #turnRelay} endpoint's relayed address. */
@@ -501,8 +514,14 @@ public final class NatLab implements AutoCloseable {
      * the peer, 1 if not, printing "RECEIVED n FROM ...".
      */
     public Daemon punch(Host host, int localPort, InetSocketAddress peer, double seconds) throws IOException {
-        return start(hostNetns(host), "punch-" + host + "-" + System.nanoTime() + ".log", python(), probe.toString(),
-                "punch", Integer.toString(localPort), peer.getHostString() + ":" + peer.getPort(),
+        return start(
+                hostNetns(host),
+                "punch-" + host + "-" + System.nanoTime() + ".log",
+                python(),
+                probe.toString(),
+                "punch",
+                Integer.toString(localPort),
+                peer.getHostString() + ":" + peer.getPort(),
                 Double.toString(seconds));
     }
 
@@ -568,10 +587,16 @@ public final class NatLab implements AutoCloseable {
     /** Kills (by pid) every process still inside namespace {@code n}. */
     private static void killAll(Netns n) throws IOException {
         for (int round = 0; round < 20; round++) {
-            List<Long> pids = Netns.tryRun("ip", "netns", "pids", n.name()).output().lines()
-                    .map(String::strip).filter(s -> s.matches("\\d+")).map(Long::valueOf).toList();
+            List<Long> pids = Netns.tryRun("ip", "netns", "pids", n.name())
+                    .output()
+                    .lines()
+                    .map(String::strip)
+                    .filter(s -> s.matches("\\d+"))
+                    .map(Long::valueOf)
+                    .toList();
             if (pids.isEmpty()) return;
-            for (long pid : pids) ProcessHandle.of(pid).ifPresent(round < 5 ? ProcessHandle::destroy : ProcessHandle::destroyForcibly);
+            for (long pid : pids)
+                ProcessHandle.of(pid).ifPresent(round < 5 ? ProcessHandle::destroy : ProcessHandle::destroyForcibly);
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -603,8 +628,8 @@ public final class NatLab implements AutoCloseable {
      */
     public static void main(String[] args) throws IOException {
         NatLab lab = start(Topology.valueOf(args.length > 0 ? args[0] : "CONE_CONE"));
-        System.out.println("NATLAB " + String.join(" ", lab.namespaceNames()) + " user " + lab.turnUser()
-                + " password " + lab.turnPassword());
+        System.out.println("NATLAB " + String.join(" ", lab.namespaceNames()) + " user " + lab.turnUser() + " password "
+                + lab.turnPassword());
         System.out.flush();
         while (System.in.read() != -1) {
             // wait

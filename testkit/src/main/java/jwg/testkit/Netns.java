@@ -69,8 +69,20 @@ public final class Netns implements AutoCloseable {
      * {@code other} (or in the root namespace if null). Deleted with the namespace.
      */
     public void addVeth(String insideName, String outsideName, Netns other) throws IOException {
-        run("ip", "link", "add", insideName, "netns", name, "type", "veth", "peer", "name", outsideName,
-                "netns", other == null ? "1" : other.name);
+        run(
+                "ip",
+                "link",
+                "add",
+                insideName,
+                "netns",
+                name,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                outsideName,
+                "netns",
+                other == null ? "1" : other.name);
         if (other == null) peerLinks.add(outsideName);
     }
 
@@ -84,7 +96,8 @@ public final class Netns implements AutoCloseable {
     /** Runs a command on the host, failing with its output if it exits nonzero. */
     public static Result run(String... command) throws IOException {
         Result r = tryRun(command);
-        if (!r.ok()) throw new IOException(String.join(" ", command) + " exited " + r.exitCode + ": " + r.output.strip());
+        if (!r.ok())
+            throw new IOException(String.join(" ", command) + " exited " + r.exitCode + ": " + r.output.strip());
         return r;
     }
 
@@ -92,7 +105,10 @@ public final class Netns implements AutoCloseable {
     public static Result tryRun(String... command) throws IOException {
         java.nio.file.Path out = java.nio.file.Files.createTempFile("jwg-cmd-", ".out");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             try {
                 p.getOutputStream().close();
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -119,6 +135,7 @@ public final class Netns implements AutoCloseable {
     public void close() throws IOException {
         for (String link : peerLinks) tryRun("ip", "link", "del", link);
         Result r = tryRun("ip", "netns", "del", name);
-        if (!r.ok() && exists()) throw new IOException("could not delete network namespace " + name + ": " + r.output.strip());
+        if (!r.ok() && exists())
+            throw new IOException("could not delete network namespace " + name + ": " + r.output.strip());
     }
 }

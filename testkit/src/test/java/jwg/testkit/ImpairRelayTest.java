@@ -46,15 +46,20 @@ class ImpairRelayTest {
 
     static Seen send(Impairment imp, int count) throws IOException, InterruptedException {
         try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(LO, 0));
-             DatagramSocket b = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+                DatagramSocket b = new DatagramSocket(new InetSocketAddress(LO, 0))) {
             b.setReceiveBufferSize(4 << 20);
             b.setSoTimeout(300);
-            try (ImpairRelay relay = ImpairRelay.start(new InetSocketAddress(LO, 0), (InetSocketAddress) a.getLocalSocketAddress(),
-                    new InetSocketAddress(LO, 0), (InetSocketAddress) b.getLocalSocketAddress(), imp)) {
+            try (ImpairRelay relay = ImpairRelay.start(
+                    new InetSocketAddress(LO, 0),
+                    (InetSocketAddress) a.getLocalSocketAddress(),
+                    new InetSocketAddress(LO, 0),
+                    (InetSocketAddress) b.getLocalSocketAddress(),
+                    imp)) {
                 // B reads while A sends (its socket need not hold them all: rmem_max may be small)
                 List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
                 java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
-                java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+                java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                        new java.util.concurrent.atomic.AtomicReference<>();
                 Thread reader = Thread.ofPlatform().start(() -> {
                     byte[] in = new byte[64];
                     DatagramPacket rp = new DatagramPacket(in, in.length);
@@ -66,7 +71,8 @@ class ImpairRelayTest {
                                 if (sent.get()) return;
                                 continue;
                             }
-                            if (!rp.getSocketAddress().equals(relay.listenB())) throw new AssertionError("B hears " + rp.getSocketAddress());
+                            if (!rp.getSocketAddress().equals(relay.listenB()))
+                                throw new AssertionError("B hears " + rp.getSocketAddress());
                             order.add(ByteBuffer.wrap(in).getInt(0));
                         }
                     } catch (Throwable t) {

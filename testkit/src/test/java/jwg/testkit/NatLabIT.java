@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
-import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import jwg.testkit.NatLab.Host;
 import jwg.testkit.NatLab.NatType;
 import jwg.testkit.NatLab.Topology;
@@ -58,7 +58,8 @@ class NatLabIT {
                 System.out.println(what);
                 assertEquals(lab.wanAddress(h), m.get(0).getHostString(), what);
                 assertEquals(lab.wanAddress(h), m.get(1).getHostString(), what);
-                if (lab.natType(h) == NatType.CONE) assertEquals(m.get(0).getPort(), m.get(1).getPort(), what);
+                if (lab.natType(h) == NatType.CONE)
+                    assertEquals(m.get(0).getPort(), m.get(1).getPort(), what);
                 else assertNotEquals(m.get(0).getPort(), m.get(1).getPort(), what);
             }
             if (topology == Topology.SAME_LAN) assertEquals(NatLab.WAN_A, lab.wanAddress(Host.B));
@@ -68,14 +69,19 @@ class NatLabIT {
 
             Netns.Result natd = lab.tryExec(Host.A, "timeout", "20", "turnutils_natdiscovery", "-m", NatLab.STUN_IP);
             System.out.println(topology + ": turnutils_natdiscovery -m from hA:\n" + natd.output());
-            String expected = lab.natType(Host.A) == NatType.CONE ? "Endpoint Independent Mapping"
+            String expected = lab.natType(Host.A) == NatType.CONE
+                    ? "Endpoint Independent Mapping"
                     : "Address and Port Dependent Mapping";
-            assertTrue(natd.output().contains(expected), "natdiscovery behind " + lab.natType(Host.A)
-                    + " should report '" + expected + "':\n" + natd.output());
+            assertTrue(
+                    natd.output().contains(expected),
+                    "natdiscovery behind " + lab.natType(Host.A) + " should report '" + expected + "':\n"
+                            + natd.output());
 
             Netns.Result ok = lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword());
-            assertTrue(ok.ok() && ok.output().startsWith("RELAYED " + NatLab.STUN_IP + ":"),
-                    "TURN Allocate with the lab's credentials:\n" + ok.output() + "\ncoturn log:\n" + lab.coturn().log());
+            assertTrue(
+                    ok.ok() && ok.output().startsWith("RELAYED " + NatLab.STUN_IP + ":"),
+                    "TURN Allocate with the lab's credentials:\n" + ok.output() + "\ncoturn log:\n"
+                            + lab.coturn().log());
             assertTrue(ok.output().contains("MAPPED " + lab.wanAddress(Host.A) + ":"), ok.output());
             Netns.Result bad = lab.turnAllocate(Host.A, lab.turnUser(), "wrong");
             assertEquals(2, bad.exitCode(), "TURN Allocate with a wrong password must fail:\n" + bad.output());
@@ -88,19 +94,27 @@ class NatLabIT {
     void coneBlockedOnlyRelayWorksUntilUnblocked() throws IOException {
         try (NatLab lab = NatLab.start(Topology.CONE_BLOCKED)) {
             assertTrue(lab.isDirectBlocked());
-            InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
-            InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
-            assertFalse(punch(lab, a, b), "blocked: hA and hB must not reach each other's mapping " + a + " " + b
-                    + "\n" + lab.publicFilterRules());
-            assertTrue(lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword()).ok(), "TURN still works when blocked");
+            InetSocketAddress a =
+                    lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
+            InetSocketAddress b =
+                    lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
+            assertFalse(
+                    punch(lab, a, b),
+                    "blocked: hA and hB must not reach each other's mapping " + a + " " + b + "\n"
+                            + lab.publicFilterRules());
+            assertTrue(
+                    lab.turnAllocate(Host.A, lab.turnUser(), lab.turnPassword()).ok(), "TURN still works when blocked");
             // the relay path: hB punches hA's relayed address, hA answers through coturn
             try (Daemon relay = lab.turnRelay(Host.A, lab.wanAddress(Host.B), 3)) {
                 InetSocketAddress relayed = NatLab.relayedAddress(relay);
                 try (Daemon pb = lab.punch(Host.B, 40002, relayed, 1.5)) {
                     Netns.Result rb = pb.await(Duration.ofSeconds(10)), ra = relay.await(Duration.ofSeconds(10));
-                    System.out.println("relay: B->" + relayed + ": " + rb.output().strip() + "; A: " + ra.output().strip());
-                    assertTrue(rb.ok() && ra.ok(), "blocked: hA and hB must reach each other through " + relayed
-                            + "\nB: " + rb.output() + "\nA: " + ra.output() + "\n" + lab.diagnostics());
+                    System.out.println("relay: B->" + relayed + ": "
+                            + rb.output().strip() + "; A: " + ra.output().strip());
+                    assertTrue(
+                            rb.ok() && ra.ok(),
+                            "blocked: hA and hB must reach each other through " + relayed + "\nB: " + rb.output()
+                                    + "\nA: " + ra.output() + "\n" + lab.diagnostics());
                 }
             }
             lab.unblockDirect();
@@ -111,28 +125,39 @@ class NatLabIT {
     @Test
     void blockDirectStopsAnEstablishedFlow() throws IOException {
         try (NatLab lab = NatLab.start(Topology.CONE_CONE)) {
-            InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
-            InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
+            InetSocketAddress a =
+                    lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
+            InetSocketAddress b =
+                    lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
             assertTrue(punch(lab, a, b), "cone/cone hole punch between " + a + " and " + b + "\n" + lab.diagnostics());
             String before = lab.diagnostics();
             System.out.println("diagnostics of a working cone/cone punch:\n" + before);
             lab.blockDirect();
-            assertFalse(punch(lab, a, b), "blockDirect must stop the existing flow " + a + " <-> " + b
-                    + "\nbefore blocking:\n" + before + "\nnow:\n" + lab.diagnostics());
+            assertFalse(
+                    punch(lab, a, b),
+                    "blockDirect must stop the existing flow " + a + " <-> " + b + "\nbefore blocking:\n" + before
+                            + "\nnow:\n" + lab.diagnostics());
             String rules = lab.publicFilterRules();
-            assertTrue(rules.matches("(?s).*counter packets [1-9].*"), "drop rules must have counted packets:\n" + rules);
+            assertTrue(
+                    rules.matches("(?s).*counter packets [1-9].*"), "drop rules must have counted packets:\n" + rules);
             lab.unblockDirect();
             assertTrue(punch(lab, a, b), "unblockDirect must let the flow through again");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Topology.class, names = {"SYMMETRIC_SYMMETRIC", "CONE_SYMMETRIC"})
+    @EnumSource(
+            value = Topology.class,
+            names = {"SYMMETRIC_SYMMETRIC", "CONE_SYMMETRIC"})
     void holePunchWithASymmetricNatFails(Topology topology) throws IOException {
         try (NatLab lab = NatLab.start(topology)) {
-            InetSocketAddress a = lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
-            InetSocketAddress b = lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
-            assertFalse(punch(lab, a, b), topology + ": STUN-learned mappings " + a + " " + b + " must not work for the peer");
+            InetSocketAddress a =
+                    lab.stunMappedAddresses(Host.A, 40000, lab.stunAddress()).getFirst();
+            InetSocketAddress b =
+                    lab.stunMappedAddresses(Host.B, 40001, lab.stunAddress()).getFirst();
+            assertFalse(
+                    punch(lab, a, b),
+                    topology + ": STUN-learned mappings " + a + " " + b + " must not work for the peer");
         }
     }
 
@@ -141,27 +166,52 @@ class NatLabIT {
         try (NatLab lab = NatLab.start(Topology.CONE_SYMMETRIC)) {
             // filtering discovery waits for answers that never come: run it on both hosts at once,
             // and meanwhile relay between two allocations of hA (peers are the lab's relay addresses)
-            try (Daemon fa = natDiscovery(lab, Host.A); Daemon fb = natDiscovery(lab, Host.B)) {
-                Netns.Result relay = lab.tryExec(Host.A, "timeout", "20", "turnutils_uclient", "-y", "-n", "10", "-m", "1",
-                        "-u", lab.turnUser(), "-w", lab.turnPassword(), NatLab.STUN_IP);
+            try (Daemon fa = natDiscovery(lab, Host.A);
+                    Daemon fb = natDiscovery(lab, Host.B)) {
+                Netns.Result relay = lab.tryExec(
+                        Host.A,
+                        "timeout",
+                        "20",
+                        "turnutils_uclient",
+                        "-y",
+                        "-n",
+                        "10",
+                        "-m",
+                        "1",
+                        "-u",
+                        lab.turnUser(),
+                        "-w",
+                        lab.turnPassword(),
+                        NatLab.STUN_IP);
                 System.out.println("turnutils_uclient -y from hA:\n" + relay.output());
-                assertTrue(relay.ok() && relay.output().contains("Total lost packets 0 (0.000000%)"),
+                assertTrue(
+                        relay.ok() && relay.output().contains("Total lost packets 0 (0.000000%)"),
                         "relayed traffic between two allocations must arrive:\n" + relay.output() + "\ncoturn log:\n"
                                 + lab.coturn().log());
                 for (Host h : Host.values()) {
                     Netns.Result f = (h == Host.A ? fa : fb).await(Duration.ofSeconds(30));
-                    System.out.println(lab.natType(h) + ": turnutils_natdiscovery -m -f from " + h + ":\n" + f.output());
-                    assertTrue(f.output().contains("Other addr: : " + NatLab.STUN_ALT_IP + ":" + (NatLab.STUN_PORT + 1)),
+                    System.out.println(
+                            lab.natType(h) + ": turnutils_natdiscovery -m -f from " + h + ":\n" + f.output());
+                    assertTrue(
+                            f.output().contains("Other addr: : " + NatLab.STUN_ALT_IP + ":" + (NatLab.STUN_PORT + 1)),
                             "coturn must offer RFC 5780 OTHER-ADDRESS:\n" + f.output());
-                    String mapping = lab.natType(h) == NatType.CONE ? "Endpoint Independent Mapping"
+                    String mapping = lab.natType(h) == NatType.CONE
+                            ? "Endpoint Independent Mapping"
                             : "Address and Port Dependent Mapping";
-                    assertTrue(f.output().contains(mapping), lab.natType(h) + " must show " + mapping + ":\n" + f.output());
-                    assertTrue(f.output().contains("Address and Port Dependent Filtering"),
-                            "Linux conntrack filters by address and port behind " + lab.natType(h) + ":\n" + f.output());
+                    assertTrue(
+                            f.output().contains(mapping),
+                            lab.natType(h) + " must show " + mapping + ":\n" + f.output());
+                    assertTrue(
+                            f.output().contains("Address and Port Dependent Filtering"),
+                            "Linux conntrack filters by address and port behind " + lab.natType(h) + ":\n"
+                                    + f.output());
                 }
             }
-            assertFalse(lab.coturn().log().contains("cannot support STUN CHANGE_REQUEST"), lab.coturn().log());
-            System.out.println("coturn command: " + String.join(" ", lab.coturn().command()));
+            assertFalse(
+                    lab.coturn().log().contains("cannot support STUN CHANGE_REQUEST"),
+                    lab.coturn().log());
+            System.out.println(
+                    "coturn command: " + String.join(" ", lab.coturn().command()));
             System.out.println("coturn log:\n" + lab.coturn().log());
         }
     }
@@ -169,7 +219,8 @@ class NatLabIT {
     @Test
     void aFailureHalfWayThroughConstructionLeavesNothingBehind() throws IOException {
         List<String> names = new ArrayList<>();
-        IOException e = assertThrows(IOException.class,
+        IOException e = assertThrows(
+                IOException.class,
                 () -> NatLab.start(Topology.CONE_CONE, lab -> {
                     names.addAll(lab.namespaceNames());
                     throw new IOException("injected failure before coturn starts");
@@ -183,14 +234,20 @@ class NatLabIT {
     void theShutdownHookCleansUpWhenTheJvmIsStopped() throws Exception {
         String javaCmd = ProcessHandle.current().info().command().orElseThrow();
         Path out = Files.createTempFile("jwg-natlab-main-", ".out");
-        Process p = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"), NatLab.class.getName(),
-                "SAME_LAN").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(
+                        javaCmd, "-cp", System.getProperty("java.class.path"), NatLab.class.getName(), "SAME_LAN")
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         List<String> names = List.of();
         try {
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (names.isEmpty() && System.nanoTime() < deadline && p.isAlive()) {
-                names = Files.readAllLines(out).stream().filter(l -> l.startsWith("NATLAB "))
-                        .map(l -> List.of(l.split(" ")).subList(1, 5)).findFirst().orElse(List.of());
+                names = Files.readAllLines(out).stream()
+                        .filter(l -> l.startsWith("NATLAB "))
+                        .map(l -> List.of(l.split(" ")).subList(1, 5))
+                        .findFirst()
+                        .orElse(List.of());
                 Thread.sleep(100);
             }
             assertEquals(4, names.size(), "NatLab main did not report its namespaces:\n" + Files.readString(out));
@@ -209,15 +266,24 @@ class NatLabIT {
     }
 
     private static Daemon natDiscovery(NatLab lab, Host h) throws IOException {
-        return lab.start(lab.hostNetns(h), "natdiscovery-" + h + ".log", "timeout", "25", "turnutils_natdiscovery",
-                "-m", "-f", NatLab.STUN_IP);
+        return lab.start(
+                lab.hostNetns(h),
+                "natdiscovery-" + h + ".log",
+                "timeout",
+                "25",
+                "turnutils_natdiscovery",
+                "-m",
+                "-f",
+                NatLab.STUN_IP);
     }
 
     /** Both hosts send to the other's server-reflexive address for 1.5 s; true if both received. */
     private static boolean punch(NatLab lab, InetSocketAddress mappedA, InetSocketAddress mappedB) throws IOException {
-        try (Daemon pa = lab.punch(Host.A, 40000, mappedB, 1.5); Daemon pb = lab.punch(Host.B, 40001, mappedA, 1.5)) {
+        try (Daemon pa = lab.punch(Host.A, 40000, mappedB, 1.5);
+                Daemon pb = lab.punch(Host.B, 40001, mappedA, 1.5)) {
             Netns.Result ra = pa.await(Duration.ofSeconds(10)), rb = pb.await(Duration.ofSeconds(10));
-            System.out.println("punch A->" + mappedB + ": " + ra.output().strip() + "; B->" + mappedA + ": " + rb.output().strip());
+            System.out.println("punch A->" + mappedB + ": " + ra.output().strip() + "; B->" + mappedA + ": "
+                    + rb.output().strip());
             if (ra.ok() != rb.ok()) throw new AssertionError("one-sided punch: A " + ra.output() + " B " + rb.output());
             return ra.ok();
         }
@@ -226,7 +292,11 @@ class NatLabIT {
     private static void assertClean(List<String> names, long coturnPid) throws IOException {
         String list = Netns.run("ip", "netns", "list").output();
         for (String n : names)
-            assertFalse(list.lines().anyMatch(l -> l.split(" ")[0].equals(n)), "namespace " + n + " left behind:\n" + list);
-        if (coturnPid > 0) assertFalse(ProcessHandle.of(coturnPid).map(ProcessHandle::isAlive).orElse(false), "turnserver " + coturnPid + " still runs");
+            assertFalse(
+                    list.lines().anyMatch(l -> l.split(" ")[0].equals(n)), "namespace " + n + " left behind:\n" + list);
+        if (coturnPid > 0)
+            assertFalse(
+                    ProcessHandle.of(coturnPid).map(ProcessHandle::isAlive).orElse(false),
+                    "turnserver " + coturnPid + " still runs");
     }
 }

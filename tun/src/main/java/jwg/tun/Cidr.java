@@ -12,7 +12,8 @@ public record Cidr(InetAddress address, int prefixLength) {
     public Cidr {
         int max = address instanceof Inet4Address ? 32 : 128;
         if (prefixLength < 0 || prefixLength > max) {
-            throw new IllegalArgumentException("prefix length " + prefixLength + " out of range 0.." + max + " for " + address.getHostAddress());
+            throw new IllegalArgumentException(
+                    "prefix length " + prefixLength + " out of range 0.." + max + " for " + address.getHostAddress());
         }
     }
 
@@ -21,7 +22,8 @@ public record Cidr(InetAddress address, int prefixLength) {
         String t = text.strip();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
-        if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+        if (addr.isEmpty()
+                || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
             throw new IllegalArgumentException("not an IP address: '" + text + "'");
         }
         InetAddress ip;
@@ -78,7 +80,10 @@ public record Cidr(InetAddress address, int prefixLength) {
         for (int i = 0; i < g.length; ) {
             int j = i;
             while (j < g.length && g[j].equals("0")) j++;
-            if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+            if (j - i > bestLen) {
+                bestAt = i;
+                bestLen = j - i;
+            }
             i = j == i ? i + 1 : j;
         }
         if (bestAt < 0) return full;

@@ -138,8 +138,9 @@ public final class LinuxTun implements TunDevice {
             return Fds.open(device, Linux.O_RDWR | Linux.O_NONBLOCK | Linux.O_CLOEXEC);
         } catch (ErrnoException e) {
             String hint = switch (e.errno()) {
-                case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> "the kernel has no TUN support here: load the tun module"
-                        + " (modprobe tun) or create the node (mknod /dev/net/tun c 10 200)";
+                case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO ->
+                    "the kernel has no TUN support here: load the tun module"
+                            + " (modprobe tun) or create the node (mknod /dev/net/tun c 10 200)";
                 case Errno.EPERM, Errno.EACCES -> needsCapNetAdmin();
                 default -> null;
             };
@@ -159,8 +160,9 @@ public final class LinuxTun implements TunDevice {
                 int e = -r;
                 String hint = switch (e) {
                     case Errno.EBUSY -> "the name is taken by another TUN interface that is in use";
-                    case Errno.EINVAL -> "an interface named " + name + " may already exist and not be a TUN device"
-                            + (options.multiQueue() ? ", or it exists without IFF_MULTI_QUEUE" : "");
+                    case Errno.EINVAL ->
+                        "an interface named " + name + " may already exist and not be a TUN device"
+                                + (options.multiQueue() ? ", or it exists without IFF_MULTI_QUEUE" : "");
                     case Errno.EPERM, Errno.EACCES -> needsCapNetAdmin();
                     default -> null;
                 };
@@ -183,7 +185,9 @@ public final class LinuxTun implements TunDevice {
             throw new IllegalArgumentException("interface name '" + name + "' is " + b.length
                     + " bytes long; Linux allows at most " + (Linux.IFNAMSIZ - 1));
         }
-        if (name.equals(".") || name.equals("..") || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c == 0)) {
+        if (name.equals(".")
+                || name.equals("..")
+                || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c == 0)) {
             throw new IllegalArgumentException("interface name '" + name + "' may not contain '/', ':' or spaces");
         }
         return b;
@@ -195,8 +199,13 @@ public final class LinuxTun implements TunDevice {
     }
 
     /** TUN_F_* offload flags (include/uapi/linux/if_tun.h), for TUNSETOFFLOAD. */
-    public static final int TUN_F_CSUM = 0x01, TUN_F_TSO4 = 0x02, TUN_F_TSO6 = 0x04, TUN_F_TSO_ECN = 0x08,
-            TUN_F_UFO = 0x10, TUN_F_USO4 = 0x20, TUN_F_USO6 = 0x40;
+    public static final int TUN_F_CSUM = 0x01,
+            TUN_F_TSO4 = 0x02,
+            TUN_F_TSO6 = 0x04,
+            TUN_F_TSO_ECN = 0x08,
+            TUN_F_UFO = 0x10,
+            TUN_F_USO4 = 0x20,
+            TUN_F_USO6 = 0x40;
 
     /**
      * Lets the kernel hand over (and take) TCP super-packets: TUNSETOFFLOAD with
@@ -207,7 +216,8 @@ public final class LinuxTun implements TunDevice {
      * read and write of such a device carries a virtio_net_hdr.
      */
     public int enableOffloads(boolean udp) throws IOException {
-        if (!vnetHeader) throw new IllegalStateException(name + " was opened without IFF_VNET_HDR: offloads need the virtio header");
+        if (!vnetHeader)
+            throw new IllegalStateException(name + " was opened without IFF_VNET_HDR: offloads need the virtio header");
         int tcp = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
         int[] tries = udp ? new int[] {tcp | TUN_F_USO4 | TUN_F_USO6, tcp} : new int[] {tcp};
         for (int flags : tries) {

@@ -111,7 +111,8 @@ public final class Echo implements Runnable {
     /** The one's-complement sum of 16-bit words, folded. */
     static int sum(MemorySegment p, int off, int len, int start) {
         long s = start;
-        for (int i = 0; i + 1 < len; i += 2) s += ((p.get(JAVA_BYTE, off + i) & 0xff) << 8) | (p.get(JAVA_BYTE, off + i + 1) & 0xff);
+        for (int i = 0; i + 1 < len; i += 2)
+            s += ((p.get(JAVA_BYTE, off + i) & 0xff) << 8) | (p.get(JAVA_BYTE, off + i + 1) & 0xff);
         if ((len & 1) != 0) s += (p.get(JAVA_BYTE, off + len - 1) & 0xff) << 8;
         while ((s >> 16) != 0) s = (s & 0xffff) + (s >> 16);
         return (int) s;

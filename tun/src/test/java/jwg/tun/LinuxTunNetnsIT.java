@@ -28,7 +28,8 @@ class LinuxTunNetnsIT {
     void pingThroughATunConfiguredOverNetlinkThenDeleteIt() throws Exception {
         try (Netns ns = Netns.create("jt")) {
             String name = Netns.uniqueName("jt");
-            TunConfig cfg = TunConfig.of(name).withMtu(1400)
+            TunConfig cfg = TunConfig.of(name)
+                    .withMtu(1400)
                     .withAddresses("192.0.2.1/24", "fd00:2::1/64")
                     .withRoutes("198.51.100.0/24", "fd00:3::/64");
             LinuxTun tun = NetNs.run(ns.path(), () -> LinuxTun.open(cfg));
@@ -40,10 +41,12 @@ class LinuxTunNetnsIT {
                 String addrs = ns.exec("ip", "-o", "addr", "show", "dev", name).output();
                 assertTrue(addrs.contains("inet 192.0.2.1/24"), addrs);
                 assertTrue(addrs.contains("inet6 fd00:2::1/64"), addrs);
-                String routes = ns.exec("ip", "route", "show", "dev", name).output() + ns.exec("ip", "-6", "route", "show", "dev", name).output();
+                String routes = ns.exec("ip", "route", "show", "dev", name).output()
+                        + ns.exec("ip", "-6", "route", "show", "dev", name).output();
                 assertTrue(routes.contains("198.51.100.0/24"), routes);
                 assertTrue(routes.contains("fd00:3::/64"), routes);
-                assertFalse(Netns.tryRun("ip", "link", "show", name).ok(), "the TUN must not appear in the root namespace");
+                assertFalse(
+                        Netns.tryRun("ip", "link", "show", name).ok(), "the TUN must not appear in the root namespace");
 
                 Echo echo = new Echo(tun);
                 Thread reader = echo.start();
@@ -69,7 +72,8 @@ class LinuxTunNetnsIT {
     void closeWakesABlockedReaderAndRemovesTheInterface() throws Exception {
         try (Netns ns = Netns.create("jt")) {
             String name = Netns.uniqueName("jt");
-            LinuxTun tun = NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("203.0.113.1/24")));
+            LinuxTun tun =
+                    NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("203.0.113.1/24")));
             Echo echo = new Echo(tun);
             Thread reader = echo.start();
             Thread.sleep(200); // let it block in poll
@@ -91,9 +95,10 @@ class LinuxTunNetnsIT {
             String name = Netns.uniqueName("jt");
             TunOptions mq = new TunOptions(true, true);
             try (LinuxTun q0 = NetNs.run(ns.path(), () -> LinuxTun.create(name, mq));
-                 LinuxTun q1 = NetNs.run(ns.path(), () -> LinuxTun.create(name, mq))) {
+                    LinuxTun q1 = NetNs.run(ns.path(), () -> LinuxTun.create(name, mq))) {
                 assertEquals(q0.index(), q1.index(), "two queues of one interface");
-                String details = ns.exec("ip", "-d", "link", "show", "dev", name).output();
+                String details =
+                        ns.exec("ip", "-d", "link", "show", "dev", name).output();
                 assertTrue(details.contains("multi_queue") && details.contains("vnet_hdr on"), details);
             }
             assertFalse(ns.tryExec("ip", "link", "show", name).ok(), "gone with its last queue");
@@ -105,7 +110,7 @@ class LinuxTunNetnsIT {
         try (Netns ns = Netns.create("jt")) {
             String name = Netns.uniqueName("jt");
             try (LinuxTun tun = NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name)));
-                 jwg.tun.netlink.LinkMonitor mon = NetNs.run(ns.path(), jwg.tun.netlink.LinkMonitor::open)) {
+                    jwg.tun.netlink.LinkMonitor mon = NetNs.run(ns.path(), jwg.tun.netlink.LinkMonitor::open)) {
                 ns.exec("ip", "link", "set", "dev", name, "mtu", "1300");
                 var e = mon.next(tun.index());
                 while (e.mtu() != 1300) e = mon.next(tun.index());

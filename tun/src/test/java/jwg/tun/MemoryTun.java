@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryTun implements TunDevice {
     /** Packets each direction holds before it drops. */
     public static final int DEFAULT_CAPACITY = 4096;
+
     private static final byte[] CLOSED = new byte[0];
 
     private final String name;

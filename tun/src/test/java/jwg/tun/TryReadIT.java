@@ -14,9 +14,11 @@ class TryReadIT {
     @Test
     void tryReadReturnsZeroWhenIdleAPacketWhenQueuedAndMinusOneWhenClosed() throws Exception {
         Requires.root();
-        try (Netns ns = Netns.create("jtry"); Arena arena = Arena.ofConfined()) {
+        try (Netns ns = Netns.create("jtry");
+                Arena arena = Arena.ofConfined()) {
             String name = Netns.uniqueName("jtr");
-            LinuxTun tun = NetNs.run(ns.name(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24")));
+            LinuxTun tun =
+                    NetNs.run(ns.name(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24")));
             try {
                 MemorySegment buf = arena.allocate(2048);
                 // the kernel queues a few IPv6 packets of its own (router solicitation, MLD) when the link comes up
@@ -36,7 +38,8 @@ class TryReadIT {
                         continue;
                     }
                     // IPv4, protocol ICMP, destination 192.0.2.9, read at the offset
-                    sawPing = n >= 28 && (buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 16) & 0xff) == 0x45
+                    sawPing = n >= 28
+                            && (buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 16) & 0xff) == 0x45
                             && buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 16 + 9) == 1
                             && (buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 16 + 19) & 0xff) == 9;
                 }

@@ -23,7 +23,8 @@ class TunAllocationIT {
         Requires.tool("ip");
         try (Netns ns = Netns.create("jt")) {
             String name = Netns.uniqueName("jt");
-            try (LinuxTun tun = NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24")))) {
+            try (LinuxTun tun =
+                    NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24")))) {
                 MemorySegment req = Arena.ofAuto().allocate(2048);
                 MemorySegment buf = Arena.ofAuto().allocate(65536);
                 int n = Echo.request(req, new byte[] {(byte) 192, 0, 2, 2}, new byte[] {(byte) 192, 0, 2, 1}, 56, 1);

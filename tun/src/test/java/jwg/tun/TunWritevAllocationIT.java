@@ -23,7 +23,8 @@ class TunWritevAllocationIT {
         Requires.tool("ip");
         try (Netns ns = Netns.create("jt")) {
             String name = Netns.uniqueName("jt");
-            try (LinuxTun tun = NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24")))) {
+            try (LinuxTun tun =
+                    NetNs.run(ns.path(), () -> LinuxTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24")))) {
                 assertEquals(0, tun.offloads());
                 assertEquals(false, tun.vnetHeader());
                 MemorySegment req = Arena.ofAuto().allocate(2048);

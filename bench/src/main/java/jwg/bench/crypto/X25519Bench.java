@@ -36,13 +36,14 @@ public class X25519Bench {
         KeyFactory kf = KeyFactory.getInstance("XDH");
         jdkPriv = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, priv.clone()));
         byte[] be = new byte[32];
-        for (int i = 0; i < 32; i++) be[i] = peerPub[31 - i];   // u-coordinate, little-endian on the wire
+        for (int i = 0; i < 32; i++) be[i] = peerPub[31 - i]; // u-coordinate, little-endian on the wire
         jdkPub = kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be)));
         jdk = KeyAgreement.getInstance("XDH");
         byte[] a = sharedJdk(), b = new byte[32], c = new byte[32];
         jwg.agree(priv, peerPub, b);
         org.bouncycastle.math.ec.rfc7748.X25519.calculateAgreement(priv, 0, peerPub, 0, c, 0);
-        if (!java.util.Arrays.equals(a, b) || !java.util.Arrays.equals(b, c)) throw new IllegalStateException("jwg, BC and the JDK disagree");
+        if (!java.util.Arrays.equals(a, b) || !java.util.Arrays.equals(b, c))
+            throw new IllegalStateException("jwg, BC and the JDK disagree");
     }
 
     @Benchmark

@@ -73,7 +73,8 @@ public class HandshakeBenchmark {
     public void makeInitiation() {
         now += 6 * S;
         wall += S;
-        if (toResponder.initiateHandshake(now, out) != Action.WRITE_TO_NETWORK) throw new IllegalStateException("no initiation");
+        if (toResponder.initiateHandshake(now, out) != Action.WRITE_TO_NETWORK)
+            throw new IllegalStateException("no initiation");
         MemorySegment.copy(out.segment, 0, initiation, 0, out.length);
     }
 

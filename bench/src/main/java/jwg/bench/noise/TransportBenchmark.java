@@ -85,7 +85,8 @@ public class TransportBenchmark {
         MemorySegment.copy(o.segment, 0, tmp, 0, o.length);
         devA.decapsulate(now, tmp, 0, o.length, from, o);
         MemorySegment.copy(o.segment, 0, tmp, 0, o.length);
-        if (devB.decapsulate(now, tmp, 0, o.length, from, o) != Action.DONE) throw new IllegalStateException("no session");
+        if (devB.decapsulate(now, tmp, 0, o.length, from, o) != Action.DONE)
+            throw new IllegalStateException("no session");
         // one sealed datagram for the open-only benchmark
         if (a.encapsulate(now, packet, 0, size, out) != Action.WRITE_TO_NETWORK) throw new IllegalStateException();
         sealedLen = out.length;

@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.io=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.io=ALL-UNNAMED"})
 public class TunBenchmark {
     static final int BATCH = 32;
 
@@ -64,7 +66,8 @@ public class TunBenchmark {
     public void setUp() throws Exception {
         ns = "jb" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         sh("ip", "netns", "add", ns);
-        String name = "jb" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String name =
+                "jb" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         tun = NetNs.run(ns, () -> LinuxTun.open(TunConfig.of(name).withMtu(1500).withAddresses("192.0.2.1/24")));
         request = Arena.ofAuto().allocate(2048, 64);
         buffer = Arena.ofAuto().allocate(65536, 64);

@@ -31,12 +31,16 @@ public final class TunCpuHarness {
     public static void main(String[] args) throws Exception {
         int packets = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 1420;
-        String ns = "jb" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String ns =
+                "jb" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         sh("ip", "netns", "add", ns);
         try {
-            String name = "jb" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-            try (LinuxTun tun = NetNs.run(ns, () -> LinuxTun.open(TunConfig.of(name).withMtu(1500).withAddresses("192.0.2.1/24")))) {
-                MemorySegment req = Arena.ofAuto().allocate(2048, 64), buf = Arena.ofAuto().allocate(65536, 64);
+            String name = "jb"
+                    + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+            try (LinuxTun tun = NetNs.run(
+                    ns, () -> LinuxTun.open(TunConfig.of(name).withMtu(1500).withAddresses("192.0.2.1/24")))) {
+                MemorySegment req = Arena.ofAuto().allocate(2048, 64),
+                        buf = Arena.ofAuto().allocate(65536, 64);
                 int n = Echo.request(req, size - 28);
                 ByteBuffer reqBuf = ByteBuffer.allocateDirect(2048), readBuf = ByteBuffer.allocateDirect(65536);
                 reqBuf.put(req.asSlice(0, n).asByteBuffer()).flip();
@@ -69,7 +73,8 @@ public final class TunCpuHarness {
         long a0 = mx.getCurrentThreadAllocatedBytes(), c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
         for (int i = 0; i < packets; i++) op.run();
         long t1 = System.nanoTime(), c1 = mx.getCurrentThreadCpuTime(), a1 = mx.getCurrentThreadAllocatedBytes();
-        System.out.printf("%-12s %,9d round trips  cpu %6.2f us/round trip  wall %,9.0f round trips/s  alloc %.3f B/round trip%n",
+        System.out.printf(
+                "%-12s %,9d round trips  cpu %6.2f us/round trip  wall %,9.0f round trips/s  alloc %.3f B/round trip%n",
                 what, packets, (c1 - c0) / 1e3 / packets, packets * 1e9 / (t1 - t0), (double) (a1 - a0) / packets);
     }
 
@@ -92,6 +97,7 @@ public final class TunCpuHarness {
     }
 
     private static void sh(String... cmd) throws Exception {
-        if (new ProcessBuilder(cmd).inheritIO().start().waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed");
+        if (new ProcessBuilder(cmd).inheritIO().start().waitFor() != 0)
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
     }
 }

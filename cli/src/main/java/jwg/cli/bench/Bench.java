@@ -105,12 +105,14 @@ public final class Bench {
             return 2;
         }
         if (!isRoot()) {
-            err.println("jwg bench: needs root: it creates two network namespaces joined by a veth pair (try: sudo jwg bench ...)");
+            err.println(
+                    "jwg bench: needs root: it creates two network namespaces joined by a veth pair (try: sudo jwg bench ...)");
             return 1;
         }
         for (String tool : List.of("ip", "wg", "wg-quick", "iperf3", "ping")) {
             if (!onPath(tool)) {
-                err.println("jwg bench: needs " + tool + " on PATH (packages: iproute2, wireguard-tools, iperf3, iputils-ping)");
+                err.println("jwg bench: needs " + tool
+                        + " on PATH (packages: iproute2, wireguard-tools, iperf3, iputils-ping)");
                 return 1;
             }
         }
@@ -119,11 +121,14 @@ public final class Bench {
             scratch = Files.createTempDirectory("jwg-bench-self-");
             Implementation.Self launcher = new Implementation.Self(launcher(scratch, self), shown(self, version));
             List<Pair> pairs = new ArrayList<>();
-            List<String> path = List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"));
+            List<String> path = List.of(
+                    System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"));
             for (String spec : req.pairs()) {
                 int c = spec.indexOf(':');
                 try {
-                    pairs.add(new Pair(spec, Implementation.parse(spec.substring(0, c), launcher, path),
+                    pairs.add(new Pair(
+                            spec,
+                            Implementation.parse(spec.substring(0, c), launcher, path),
                             Implementation.parse(spec.substring(c + 1), launcher, path)));
                 } catch (Implementation.Unknown e) {
                     err.println("jwg bench: " + e.getMessage());
@@ -240,5 +245,4 @@ public final class Bench {
         }
         return false;
     }
-
 }

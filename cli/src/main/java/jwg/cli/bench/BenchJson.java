@@ -17,12 +17,22 @@ final class BenchJson {
         j.open('{');
         j.field("tool", "jwg bench").field("version", r.version());
         Machine m = r.machine();
-        j.key("machine").open('{').field("cpu", m.cpu()).field("avx512", m.avx512()).field("cores", m.cores())
-                .field("loadAverage", m.loadAverage()).close('}');
+        j.key("machine")
+                .open('{')
+                .field("cpu", m.cpu())
+                .field("avx512", m.avx512())
+                .field("cores", m.cores())
+                .field("loadAverage", m.loadAverage())
+                .close('}');
         Settings s = r.settings();
-        j.key("settings").open('{').field("seconds", s.seconds()).field("pings", s.pings())
-                .field("warmupSeconds", s.warmupSeconds()).field("freshSeconds", s.freshSeconds())
-                .field("rounds", s.rounds()).close('}');
+        j.key("settings")
+                .open('{')
+                .field("seconds", s.seconds())
+                .field("pings", s.pings())
+                .field("warmupSeconds", s.warmupSeconds())
+                .field("freshSeconds", s.freshSeconds())
+                .field("rounds", s.rounds())
+                .close('}');
         List<Summary> sums = r.summaries();
         Summary base = sums.isEmpty() ? null : sums.get(0);
         j.key("pairs").open('[');
@@ -35,13 +45,22 @@ final class BenchJson {
             stats(j, "firstGbps", p.first());
             stats(j, "rttMillis", p.rtt());
             stats(j, "cpuCoresPerGbps", p.cpuPerGbps());
-            j.key("ratiosToFirstPair").open('{').field("against", base.pair().name())
-                    .field("throughput", p.throughputRatio(base)).field("rtt", p.rttRatio(base)).close('}');
+            j.key("ratiosToFirstPair")
+                    .open('{')
+                    .field("against", base.pair().name())
+                    .field("throughput", p.throughputRatio(base))
+                    .field("rtt", p.rttRatio(base))
+                    .close('}');
             j.key("rounds").open('[');
             for (Measurement x : p.rounds()) {
-                j.open('{').field("round", x.round()).field("gbps", x.gbps()).field("firstGbps", x.firstGbps())
-                        .field("rttMillis", x.rttMillis()).field("cpuCores", x.cpuCores())
-                        .field("cpuCoresPerGbps", x.cpuPerGbps()).close('}');
+                j.open('{')
+                        .field("round", x.round())
+                        .field("gbps", x.gbps())
+                        .field("firstGbps", x.firstGbps())
+                        .field("rttMillis", x.rttMillis())
+                        .field("cpuCores", x.cpuCores())
+                        .field("cpuCoresPerGbps", x.cpuPerGbps())
+                        .close('}');
             }
             j.close(']');
             j.close('}');
@@ -59,7 +78,13 @@ final class BenchJson {
     }
 
     private static void stats(Json j, String key, Stats s) {
-        j.key(key).open('{').field("median", s.median()).field("min", s.min()).field("max", s.max())
-                .field("minOverMedian", s.minOverMedian()).field("n", s.n()).close('}');
+        j.key(key)
+                .open('{')
+                .field("median", s.median())
+                .field("min", s.min())
+                .field("max", s.max())
+                .field("minOverMedian", s.minOverMedian())
+                .field("n", s.n())
+                .close('}');
     }
 }

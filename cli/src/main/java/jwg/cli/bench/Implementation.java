@@ -52,8 +52,10 @@ record Implementation(String label, String executable, String shown, Map<String,
         }
         if (spec.equals("modern")) return binary(spec, MODERN);
         if (spec.startsWith("/") || spec.startsWith("./")) return binary(spec, Path.of(spec));
-        throw new Unknown("unknown implementation '" + spec
-                + "' (jwg, jwg-wN, jwg-nooff, wireguard-go, modern, /path/to/wireguard-go or LABEL=PATH)", true);
+        throw new Unknown(
+                "unknown implementation '" + spec
+                        + "' (jwg, jwg-wN, jwg-nooff, wireguard-go, modern, /path/to/wireguard-go or LABEL=PATH)",
+                true);
     }
 
     private static Implementation jwg(String label, Self jwg, String workers, String offload) {
@@ -65,6 +67,7 @@ record Implementation(String label, String executable, String shown, Map<String,
 
     private static Implementation binary(String label, Path p) throws Unknown {
         if (!Files.isRegularFile(p) || !Files.isExecutable(p)) throw new Unknown("not an executable: " + p, false);
-        return new Implementation(label, p.toAbsolutePath().toString(), p.toAbsolutePath().toString(), Map.of());
+        return new Implementation(
+                label, p.toAbsolutePath().toString(), p.toAbsolutePath().toString(), Map.of());
     }
 }

@@ -24,8 +24,8 @@ import jwg.noise.PrivateKey;
  */
 final class Lab implements AutoCloseable {
     static final Path WG_RUN = Path.of("/var/run/wireguard");
-    private static final Pattern RECEIVED = Pattern.compile(
-            "\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+-]+)");
+    private static final Pattern RECEIVED =
+            Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+-]+)");
     private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/[0-9.]+/[0-9.]+ ms");
 
     private final String nsA, nsB, ifA, ifB;
@@ -48,7 +48,8 @@ final class Lab implements AutoCloseable {
         Path dir = Files.createTempDirectory("jwg-bench-");
         long hz = 100;
         try {
-            hz = Long.parseLong(run(List.of("getconf", "CLK_TCK"), Map.of(), 10).out().strip());
+            hz = Long.parseLong(
+                    run(List.of("getconf", "CLK_TCK"), Map.of(), 10).out().strip());
         } catch (IOException | NumberFormatException e) {
             // Linux's USER_HZ is 100 almost everywhere
         }
@@ -82,11 +83,13 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    private void conf(String ifname, PrivateKey key, String a4, String a6, PrivateKey peer, String endpoint, String p4, String p6)
+    private void conf(
+            String ifname, PrivateKey key, String a4, String a6, PrivateKey peer, String endpoint, String p4, String p6)
             throws IOException {
         Path f = dir.resolve(ifname + ".conf");
         Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(f, """
+        Files.writeString(
+                f, """
                 [Interface]
                 PrivateKey = %s
                 Address = %s/24, %s/64
@@ -108,12 +111,21 @@ final class Lab implements AutoCloseable {
     }
 
     private void upOne(String ns, String ifname, Implementation impl) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "wg-quick", "up", dir.resolve(ifname + ".conf").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "wg-quick",
+                "up",
+                dir.resolve(ifname + ".conf").toString()));
         Map<String, String> env = new java.util.HashMap<>(impl.env());
         env.put("WG_QUICK_USERSPACE_IMPLEMENTATION", impl.executable());
         env.put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
         Result r = run(cmd, env, 60);
-        if (r.status() != 0) throw new IOException("wg-quick up failed for " + impl.label() + " in " + ns + ":\n" + r.out().strip());
+        if (r.status() != 0)
+            throw new IOException("wg-quick up failed for " + impl.label() + " in " + ns + ":\n"
+                    + r.out().strip());
     }
 
     /** wg-quick down on both sides, then whatever is still running in the namespaces is killed. */
@@ -121,7 +133,14 @@ final class Lab implements AutoCloseable {
         if (!up) return;
         up = false;
         for (String[] s : new String[][] {{nsA, ifA}, {nsB, ifB}}) {
-            quietly("ip", "netns", "exec", s[0], "wg-quick", "down", dir.resolve(s[1] + ".conf").toString());
+            quietly(
+                    "ip",
+                    "netns",
+                    "exec",
+                    s[0],
+                    "wg-quick",
+                    "down",
+                    dir.resolve(s[1] + ".conf").toString());
         }
         killAll();
         for (String i : List.of(ifA, ifB)) {
@@ -135,25 +154,59 @@ final class Lab implements AutoCloseable {
 
     /** True if a single ping gets through the tunnel within 5 s. */
     boolean connected() throws IOException {
-        return run(List.of("ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "5", "192.0.2.2"), Map.of(), 15).status() == 0;
+        return run(List.of("ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "5", "192.0.2.2"), Map.of(), 15)
+                        .status()
+                == 0;
     }
 
     /** The mean RTT of {@code count} pings, {@code interval} seconds apart, in milliseconds. */
     double rttMillis(int count, String interval) throws IOException {
-        Result r = run(List.of("ip", "netns", "exec", nsA, "ping", "-q", "-c", String.valueOf(count), "-i", interval, "192.0.2.2"),
-                Map.of(), 30 + count);
+        Result r = run(
+                List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        nsA,
+                        "ping",
+                        "-q",
+                        "-c",
+                        String.valueOf(count),
+                        "-i",
+                        interval,
+                        "192.0.2.2"),
+                Map.of(),
+                30 + count);
         Matcher m = RTT.matcher(r.out());
-        if (!m.find()) throw new IOException("ping through the tunnel gave no RTT:\n" + r.out().strip());
+        if (!m.find())
+            throw new IOException(
+                    "ping through the tunnel gave no RTT:\n" + r.out().strip());
         return Double.parseDouble(m.group(1));
     }
 
     /** {@code seconds} of iperf3 TCP from A to B; the received rate in Gbit/s. */
     double iperfGbps(int seconds) throws IOException {
         Path pid = dir.resolve("iperf.pid");
-        run(List.of("ip", "netns", "exec", nsB, "iperf3", "-s", "-1", "-D", "-B", "192.0.2.2", "-I", pid.toString()), Map.of(), 10);
+        run(
+                List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        nsB,
+                        "iperf3",
+                        "-s",
+                        "-1",
+                        "-D",
+                        "-B",
+                        "192.0.2.2",
+                        "-I",
+                        pid.toString()),
+                Map.of(),
+                10);
         sleep(300);
-        Result r = run(List.of("ip", "netns", "exec", nsA, "iperf3", "-c", "192.0.2.2", "-t", String.valueOf(seconds), "-J"),
-                Map.of(), seconds + 30);
+        Result r = run(
+                List.of("ip", "netns", "exec", nsA, "iperf3", "-c", "192.0.2.2", "-t", String.valueOf(seconds), "-J"),
+                Map.of(),
+                seconds + 30);
         Matcher m = RECEIVED.matcher(r.out());
         if (r.status() != 0 || !m.find()) throw new IOException("iperf3 through the tunnel failed:\n" + tail(r.out()));
         return Double.parseDouble(m.group(1)) / 1e9;
@@ -163,7 +216,8 @@ final class Lab implements AutoCloseable {
     List<Long> pids() throws IOException {
         List<Long> pids = new ArrayList<>();
         for (String ns : List.of(nsA, nsB)) {
-            for (String l : run(List.of("ip", "netns", "pids", ns), Map.of(), 10).out().split("\n")) {
+            for (String l :
+                    run(List.of("ip", "netns", "pids", ns), Map.of(), 10).out().split("\n")) {
                 if (!l.isBlank()) pids.add(Long.parseLong(l.strip()));
             }
         }
@@ -177,7 +231,7 @@ final class Lab implements AutoCloseable {
             try {
                 String stat = Files.readString(Path.of("/proc", String.valueOf(p), "stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime (fields 14, 15)
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
             } catch (IOException | RuntimeException e) {
                 // exited: its time is gone with it
             }
@@ -211,7 +265,9 @@ final class Lab implements AutoCloseable {
 
     private static void must(String... cmd) throws IOException {
         Result r = run(List.of(cmd), Map.of(), 30);
-        if (r.status() != 0) throw new IOException(String.join(" ", cmd) + " exited " + r.status() + ": " + r.out().strip());
+        if (r.status() != 0)
+            throw new IOException(String.join(" ", cmd) + " exited " + r.status() + ": "
+                    + r.out().strip());
     }
 
     private static void quietly(String... cmd) {
@@ -226,7 +282,9 @@ final class Lab implements AutoCloseable {
     static Result run(List<String> cmd, Map<String, String> env, int timeoutSeconds) throws IOException {
         Path out = Files.createTempFile("jwg-bench-", ".out");
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();

@@ -14,7 +14,8 @@ record Machine(String cpu, boolean avx512, int cores, String loadAverage) {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
             for (String l : lines) {
-                if (l.startsWith("model name") && model.equals("unknown")) model = l.substring(l.indexOf(':') + 1).strip();
+                if (l.startsWith("model name") && model.equals("unknown"))
+                    model = l.substring(l.indexOf(':') + 1).strip();
                 if (l.startsWith("flags") && l.contains(" avx512f")) avx512 = true;
             }
         } catch (IOException e) {

@@ -6,6 +6,9 @@ import java.util.List;
 record Results(String version, Machine machine, Settings settings, List<Pair> pairs, List<Measurement> measurements) {
 
     List<Summary> summaries() {
-        return pairs.stream().map(p -> Summary.of(p, measurements)).filter(s -> !s.rounds().isEmpty()).toList();
+        return pairs.stream()
+                .map(p -> Summary.of(p, measurements))
+                .filter(s -> !s.rounds().isEmpty())
+                .toList();
     }
 }

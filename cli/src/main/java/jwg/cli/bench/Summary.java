@@ -6,8 +6,10 @@ import java.util.List;
 record Summary(Pair pair, Stats throughput, Stats first, Stats rtt, Stats cpuPerGbps, List<Measurement> rounds) {
 
     static Summary of(Pair pair, List<Measurement> all) {
-        List<Measurement> mine = all.stream().filter(m -> m.pair().equals(pair.name())).toList();
-        return new Summary(pair,
+        List<Measurement> mine =
+                all.stream().filter(m -> m.pair().equals(pair.name())).toList();
+        return new Summary(
+                pair,
                 Stats.of(mine.stream().mapToDouble(Measurement::gbps).toArray()),
                 Stats.of(mine.stream().mapToDouble(Measurement::firstGbps).toArray()),
                 Stats.of(mine.stream().mapToDouble(Measurement::rttMillis).toArray()),

@@ -22,7 +22,8 @@ public final class Exposition {
 
     /** The metric types jwg writes. */
     public enum Type {
-        COUNTER, GAUGE;
+        COUNTER,
+        GAUGE;
 
         String text() {
             return name().toLowerCase(Locale.ROOT);
@@ -38,7 +39,8 @@ public final class Exposition {
     /** Starts a family: its HELP and TYPE lines. */
     public Exposition family(String name, Type type, String help) {
         if (!METRIC_NAME.matcher(name).matches()) throw new IllegalArgumentException("metric name " + name);
-        if (type == Type.COUNTER && !name.endsWith("_total")) throw new IllegalArgumentException("a counter's name ends in _total: " + name);
+        if (type == Type.COUNTER && !name.endsWith("_total"))
+            throw new IllegalArgumentException("a counter's name ends in _total: " + name);
         if (!families.add(name)) throw new IllegalStateException("metric family " + name + " written twice");
         family = name;
         this.type = type;
@@ -51,7 +53,8 @@ public final class Exposition {
 
     /** A sample of the current family; {@code labels} alternate name and value. */
     public Exposition sample(long value, String... labels) {
-        if (type == Type.COUNTER && value < 0) throw new IllegalArgumentException(family + ": a counter is never negative");
+        if (type == Type.COUNTER && value < 0)
+            throw new IllegalArgumentException(family + ": a counter is never negative");
         start(labels);
         out.append(value).append('\n');
         return this;
@@ -59,7 +62,8 @@ public final class Exposition {
 
     /** A sample of the current family, a float ({@code NaN}, {@code +Inf}, {@code -Inf} allowed for gauges). */
     public Exposition sample(double value, String... labels) {
-        if (type == Type.COUNTER && !(value >= 0)) throw new IllegalArgumentException(family + ": a counter is never negative or NaN");
+        if (type == Type.COUNTER && !(value >= 0))
+            throw new IllegalArgumentException(family + ": a counter is never negative or NaN");
         start(labels);
         out.append(format(value)).append('\n');
         return this;
@@ -73,14 +77,16 @@ public final class Exposition {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < labels.length; i += 2) {
             String n = labels[i];
-            if (!LABEL_NAME.matcher(n).matches() || n.startsWith("__")) throw new IllegalArgumentException("label name " + n);
+            if (!LABEL_NAME.matcher(n).matches() || n.startsWith("__"))
+                throw new IllegalArgumentException("label name " + n);
             if (!names.add(n)) throw new IllegalArgumentException("label " + n + " given twice");
             out.append(i == 0 ? '{' : ',').append(n).append("=\"");
             escape(labels[i + 1], true);
             out.append('"');
         }
         if (labels.length > 0) out.append('}');
-        if (!series.add(out.substring(mark))) throw new IllegalStateException("series written twice: " + out.substring(mark));
+        if (!series.add(out.substring(mark)))
+            throw new IllegalStateException("series written twice: " + out.substring(mark));
         out.append(' ');
     }
 

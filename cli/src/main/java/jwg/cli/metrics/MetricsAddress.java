@@ -59,7 +59,8 @@ public final class MetricsAddress {
             host = v.substring(0, colon);
             port = v.substring(colon + 1);
             if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            else if (host.contains(":")) throw new IllegalArgumentException("write an IPv6 address in brackets: [::1]:9586");
+            else if (host.contains(":"))
+                throw new IllegalArgumentException("write an IPv6 address in brackets: [::1]:9586");
         }
         int p;
         try {

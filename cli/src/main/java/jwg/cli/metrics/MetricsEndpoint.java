@@ -32,12 +32,14 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** Listens on {@code address} (port 0: any free port); {@code scrape} makes each page. */
     public static MetricsEndpoint start(InetSocketAddress address, Supplier<String> scrape) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("jwg-metrics").unstarted(r));
+        ExecutorService executor = Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().daemon().name("jwg-metrics").unstarted(r));
         server.setExecutor(executor);
         server.createContext("/", ex -> handle(ex, scrape));
         server.start();
         if (!address.getAddress().isLoopbackAddress()) {
-            LOG.warning("metrics endpoint on " + MetricsAddress.text(address) + ", not loopback: whoever reaches it sees peer public keys and traffic counters");
+            LOG.warning("metrics endpoint on " + MetricsAddress.text(address)
+                    + ", not loopback: whoever reaches it sees peer public keys and traffic counters");
         }
         return new MetricsEndpoint(server, executor);
     }

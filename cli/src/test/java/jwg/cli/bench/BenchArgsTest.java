@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchArgsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void defaultsAreTheShellHarnesssAndThreePairs() throws Exception {
@@ -23,8 +24,24 @@ class BenchArgsTest {
 
     @Test
     void optionsAndPairs() throws Exception {
-        Bench.Request r = Bench.parse(new String[] {"-t", "2", "-r", "3", "-p", "7", "-w", "0", "-f", "0", "--json", "a.json",
-                "--svg", "b.svg", "jwg:modern", "x=/opt/wg:jwg"});
+        Bench.Request r = Bench.parse(new String[] {
+            "-t",
+            "2",
+            "-r",
+            "3",
+            "-p",
+            "7",
+            "-w",
+            "0",
+            "-f",
+            "0",
+            "--json",
+            "a.json",
+            "--svg",
+            "b.svg",
+            "jwg:modern",
+            "x=/opt/wg:jwg"
+        });
         assertEquals(new Settings(2, 7, 0, 0, 3), r.settings());
         assertEquals(List.of("jwg:modern", "x=/opt/wg:jwg"), r.pairs());
         assertEquals(Path.of("a.json"), r.json());
@@ -63,24 +80,31 @@ class BenchArgsTest {
         assertEquals("on", j.env().get("JWG_OFFLOAD"));
         assertEquals("4", Implementation.parse("jwg-w4", self, path).env().get("JWG_WORKERS"));
         assertEquals("off", Implementation.parse("jwg-nooff", self, path).env().get("JWG_OFFLOAD"));
-        assertEquals(wg.toString(), Implementation.parse("wireguard-go", self, path).executable());
+        assertEquals(
+                wg.toString(), Implementation.parse("wireguard-go", self, path).executable());
         Implementation labelled = Implementation.parse("mine=" + wg, self, path);
         assertEquals("mine", labelled.label());
         assertEquals(wg.toString(), labelled.executable());
 
         var unknown = assertThrows(Implementation.Unknown.class, () -> Implementation.parse("boringtun", self, path));
         assertTrue(unknown.usage, "a spelling the bench does not know is a usage error");
-        var missing = assertThrows(Implementation.Unknown.class, () -> Implementation.parse(dir.resolve("nope").toString(), self, path));
+        var missing = assertThrows(
+                Implementation.Unknown.class,
+                () -> Implementation.parse(dir.resolve("nope").toString(), self, path));
         assertFalse(missing.usage, "a missing binary is not");
         assertTrue(missing.getMessage().contains("not an executable"), missing.getMessage());
-        var notInstalled = assertThrows(Implementation.Unknown.class, () -> Implementation.parse("wireguard-go", self, List.of("/nonexistent")));
+        var notInstalled = assertThrows(
+                Implementation.Unknown.class,
+                () -> Implementation.parse("wireguard-go", self, List.of("/nonexistent")));
         assertTrue(notInstalled.getMessage().contains("not installed"), notInstalled.getMessage());
     }
 
     @Test
     void theLauncherScriptQuotesEveryWord() throws Exception {
         Path f = Bench.launcher(dir, List.of("/usr/bin/java", "-Dx=it's", "-cp", "/a b/jwg.jar", "jwg.cli.Main"));
-        assertEquals("#!/bin/sh\nexec '/usr/bin/java' '-Dx=it'\\''s' '-cp' '/a b/jwg.jar' 'jwg.cli.Main' \"$@\"\n", Files.readString(f));
+        assertEquals(
+                "#!/bin/sh\nexec '/usr/bin/java' '-Dx=it'\\''s' '-cp' '/a b/jwg.jar' 'jwg.cli.Main' \"$@\"\n",
+                Files.readString(f));
         assertTrue(Files.isExecutable(f));
         assertEquals("jwg 9 (/a b/jwg.jar)", Bench.shown(List.of("java", "-cp", "/a b/jwg.jar", "jwg.cli.Main"), "9"));
     }

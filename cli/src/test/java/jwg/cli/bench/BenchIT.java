@@ -23,7 +23,8 @@ import org.w3c.dom.Document;
  * figures agree, and leaves no namespace behind.
  */
 class BenchIT {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void aShortRealRunWritesTableJsonAndChart() throws Exception {
@@ -31,9 +32,27 @@ class BenchIT {
         for (String t : List.of("ip", "wg", "wg-quick", "iperf3", "ping")) Requires.tool(t);
         Path json = dir.resolve("bench.json"), svg = dir.resolve("bench.svg"), log = dir.resolve("out.txt");
         Set<String> before = namespaces();
-        Process p = new ProcessBuilder(Launcher.jwg().toString(), "bench", "-t", "2", "-f", "1", "-w", "0", "-p", "5", "-r", "1",
-                "--json", json.toString(), "--svg", svg.toString(), "jwg:jwg")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        Launcher.jwg().toString(),
+                        "bench",
+                        "-t",
+                        "2",
+                        "-f",
+                        "1",
+                        "-w",
+                        "0",
+                        "-p",
+                        "5",
+                        "-r",
+                        "1",
+                        "--json",
+                        json.toString(),
+                        "--svg",
+                        svg.toString(),
+                        "jwg:jwg")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -42,13 +61,19 @@ class BenchIT {
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("round 1  jwg:jwg"), out);
-        assertTrue(out.matches("(?s).*\njwg:jwg +[0-9.]+ +1\\.00 .*\\(1\\)\n.*"), "the table row, min/median 1.00 for one round:\n" + out);
+        assertTrue(
+                out.matches("(?s).*\njwg:jwg +[0-9.]+ +1\\.00 .*\\(1\\)\n.*"),
+                "the table row, min/median 1.00 for one round:\n" + out);
         assertEquals(before, namespaces(), "the bench's namespaces are gone");
 
         String j = Files.readString(json);
         assertTrue(j.contains("\"pair\":\"jwg:jwg\""), j);
-        assertTrue(j.contains("\"settings\":{\"seconds\":2,\"pings\":5,\"warmupSeconds\":0,\"freshSeconds\":1,\"rounds\":1}"), j);
-        Matcher m = Pattern.compile("\"throughputGbps\":\\{\"median\":([0-9.]+),").matcher(j);
+        assertTrue(
+                j.contains(
+                        "\"settings\":{\"seconds\":2,\"pings\":5,\"warmupSeconds\":0,\"freshSeconds\":1,\"rounds\":1}"),
+                j);
+        Matcher m =
+                Pattern.compile("\"throughputGbps\":\\{\"median\":([0-9.]+),").matcher(j);
         assertTrue(m.find(), j);
         double gbps = Double.parseDouble(m.group(1));
         assertTrue(gbps > 0.001, "traffic went through the tunnel: " + gbps + " Gbit/s");
@@ -58,19 +83,41 @@ class BenchIT {
 
         Document d = BenchSvgTest.parse(Files.readString(svg));
         for (String panel : List.of("throughput", "rtt")) {
-            assertEquals(1, BenchSvgTest.byClass(BenchSvgTest.panel(d, panel), "rect", "bar").size(), panel);
-            assertEquals(1, BenchSvgTest.byClass(BenchSvgTest.panel(d, panel), "g", "whisker").size(), panel);
+            assertEquals(
+                    1,
+                    BenchSvgTest.byClass(BenchSvgTest.panel(d, panel), "rect", "bar")
+                            .size(),
+                    panel);
+            assertEquals(
+                    1,
+                    BenchSvgTest.byClass(BenchSvgTest.panel(d, panel), "g", "whisker")
+                            .size(),
+                    panel);
         }
-        String value = BenchSvgTest.byClass(BenchSvgTest.panel(d, "throughput"), "text", "value").get(0).getTextContent();
+        String value = BenchSvgTest.byClass(BenchSvgTest.panel(d, "throughput"), "text", "value")
+                .get(0)
+                .getTextContent();
         assertEquals(BenchSvg.fmt(gbps), value, "the chart shows the JSON's median");
     }
 
     @Test
     void withoutRootItSaysSoAndExitsNonZero() throws Exception {
-        Requires.root();   // to drop to nobody
+        Requires.root(); // to drop to nobody
         Path setpriv = Requires.tool("setpriv");
-        Process p = new ProcessBuilder(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp",
-                Launcher.jwg().toString(), "bench", "-t", "1", "jwg:jwg").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        setpriv.toString(),
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--clear-groups",
+                        "env",
+                        "HOME=/tmp",
+                        Launcher.jwg().toString(),
+                        "bench",
+                        "-t",
+                        "1",
+                        "jwg:jwg")
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(1, p.exitValue(), out);
@@ -78,7 +125,11 @@ class BenchIT {
     }
 
     private static Set<String> namespaces() throws Exception {
-        return Netns.tryRun("ip", "netns", "list").output().lines().map(l -> l.split(" ")[0])
-                .filter(n -> n.startsWith("jbA") || n.startsWith("jbB")).collect(Collectors.toSet());
+        return Netns.tryRun("ip", "netns", "list")
+                .output()
+                .lines()
+                .map(l -> l.split(" ")[0])
+                .filter(n -> n.startsWith("jbA") || n.startsWith("jbB"))
+                .collect(Collectors.toSet());
     }
 }

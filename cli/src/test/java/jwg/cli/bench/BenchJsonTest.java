@@ -24,27 +24,50 @@ class BenchJsonTest {
             if (depth == 0) assertEquals(json.length() - 1, i, "one value only");
         }
         assertFalse(json.contains(",,") || json.contains("{,") || json.contains(",}") || json.contains("[,"), json);
-        assertTrue(json.contains("\"cpu\":\"Test CPU <x> & co\",\"avx512\":true,\"cores\":2,\"loadAverage\":\"0.10 0.20 0.30\""), json);
-        assertTrue(json.contains("\"settings\":{\"seconds\":10,\"pings\":50,\"warmupSeconds\":5,\"freshSeconds\":5,\"rounds\":3}"), json);
+        assertTrue(
+                json.contains(
+                        "\"cpu\":\"Test CPU <x> & co\",\"avx512\":true,\"cores\":2,\"loadAverage\":\"0.10 0.20 0.30\""),
+                json);
+        assertTrue(
+                json.contains(
+                        "\"settings\":{\"seconds\":10,\"pings\":50,\"warmupSeconds\":5,\"freshSeconds\":5,\"rounds\":3}"),
+                json);
     }
 
     @Test
     void perPairStatisticsRatiosAndEveryRound() {
         String fast = pairObject("jwg:jwg");
-        assertTrue(fast.contains("\"throughputGbps\":{\"median\":2.0,\"min\":1.8,\"max\":2.2,\"minOverMedian\":0.9,\"n\":3}"), fast);
+        assertTrue(
+                fast.contains(
+                        "\"throughputGbps\":{\"median\":2.0,\"min\":1.8,\"max\":2.2,\"minOverMedian\":0.9,\"n\":3}"),
+                fast);
         assertTrue(fast.contains("\"rttMillis\":{\"median\":0.2,\"min\":0.15,\"max\":0.25"), fast);
-        assertTrue(fast.contains("\"ratiosToFirstPair\":{\"against\":\"wireguard-go:wireguard-go\",\"throughput\":2.0,\"rtt\":0.5}"), fast);
+        assertTrue(
+                fast.contains(
+                        "\"ratiosToFirstPair\":{\"against\":\"wireguard-go:wireguard-go\",\"throughput\":2.0,\"rtt\":0.5}"),
+                fast);
         assertEquals(3, count(fast, "\"round\":"), fast);
-        assertTrue(fast.contains("{\"round\":2,\"gbps\":1.8,\"firstGbps\":0.9,\"rttMillis\":0.25,\"cpuCores\":1.5,\"cpuCoresPerGbps\":0.833}"), fast);
+        assertTrue(
+                fast.contains(
+                        "{\"round\":2,\"gbps\":1.8,\"firstGbps\":0.9,\"rttMillis\":0.25,\"cpuCores\":1.5,\"cpuCoresPerGbps\":0.833}"),
+                fast);
         String slow = pairObject("wireguard-go:wireguard-go");
-        assertTrue(slow.contains("\"ratiosToFirstPair\":{\"against\":\"wireguard-go:wireguard-go\",\"throughput\":1.0,\"rtt\":1.0}"), slow);
-        assertTrue(json.indexOf("\"pair\":\"wireguard-go:wireguard-go\"") < json.indexOf("\"pair\":\"jwg:jwg\""),
+        assertTrue(
+                slow.contains(
+                        "\"ratiosToFirstPair\":{\"against\":\"wireguard-go:wireguard-go\",\"throughput\":1.0,\"rtt\":1.0}"),
+                slow);
+        assertTrue(
+                json.indexOf("\"pair\":\"wireguard-go:wireguard-go\"") < json.indexOf("\"pair\":\"jwg:jwg\""),
                 "pairs in the order they were named, not the order they ran");
     }
 
     @Test
     void notANumberIsNullNotInvalidJson() {
-        Results none = new Results("v", Fixtures.twoPairs().machine(), Settings.DEFAULTS, java.util.List.of(Fixtures.pair("a", "b")),
+        Results none = new Results(
+                "v",
+                Fixtures.twoPairs().machine(),
+                Settings.DEFAULTS,
+                java.util.List.of(Fixtures.pair("a", "b")),
                 java.util.List.of(new Measurement("a:b", 1, 0, 0, 0.3, 0)));
         String j = BenchJson.of(none);
         assertTrue(j.contains("\"minOverMedian\":null"), j);
@@ -52,7 +75,8 @@ class BenchJsonTest {
     }
 
     private String pairObject(String name) {
-        Matcher m = Pattern.compile("\\{\"pair\":\"" + Pattern.quote(name) + "\".*?\"rounds\":\\[.*?\\]\\}").matcher(json);
+        Matcher m = Pattern.compile("\\{\"pair\":\"" + Pattern.quote(name) + "\".*?\"rounds\":\\[.*?\\]\\}")
+                .matcher(json);
         assertTrue(m.find(), name + " in " + json);
         return m.group();
     }

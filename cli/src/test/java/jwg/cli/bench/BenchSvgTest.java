@@ -35,7 +35,8 @@ class BenchSvgTest {
     }
 
     static Element panel(Document d, String id) {
-        for (Element g : byClass(d.getDocumentElement(), "g", "panel")) if (g.getAttribute("id").equals(id)) return g;
+        for (Element g : byClass(d.getDocumentElement(), "g", "panel"))
+            if (g.getAttribute("id").equals(id)) return g;
         return fail("no panel " + id);
     }
 
@@ -50,7 +51,11 @@ class BenchSvgTest {
         assertEquals("svg", root.getLocalName());
         assertEquals(SVG_NS, root.getNamespaceURI());
         assertEquals("1.1", root.getAttribute("version"));
-        assertEquals(List.of("throughput", "rtt"), byClass(root, "g", "panel").stream().map(e -> e.getAttribute("id")).toList());
+        assertEquals(
+                List.of("throughput", "rtt"),
+                byClass(root, "g", "panel").stream()
+                        .map(e -> e.getAttribute("id"))
+                        .toList());
         assertTrue(root.getTextContent().contains("Test CPU <x> & co"), "the machine, escaped and read back intact");
     }
 
@@ -65,10 +70,14 @@ class BenchSvgTest {
             List<Element> whiskers = byClass(p, "g", "whisker");
             assertEquals(2, bars.size(), id);
             assertEquals(2, whiskers.size(), id);
-            for (Element w : whiskers) assertEquals(3, w.getElementsByTagNameNS(SVG_NS, "line").getLength(), "range and two caps");
-            List<String> labels = byClass(p, "text", "label").stream().map(Node::getTextContent).toList();
+            for (Element w : whiskers)
+                assertEquals(3, w.getElementsByTagNameNS(SVG_NS, "line").getLength(), "range and two caps");
+            List<String> labels = byClass(p, "text", "label").stream()
+                    .map(Node::getTextContent)
+                    .toList();
             assertEquals(List.of("wireguard-go:wireguard-go", "jwg:jwg"), labels, id + ": in the order named");
-            for (Element b : bars) assertTrue(b.getTextContent().contains("median"), "each bar has a title with its figures");
+            for (Element b : bars)
+                assertTrue(b.getTextContent().contains("median"), "each bar has a title with its figures");
         }
     }
 
@@ -78,7 +87,10 @@ class BenchSvgTest {
         List<Element> tput = byClass(panel(d, "throughput"), "rect", "bar");
         // medians 1.0 and 2.0 Gbit/s: the second bar is twice as tall, and both stand on the same axis
         assertEquals(2.0, num(tput.get(1), "height") / num(tput.get(0), "height"), 0.02);
-        assertEquals(num(tput.get(0), "y") + num(tput.get(0), "height"), num(tput.get(1), "y") + num(tput.get(1), "height"), 0.01);
+        assertEquals(
+                num(tput.get(0), "y") + num(tput.get(0), "height"),
+                num(tput.get(1), "y") + num(tput.get(1), "height"),
+                0.01);
         List<Element> rtt = byClass(panel(d, "rtt"), "rect", "bar");
         assertEquals(0.5, num(rtt.get(1), "height") / num(rtt.get(0), "height"), 0.02, "RTT medians 0.4 and 0.2 ms");
         // the whisker runs from min (lower on the page: larger y) to max, around the bar's top
@@ -92,21 +104,31 @@ class BenchSvgTest {
 
     @Test
     void oneRoundStillDrawsAZeroLengthWhisker() throws Exception {
-        Results one = new Results("v", Fixtures.twoPairs().machine(), new Settings(2, 5, 0, 0, 1), List.of(Fixtures.pair("jwg", "jwg")),
+        Results one = new Results(
+                "v",
+                Fixtures.twoPairs().machine(),
+                new Settings(2, 5, 0, 0, 1),
+                List.of(Fixtures.pair("jwg", "jwg")),
                 List.of(new Measurement("jwg:jwg", 1, 1.5, 0, 0.3, 1)));
         Document d = parse(BenchSvg.of(one));
         Element range = byClass(panel(d, "throughput"), "line", "range").get(0);
         assertEquals(num(range, "y1"), num(range, "y2"));
-        assertEquals("1.5", byClass(panel(d, "throughput"), "text", "value").get(0).getTextContent());
+        assertEquals(
+                "1.5", byClass(panel(d, "throughput"), "text", "value").get(0).getTextContent());
     }
 
     @Test
     void labelsThatLookLikeMarkupAreEscaped() throws Exception {
         Pair odd = new Pair("a<b>&\"c\":x", Fixtures.impl("a<b>&\"c\""), Fixtures.impl("x"));
-        Results r = new Results("v", Fixtures.twoPairs().machine(), Settings.DEFAULTS, List.of(odd),
+        Results r = new Results(
+                "v",
+                Fixtures.twoPairs().machine(),
+                Settings.DEFAULTS,
+                List.of(odd),
                 List.of(new Measurement(odd.name(), 1, 1, 1, 1, 1)));
         Document d = parse(BenchSvg.of(r));
-        assertEquals("a<b>&\"c\":x", byClass(panel(d, "rtt"), "text", "label").get(0).getTextContent());
+        assertEquals(
+                "a<b>&\"c\":x", byClass(panel(d, "rtt"), "text", "label").get(0).getTextContent());
     }
 
     @Test

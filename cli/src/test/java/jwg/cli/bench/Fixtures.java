@@ -25,7 +25,11 @@ final class Fixtures {
                 new Measurement(slow.name(), 2, 0.9, 0.4, 0.50, 1.4),
                 new Measurement(slow.name(), 3, 1.1, 0.6, 0.30, 1.5),
                 new Measurement(fast.name(), 3, 2.2, 1.1, 0.15, 1.7));
-        return new Results("1.2.3", new Machine("Test CPU <x> & co", true, 2, "0.10 0.20 0.30"),
-                new Settings(10, 50, 5, 5, 3), List.of(slow, fast), ms);
+        return new Results(
+                "1.2.3",
+                new Machine("Test CPU <x> & co", true, 2, "0.10 0.20 0.30"),
+                new Settings(10, 50, 5, 5, 3),
+                List.of(slow, fast),
+                ms);
     }
 }

@@ -28,11 +28,14 @@ class DoctorIT {
 
         String doctor(IceNode n, boolean json) throws IOException {
             long t0 = System.nanoTime();
-            Netns.Result r = json ? Netns.tryRun(launcher, "doctor", "--json", n.ifname) : Netns.tryRun(launcher, "doctor", n.ifname);
+            Netns.Result r = json
+                    ? Netns.tryRun(launcher, "doctor", "--json", n.ifname)
+                    : Netns.tryRun(launcher, "doctor", n.ifname);
             assertEquals(0, r.exitCode(), r.output());
             assertFalse(r.output().contains(lab.turnPassword()), "the TURN password is never printed");
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("[doctor] " + lab.topology() + " " + n.host + (json ? " --json" : "") + " (" + ms + " ms):\n" + r.output());
+            System.out.println("[doctor] " + lab.topology() + " " + n.host + (json ? " --json" : "") + " (" + ms
+                    + " ms):\n" + r.output());
             assertTrue(ms < 10_000, "the doctor answers within 10 s (CLI start included): " + ms + " ms");
             return r.output();
         }

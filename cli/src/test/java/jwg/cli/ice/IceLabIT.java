@@ -71,7 +71,8 @@ class IceLabIT {
             assertEquals(0, upB.exitCode(), upB.output());
             // Both daemons' start-up gathering done: a cold *peer* is measured, not a cold JVM.
             long deadline = System.nanoTime() + 15_000_000_000L;
-            while (!(a.statusJson(launcher).contains("\"ready\":true") && b.statusJson(launcher).contains("\"ready\":true"))) {
+            while (!(a.statusJson(launcher).contains("\"ready\":true")
+                    && b.statusJson(launcher).contains("\"ready\":true"))) {
                 if (System.nanoTime() > deadline) fail("ICE warm-up did not finish in 15 s");
                 Thread.sleep(100);
             }
@@ -85,7 +86,12 @@ class IceLabIT {
     private static int signalStarts;
 
     static Daemon startSignal(NatLab lab, String launcher) throws Exception {
-        Daemon signal = lab.start(lab.publicNetns(), "signal-" + (++signalStarts) + ".log", launcher, "signal", "--listen",
+        Daemon signal = lab.start(
+                lab.publicNetns(),
+                "signal-" + (++signalStarts) + ".log",
+                launcher,
+                "signal",
+                "--listen",
                 NatLab.STUN_IP + ":" + NatLab.SIGNALING_PORT);
         awaitOutput(signal, s -> s.contains("listening"), 20_000);
         return signal;
@@ -118,7 +124,8 @@ class IceLabIT {
             long t0 = System.nanoTime();
             Netns.Result ping = l.a.exec("ping", "-c", "1", "-W", "10", l.b.tunnelIp);
             long wakeMillis = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals(0, ping.exitCode(), "the first ping (the waking packet) is answered: " + ping.output() + logs(l));
+            assertEquals(
+                    0, ping.exitCode(), "the first ping (the waking packet) is answered: " + ping.output() + logs(l));
             System.out.println("[ice-lab] " + t + ": first ping to a cold lazy peer answered in " + wakeMillis + " ms ("
                     + rtt(ping.output()) + " ms as ping saw it)");
             String json = l.a.statusJson(l.launcher);
@@ -137,7 +144,8 @@ class IceLabIT {
             Netns.Result ping = l.a.exec("ping", "-c", "2", "-W", "5", l.b.tunnelIp);
             assertEquals(0, ping.exitCode(), ping.output());
             // Block the direct path while pings flow; traffic must continue via the relay within 5 s.
-            Daemon pinger = l.lab.start(l.lab.hostNetns(Host.A), "ping.log", "ping", "-i", "0.1", "-W", "1", l.b.tunnelIp);
+            Daemon pinger =
+                    l.lab.start(l.lab.hostNetns(Host.A), "ping.log", "ping", "-i", "0.1", "-W", "1", l.b.tunnelIp);
             Thread.sleep(1000);
             l.lab.blockDirect();
             long blocked = System.nanoTime();
@@ -147,16 +155,22 @@ class IceLabIT {
             Thread.sleep(1500);
             int answered = replies(pinger.output());
             Thread.sleep(1000);
-            assertTrue(replies(pinger.output()) > answered + 5, "pings are answered over the relay:\n" + tail(pinger.output()));
-            System.out.println("[ice-lab] failover P2P -> relay: path switched " + switchMillis + " ms after the block");
+            assertTrue(
+                    replies(pinger.output()) > answered + 5,
+                    "pings are answered over the relay:\n" + tail(pinger.output()));
+            System.out.println(
+                    "[ice-lab] failover P2P -> relay: path switched " + switchMillis + " ms after the block");
             // Unblock: back to a direct path (the upgrade attempt runs every 15 s while relayed).
             l.lab.unblockDirect();
             long unblocked = System.nanoTime();
             awaitStatus(l, s -> "P2P_REFLEXIVE".equals(path(s)), 30_000);
-            System.out.println("[ice-lab] relay -> P2P after unblocking: " + (System.nanoTime() - unblocked) / 1_000_000 + " ms");
+            System.out.println(
+                    "[ice-lab] relay -> P2P after unblocking: " + (System.nanoTime() - unblocked) / 1_000_000 + " ms");
             int before = replies(pinger.output());
             Thread.sleep(1500);
-            assertTrue(replies(pinger.output()) > before + 5, "pings are answered over P2P again:\n" + tail(pinger.output()));
+            assertTrue(
+                    replies(pinger.output()) > before + 5,
+                    "pings are answered over P2P again:\n" + tail(pinger.output()));
             pinger.close();
         }
     }
@@ -176,8 +190,10 @@ class IceLabIT {
             // The signaling server restarts meanwhile: both clients reconnect and carry on.
             l.restartSignal();
             long reconnect = System.nanoTime() + 20_000_000_000L;
-            while (!(l.a.statusJson(l.launcher).contains("\"connected\":true") && l.b.statusJson(l.launcher).contains("\"connected\":true"))) {
-                if (System.nanoTime() > reconnect) fail("signaling did not reconnect in 20 s: " + l.a.statusJson(l.launcher));
+            while (!(l.a.statusJson(l.launcher).contains("\"connected\":true")
+                    && l.b.statusJson(l.launcher).contains("\"connected\":true"))) {
+                if (System.nanoTime() > reconnect)
+                    fail("signaling did not reconnect in 20 s: " + l.a.statusJson(l.launcher));
                 Thread.sleep(200);
             }
             // ...and the idle peer wakes again on the next packet (offer/answer through the new server).
@@ -214,7 +230,8 @@ class IceLabIT {
         Netns.Result sent = l.a.exec("python3", send.toString(), l.b.tunnelIp, Integer.toString(bytes));
         assertEquals(0, sent.exitCode(), sent.output());
         Netns.Result got = server.await(Duration.ofSeconds(60));
-        String[] s = sent.output().strip().split(" "), g = got.output().strip().lines().reduce((x, y) -> y).orElse("").split(" ");
+        String[] s = sent.output().strip().split(" "),
+                g = got.output().strip().lines().reduce((x, y) -> y).orElse("").split(" ");
         assertEquals(Integer.toString(bytes), g[0], got.output());
         assertEquals(s[1], g[1], "the sha256 of what arrived equals what was sent");
         System.out.println("[ice-lab] " + l.lab.topology() + ": " + bytes + " B in " + s[2] + " s, sha256 equal");
@@ -267,7 +284,8 @@ class IceLabIT {
 
     private static String logs(Lab l) {
         StringBuilder b = new StringBuilder();
-        List<String> turn = l.lab.coturn().log().lines().filter(x -> x.contains("session")).toList();
+        List<String> turn =
+                l.lab.coturn().log().lines().filter(x -> x.contains("session")).toList();
         b.append("\n--- coturn (sessions)\n").append(String.join("\n", turn.subList(0, Math.min(60, turn.size()))));
         for (IceNode n : List.of(l.a, l.b)) {
             Path log = Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + jwg.sys.Fds.getuid(), n.ifname + ".log");

@@ -48,9 +48,21 @@ final class IceNode {
                 [Peer]
                 PublicKey = %s
                 AllowedIPs = %s/32
-                """.formatted(key.toBase64(), tunnelIp, NatLab.STUN_IP, NatLab.SIGNALING_PORT, NatLab.STUN_IP, NatLab.STUN_PORT,
-                lab.turnUser(), lab.turnPassword(), NatLab.STUN_IP, NatLab.STUN_PORT, lazy ? "on" : "off", idle.toSeconds(),
-                peer.key.publicKey().toBase64(), peer.tunnelIp);
+                """.formatted(
+                        key.toBase64(),
+                        tunnelIp,
+                        NatLab.STUN_IP,
+                        NatLab.SIGNALING_PORT,
+                        NatLab.STUN_IP,
+                        NatLab.STUN_PORT,
+                        lab.turnUser(),
+                        lab.turnPassword(),
+                        NatLab.STUN_IP,
+                        NatLab.STUN_PORT,
+                        lazy ? "on" : "off",
+                        idle.toSeconds(),
+                        peer.key.publicKey().toBase64(),
+                        peer.tunnelIp);
         Path p = lab.dir().resolve(ifname + ".conf");
         Files.writeString(p, text);
         return p;
@@ -73,7 +85,8 @@ final class IceNode {
     void down() throws IOException {
         Files.deleteIfExists(WG_RUN.resolve(ifname + ".sock"));
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline && lab.tryExec(host, "ip", "link", "show", ifname).ok()) {
+        while (System.nanoTime() < deadline
+                && lab.tryExec(host, "ip", "link", "show", ifname).ok()) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {

@@ -40,8 +40,13 @@ class WgQuickIceIT {
             try {
                 for (var n : new Object[][] {{a, ca}, {b, cb}}) {
                     IceNode node = (IceNode) n[0];
-                    Netns.Result up = node.exec("env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + launcher, "JWG_CONFIG=" + n[1],
-                            "wg-quick", "up", n[1].toString());
+                    Netns.Result up = node.exec(
+                            "env",
+                            "WG_QUICK_USERSPACE_IMPLEMENTATION=" + launcher,
+                            "JWG_CONFIG=" + n[1],
+                            "wg-quick",
+                            "up",
+                            n[1].toString());
                     assertEquals(0, up.exitCode(), up.output());
                     assertTrue(up.output().contains("wg setconf"), "wg-quick did the configuring: " + up.output());
                 }
@@ -52,7 +57,8 @@ class WgQuickIceIT {
                     if ("CONNECTED".equals(IceLabIT.state(json))) break;
                     Thread.sleep(200);
                 }
-                assertEquals("CONNECTED", IceLabIT.state(json), "ICE ran from the #! keys wg-quick had stripped: " + json);
+                assertEquals(
+                        "CONNECTED", IceLabIT.state(json), "ICE ran from the #! keys wg-quick had stripped: " + json);
                 assertEquals("P2P_HOST", IceLabIT.path(json), json);
                 Netns.Result ping = a.exec("ping", "-c", "3", "-i", "0.2", "-W", "5", b.tunnelIp);
                 assertEquals(0, ping.exitCode(), ping.output());

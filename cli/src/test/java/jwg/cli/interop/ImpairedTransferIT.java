@@ -41,9 +41,14 @@ class ImpairedTransferIT {
 
     /** One of a jwg node's counters ({@code jwg-counters=1} over its UAPI socket; {@code jwg show IF counters}). */
     static long counter(Lab.Node n, String name) {
-        Lab.Result r = n.exec(Lab.jwgLauncher().toString(), "show", n.ifname, "counters").check("jwg show counters");
-        return r.out().lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no counter " + name + " in:\n" + r.out()));
+        Lab.Result r = n.exec(Lab.jwgLauncher().toString(), "show", n.ifname, "counters")
+                .check("jwg show counters");
+        return r.out()
+                .lines()
+                .filter(l -> l.startsWith(name + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no counter " + name + " in:\n" + r.out()));
     }
 
     @ParameterizedTest(name = "A={0} sends to B={1}")
@@ -54,8 +59,9 @@ class ImpairedTransferIT {
             lab.a.ping(lab.b.tun4, 3, 20); // handshake, itself through the impaired path
             Transfer t = lab.transfer(lab.a, lab.b, lab.b.tun4, BYTES, Duration.ofSeconds(180));
             String counts = lab.stopRelay();
-            System.out.printf("impaired transfer %s -> %s: %d bytes in %d ms (%.1f Mbit/s); relay %s%n", lab.a, lab.b,
-                    t.receivedBytes(), t.elapsed().toMillis(), t.mbitPerSecond(), counts);
+            System.out.printf(
+                    "impaired transfer %s -> %s: %d bytes in %d ms (%.1f Mbit/s); relay %s%n",
+                    lab.a, lab.b, t.receivedBytes(), t.elapsed().toMillis(), t.mbitPerSecond(), counts);
             assertEquals(BYTES, t.sentBytes(), "sender sent everything");
             assertEquals(BYTES, t.receivedBytes(), "receiver got every byte");
             assertEquals(t.sentSha256(), t.receivedSha256(), "SHA-256 of what was sent and what was received");
@@ -65,7 +71,8 @@ class ImpairedTransferIT {
             assertTrue(m.find(), "relay counts: " + counts);
             long received = Long.parseLong(m.group(1));
             assertTrue(received > BYTES / 1500, "the data went through the relay: " + counts);
-            for (int g : new int[] {3, 4, 5}) assertTrue(Long.parseLong(m.group(g)) > received / 200, "impaired: " + counts);
+            for (int g : new int[] {3, 4, 5})
+                assertTrue(Long.parseLong(m.group(g)) > received / 200, "impaired: " + counts);
             assertEquals(0, Long.parseLong(m.group(6)), "the relay's own send buffer never overflowed: " + counts);
 
             // a jwg receiver drops every duplicate as a replay, and nothing else: reordered
@@ -74,7 +81,8 @@ class ImpairedTransferIT {
             if (implB.isJwg()) {
                 long duplicated = Long.parseLong(m.group(4));
                 long replayed = counter(lab.b, "protocol_drop_replayed_counter");
-                assertTrue(replayed <= duplicated && replayed >= duplicated - 10,
+                assertTrue(
+                        replayed <= duplicated && replayed >= duplicated - 10,
                         "B dropped " + replayed + " replays for " + duplicated + " duplicates: " + counts);
             }
         }

@@ -109,8 +109,10 @@ class InteropMatrixIT {
         long now = System.currentTimeMillis() / 1000;
         assertEquals(n.peer.publicKey, d.peerPublicKey(), n + ": peer");
         assertEquals(psk ? n.lab().psk : "(none)", d.presharedKey(), n + ": preshared key in dump");
-        assertTrue(d.latestHandshake() > now - 60 && d.latestHandshake() <= now + 1,
-                n + ": latest handshake " + d.latestHandshake() + " not recent (now " + now + ")" + n.lab().diagnostics());
+        assertTrue(
+                d.latestHandshake() > now - 60 && d.latestHandshake() <= now + 1,
+                n + ": latest handshake " + d.latestHandshake() + " not recent (now " + now + ")"
+                        + n.lab().diagnostics());
         assertTrue(d.rx() > 0 && d.tx() > 0, n + ": transfer counters rx=" + d.rx() + " tx=" + d.tx());
     }
 
@@ -118,14 +120,21 @@ class InteropMatrixIT {
     static void assertWgShow(Node n, boolean psk) {
         String out = n.exec("wg", "show", n.ifname).check("wg show").out();
         String expectedAllowed = n.peer.tun4 + "/32, " + n.peer.tun6 + "/128";
-        for (String want : List.of("interface: " + n.ifname, "public key: " + pub(n), "private key: (hidden)",
-                "listening port: " + n.listenPort, "peer: " + n.peer.publicKey,
-                "endpoint: " + n.peer.underlay + ":" + n.peer.listenPort, "allowed ips: " + expectedAllowed,
-                "latest handshake: ", "transfer: ")) {
+        for (String want : List.of(
+                "interface: " + n.ifname,
+                "public key: " + pub(n),
+                "private key: (hidden)",
+                "listening port: " + n.listenPort,
+                "peer: " + n.peer.publicKey,
+                "endpoint: " + n.peer.underlay + ":" + n.peer.listenPort,
+                "allowed ips: " + expectedAllowed,
+                "latest handshake: ",
+                "transfer: ")) {
             assertTrue(out.contains(want), n + ": `wg show` lacks '" + want + "':\n" + out);
         }
         assertEquals(psk, out.contains("preshared key: (hidden)"), n + ": preshared key line:\n" + out);
-        assertTrue(out.matches("(?s).*transfer: [0-9.]+ [KMG]?i?B received, [0-9.]+ [KMG]?i?B sent.*"),
+        assertTrue(
+                out.matches("(?s).*transfer: [0-9.]+ [KMG]?i?B received, [0-9.]+ [KMG]?i?B sent.*"),
                 n + ": transfer line:\n" + out);
     }
 
@@ -134,8 +143,9 @@ class InteropMatrixIT {
     }
 
     static void assertTransfer(Transfer t, long bytes, Node from, Node to) {
-        System.out.printf("transfer %s -> %s: %d bytes in %d ms (%.1f Mbit/s)%n", from, to, t.receivedBytes(),
-                t.elapsed().toMillis(), t.mbitPerSecond());
+        System.out.printf(
+                "transfer %s -> %s: %d bytes in %d ms (%.1f Mbit/s)%n",
+                from, to, t.receivedBytes(), t.elapsed().toMillis(), t.mbitPerSecond());
         assertEquals(bytes, t.sentBytes(), "sender sent everything");
         assertEquals(bytes, t.receivedBytes(), "receiver got every byte " + from + " -> " + to);
         assertEquals(t.sentSha256(), t.receivedSha256(), "SHA-256 of what was sent and what was received");
@@ -154,8 +164,11 @@ class InteropMatrixIT {
             }
             cmd.addAll(List.of("preshared-key", f.toString()));
         }
-        cmd.addAll(List.of("endpoint", n.peer.underlay + ":" + n.peer.listenPort,
-                "allowed-ips", n.peer.tun4 + "/32," + n.peer.tun6 + "/128"));
+        cmd.addAll(List.of(
+                "endpoint",
+                n.peer.underlay + ":" + n.peer.listenPort,
+                "allowed-ips",
+                n.peer.tun4 + "/32," + n.peer.tun6 + "/128"));
         n.exec(cmd.toArray(String[]::new)).check("wg set peer (re-add)");
     }
 
@@ -163,15 +176,20 @@ class InteropMatrixIT {
     static void assertDownEnds(Node n) {
         long pid = n.impl.isJwg() ? n.daemonPid() : -1;
         Lab.Result r = n.down();
-        if (r.exit() != 0) fail("wg-quick down failed for " + n + ":\n" + r + n.lab().diagnostics());
+        if (r.exit() != 0)
+            fail("wg-quick down failed for " + n + ":\n" + r + n.lab().diagnostics());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline
-                && (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || Files.exists(n.socket()) || n.interfaceExists())) {
+                && (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                        || Files.exists(n.socket())
+                        || n.interfaceExists())) {
             Lab.sleep(50);
         }
         if (n.impl.isJwg()) {
-            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
-                    n + ": jwg process " + pid + " still running 10 s after wg-quick down" + n.lab().diagnostics());
+            assertFalse(
+                    ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                    n + ": jwg process " + pid + " still running 10 s after wg-quick down"
+                            + n.lab().diagnostics());
         }
         assertFalse(Files.exists(n.socket()), n + ": socket " + n.socket() + " still there after wg-quick down");
         assertFalse(n.interfaceExists(), n + ": interface still there after wg-quick down");

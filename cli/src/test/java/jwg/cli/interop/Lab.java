@@ -60,7 +60,8 @@ final class Lab implements AutoCloseable {
                 case JWG, JWG_NO_OFFLOAD -> jwgLauncher().toString();
                 case WIREGUARD_GO -> Requires.findTool("wireguard-go").toString();
                 case MODERN_WIREGUARD_GO -> {
-                    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(MODERN),
+                    org.junit.jupiter.api.Assumptions.assumeTrue(
+                            Files.isExecutable(MODERN),
                             "the modern wireguard-go is an optional peer: not installed at " + MODERN);
                     yield MODERN.toString();
                 }
@@ -141,15 +142,31 @@ final class Lab implements AutoCloseable {
         void writeConf() {
             StringBuilder c = new StringBuilder();
             c.append("[Interface]\n")
-                    .append("PrivateKey = ").append(privateKey).append('\n')
-                    .append("Address = ").append(tun4).append("/24, ").append(tun6).append("/64\n")
-                    .append("ListenPort = ").append(listenPort).append('\n')
+                    .append("PrivateKey = ")
+                    .append(privateKey)
+                    .append('\n')
+                    .append("Address = ")
+                    .append(tun4)
+                    .append("/24, ")
+                    .append(tun6)
+                    .append("/64\n")
+                    .append("ListenPort = ")
+                    .append(listenPort)
+                    .append('\n')
                     .append("MTU = 1420\n\n")
                     .append("[Peer]\n")
-                    .append("PublicKey = ").append(peer.publicKey).append('\n');
+                    .append("PublicKey = ")
+                    .append(peer.publicKey)
+                    .append('\n');
             if (psk != null) c.append("PresharedKey = ").append(psk).append('\n');
-            c.append("Endpoint = ").append(peerEndpoint != null ? peerEndpoint : peer.underlay + ":" + peer.listenPort).append('\n')
-                    .append("AllowedIPs = ").append(peer.tun4).append("/32, ").append(peer.tun6).append("/128\n");
+            c.append("Endpoint = ")
+                    .append(peerEndpoint != null ? peerEndpoint : peer.underlay + ":" + peer.listenPort)
+                    .append('\n')
+                    .append("AllowedIPs = ")
+                    .append(peer.tun4)
+                    .append("/32, ")
+                    .append(peer.tun6)
+                    .append("/128\n");
             try {
                 Files.writeString(conf(), c.toString());
             } catch (IOException e) {
@@ -162,10 +179,13 @@ final class Lab implements AutoCloseable {
             writeConf();
             List<String> cmd = new ArrayList<>(List.of("env"));
             cmd.addAll(extraEnv);
-            cmd.addAll(List.of("WG_QUICK_USERSPACE_IMPLEMENTATION=" + impl.command(),
+            cmd.addAll(List.of(
+                    "WG_QUICK_USERSPACE_IMPLEMENTATION=" + impl.command(),
                     "JWG_OFFLOAD=" + impl.offload(),
                     "WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1",
-                    "wg-quick", "up", conf().toString()));
+                    "wg-quick",
+                    "up",
+                    conf().toString()));
             Result r = exec(Duration.ofSeconds(60), cmd.toArray(String[]::new));
             if (r.exit != 0) fail("wg-quick up (" + impl + ") failed in " + ns + ":\n" + r + diagnostics());
             isUp = true;
@@ -185,13 +205,19 @@ final class Lab implements AutoCloseable {
         /** Process ids running in this node's namespace (the userspace implementation, mostly). */
         List<Long> pids() {
             Result r = run(CMD_TIMEOUT, "ip", "netns", "pids", ns);
-            return r.out.lines().map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+            return r.out.lines()
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .map(Long::parseLong)
+                    .toList();
         }
 
         /** The pid of this node's implementation process (the one whose command line names the interface). */
         long daemonPid() {
             for (long pid : pids()) {
-                String cmdline = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+                String cmdline = ProcessHandle.of(pid)
+                        .flatMap(h -> h.info().commandLine())
+                        .orElse("");
                 if (cmdline.contains(ifname)) return pid;
             }
             fail("no process for " + ifname + " in " + ns + "; pids " + pids() + diagnostics());
@@ -212,9 +238,19 @@ final class Lab implements AutoCloseable {
 
         /** Pings {@code target} from this node: {@code count} replies required within {@code deadline} seconds. */
         void ping(String target, int count, int deadlineSeconds) {
-            Result r = exec(Duration.ofSeconds(deadlineSeconds + 10), "ping", "-n", "-c", Integer.toString(count),
-                    "-i", "0.2", "-w", Integer.toString(deadlineSeconds), target);
-            if (r.exit != 0) fail("ping " + target + " from " + letter + " (" + impl + ") failed:\n" + r + diagnostics());
+            Result r = exec(
+                    Duration.ofSeconds(deadlineSeconds + 10),
+                    "ping",
+                    "-n",
+                    "-c",
+                    Integer.toString(count),
+                    "-i",
+                    "0.2",
+                    "-w",
+                    Integer.toString(deadlineSeconds),
+                    target);
+            if (r.exit != 0)
+                fail("ping " + target + " from " + letter + " (" + impl + ") failed:\n" + r + diagnostics());
         }
 
         Lab lab() {
@@ -228,14 +264,33 @@ final class Lab implements AutoCloseable {
     }
 
     /** The interface line and the single peer line of {@code wg show dump}. */
-    record PeerDump(String privateKey, String publicKeyOfInterface, int listenPort, String peerPublicKey,
-                    String presharedKey, String endpoint, String allowedIps, long latestHandshake, long rx, long tx,
-                    String keepalive) {
+    record PeerDump(
+            String privateKey,
+            String publicKeyOfInterface,
+            int listenPort,
+            String peerPublicKey,
+            String presharedKey,
+            String endpoint,
+            String allowedIps,
+            long latestHandshake,
+            long rx,
+            long tx,
+            String keepalive) {
         static PeerDump parse(String ifLine, String peerLine) {
             String[] i = ifLine.split("\t");
             String[] p = peerLine.split("\t");
-            return new PeerDump(i[0], i[1], Integer.parseInt(i[2]), p[0], p[1], p[2], p[3],
-                    Long.parseLong(p[4]), Long.parseLong(p[5]), Long.parseLong(p[6]), p[7]);
+            return new PeerDump(
+                    i[0],
+                    i[1],
+                    Integer.parseInt(i[2]),
+                    p[0],
+                    p[1],
+                    p[2],
+                    p[3],
+                    Long.parseLong(p[4]),
+                    Long.parseLong(p[5]),
+                    Long.parseLong(p[6]),
+                    p[7]);
         }
     }
 
@@ -252,7 +307,8 @@ final class Lab implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "$ " + String.join(" ", cmd) + "  [exit " + exit + "]\n" + out + (err.isEmpty() ? "" : "stderr:\n" + err);
+            return "$ " + String.join(" ", cmd) + "  [exit " + exit + "]\n" + out
+                    + (err.isEmpty() ? "" : "stderr:\n" + err);
         }
     }
 
@@ -306,6 +362,7 @@ final class Lab implements AutoCloseable {
 
     /** The relay namespace and process of an impaired lab (null otherwise). */
     String relayNs;
+
     Bg relay;
 
     final String id;
@@ -388,20 +445,47 @@ final class Lab implements AutoCloseable {
         int i = 0;
         for (Node n : List.of(a, b)) {
             String rv = "jwr" + id + n.letter;
-            run(CMD_TIMEOUT, "ip", "link", "add", n.veth, "netns", n.ns, "type", "veth", "peer", "name", rv, "netns", relayNs)
+            run(
+                            CMD_TIMEOUT,
+                            "ip",
+                            "link",
+                            "add",
+                            n.veth,
+                            "netns",
+                            n.ns,
+                            "type",
+                            "veth",
+                            "peer",
+                            "name",
+                            rv,
+                            "netns",
+                            relayNs)
                     .check("ip link add veth");
             n.exec("ip", "link", "set", "lo", "up").check("lo up");
             n.exec("ip", "addr", "add", n.underlay + "/24", "dev", n.veth).check("veth address");
             n.exec("ip", "link", "set", n.veth, "up").check("veth up");
-            inNs(relayNs, CMD_TIMEOUT, "ip", "addr", "add", relaySide[i] + "/24", "dev", rv).check("relay veth address");
+            inNs(relayNs, CMD_TIMEOUT, "ip", "addr", "add", relaySide[i] + "/24", "dev", rv)
+                    .check("relay veth address");
             inNs(relayNs, CMD_TIMEOUT, "ip", "link", "set", rv, "up").check("relay veth up");
             n.peerEndpoint = relaySide[i] + ":" + RELAY_PORT;
             i++;
         }
-        relay = startInNs(relayNs, javaCommand(ImpairRelay.class, relaySide[0] + ":" + RELAY_PORT, a.underlay + ":" + a.listenPort,
-                relaySide[1] + ":" + RELAY_PORT, b.underlay + ":" + b.listenPort, "--loss", Double.toString(imp.loss()),
-                "--dup", Double.toString(imp.duplicate()), "--reorder", Double.toString(imp.reorder()),
-                "--seed", Long.toString(imp.seed())));
+        relay = startInNs(
+                relayNs,
+                javaCommand(
+                        ImpairRelay.class,
+                        relaySide[0] + ":" + RELAY_PORT,
+                        a.underlay + ":" + a.listenPort,
+                        relaySide[1] + ":" + RELAY_PORT,
+                        b.underlay + ":" + b.listenPort,
+                        "--loss",
+                        Double.toString(imp.loss()),
+                        "--dup",
+                        Double.toString(imp.duplicate()),
+                        "--reorder",
+                        Double.toString(imp.reorder()),
+                        "--seed",
+                        Long.toString(imp.seed())));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!relay.outputSoFar().contains("listening")) {
             if (!relay.process.isAlive() || System.nanoTime() > deadline) {
@@ -421,10 +505,20 @@ final class Lab implements AutoCloseable {
     /** {@code java -cp (where main lives) main args...} with the test JVM's java. */
     static String[] javaCommand(Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "-XX:+UseSerialGC", "-Xmx64m", "-cp"));
+                ProcessHandle.current()
+                        .info()
+                        .command()
+                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString()),
+                "-XX:+UseSerialGC",
+                "-Xmx64m",
+                "-cp"));
         try {
-            cmd.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            cmd.add(Path.of(main.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -438,13 +532,29 @@ final class Lab implements AutoCloseable {
         for (String t : List.of("ip", "wg", "wg-quick", "wireguard-go", "ping", "ethtool")) Requires.tool(t);
         Path launcher = jwgLauncher();
         Path jar = launcher.getParent().getParent().resolve("cli/target/jwg.jar");
-        Requires.that(Files.isRegularFile(jar), "needs " + jar + " (run the integration tests with `mvn verify`, after package)");
+        Requires.that(
+                Files.isRegularFile(jar),
+                "needs " + jar + " (run the integration tests with `mvn verify`, after package)");
     }
 
     private void underlay() {
         run(CMD_TIMEOUT, "ip", "netns", "add", a.ns).check("ip netns add");
         run(CMD_TIMEOUT, "ip", "netns", "add", b.ns).check("ip netns add");
-        run(CMD_TIMEOUT, "ip", "link", "add", a.veth, "netns", a.ns, "type", "veth", "peer", "name", b.veth, "netns", b.ns)
+        run(
+                        CMD_TIMEOUT,
+                        "ip",
+                        "link",
+                        "add",
+                        a.veth,
+                        "netns",
+                        a.ns,
+                        "type",
+                        "veth",
+                        "peer",
+                        "name",
+                        b.veth,
+                        "netns",
+                        b.ns)
                 .check("ip link add veth");
         for (Node n : List.of(a, b)) {
             n.exec("ip", "link", "set", "lo", "up").check("lo up");
@@ -462,7 +572,8 @@ final class Lab implements AutoCloseable {
             sb.append(alphabet.charAt(rnd.nextInt(26)));
             for (int i = 0; i < 5; i++) sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
             String id = sb.toString();
-            if (!Files.exists(WG_RUN.resolve("jwi" + id + "a.sock")) && !Files.exists(WG_RUN.resolve("jwi" + id + "b.sock"))
+            if (!Files.exists(WG_RUN.resolve("jwi" + id + "a.sock"))
+                    && !Files.exists(WG_RUN.resolve("jwi" + id + "b.sock"))
                     && !Files.exists(Path.of("/var/run/netns/jwgit-" + id + "a"))) {
                 return id;
             }
@@ -557,8 +668,14 @@ final class Lab implements AutoCloseable {
             sleep(20);
         }
         long t0 = System.nanoTime();
-        Result sent = from.exec(timeout, NetTool.command("tcp-send", toAddress, Integer.toString(port),
-                Long.toString(bytes), Long.toString(System.nanoTime())));
+        Result sent = from.exec(
+                timeout,
+                NetTool.command(
+                        "tcp-send",
+                        toAddress,
+                        Integer.toString(port),
+                        Long.toString(bytes),
+                        Long.toString(System.nanoTime())));
         Result got = receiver.await(Duration.ofSeconds(10));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         if (sent.exit != 0 || got.exit != 0) {
@@ -570,15 +687,18 @@ final class Lab implements AutoCloseable {
     }
 
     private static String[] parseTransferLine(String out) {
-        String line = out.lines().filter(l -> l.startsWith("bytes=")).findFirst().orElseThrow(
-                () -> new AssertionError("no result line in: " + out));
+        String line = out.lines()
+                .filter(l -> l.startsWith("bytes="))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no result line in: " + out));
         String[] f = line.split(" ");
         return new String[] {f[0].substring("bytes=".length()), f[1].substring("sha256=".length())};
     }
 
     /** One UAPI exchange on a fresh connection to {@code socket}: the whole reply up to and including "errno=N\n\n". */
     static String uapi(Path socket, String request) throws IOException {
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+        try (java.nio.channels.SocketChannel ch =
+                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
             ch.write(java.nio.ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
             return readUapiReply(ch);
         }
@@ -590,7 +710,9 @@ final class Lab implements AutoCloseable {
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
         while (true) {
             int lastErrno = sb.lastIndexOf("errno=");
-            if (lastErrno >= 0 && sb.indexOf("\n\n", lastErrno) >= 0 && (lastErrno == 0 || sb.charAt(lastErrno - 1) == '\n')) {
+            if (lastErrno >= 0
+                    && sb.indexOf("\n\n", lastErrno) >= 0
+                    && (lastErrno == 0 || sb.charAt(lastErrno - 1) == '\n')) {
                 return sb.toString();
             }
             buf.clear();
@@ -611,7 +733,8 @@ final class Lab implements AutoCloseable {
                 String log = read(n.daemonLog());
                 List<String> lines = log.lines().toList();
                 sb.append("daemon log ").append(n.daemonLog()).append(" (last 40 lines):\n");
-                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> sb.append("  ").append(l).append('\n'));
+                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                        .forEach(l -> sb.append("  ").append(l).append('\n'));
             }
         }
         return sb.toString();
@@ -649,21 +772,26 @@ final class Lab implements AutoCloseable {
             for (long pid : n.pids()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             run(CMD_TIMEOUT, "ip", "netns", "del", n.ns);
         }
-        if (relayNs != null && Files.exists(Path.of("/var/run/netns", relayNs))) run(CMD_TIMEOUT, "ip", "netns", "del", relayNs);
+        if (relayNs != null && Files.exists(Path.of("/var/run/netns", relayNs)))
+            run(CMD_TIMEOUT, "ip", "netns", "del", relayNs);
         // keep the daemon logs with the build output, drop them from /tmp
         Path keep = Path.of("target", "interop-logs");
         for (Node n : Stream.of(a, b).filter(x -> x != null).toList()) {
             try {
                 if (Files.exists(n.daemonLog())) {
                     Files.createDirectories(keep);
-                    Files.move(n.daemonLog(), keep.resolve(n.daemonLog().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(
+                            n.daemonLog(),
+                            keep.resolve(n.daemonLog().getFileName()),
+                            StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException ignored) {
                 // best effort
             }
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(p -> p.toFile().delete());
+            files.sorted((x, y) -> y.getNameCount() - x.getNameCount())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort
         }

@@ -92,8 +92,15 @@ abstract class LifecycleScenarios {
     void hostileDatagramsAreNeverAnsweredAndDoNoHarm() {
         long pid = a.daemonPid();
         long rxBefore = a.dump().rx();
-        Result r = b.exec(Duration.ofSeconds(60), NetTool.command("udp-hostile", a.underlay, Integer.toString(a.listenPort),
-                "4000", Long.toString(System.nanoTime()), "1500"));
+        Result r = b.exec(
+                Duration.ofSeconds(60),
+                NetTool.command(
+                        "udp-hostile",
+                        a.underlay,
+                        Integer.toString(a.listenPort),
+                        "4000",
+                        Long.toString(System.nanoTime()),
+                        "1500"));
         r.check("udp-hostile");
         assertTrue(r.out().contains("sent=4000 "), r.toString());
         assertTrue(r.out().contains(" received=0"), "jwg answered junk datagrams:\n" + r + lab.diagnostics());
@@ -116,13 +123,15 @@ abstract class LifecycleScenarios {
                 "set=1\nlisten_port=70000\n\n",
                 "set=1\nlisten_port=51999\nfwmark=notanumber\n\n",
                 "set=1\nbogus_key=1\n\n",
-                "set=1\nlisten_port=51999\nreplace_peers=true\npublic_key=" + validKey + "\nallowed_ip=300.1.1.1/32\n\n",
+                "set=1\nlisten_port=51999\nreplace_peers=true\npublic_key=" + validKey
+                        + "\nallowed_ip=300.1.1.1/32\n\n",
                 "set=1\npublic_key=" + hex(b.publicKey) + "\nendpoint=198.51.100.77\n\n",
                 "set=1\npublic_key=" + hex(b.publicKey) + "\nremove=true\npersistent_keepalive_interval=-1\n\n",
                 "set=1\npublic_key=" + hex(b.publicKey) + "\nallowed_ip=192.0.2.0/33\n\n",
                 "set=1\nallowed_ip=192.0.2.0/24\n\n",
                 "set=1\n=\n\n",
-                "set=1\nprivate_key=" + "a".repeat(70_000) + "\n\n"); // a line longer than wireguard-go's 64 KiB scanner
+                "set=1\nprivate_key=" + "a".repeat(70_000)
+                        + "\n\n"); // a line longer than wireguard-go's 64 KiB scanner
         Pattern errno = Pattern.compile("errno=(-?\\d+)\n\n");
         for (String req : bad) {
             String reply = Lab.uapi(a.socket(), req);
@@ -179,7 +188,8 @@ abstract class LifecycleScenarios {
         b.listenPort = newPort;
         // B speaks first from its new address and port; A (jwg) learns the endpoint from authenticated packets
         b.ping(a.tun4, 3, 10);
-        assertEquals(newAddr + ":" + newPort, a.dump().endpoint(), "jwg updated the peer's endpoint" + lab.diagnostics());
+        assertEquals(
+                newAddr + ":" + newPort, a.dump().endpoint(), "jwg updated the peer's endpoint" + lab.diagnostics());
         a.ping(b.tun6, 3, 10);
         InteropMatrixIT.assertTransfer(lab.transfer(a, b, b.tun4, 2 << 20, Duration.ofSeconds(30)), 2 << 20, a, b);
         InteropMatrixIT.assertTransfer(lab.transfer(b, a, a.tun6, 2 << 20, Duration.ofSeconds(30)), 2 << 20, b, a);
@@ -209,10 +219,28 @@ abstract class LifecycleScenarios {
             Lab.sleep(1000);
             if (loseFirstInitiation) {
                 other.exec("nft", "add", "table", "inet", "jwgit").check("nft");
-                other.exec("nft", "add", "chain", "inet", "jwgit", "input",
-                        "{ type filter hook input priority 0; policy accept; }").check("nft");
-                other.exec("nft", "add", "rule", "inet", "jwgit", "input", "udp", "dport",
-                        Integer.toString(other.listenPort), "counter", "drop").check("nft");
+                other.exec(
+                                "nft",
+                                "add",
+                                "chain",
+                                "inet",
+                                "jwgit",
+                                "input",
+                                "{ type filter hook input priority 0; policy accept; }")
+                        .check("nft");
+                other.exec(
+                                "nft",
+                                "add",
+                                "rule",
+                                "inet",
+                                "jwgit",
+                                "input",
+                                "udp",
+                                "dport",
+                                Integer.toString(other.listenPort),
+                                "counter",
+                                "drop")
+                        .check("nft");
             }
             restarted.up();
             long upMs = System.currentTimeMillis();
@@ -220,10 +248,13 @@ abstract class LifecycleScenarios {
             Bg ping = restarted.start("ping", "-n", "-c", "1", "-w", "12", other.tun4);
             if (loseFirstInitiation) {
                 Lab.sleep(Math.max(0, 1500 - (System.currentTimeMillis() - upMs)));
-                String rules = other.exec("nft", "list", "table", "inet", "jwgit").check("nft list").out();
+                String rules = other.exec("nft", "list", "table", "inet", "jwgit")
+                        .check("nft list")
+                        .out();
                 other.exec("nft", "delete", "table", "inet", "jwgit").check("nft delete");
                 Matcher dropped = Pattern.compile("counter packets (\\d+)").matcher(rules);
-                assertTrue(dropped.find() && Long.parseLong(dropped.group(1)) > 0,
+                assertTrue(
+                        dropped.find() && Long.parseLong(dropped.group(1)) > 0,
                         "the first initiation should have been dropped:\n" + rules);
             }
             Result r = ping.await(Duration.ofSeconds(20));
@@ -242,12 +273,17 @@ abstract class LifecycleScenarios {
                     break;
                 }
             }
-            System.out.printf("restart of %s%s: its own traffic resumed after %d ms, %s's after %d ms%n", restarted,
-                    loseFirstInitiation ? " (first initiation lost)" : "", firstReplyMs, other, resumedMs);
-            assertTrue(firstReplyMs <= RESUME_BOUND_MS, restarted + " restarted: first reply after " + firstReplyMs
-                    + " ms > " + RESUME_BOUND_MS + " ms" + lab.diagnostics());
-            assertTrue(resumedMs >= 0 && resumedMs <= RESUME_BOUND_MS, other + "'s pings to the restarted " + restarted
-                    + " resumed after " + resumedMs + " ms (bound " + RESUME_BOUND_MS + " ms):\n" + bg + lab.diagnostics());
+            System.out.printf(
+                    "restart of %s%s: its own traffic resumed after %d ms, %s's after %d ms%n",
+                    restarted, loseFirstInitiation ? " (first initiation lost)" : "", firstReplyMs, other, resumedMs);
+            assertTrue(
+                    firstReplyMs <= RESUME_BOUND_MS,
+                    restarted + " restarted: first reply after " + firstReplyMs + " ms > " + RESUME_BOUND_MS + " ms"
+                            + lab.diagnostics());
+            assertTrue(
+                    resumedMs >= 0 && resumedMs <= RESUME_BOUND_MS,
+                    other + "'s pings to the restarted " + restarted + " resumed after " + resumedMs + " ms (bound "
+                            + RESUME_BOUND_MS + " ms):\n" + bg + lab.diagnostics());
         } finally {
             if (loseFirstInitiation) other.exec("nft", "delete", "table", "inet", "jwgit");
         }
@@ -261,8 +297,10 @@ abstract class LifecycleScenarios {
             if (!n.impl.isJwg()) continue;
             try {
                 String log = Files.exists(n.daemonLog()) ? Files.readString(n.daemonLog()) : "";
-                List<String> bad = log.lines().filter(l -> l.contains("Exception") || l.contains("Error") || l.startsWith("\tat "))
-                        .limit(20).collect(Collectors.toList());
+                List<String> bad = log.lines()
+                        .filter(l -> l.contains("Exception") || l.contains("Error") || l.startsWith("\tat "))
+                        .limit(20)
+                        .collect(Collectors.toList());
                 assertTrue(bad.isEmpty(), n + " logged exceptions:\n" + String.join("\n", bad));
             } catch (IOException e) {
                 fail(e);
@@ -274,8 +312,10 @@ abstract class LifecycleScenarios {
     private String stableState() throws IOException {
         String get = Lab.uapi(a.socket(), "get=1\n\n");
         assertTrue(get.endsWith("errno=0\n\n"), show(get));
-        return get.lines().filter(l -> !l.startsWith("last_handshake_time") && !l.startsWith("rx_bytes")
-                && !l.startsWith("tx_bytes")).collect(Collectors.joining("\n"));
+        return get.lines()
+                .filter(l ->
+                        !l.startsWith("last_handshake_time") && !l.startsWith("rx_bytes") && !l.startsWith("tx_bytes"))
+                .collect(Collectors.joining("\n"));
     }
 
     static String hex(String base64Key) {

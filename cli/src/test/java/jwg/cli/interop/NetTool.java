@@ -40,10 +40,19 @@ public final class NetTool {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "tcp-recv" -> tcpReceive(InetAddress.getByName(args[1]), Integer.parseInt(args[2]));
-            case "tcp-send" -> tcpSend(InetAddress.getByName(args[1]), Integer.parseInt(args[2]),
-                    Long.parseLong(args[3]), Long.parseLong(args[4]));
-            case "udp-hostile" -> udpHostile(InetAddress.getByName(args[1]), Integer.parseInt(args[2]),
-                    Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]));
+            case "tcp-send" ->
+                tcpSend(
+                        InetAddress.getByName(args[1]),
+                        Integer.parseInt(args[2]),
+                        Long.parseLong(args[3]),
+                        Long.parseLong(args[4]));
+            case "udp-hostile" ->
+                udpHostile(
+                        InetAddress.getByName(args[1]),
+                        Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]),
+                        Long.parseLong(args[4]),
+                        Long.parseLong(args[5]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -51,12 +60,20 @@ public final class NetTool {
     /** The command line that runs this tool with the test JVM's java and classpath. */
     static String[] command(String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xmx128m");
         cmd.add("-cp");
         try {
-            cmd.add(Path.of(NetTool.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            cmd.add(Path.of(NetTool.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -74,7 +91,8 @@ public final class NetTool {
             System.out.println("listening");
             System.out.flush();
             server.setSoTimeout(60_000);
-            try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+            try (Socket s = server.accept();
+                    InputStream in = s.getInputStream()) {
                 s.setSoTimeout(60_000);
                 byte[] buf = new byte[256 * 1024];
                 for (int n; (n = in.read(buf)) >= 0; ) {
@@ -103,7 +121,8 @@ public final class NetTool {
             }
         }
         long sent = 0;
-        try (Socket sock = s; OutputStream out = sock.getOutputStream()) {
+        try (Socket sock = s;
+                OutputStream out = sock.getOutputStream()) {
             sock.setSoTimeout(60_000);
             byte[] buf = new byte[64 * 1024];
             while (sent < bytes) {
@@ -134,8 +153,9 @@ public final class NetTool {
         int sent = 0;
         int received = 0;
         StringBuilder got = new StringBuilder();
-        try (DatagramChannel ch = DatagramChannel.open(addr.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-             Selector sel = Selector.open()) {
+        try (DatagramChannel ch = DatagramChannel.open(
+                        addr.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+                Selector sel = Selector.open()) {
             ch.bind(null);
             ch.configureBlocking(false);
             ch.register(sel, SelectionKey.OP_READ);
@@ -143,13 +163,18 @@ public final class NetTool {
             ByteBuffer in = ByteBuffer.allocate(65536);
             for (int i = 0; i < count; i++) {
                 byte[] d;
-                if (i % 500 == 499) d = new byte[rnd.nextBoolean() ? 65_000 : rnd.nextInt(1_500, 9_000)]; // bigger than any buffer for one packet
-                else switch (i % 4) {
-                    case 0 -> d = new byte[rnd.nextInt(0, 1500)];
-                    case 1 -> d = new byte[sizes[rnd.nextInt(sizes.length)]];
-                    case 2 -> d = new byte[rnd.nextInt(1, 40)];
-                    default -> d = new byte[rnd.nextInt(32, 200)];
-                }
+                if (i % 500 == 499)
+                    d = new byte
+                            [rnd.nextBoolean()
+                                    ? 65_000
+                                    : rnd.nextInt(1_500, 9_000)]; // bigger than any buffer for one packet
+                else
+                    switch (i % 4) {
+                        case 0 -> d = new byte[rnd.nextInt(0, 1500)];
+                        case 1 -> d = new byte[sizes[rnd.nextInt(sizes.length)]];
+                        case 2 -> d = new byte[rnd.nextInt(1, 40)];
+                        default -> d = new byte[rnd.nextInt(32, 200)];
+                    }
                 for (int k = 0; k < d.length; k++) d[k] = (byte) rnd.nextInt(256);
                 if (i % 4 == 1 || i % 4 == 3) {
                     if (d.length >= 4) {
@@ -184,7 +209,12 @@ public final class NetTool {
         int n = 0;
         for (java.net.SocketAddress from; (from = (in.clear() == null ? null : ch.receive(in))) != null; ) {
             n++;
-            if (got.length() < 2000) got.append("\n  from ").append(from).append(" ").append(in.position()).append(" bytes");
+            if (got.length() < 2000)
+                got.append("\n  from ")
+                        .append(from)
+                        .append(" ")
+                        .append(in.position())
+                        .append(" bytes");
         }
         return n;
     }

@@ -15,7 +15,8 @@ class StatusWithoutIceIT {
     @Test
     void showsTheWireGuardViewAndSaysIceIsOff() {
         try (Lab lab = Lab.up(Impl.JWG, Impl.WIREGUARD_GO, false)) {
-            lab.inNs(lab.a.ns, Lab.CMD_TIMEOUT, "ping", "-c", "1", "-W", "5", lab.b.tun4).check("ping through the tunnel");
+            lab.inNs(lab.a.ns, Lab.CMD_TIMEOUT, "ping", "-c", "1", "-W", "5", lab.b.tun4)
+                    .check("ping through the tunnel");
             String launcher = Lab.jwgLauncher().toString();
             for (Lab.Node n : new Lab.Node[] {lab.a, lab.b}) {
                 Lab.Result text = lab.run(Duration.ofSeconds(60), launcher, "status", n.ifname);
@@ -28,7 +29,10 @@ class StatusWithoutIceIT {
                 Lab.Result json = lab.run(Duration.ofSeconds(60), launcher, "status", "--json", n.ifname);
                 assertEquals(0, json.exit(), json.toString());
                 String j = json.out().strip();
-                assertTrue(j.startsWith("{\"interface\":\"" + n.ifname + "\",\"ice\":false,\"peers\":[{\"publicKey\":\"" + n.peer.publicKey + "\","), j);
+                assertTrue(
+                        j.startsWith("{\"interface\":\"" + n.ifname + "\",\"ice\":false,\"peers\":[{\"publicKey\":\""
+                                + n.peer.publicKey + "\","),
+                        j);
                 assertTrue(j.contains("\"allowedIps\":[\"" + n.peer.tun4 + "/32\""), j);
                 assertTrue(j.matches(".*\"lastHandshake\":[1-9][0-9]*,.*"), "the ping made a handshake: " + j);
                 assertTrue(j.endsWith("}]}"), j);

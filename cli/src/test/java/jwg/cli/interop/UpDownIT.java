@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jwg down} removing interface and socket; and the README's main job, {@code jwg demo}.
  */
 class UpDownIT {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void upShowDownAndABadFile() throws Exception {
@@ -27,7 +28,8 @@ class UpDownIT {
         SecureRandom rnd = new SecureRandom();
         PrivateKey ka = PrivateKey.generate(rnd), kb = PrivateKey.generate(rnd);
         String ia = Netns.uniqueName("jua"), ib = Netns.uniqueName("jub");
-        try (Netns a = Netns.create("jupa"); Netns b = Netns.create("jupb")) {
+        try (Netns a = Netns.create("jupa");
+                Netns b = Netns.create("jupb")) {
             a.addVeth("va", "vb", b);
             a.exec("ip", "addr", "add", "198.51.100.1/24", "dev", "va");
             b.exec("ip", "addr", "add", "198.51.100.2/24", "dev", "vb");
@@ -54,11 +56,16 @@ class UpDownIT {
                 // a bad file: refused with its line, nothing created
                 String bad = Netns.uniqueName("jux");
                 Path badConf = dir.resolve(bad + ".conf");
-                Files.writeString(badConf, "[Interface]\nPrivateKey = " + ka.toBase64() + "\nAddress = 192.0.2.9/24\n\n[Peer]\nPublicKey = "
-                        + kb.publicKey().toBase64() + "\nAllowedIPs = 192.0.2.0/33\n");
+                Files.writeString(
+                        badConf,
+                        "[Interface]\nPrivateKey = " + ka.toBase64()
+                                + "\nAddress = 192.0.2.9/24\n\n[Peer]\nPublicKey = "
+                                + kb.publicKey().toBase64() + "\nAllowedIPs = 192.0.2.0/33\n");
                 var refused = a.tryExec(launcher, "up", badConf.toString());
                 assertEquals(1, refused.exitCode(), refused.output());
-                assertTrue(refused.output().contains("line 7") && refused.output().contains("AllowedIPs"), refused.output());
+                assertTrue(
+                        refused.output().contains("line 7") && refused.output().contains("AllowedIPs"),
+                        refused.output());
                 assertFalse(a.tryExec("ip", "link", "show", bad).exitCode() == 0, "no interface was created");
                 assertFalse(Files.exists(Path.of("/var/run/wireguard", bad + ".sock")), "no socket was created");
 
@@ -78,7 +85,9 @@ class UpDownIT {
         Requires.tool("unshare");
         Requires.tool("nsenter");
         Requires.tool("ping");
-        Process p = new ProcessBuilder(Lab.jwgLauncher().toString(), "demo").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(Lab.jwgLauncher().toString(), "demo")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
@@ -87,11 +96,24 @@ class UpDownIT {
         assertEquals(2, out.split(" is down", -1).length - 1, "both interfaces torn down:\n" + out);
     }
 
-    private Path conf(String name, PrivateKey key, String v4, String v6, PrivateKey peer, String endpoint, String peer4, String peer6) throws Exception {
+    private Path conf(
+            String name,
+            PrivateKey key,
+            String v4,
+            String v6,
+            PrivateKey peer,
+            String endpoint,
+            String peer4,
+            String peer6)
+            throws Exception {
         Path f = dir.resolve(name + ".conf");
-        Files.writeString(f, "[Interface]\nPrivateKey = " + key.toBase64() + "\nAddress = " + v4 + "/24, " + v6 + "/64\nListenPort = 51820\n\n"
-                + "[Peer]\nPublicKey = " + peer.publicKey().toBase64() + "\n" + (endpoint == null ? "" : "Endpoint = " + endpoint + "\n")
-                + "AllowedIPs = " + peer4 + "/32, " + peer6 + "/128\n");
+        Files.writeString(
+                f,
+                "[Interface]\nPrivateKey = " + key.toBase64() + "\nAddress = " + v4 + "/24, " + v6
+                        + "/64\nListenPort = 51820\n\n"
+                        + "[Peer]\nPublicKey = " + peer.publicKey().toBase64() + "\n"
+                        + (endpoint == null ? "" : "Endpoint = " + endpoint + "\n")
+                        + "AllowedIPs = " + peer4 + "/32, " + peer6 + "/128\n");
         return f;
     }
 }

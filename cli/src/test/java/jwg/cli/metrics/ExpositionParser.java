@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 final class ExpositionParser {
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Pattern FLOAT = Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|[+-]?Inf|NaN");
+    private static final Pattern FLOAT =
+            Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|[+-]?Inf|NaN");
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
     /** One sample. */
@@ -43,7 +44,8 @@ final class ExpositionParser {
 
     /** The families in page order, keyed by name. */
     static Map<String, Family> parse(String page) throws ParseException {
-        if (!page.isEmpty() && !page.endsWith("\n")) throw new ParseException(0, "the page does not end with a newline", "");
+        if (!page.isEmpty() && !page.endsWith("\n"))
+            throw new ParseException(0, "the page does not end with a newline", "");
         Map<String, Family> families = new LinkedHashMap<>();
         Map<String, String> help = new HashMap<>(), type = new HashMap<>();
         Set<String> sampled = new HashSet<>(), closed = new HashSet<>(), series = new HashSet<>();
@@ -85,9 +87,11 @@ final class ExpositionParser {
             String t = type.get(fam);
             if (t.equals("counter")) {
                 if (!s.name().endsWith("_total")) throw new ParseException(n, "counter sample not ending in _total", l);
-                if (!(s.value() >= 0) || Double.isInfinite(s.value())) throw new ParseException(n, "counter negative, NaN or infinite", l);
+                if (!(s.value() >= 0) || Double.isInfinite(s.value()))
+                    throw new ParseException(n, "counter negative, NaN or infinite", l);
             }
-            if (!series.add(s.name() + new java.util.TreeMap<>(s.labels()))) throw new ParseException(n, "duplicate series", l);
+            if (!series.add(s.name() + new java.util.TreeMap<>(s.labels())))
+                throw new ParseException(n, "duplicate series", l);
             sampled.add(fam);
             families.get(fam).samples().add(s);
         }
@@ -163,11 +167,13 @@ final class ExpositionParser {
                 }
             }
         }
-        if (i >= l.length() || l.charAt(i) != ' ') throw new ParseException(n, "expected one space before the value", l);
+        if (i >= l.length() || l.charAt(i) != ' ')
+            throw new ParseException(n, "expected one space before the value", l);
         String rest = l.substring(i + 1);
         if (rest.contains(" ")) throw new ParseException(n, "a timestamp or extra field", l);
         if (!FLOAT.matcher(rest).matches()) throw new ParseException(n, "value is not a float", l);
-        double value = rest.endsWith("Inf") ? (rest.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
+        double value = rest.endsWith("Inf")
+                ? (rest.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY)
                 : rest.equals("NaN") ? Double.NaN : Double.parseDouble(rest);
         return new Sample(name, labels, value);
     }
@@ -198,10 +204,13 @@ final class ExpositionParser {
         List<Sample> m = new ArrayList<>();
         outer:
         for (Sample s : f.samples()) {
-            for (int i = 0; i < labels.length; i += 2) if (!labels[i + 1].equals(s.labels().get(labels[i]))) continue outer;
+            for (int i = 0; i < labels.length; i += 2)
+                if (!labels[i + 1].equals(s.labels().get(labels[i]))) continue outer;
             m.add(s);
         }
-        if (m.size() != 1) throw new AssertionError(m.size() + " samples of " + family + " with " + List.of(labels) + ": " + f.samples());
+        if (m.size() != 1)
+            throw new AssertionError(
+                    m.size() + " samples of " + family + " with " + List.of(labels) + ": " + f.samples());
         return m.get(0).value();
     }
 }

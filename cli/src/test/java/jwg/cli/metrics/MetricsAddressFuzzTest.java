@@ -18,7 +18,8 @@ import jwg.dataplane.config.WgQuickConfig;
 class MetricsAddressFuzzTest {
     private static final String[] KEYS = {"Metrics", "metrics", "METRICS", "Metric"};
     private static final String HEAD = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n";
-    private static final String PEER = "[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nAllowedIPs = 10.0.0.2/32\n";
+    private static final String PEER =
+            "[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nAllowedIPs = 10.0.0.2/32\n";
 
     @FuzzTest(maxDuration = "5m")
     void metricsKey(FuzzedDataProvider in) {
@@ -31,7 +32,11 @@ class MetricsAddressFuzzTest {
                 peer = true;
             }
             String key = in.consumeBoolean() ? in.pickValue(KEYS) : in.consumeString(12);
-            conf.append("#! ").append(key).append(" = ").append(in.consumeString(64)).append('\n');
+            conf.append("#! ")
+                    .append(key)
+                    .append(" = ")
+                    .append(in.consumeString(64))
+                    .append('\n');
         }
         WgQuickConfig wq;
         try {

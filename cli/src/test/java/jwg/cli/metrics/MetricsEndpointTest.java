@@ -32,7 +32,8 @@ class MetricsEndpointTest {
     private final SecureRandom random = new SecureRandom();
     private final PrivateKey keyA = PrivateKey.generate(random), keyB = PrivateKey.generate(random);
     private final MemoryTun tunA = new MemoryTun("mtA", 1420, 256), tunB = new MemoryTun("mtB", 1420, 256);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Device a, b;
     private MetricsEndpoint endpoint;
 
@@ -47,9 +48,21 @@ class MetricsEndpointTest {
     void servesParsablePerPeerCountersDropsAndOffloadsOfALiveTunnel() throws Exception {
         a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
         b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
-        b.configure(new DeviceConfig(keyB, 0, 0, List.of(new PeerConfig(keyA.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-        a.configure(new DeviceConfig(keyA, 0, 0, List.of(new PeerConfig(keyB.publicKey(), null,
-                PeerEndpoint.parse("127.0.0.1:" + b.boundPort()), List.of(IpPrefix.parse("192.0.2.2/32")), 0))));
+        b.configure(new DeviceConfig(
+                keyB,
+                0,
+                0,
+                List.of(new PeerConfig(keyA.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
+        a.configure(new DeviceConfig(
+                keyA,
+                0,
+                0,
+                List.of(new PeerConfig(
+                        keyB.publicKey(),
+                        null,
+                        PeerEndpoint.parse("127.0.0.1:" + b.boundPort()),
+                        List.of(IpPrefix.parse("192.0.2.2/32")),
+                        0))));
         endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), new DeviceMetrics(a, null)::scrape);
 
         // before any traffic: the peer is there, never handshaked
@@ -57,7 +70,8 @@ class MetricsEndpointTest {
         String peerB = keyB.publicKey().toBase64();
         assertEquals(0, ExpositionParser.value(before, "jwg_peer_transmit_packets_total", "peer", peerB));
         assertEquals(0, ExpositionParser.value(before, "jwg_peer_last_handshake_timestamp_seconds", "peer", peerB));
-        assertTrue(before.get("jwg_peer_handshake_age_seconds").samples().isEmpty(), "no age before the first handshake");
+        assertTrue(
+                before.get("jwg_peer_handshake_age_seconds").samples().isEmpty(), "no age before the first handshake");
 
         for (int i = 0; i < 5; i++) {
             tunA.inject(ipv4("192.0.2.1", "192.0.2.2", ("ping " + i).getBytes()));
@@ -69,24 +83,37 @@ class MetricsEndpointTest {
         do {
             HttpResponse<String> r = get("/metrics");
             assertEquals(200, r.statusCode());
-            assertEquals(Exposition.CONTENT_TYPE, r.headers().firstValue("Content-Type").orElseThrow());
-            assertFalse(r.body().contains(keyA.toBase64()) || r.body().contains(keyB.toBase64()), "no private key on the page");
+            assertEquals(
+                    Exposition.CONTENT_TYPE,
+                    r.headers().firstValue("Content-Type").orElseThrow());
+            assertFalse(
+                    r.body().contains(keyA.toBase64()) || r.body().contains(keyB.toBase64()),
+                    "no private key on the page");
             page = ExpositionParser.parse(r.body());
-        } while (ExpositionParser.value(page, "jwg_drops_total", "layer", "device", "reason", "no_route") < 1 && System.nanoTime() < deadline);
+        } while (ExpositionParser.value(page, "jwg_drops_total", "layer", "device", "reason", "no_route") < 1
+                && System.nanoTime() < deadline);
 
         assertEquals(1, ExpositionParser.value(page, "jwg_peers", "interface", "mtA"));
-        assertTrue(ExpositionParser.value(page, "jwg_peer_transmit_packets_total", "interface", "mtA", "peer", peerB) >= 6, "initiation + 5 data");
+        assertTrue(
+                ExpositionParser.value(page, "jwg_peer_transmit_packets_total", "interface", "mtA", "peer", peerB) >= 6,
+                "initiation + 5 data");
         assertTrue(ExpositionParser.value(page, "jwg_peer_transmit_bytes_total", "peer", peerB) >= 6 * 32);
-        assertTrue(ExpositionParser.value(page, "jwg_peer_receive_packets_total", "peer", peerB) >= 1, "the handshake response");
+        assertTrue(
+                ExpositionParser.value(page, "jwg_peer_receive_packets_total", "peer", peerB) >= 1,
+                "the handshake response");
         assertTrue(ExpositionParser.value(page, "jwg_peer_receive_bytes_total", "peer", peerB) >= 92);
         double age = ExpositionParser.value(page, "jwg_peer_handshake_age_seconds", "peer", peerB);
         assertTrue(age >= 0 && age < 10, "handshake age " + age);
         double ts = ExpositionParser.value(page, "jwg_peer_last_handshake_timestamp_seconds", "peer", peerB);
         assertEquals(System.currentTimeMillis() / 1000.0, ts, 10, "handshake time is now");
         assertEquals(1, ExpositionParser.value(page, "jwg_drops_total", "layer", "device", "reason", "no_route"));
-        assertEquals(0, ExpositionParser.value(page, "jwg_drops_total", "layer", "protocol", "reason", "decrypt_failed"));
+        assertEquals(
+                0, ExpositionParser.value(page, "jwg_drops_total", "layer", "protocol", "reason", "decrypt_failed"));
         assertEquals(1, ExpositionParser.value(page, "jwg_protocol_events_total", "event", "handshake_completed"));
-        assertEquals(0, ExpositionParser.value(page, "jwg_offload_enabled", "offload", "tun_vnet_header"), "a memory TUN has no offloads");
+        assertEquals(
+                0,
+                ExpositionParser.value(page, "jwg_offload_enabled", "offload", "tun_vnet_header"),
+                "a memory TUN has no offloads");
         assertEquals(0, ExpositionParser.value(page, "jwg_ice_enabled"));
         assertFalse(page.containsKey("jwg_peer_relayed"), "no ICE families without ICE");
         for (var f : page.values()) assertNotNull(f.help(), "HELP for " + f.name());
@@ -98,11 +125,17 @@ class MetricsEndpointTest {
         endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), new DeviceMetrics(a, null)::scrape);
         assertEquals(404, get("/").statusCode());
         assertEquals(404, get("/metrics/x").statusCode());
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri("/metrics")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(uri("/metrics"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
         assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElseThrow());
-        HttpResponse<String> head = http.send(HttpRequest.newBuilder(uri("/metrics")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> head = http.send(
+                HttpRequest.newBuilder(uri("/metrics"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
@@ -136,7 +169,11 @@ class MetricsEndpointTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static byte[] ipv4(String src, String dst, byte[] payload) {

@@ -32,9 +32,11 @@ class MetricsIT {
             + "sys.stdout.write(r.headers['Content-Type']+'\\n'+r.read().decode())\n";
 
     /** The recording command of docs/metrics.md (%%p: one file per JVM, the launcher's and the daemon's). */
-    static final String RECORD = "-XX:StartFlightRecording=filename=%s/jwg-%%p.jfr,dumponexit=true -Xlog:jfr+startup=off";
+    static final String RECORD =
+            "-XX:StartFlightRecording=filename=%s/jwg-%%p.jfr,dumponexit=true -Xlog:jfr+startup=off";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void bothEndpointsServeTheLiveTunnel() throws Exception {
@@ -46,7 +48,8 @@ class MetricsIT {
         SecureRandom rnd = new SecureRandom();
         PrivateKey ka = PrivateKey.generate(rnd), kb = PrivateKey.generate(rnd);
         String ia = Netns.uniqueName("jma"), ib = Netns.uniqueName("jmb");
-        try (Netns a = Netns.create("jmta"); Netns b = Netns.create("jmtb")) {
+        try (Netns a = Netns.create("jmta");
+                Netns b = Netns.create("jmtb")) {
             a.addVeth("va", "vb", b);
             a.exec("ip", "addr", "add", "198.51.100.1/24", "dev", "va");
             b.exec("ip", "addr", "add", "198.51.100.2/24", "dev", "vb");
@@ -54,9 +57,12 @@ class MetricsIT {
             a.exec("ip", "link", "set", "va", "up");
             b.exec("ip", "link", "set", "vb", "up");
             Path ca = dir.resolve(ia + ".conf");
-            Files.writeString(ca, "[Interface]\nPrivateKey = " + ka.toBase64() + "\nAddress = 192.0.2.1/24\nListenPort = 51820\n"
-                    + "#! Metrics = 127.0.0.1:9586\n\n[Peer]\nPublicKey = " + kb.publicKey().toBase64()
-                    + "\nEndpoint = 198.51.100.2:51820\nAllowedIPs = 192.0.2.2/32\n");
+            Files.writeString(
+                    ca,
+                    "[Interface]\nPrivateKey = " + ka.toBase64() + "\nAddress = 192.0.2.1/24\nListenPort = 51820\n"
+                            + "#! Metrics = 127.0.0.1:9586\n\n[Peer]\nPublicKey = "
+                            + kb.publicKey().toBase64()
+                            + "\nEndpoint = 198.51.100.2:51820\nAllowedIPs = 192.0.2.2/32\n");
             Path jfr = Files.createDirectory(dir.resolve("jfr"));
             Path keyB = dir.resolve("b.key");
             Files.writeString(keyB, kb.toBase64() + "\n");
@@ -68,8 +74,18 @@ class MetricsIT {
                 // B the way wg-quick runs it: jwg IFNAME, then wg and ip
                 var upB = b.tryExec("env", "JWG_METRICS=127.0.0.1:9587", launcher, ib);
                 assertEquals(0, upB.exitCode(), upB.output());
-                b.exec("wg", "set", ib, "private-key", keyB.toString(), "listen-port", "51820", "peer", ka.publicKey().toBase64(),
-                        "allowed-ips", "192.0.2.1/32");
+                b.exec(
+                        "wg",
+                        "set",
+                        ib,
+                        "private-key",
+                        keyB.toString(),
+                        "listen-port",
+                        "51820",
+                        "peer",
+                        ka.publicKey().toBase64(),
+                        "allowed-ips",
+                        "192.0.2.1/32");
                 b.exec("ip", "addr", "add", "192.0.2.2/24", "dev", ib);
                 b.exec("ip", "link", "set", ib, "up");
 
@@ -79,35 +95,56 @@ class MetricsIT {
                 Map<String, ExpositionParser.Family> pa = scrape(a, 9586);
                 String peerB = kb.publicKey().toBase64(), peerA = ka.publicKey().toBase64();
                 assertEquals(1, ExpositionParser.value(pa, "jwg_peers", "interface", ia));
-                assertTrue(ExpositionParser.value(pa, "jwg_peer_transmit_packets_total", "interface", ia, "peer", peerB) >= 6, "initiation + 5 pings");
-                assertTrue(ExpositionParser.value(pa, "jwg_peer_receive_packets_total", "peer", peerB) >= 6, "response + 5 replies");
-                assertTrue(ExpositionParser.value(pa, "jwg_peer_transmit_bytes_total", "peer", peerB) >= 148 + 5 * (32 + 84));
-                assertTrue(ExpositionParser.value(pa, "jwg_peer_receive_bytes_total", "peer", peerB) >= 92 + 5 * (32 + 84));
+                assertTrue(
+                        ExpositionParser.value(pa, "jwg_peer_transmit_packets_total", "interface", ia, "peer", peerB)
+                                >= 6,
+                        "initiation + 5 pings");
+                assertTrue(
+                        ExpositionParser.value(pa, "jwg_peer_receive_packets_total", "peer", peerB) >= 6,
+                        "response + 5 replies");
+                assertTrue(ExpositionParser.value(pa, "jwg_peer_transmit_bytes_total", "peer", peerB)
+                        >= 148 + 5 * (32 + 84));
+                assertTrue(ExpositionParser.value(pa, "jwg_peer_receive_bytes_total", "peer", peerB)
+                        >= 92 + 5 * (32 + 84));
                 double age = ExpositionParser.value(pa, "jwg_peer_handshake_age_seconds", "peer", peerB);
                 assertTrue(age >= 0 && age < 30, "handshake age " + age);
-                assertEquals(1, ExpositionParser.value(pa, "jwg_protocol_events_total", "event", "handshake_completed"));
+                assertEquals(
+                        1, ExpositionParser.value(pa, "jwg_protocol_events_total", "event", "handshake_completed"));
                 // every drop reason of both layers is there, zero or not
                 var drops = pa.get("jwg_drops_total");
                 assertEquals("counter", drops.type());
-                assertEquals(jwg.dataplane.DeviceStats.Drop.values().length + jwg.noise.Drop.values().length, drops.samples().size());
-                assertEquals(0, ExpositionParser.value(pa, "jwg_drops_total", "layer", "protocol", "reason", "decrypt_failed"));
+                assertEquals(
+                        jwg.dataplane.DeviceStats.Drop.values().length + jwg.noise.Drop.values().length,
+                        drops.samples().size());
+                assertEquals(
+                        0,
+                        ExpositionParser.value(pa, "jwg_drops_total", "layer", "protocol", "reason", "decrypt_failed"));
                 assertEquals(5, pa.get("jwg_offload_enabled").samples().size());
                 assertEquals(0, ExpositionParser.value(pa, "jwg_ice_enabled"));
 
                 Map<String, ExpositionParser.Family> pb = scrape(b, 9587);
-                assertTrue(ExpositionParser.value(pb, "jwg_peer_receive_packets_total", "interface", ib, "peer", peerA) >= 6);
+                assertTrue(ExpositionParser.value(pb, "jwg_peer_receive_packets_total", "interface", ib, "peer", peerA)
+                        >= 6);
                 assertTrue(ExpositionParser.value(pb, "jwg_peer_handshake_age_seconds", "peer", peerA) < 30);
 
                 // a bad key: refused with its name, nothing created
                 String bad = Netns.uniqueName("jmx");
                 Path badConf = dir.resolve(bad + ".conf");
-                Files.writeString(badConf, "[Interface]\nPrivateKey = " + ka.toBase64() + "\nListenPort = 51821\n#! Metrics = metrics.example:9586\n");
+                Files.writeString(
+                        badConf,
+                        "[Interface]\nPrivateKey = " + ka.toBase64()
+                                + "\nListenPort = 51821\n#! Metrics = metrics.example:9586\n");
                 var refused = a.tryExec(launcher, "up", badConf.toString());
                 assertEquals(1, refused.exitCode(), refused.output());
-                assertTrue(refused.output().contains("Metrics") && refused.output().contains("not an IP address"), refused.output());
+                assertTrue(
+                        refused.output().contains("Metrics") && refused.output().contains("not an IP address"),
+                        refused.output());
                 assertNotEquals(0, a.tryExec("ip", "link", "show", bad).exitCode(), "no interface was created");
                 // a busy port (A's): the daemon gives up and removes its interface again
-                Files.writeString(badConf, "[Interface]\nPrivateKey = " + ka.toBase64() + "\nListenPort = 51821\n#! Metrics = 127.0.0.1:9586\n");
+                Files.writeString(
+                        badConf,
+                        "[Interface]\nPrivateKey = " + ka.toBase64()
+                                + "\nListenPort = 51821\n#! Metrics = 127.0.0.1:9586\n");
                 var busy = a.tryExec(launcher, "up", badConf.toString());
                 assertEquals(1, busy.exitCode(), busy.output());
                 assertTrue(busy.output().contains("metrics endpoint 127.0.0.1:9586"), busy.output());
@@ -118,8 +155,13 @@ class MetricsIT {
                 // the daemon's recording, written when it exits, holds the handshake
                 assertEquals(0, a.tryExec(launcher, "down", ia).exitCode());
                 List<RecordedEvent> handshakes = awaitRecording(jfr, "jwg.Handshake");
-                assertTrue(handshakes.stream().anyMatch(e -> e.getString("device").equals(ia) && e.getString("peer").equals(peerB)
-                        && e.getString("role").equals("initiator") && e.getString("endpoint").contains("198.51.100.2")), handshakes.toString());
+                assertTrue(
+                        handshakes.stream()
+                                .anyMatch(e -> e.getString("device").equals(ia)
+                                        && e.getString("peer").equals(peerB)
+                                        && e.getString("role").equals("initiator")
+                                        && e.getString("endpoint").contains("198.51.100.2")),
+                        handshakes.toString());
             } finally {
                 a.tryExec(launcher, "down", ia);
                 b.tryExec(launcher, "down", ib);
@@ -143,7 +185,8 @@ class MetricsIT {
                 for (Path f : files.filter(p -> p.toString().endsWith(".jfr")).toList()) {
                     try {
                         List<RecordedEvent> events = RecordingFile.readAllEvents(f).stream()
-                                .filter(e -> e.getEventType().getName().equals(type)).toList();
+                                .filter(e -> e.getEventType().getName().equals(type))
+                                .toList();
                         if (!events.isEmpty()) return events;
                     } catch (java.io.IOException partial) {
                         // still being written
@@ -157,8 +200,11 @@ class MetricsIT {
     }
 
     private static String status(Netns ns, int port) throws Exception {
-        var r = ns.tryExec("python3", "-c", "import urllib.request\nprint(urllib.request.build_opener(urllib.request.ProxyHandler({})).open('http://127.0.0.1:"
-                + port + "/metrics',timeout=10).status, end='')");
+        var r = ns.tryExec(
+                "python3",
+                "-c",
+                "import urllib.request\nprint(urllib.request.build_opener(urllib.request.ProxyHandler({})).open('http://127.0.0.1:"
+                        + port + "/metrics',timeout=10).status, end='')");
         return r.output().strip();
     }
 }

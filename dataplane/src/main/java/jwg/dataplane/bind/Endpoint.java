@@ -14,9 +14,9 @@ import jwg.dataplane.IpText;
  * IPv4 is kept as an IPv4-mapped IPv6 address (::ffff:a.b.c.d) so comparisons are uniform.
  */
 public final class Endpoint {
-    private long hi;   // bytes 0..7 of the 16-byte address, big-endian
-    private long lo;   // bytes 8..15
-    private int port;  // 0 = unset
+    private long hi; // bytes 0..7 of the 16-byte address, big-endian
+    private long lo; // bytes 8..15
+    private int port; // 0 = unset
     private int scopeId;
 
     private static final long V4_MAPPED_HI = 0L;
@@ -132,7 +132,8 @@ public final class Endpoint {
     public static Endpoint parse(String s) {
         String t = s.trim();
         int colon = t.lastIndexOf(':');
-        if (colon <= 0 || colon == t.length() - 1) throw new IllegalArgumentException("endpoint '" + s + "': expected host:port");
+        if (colon <= 0 || colon == t.length() - 1)
+            throw new IllegalArgumentException("endpoint '" + s + "': expected host:port");
         String host = t.substring(0, colon);
         int port;
         try {
@@ -142,7 +143,8 @@ public final class Endpoint {
         }
         if (port < 1 || port > 65535) throw new IllegalArgumentException("endpoint '" + s + "': port out of range");
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-        else if (host.contains(":")) throw new IllegalArgumentException("endpoint '" + s + "': IPv6 addresses need brackets");
+        else if (host.contains(":"))
+            throw new IllegalArgumentException("endpoint '" + s + "': IPv6 addresses need brackets");
         InetAddress a;
         try {
             a = InetAddress.ofLiteral(host);

@@ -56,6 +56,7 @@ public final class LinuxUdpBind implements Bind {
     static final int MAX_PAYLOAD_V4 = 65535 - 8 - 20, MAX_PAYLOAD_V6 = 65535 - 8;
     /** Coalesced datagrams received per call (each up to 64 KiB); the batch's slots take their segments. */
     static final int GRO_MESSAGES = 2;
+
     static final int GRO_BUFFER = 65536;
     /** CMSG_SPACE of the u16 (send) or int (receive) segment size. */
     static final long CONTROL = Layouts.cmsgSpace(4);
@@ -67,7 +68,8 @@ public final class LinuxUdpBind implements Bind {
     static final long MSG_CONTROL = Layouts.MMSG_HDR + Layouts.MSG_CONTROL;
     static final long MSG_CONTROLLEN = Layouts.MMSG_HDR + Layouts.MSG_CONTROLLEN;
     static final long MSG_LEN = Layouts.MMSG_LEN;
-    private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_BE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
@@ -87,6 +89,7 @@ public final class LinuxUdpBind implements Bind {
         MemorySegment[] gro;
         /** Set by sendPrepared: datagrams sent, and whether the kernel refused segmentation. */
         int sentSlots;
+
         boolean gsoRefused;
         final Endpoint pendingFrom = new Endpoint();
         MemorySegment pendingBuffer;
@@ -254,7 +257,8 @@ public final class LinuxUdpBind implements Bind {
         long controlLen = s.msgs.get(L, i * MMSG + MSG_CONTROLLEN);
         if (controlLen < Layouts.CMSG_DATA + 4) return 0;
         long c = i * CONTROL;
-        if (s.controls.get(I, c + Layouts.CMSG_LEVEL) != Linux.SOL_UDP || s.controls.get(I, c + Layouts.CMSG_TYPE) != Linux.UDP_GRO) return 0;
+        if (s.controls.get(I, c + Layouts.CMSG_LEVEL) != Linux.SOL_UDP
+                || s.controls.get(I, c + Layouts.CMSG_TYPE) != Linux.UDP_GRO) return 0;
         return s.controls.get(I, c + Layouts.CMSG_DATA);
     }
 
@@ -266,7 +270,8 @@ public final class LinuxUdpBind implements Bind {
             int sock = fd;
             if (sock < 0) return -1;
             // no errno capture (no allocation) unless poll said ready and it still fails
-            int got = polled ? Sockets.tryRecvmmsg(sock, s.msgs, n, Linux.MSG_DONTWAIT, MemorySegment.NULL)
+            int got = polled
+                    ? Sockets.tryRecvmmsg(sock, s.msgs, n, Linux.MSG_DONTWAIT, MemorySegment.NULL)
                     : Sockets.recvmmsgOrFail(sock, s.msgs, n, Linux.MSG_DONTWAIT, MemorySegment.NULL);
             if (got > 0) return got;
             if (polled && got < 0 && got != -Errno.EAGAIN && got != -Errno.EINTR) {
@@ -345,7 +350,9 @@ public final class LinuxUdpBind implements Bind {
         if (segmenting) {
             while (first + k < total && first + k - start < BATCH && k < MAX_SEGMENTS) {
                 int len = batch.length(first + k);
-                if (len > size || bytes + len > limit || !batch.endpoint(first + k).sameAs(to)) break;
+                if (len > size
+                        || bytes + len > limit
+                        || !batch.endpoint(first + k).sameAs(to)) break;
                 bytes += len;
                 k++;
                 if (len < size) break; // a shorter datagram ends the run

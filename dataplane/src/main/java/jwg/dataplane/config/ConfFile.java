@@ -32,6 +32,7 @@ public final class ConfFile {
     static final int MAX_MTU = 65535;
     /** Larger files are refused (a config with thousands of peers is well below this). */
     public static final int MAX_FILE_CHARS = 8 << 20;
+
     static final int MAX_LINE_CHARS = 1 << 20;
 
     private static final java.util.Set<String> WG_QUICK_KEYS =
@@ -46,11 +47,15 @@ public final class ConfFile {
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_FILE_CHARS + 1);
         }
-        if (bytes.length > MAX_FILE_CHARS) throw new ConfigException(name, 0, "file is larger than " + (MAX_FILE_CHARS >> 20) + " MiB");
+        if (bytes.length > MAX_FILE_CHARS)
+            throw new ConfigException(name, 0, "file is larger than " + (MAX_FILE_CHARS >> 20) + " MiB");
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(name, 0, "not a text file (invalid UTF-8)");
         }
@@ -132,7 +137,7 @@ public final class ConfFile {
         private final String name;
         private final boolean wgQuick;
         private int lineNo;
-        private int section;   // 0 none, 1 interface, 2 peer
+        private int section; // 0 none, 1 interface, 2 peer
         private PrivateKey privateKey;
         private int listenPort;
         private long fwmark;
@@ -141,7 +146,10 @@ public final class ConfFile {
         private Integer mtu;
         private final List<String> dns = new ArrayList<>(), dnsSearch = new ArrayList<>();
         private String table;
-        private final List<String> preUp = new ArrayList<>(), postUp = new ArrayList<>(), preDown = new ArrayList<>(), postDown = new ArrayList<>();
+        private final List<String> preUp = new ArrayList<>(),
+                postUp = new ArrayList<>(),
+                preDown = new ArrayList<>(),
+                postDown = new ArrayList<>();
         private boolean saveConfig;
         private final List<WgQuickConfig.Extension> extensions = new ArrayList<>();
 
@@ -155,10 +163,12 @@ public final class ConfFile {
         }
 
         WgQuickConfig parse(String text) throws ConfigException {
-            if (text.length() > MAX_FILE_CHARS) throw new ConfigException(name, 0, "file is larger than " + (MAX_FILE_CHARS >> 20) + " MiB");
+            if (text.length() > MAX_FILE_CHARS)
+                throw new ConfigException(name, 0, "file is larger than " + (MAX_FILE_CHARS >> 20) + " MiB");
             for (String line : lines(text)) {
                 lineNo++;
-                if (line.length() > MAX_LINE_CHARS) throw error("line is longer than " + MAX_LINE_CHARS + " characters");
+                if (line.length() > MAX_LINE_CHARS)
+                    throw error("line is longer than " + MAX_LINE_CHARS + " characters");
                 line(line);
             }
             lineNo = 0;
@@ -175,7 +185,8 @@ public final class ConfFile {
             if (line.isEmpty()) return;
             for (int i = 0; i < line.length(); i++) {
                 char c = line.charAt(i);
-                if ((c < 0x20 && c != '\t' && c != 0x0b && c != '\f') || c == 0x7f) throw error("control character \\x" + String.format("%02x", (int) c) + " in line");
+                if ((c < 0x20 && c != '\t' && c != 0x0b && c != '\f') || c == 0x7f)
+                    throw error("control character \\x" + String.format("%02x", (int) c) + " in line");
             }
             if (line.startsWith("[")) {
                 header(squeeze(line));
@@ -216,11 +227,15 @@ public final class ConfFile {
         private void extension(String body) throws ConfigException {
             int eq = body.indexOf('=');
             String key = eq < 0 ? "" : body.substring(0, eq).strip();
-            if (key.isEmpty() || !key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
+            if (key.isEmpty()
+                    || !key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
                 return;
             }
             if (section == 0) throw error("extension " + Texts.quote(key) + " is outside a section");
-            extensions.add(new WgQuickConfig.Extension(section == 1 ? -1 : peers.size() - 1, key, body.substring(eq + 1).strip()));
+            extensions.add(new WgQuickConfig.Extension(
+                    section == 1 ? -1 : peers.size() - 1,
+                    key,
+                    body.substring(eq + 1).strip()));
         }
 
         private void interfaceKey(String key, String rawValue) throws ConfigException {
@@ -238,14 +253,18 @@ public final class ConfFile {
                 }
                 case "dns" -> {
                     for (String d : list(rawValue)) {
-                        if (d.matches("[0-9.]+") || d.contains(":")) dns.add(jwg.dataplane.IpText.format(jwg.dataplane.IpText.parse(d)));
+                        if (d.matches("[0-9.]+") || d.contains(":"))
+                            dns.add(jwg.dataplane.IpText.format(jwg.dataplane.IpText.parse(d)));
                         else if (PeerEndpoint.isHostName(d)) dnsSearch.add(d);
-                        else throw new IllegalArgumentException(Texts.quote(d) + " is neither an IP address nor a search domain");
+                        else
+                            throw new IllegalArgumentException(
+                                    Texts.quote(d) + " is neither an IP address nor a search domain");
                     }
                 }
                 case "mtu" -> mtu = number(value, MIN_MTU, MAX_MTU);
                 case "table" -> {
-                    if (value.isEmpty() || !value.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
+                    if (value.isEmpty()
+                            || !value.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
                         throw new IllegalArgumentException("must be off, auto, a table number or a table name");
                     }
                     table = value;
@@ -255,8 +274,14 @@ public final class ConfFile {
                 case "predown" -> preDown.add(rawValue);
                 case "postdown" -> postDown.add(rawValue);
                 case "saveconfig" -> saveConfig = bool(value);
-                default -> throw error(unknown(key, "[Interface]", "PrivateKey, ListenPort, FwMark"
-                        + (wgQuick ? ", Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig" : "")));
+                default ->
+                    throw error(unknown(
+                            key,
+                            "[Interface]",
+                            "PrivateKey, ListenPort, FwMark"
+                                    + (wgQuick
+                                            ? ", Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig"
+                                            : "")));
             }
         }
 
@@ -274,18 +299,23 @@ public final class ConfFile {
                     if (value.isEmpty()) return;
                     for (String s : value.split(",", -1)) {
                         if (s.startsWith("+") || s.startsWith("-")) {
-                            throw new IllegalArgumentException(Texts.quote(s) + ": '+'/'-' (incremental changes) belong to wg set, not to a file");
+                            throw new IllegalArgumentException(
+                                    Texts.quote(s) + ": '+'/'-' (incremental changes) belong to wg set, not to a file");
                         }
                         p.allowedIps.add(IpPrefix.parse(s));
                     }
                 }
                 case "persistentkeepalive" -> p.keepalive = value.equalsIgnoreCase("off") ? 0 : number(value, 0, 65535);
-                default -> throw error(unknown(key, "[Peer]", "PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive"));
+                default ->
+                    throw error(unknown(
+                            key, "[Peer]", "PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive"));
             }
         }
 
         private String unknown(String key, String section, String known) {
-            String where = WG_QUICK_KEYS.contains(key.toLowerCase(Locale.ROOT)) && section.equals("[Peer]") ? " (it belongs in [Interface])" : "";
+            String where = WG_QUICK_KEYS.contains(key.toLowerCase(Locale.ROOT)) && section.equals("[Peer]")
+                    ? " (it belongs in [Interface])"
+                    : "";
             return "unknown key " + Texts.quote(key) + " in " + section + where + "; known keys: " + known;
         }
 
@@ -295,11 +325,25 @@ public final class ConfFile {
             for (PeerDraft d : peers) {
                 if (d.publicKey == null) throw new ConfigException(name, d.line, "[Peer] has no PublicKey");
                 Integer before = seen.putIfAbsent(d.publicKey, d.line);
-                if (before != null) throw new ConfigException(name, d.line, "peer " + d.publicKey + " is already defined at line " + before);
+                if (before != null)
+                    throw new ConfigException(
+                            name, d.line, "peer " + d.publicKey + " is already defined at line " + before);
                 out.add(new PeerConfig(d.publicKey, d.presharedKey, d.endpoint, d.allowedIps, d.keepalive));
             }
             DeviceConfig device = new DeviceConfig(privateKey, listenPort, fwmark, out);
-            return new WgQuickConfig(device, addresses, mtu, dns, dnsSearch, table, preUp, postUp, preDown, postDown, saveConfig, extensions);
+            return new WgQuickConfig(
+                    device,
+                    addresses,
+                    mtu,
+                    dns,
+                    dnsSearch,
+                    table,
+                    preUp,
+                    postUp,
+                    preDown,
+                    postDown,
+                    saveConfig,
+                    extensions);
         }
     }
 
@@ -341,11 +385,14 @@ public final class ConfFile {
         if (value.equalsIgnoreCase("off")) return 0;
         boolean hex = value.length() > 2 && value.startsWith("0x");
         String digits = hex ? value.substring(2) : value;
-        if (digits.isEmpty() || digits.length() > (hex ? 8 : 10) || !digits.chars().allMatch(c -> Character.digit(c, hex ? 16 : 10) >= 0)) {
+        if (digits.isEmpty()
+                || digits.length() > (hex ? 8 : 10)
+                || !digits.chars().allMatch(c -> Character.digit(c, hex ? 16 : 10) >= 0)) {
             throw new IllegalArgumentException(Texts.quote(value) + " is neither off nor 0..0xffffffff");
         }
         long v = Long.parseLong(digits, hex ? 16 : 10);
-        if (v > 0xFFFF_FFFFL) throw new IllegalArgumentException(Texts.quote(value) + " is neither off nor 0..0xffffffff");
+        if (v > 0xFFFF_FFFFL)
+            throw new IllegalArgumentException(Texts.quote(value) + " is neither off nor 0..0xffffffff");
         return v;
     }
 
@@ -373,7 +420,8 @@ public final class ConfFile {
         if (!q.addresses().isEmpty()) kv(b, "Address", join(q.addresses()));
         if (c.listenPort() != 0) kv(b, "ListenPort", Integer.toString(c.listenPort()));
         if (c.fwmark() != 0) kv(b, "FwMark", "0x" + Long.toHexString(c.fwmark()));
-        if (includeSecrets && c.privateKey() != null) kv(b, "PrivateKey", c.privateKey().toBase64());
+        if (includeSecrets && c.privateKey() != null)
+            kv(b, "PrivateKey", c.privateKey().toBase64());
         if (q.mtu() != null) kv(b, "MTU", q.mtu().toString());
         if (!q.dns().isEmpty() || !q.dnsSearch().isEmpty()) {
             List<String> all = new ArrayList<>(q.dns());
@@ -391,7 +439,8 @@ public final class ConfFile {
             PeerConfig p = c.peers().get(i);
             b.append("\n[Peer]\n");
             kv(b, "PublicKey", p.publicKey().toBase64());
-            if (includeSecrets && p.presharedKey() != null) kv(b, "PresharedKey", p.presharedKey().toBase64());
+            if (includeSecrets && p.presharedKey() != null)
+                kv(b, "PresharedKey", p.presharedKey().toBase64());
             if (!p.allowedIps().isEmpty()) kv(b, "AllowedIPs", join(p.allowedIps()));
             if (p.endpoint() != null) kv(b, "Endpoint", p.endpoint().toString());
             if (p.persistentKeepalive() != 0) kv(b, "PersistentKeepalive", Integer.toString(p.persistentKeepalive()));
@@ -402,7 +451,8 @@ public final class ConfFile {
 
     private static void extensions(StringBuilder b, WgQuickConfig q, int peer) {
         for (WgQuickConfig.Extension e : q.extensions()) {
-            if (e.peer() == peer) b.append("#! ").append(e.key()).append(" = ").append(e.value()).append('\n');
+            if (e.peer() == peer)
+                b.append("#! ").append(e.key()).append(" = ").append(e.value()).append('\n');
         }
     }
 

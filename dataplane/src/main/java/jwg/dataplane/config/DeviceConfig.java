@@ -17,12 +17,15 @@ public record DeviceConfig(PrivateKey privateKey, int listenPort, long fwmark, L
 
     public DeviceConfig {
         if (privateKey != null && privateKey.isZero()) privateKey = null;
-        if (listenPort < 0 || listenPort > 65535) throw new IllegalArgumentException("listen port must be 0..65535, got " + listenPort);
-        if (fwmark < 0 || fwmark > 0xFFFF_FFFFL) throw new IllegalArgumentException("fwmark must be 0..0xffffffff, got " + fwmark);
+        if (listenPort < 0 || listenPort > 65535)
+            throw new IllegalArgumentException("listen port must be 0..65535, got " + listenPort);
+        if (fwmark < 0 || fwmark > 0xFFFF_FFFFL)
+            throw new IllegalArgumentException("fwmark must be 0..0xffffffff, got " + fwmark);
         peers = List.copyOf(peers);
         Set<PublicKey> seen = new HashSet<>();
         for (PeerConfig p : peers) {
-            if (!seen.add(p.publicKey())) throw new IllegalArgumentException("peer " + p.publicKey() + " is listed twice");
+            if (!seen.add(p.publicKey()))
+                throw new IllegalArgumentException("peer " + p.publicKey() + " is listed twice");
         }
     }
 

@@ -18,7 +18,7 @@ public record InterfaceAddress(String address, int prefixLength) {
 
     /** "addr/len", or a bare address (/32 or /128), as wg-quick accepts. */
     public static InterfaceAddress parse(String text) {
-        IpPrefix checked = IpPrefix.parse(text);   // validates address and length, with the message
+        IpPrefix checked = IpPrefix.parse(text); // validates address and length, with the message
         int slash = text.indexOf('/');
         return new InterfaceAddress(slash < 0 ? text : text.substring(0, slash), checked.length());
     }

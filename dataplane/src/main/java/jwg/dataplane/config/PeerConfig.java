@@ -12,14 +12,19 @@ import jwg.noise.PublicKey;
  * {@code persistentKeepalive} is in seconds, 0 = off. Allowed IPs keep their order, without
  * duplicates. Immutable; the {@code with*} methods return changed copies.
  */
-public record PeerConfig(PublicKey publicKey, PresharedKey presharedKey, PeerEndpoint endpoint,
-                         List<IpPrefix> allowedIps, int persistentKeepalive) {
+public record PeerConfig(
+        PublicKey publicKey,
+        PresharedKey presharedKey,
+        PeerEndpoint endpoint,
+        List<IpPrefix> allowedIps,
+        int persistentKeepalive) {
     public PeerConfig {
         Objects.requireNonNull(publicKey, "publicKey");
         if (presharedKey != null && presharedKey.isZero()) presharedKey = null;
         allowedIps = List.copyOf(new LinkedHashSet<>(allowedIps));
         if (persistentKeepalive < 0 || persistentKeepalive > 65535) {
-            throw new IllegalArgumentException("persistent keepalive must be 0..65535 seconds, got " + persistentKeepalive);
+            throw new IllegalArgumentException(
+                    "persistent keepalive must be 0..65535 seconds, got " + persistentKeepalive);
         }
     }
 

@@ -16,7 +16,8 @@ public record PeerEndpoint(String host, int port) {
     public PeerEndpoint {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("endpoint port must be 1..65535, got " + port);
         if (IpText.isAddress(host)) host = IpText.format(IpText.parse(host));
-        else if (!isHostName(host)) throw new IllegalArgumentException(Texts.quote(host) + " is neither an IP address nor a host name");
+        else if (!isHostName(host))
+            throw new IllegalArgumentException(Texts.quote(host) + " is neither an IP address nor a host name");
     }
 
     /** Parses "host:port" or "[ipv6]:port"; the host may be a DNS name (resolved later, as wg does). */
@@ -25,15 +26,20 @@ public record PeerEndpoint(String host, int port) {
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0) throw new IllegalArgumentException(Texts.quote(text) + ": no matching ']'");
-            if (close + 1 >= text.length() || text.charAt(close + 1) != ':') throw new IllegalArgumentException(Texts.quote(text) + ": no port after ']'");
+            if (close + 1 >= text.length() || text.charAt(close + 1) != ':')
+                throw new IllegalArgumentException(Texts.quote(text) + ": no port after ']'");
             host = text.substring(1, close);
-            if (!host.contains(":") || !IpText.isAddress(host)) throw new IllegalArgumentException(Texts.quote(text) + ": " + Texts.quote(host) + " is not an IPv6 address");
+            if (!host.contains(":") || !IpText.isAddress(host))
+                throw new IllegalArgumentException(
+                        Texts.quote(text) + ": " + Texts.quote(host) + " is not an IPv6 address");
             port = text.substring(close + 2);
         } else {
             int colon = text.lastIndexOf(':');
             if (colon < 0) throw new IllegalArgumentException(Texts.quote(text) + ": expected host:port");
             host = text.substring(0, colon);
-            if (host.contains(":")) throw new IllegalArgumentException(Texts.quote(text) + ": an IPv6 endpoint needs brackets, as [addr]:port");
+            if (host.contains(":"))
+                throw new IllegalArgumentException(
+                        Texts.quote(text) + ": an IPv6 endpoint needs brackets, as [addr]:port");
             port = text.substring(colon + 1);
         }
         if (host.isEmpty()) throw new IllegalArgumentException(Texts.quote(text) + ": no host");
@@ -43,7 +49,8 @@ public record PeerEndpoint(String host, int port) {
     /** As {@link #parse}, but the host must be a numeric address (UAPI endpoints are never names). */
     public static PeerEndpoint parseNumeric(String text) {
         PeerEndpoint e = parse(text);
-        if (!e.isNumeric()) throw new IllegalArgumentException(Texts.quote(text) + ": the host must be a numeric IP address");
+        if (!e.isNumeric())
+            throw new IllegalArgumentException(Texts.quote(text) + ": the host must be a numeric IP address");
         return e;
     }
 
@@ -56,7 +63,8 @@ public record PeerEndpoint(String host, int port) {
             throw new IllegalArgumentException(Texts.quote(text) + ": the port must be a number 1..65535");
         }
         int p = Integer.parseInt(port);
-        if (p < 1 || p > 65535) throw new IllegalArgumentException(Texts.quote(text) + ": the port must be a number 1..65535");
+        if (p < 1 || p > 65535)
+            throw new IllegalArgumentException(Texts.quote(text) + ": the port must be a number 1..65535");
         return p;
     }
 
@@ -64,7 +72,12 @@ public record PeerEndpoint(String host, int port) {
         if (h.isEmpty() || h.length() > MAX_HOST || h.startsWith(".") || h.startsWith("-")) return false;
         for (int i = 0; i < h.length(); i++) {
             char c = h.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_';
             if (!ok) return false;
         }
         return !h.contains("..");

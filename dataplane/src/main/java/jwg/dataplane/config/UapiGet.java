@@ -30,10 +30,16 @@ public final class UapiGet {
     private static void peer(StringBuilder b, PeerConfig p, UapiDevice.PeerStats s) {
         PublicKey key = p.publicKey();
         line(b, "public_key", key.toHex());
-        line(b, "preshared_key", p.presharedKey() == null ? ZERO_KEY : p.presharedKey().toHex());
+        line(
+                b,
+                "preshared_key",
+                p.presharedKey() == null ? ZERO_KEY : p.presharedKey().toHex());
         line(b, "protocol_version", "1");
-        String endpoint = s != null && s.endpoint() != null ? endpoint(s.endpoint())
-                : p.endpoint() != null && p.endpoint().isNumeric() ? p.endpoint().toString() : null;
+        String endpoint = s != null && s.endpoint() != null
+                ? endpoint(s.endpoint())
+                : p.endpoint() != null && p.endpoint().isNumeric()
+                        ? p.endpoint().toString()
+                        : null;
         if (endpoint != null) line(b, "endpoint", endpoint);
         long nanos = s == null ? 0 : s.lastHandshakeEpochNanos();
         line(b, "last_handshake_time_sec", Long.toString(nanos / 1_000_000_000L));

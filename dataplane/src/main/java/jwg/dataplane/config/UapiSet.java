@@ -2,8 +2,8 @@ package jwg.dataplane.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import jwg.dataplane.IpPrefix;
@@ -192,7 +192,7 @@ public record UapiSet(List<Op> ops) {
         Map<IpPrefix, Draft> owners = new HashMap<>();
         for (PeerConfig p : current.peers()) peers.put(p.publicKey(), new Draft(p, owners));
 
-        Draft selected = null;          // null: no peer, or a dummy (ignored) peer
+        Draft selected = null; // null: no peer, or a dummy (ignored) peer
         boolean created = false;
         for (Op op : ops) {
             switch (op) {

@@ -13,10 +13,19 @@ import java.util.Objects;
  * @param extensions jwg's own keys, written as {@code #! Key = Value} comment lines (see {@link Extension}),
  *                   the [Interface]'s first, then each peer's, each section's in file order
  */
-public record WgQuickConfig(DeviceConfig device, List<InterfaceAddress> addresses, Integer mtu,
-                            List<String> dns, List<String> dnsSearch, String table,
-                            List<String> preUp, List<String> postUp, List<String> preDown, List<String> postDown,
-                            boolean saveConfig, List<Extension> extensions) {
+public record WgQuickConfig(
+        DeviceConfig device,
+        List<InterfaceAddress> addresses,
+        Integer mtu,
+        List<String> dns,
+        List<String> dnsSearch,
+        String table,
+        List<String> preUp,
+        List<String> postUp,
+        List<String> preDown,
+        List<String> postDown,
+        boolean saveConfig,
+        List<Extension> extensions) {
     public WgQuickConfig {
         Objects.requireNonNull(device, "device");
         addresses = List.copyOf(addresses);
@@ -28,16 +37,20 @@ public record WgQuickConfig(DeviceConfig device, List<InterfaceAddress> addresse
         postDown = List.copyOf(postDown);
         // in section order ([Interface], then each peer), each section's in file order: as the writer
         // (ConfFile.format) groups them, so a file whose [Interface] returns after a [Peer] round-trips
-        extensions = extensions.stream().sorted(java.util.Comparator.comparingInt(Extension::peer)).toList();
+        extensions = extensions.stream()
+                .sorted(java.util.Comparator.comparingInt(Extension::peer))
+                .toList();
         if (mtu != null && (mtu < ConfFile.MIN_MTU || mtu > ConfFile.MAX_MTU)) {
-            throw new IllegalArgumentException("MTU must be " + ConfFile.MIN_MTU + ".." + ConfFile.MAX_MTU + ", got " + mtu);
+            throw new IllegalArgumentException(
+                    "MTU must be " + ConfFile.MIN_MTU + ".." + ConfFile.MAX_MTU + ", got " + mtu);
         }
     }
 
     /** Only the wg part, no wg-quick extras. */
     public static WgQuickConfig of(DeviceConfig device) {
-        return new WgQuickConfig(device, List.of(), null, List.of(), List.of(), null,
-                List.of(), List.of(), List.of(), List.of(), false, List.of());
+        return new WgQuickConfig(
+                device, List.of(), null, List.of(), List.of(), null, List.of(), List.of(), List.of(), List.of(), false,
+                List.of());
     }
 
     /** What {@code wg-quick strip} hands to {@code wg setconf}. */
@@ -64,7 +77,8 @@ public record WgQuickConfig(DeviceConfig device, List<InterfaceAddress> addresse
         /** Never shows a secret: an {@code IceTurn} value's password is redacted. */
         @Override
         public String toString() {
-            return "Extension[peer=" + peer + ", key=" + key + ", value=" + (key.equalsIgnoreCase("IceTurn") ? redactTurn(value) : value) + "]";
+            return "Extension[peer=" + peer + ", key=" + key + ", value="
+                    + (key.equalsIgnoreCase("IceTurn") ? redactTurn(value) : value) + "]";
         }
 
         private static String redactTurn(String v) {

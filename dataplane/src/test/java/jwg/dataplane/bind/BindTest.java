@@ -13,15 +13,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Both binds on loopback: batches out, batches (or single datagrams) in, sources recorded, close wakes receive. */
 class BindTest {
     static Stream<Arguments> binds() {
-        return Stream.of(
-                Arguments.of("ffm", (Supplier<Bind>) LinuxUdpBind::new),
-                Arguments.of("nio", (Supplier<Bind>) NioBind::new));
+        return Stream.of(Arguments.of("ffm", (Supplier<Bind>) LinuxUdpBind::new), Arguments.of("nio", (Supplier<Bind>)
+                NioBind::new));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("binds")
     void batchOverLoopbackIpv4AndIpv6(String name, Supplier<Bind> factory) throws Exception {
-        try (Bind a = factory.get(); Bind b = factory.get(); Arena arena = Arena.ofConfined()) {
+        try (Bind a = factory.get();
+                Bind b = factory.get();
+                Arena arena = Arena.ofConfined()) {
             int pa = a.open(0);
             int pb = b.open(0);
             assertTrue(pa > 0 && pb > 0 && pa != pb);
@@ -74,7 +75,9 @@ class BindTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("binds")
     void aDatagramTheKernelRefusesIsMarkedNotSentAndTheRestGoOut(String name, Supplier<Bind> factory) throws Exception {
-        try (Bind a = factory.get(); Bind b = factory.get(); Arena arena = Arena.ofConfined()) {
+        try (Bind a = factory.get();
+                Bind b = factory.get();
+                Arena arena = Arena.ofConfined()) {
             a.open(0);
             int pb = b.open(0);
             Datagrams out = Datagrams.allocate(arena, 3, 2048);
@@ -103,7 +106,8 @@ class BindTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("binds")
     void portInUseIsReported(String name, Supplier<Bind> factory) throws Exception {
-        try (Bind a = factory.get(); Bind b = factory.get()) {
+        try (Bind a = factory.get();
+                Bind b = factory.get()) {
             int p = a.open(0);
             var e = assertThrows(java.io.IOException.class, () -> b.open(p));
             assertTrue(e.getMessage().contains(String.valueOf(p)), e.getMessage());

@@ -30,25 +30,44 @@ class EndpointTest {
 
     @Test
     void ipv6FormattedAsWgDoes() {
-        assertEquals("[fd00:2::1]:51820", Endpoint.parse("[fd00:2:0:0:0:0:0:1]:51820").toString());
+        assertEquals(
+                "[fd00:2::1]:51820",
+                Endpoint.parse("[fd00:2:0:0:0:0:0:1]:51820").toString());
         assertEquals("[::1]:1", Endpoint.parse("[::1]:1").toString());
-        assertEquals("[fd00::1:0:0:1]:5", Endpoint.parse("[fd00:0:0:0:1:0:0:1]:5").toString(), "the first longest zero run is compressed");
-        assertEquals("[fd00:1:2:3:4:5:6:7]:5", Endpoint.parse("[fd00:1:2:3:4:5:6:7]:5").toString());
+        assertEquals(
+                "[fd00::1:0:0:1]:5",
+                Endpoint.parse("[fd00:0:0:0:1:0:0:1]:5").toString(),
+                "the first longest zero run is compressed");
+        assertEquals(
+                "[fd00:1:2:3:4:5:6:7]:5",
+                Endpoint.parse("[fd00:1:2:3:4:5:6:7]:5").toString());
         assertFalse(Endpoint.parse("[fd00::1]:5").isIpv4());
     }
 
     @Test
     void badEndpointsNameTheProblem() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1")).getMessage().contains("host:port"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1:0")).getMessage().contains("range"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1:x")).getMessage().contains("port"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("fd00::1:5")).getMessage().contains("brackets"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("example.invalid:5")).getMessage().contains("numeric"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1"))
+                .getMessage()
+                .contains("host:port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1:0"))
+                .getMessage()
+                .contains("range"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("192.0.2.1:x"))
+                .getMessage()
+                .contains("port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("fd00::1:5"))
+                .getMessage()
+                .contains("brackets"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("example.invalid:5"))
+                .getMessage()
+                .contains("numeric"));
     }
 
     @Test
     void nioBindMovesDatagramsOnLoopback() throws Exception {
-        try (NioBind a = new NioBind(); NioBind b = new NioBind(); Arena arena = Arena.ofConfined()) {
+        try (NioBind a = new NioBind();
+                NioBind b = new NioBind();
+                Arena arena = Arena.ofConfined()) {
             a.open(0);
             int pb = b.open(0);
             Datagrams out = Datagrams.allocate(arena, 1, 2048);

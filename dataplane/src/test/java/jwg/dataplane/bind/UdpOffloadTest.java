@@ -35,7 +35,8 @@ class UdpOffloadTest {
         MemorySegment b = in.buffer(slot);
         long off = in.offset(slot);
         for (int k = 0; k < len; k++) {
-            if (b.get(ValueLayout.JAVA_BYTE, off + k) != (byte) (index * 31 + k)) fail("datagram " + index + " byte " + k);
+            if (b.get(ValueLayout.JAVA_BYTE, off + k) != (byte) (index * 31 + k))
+                fail("datagram " + index + " byte " + k);
         }
         assertEquals(fromPort, in.endpoint(slot).port());
     }
@@ -43,7 +44,9 @@ class UdpOffloadTest {
     @ParameterizedTest(name = "{0} into a batch of {1}")
     @ValueSource(ints = {128, 4})
     void aRunLeavesInOneSendAndArrivesCoalesced(int capacity) throws Exception {
-        try (LinuxUdpBind a = new LinuxUdpBind(true); LinuxUdpBind b = new LinuxUdpBind(true); Arena arena = Arena.ofConfined()) {
+        try (LinuxUdpBind a = new LinuxUdpBind(true);
+                LinuxUdpBind b = new LinuxUdpBind(true);
+                Arena arena = Arena.ofConfined()) {
             int pa = a.open(0);
             int pb = b.open(0);
             assertTrue(a.gso(), "this kernel (≥ 4.18) takes UDP_SEGMENT");
@@ -70,7 +73,9 @@ class UdpOffloadTest {
     @ParameterizedTest(name = "offload {0}")
     @ValueSource(booleans = {false})
     void offloadsOffStillMovesEveryDatagram(boolean offload) throws Exception {
-        try (LinuxUdpBind a = new LinuxUdpBind(offload); LinuxUdpBind b = new LinuxUdpBind(offload); Arena arena = Arena.ofConfined()) {
+        try (LinuxUdpBind a = new LinuxUdpBind(offload);
+                LinuxUdpBind b = new LinuxUdpBind(offload);
+                Arena arena = Arena.ofConfined()) {
             int pa = a.open(0);
             int pb = b.open(0);
             assertFalse(a.gso());
@@ -90,8 +95,10 @@ class UdpOffloadTest {
 
     @org.junit.jupiter.api.Test
     void differentEndpointsAndSizesAreNotMerged() throws Exception {
-        try (LinuxUdpBind a = new LinuxUdpBind(true); LinuxUdpBind b = new LinuxUdpBind(true);
-                LinuxUdpBind c = new LinuxUdpBind(true); Arena arena = Arena.ofConfined()) {
+        try (LinuxUdpBind a = new LinuxUdpBind(true);
+                LinuxUdpBind b = new LinuxUdpBind(true);
+                LinuxUdpBind c = new LinuxUdpBind(true);
+                Arena arena = Arena.ofConfined()) {
             a.open(0);
             int pb = b.open(0);
             int pc = c.open(0);

@@ -26,7 +26,8 @@ class ConfigFuzzTest {
         StringWriter out = new StringWriter();
         new UapiProtocol(device).serve(new StringReader(stream), out);
         String reply = out.toString();
-        assertFalse(reply.contains("errno=" + UapiException.UNKNOWN + "\n"),
+        assertFalse(
+                reply.contains("errno=" + UapiException.UNKNOWN + "\n"),
                 () -> "a request hit an unexpected exception (UNKNOWN): " + reply);
         assertTrue(reply.isEmpty() || reply.endsWith("\n\n"), "every reply ends with a blank line");
     }

@@ -26,7 +26,8 @@ final class FakeDevice implements UapiDevice {
 
     @Override
     public void configure(DeviceConfig next, UapiSet change) throws UapiException {
-        if (next.listenPort() == busyPort) throw new UapiException(UapiException.EADDRINUSE, "port " + busyPort + " in use");
+        if (next.listenPort() == busyPort)
+            throw new UapiException(UapiException.EADDRINUSE, "port " + busyPort + " in use");
         configures++;
         lastChange = change;
         config = next;

@@ -34,7 +34,8 @@ class WgToolInteropIT {
         var out = p.getInputStream().readAllBytes();
         var err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "wg " + String.join(" ", args) + " hangs");
-        return new Result(p.exitValue(), new String(out, StandardCharsets.US_ASCII), new String(err, StandardCharsets.US_ASCII));
+        return new Result(
+                p.exitValue(), new String(out, StandardCharsets.US_ASCII), new String(err, StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -55,7 +56,10 @@ class WgToolInteropIT {
     void realWgTalksToOurUapi(@TempDir Path dir) throws Exception {
         Path wg = Requires.tool("wg");
         Requires.root();
-        String name = "jwgt" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 8);
+        String name = "jwgt"
+                + HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextInt())
+                        .substring(0, 8);
         FakeDevice dev = new FakeDevice();
         UapiProtocol uapi = new UapiProtocol(dev);
         PrivateKey priv = PrivateKey.generate(new java.security.SecureRandom());
@@ -86,22 +90,51 @@ class WgToolInteropIT {
         try (UapiSocket socket = UapiSocket.listen(UapiSocket.DEFAULT_DIRECTORY, name, uapi::serve)) {
             Result r = run(wg, null, "setconf", name, file.toString());
             assertEquals(0, r.exit(), r.err());
-            assertEquals(ConfFile.parseSetconf("x", conf), dev.config, "wg setconf through our UAPI = our own parse of the file");
+            assertEquals(
+                    ConfFile.parseSetconf("x", conf),
+                    dev.config,
+                    "wg setconf through our UAPI = our own parse of the file");
 
             r = run(wg, null, "showconf", name);
             assertEquals(0, r.exit(), r.err());
             assertEquals(dev.config, ConfFile.parseSetconf("showconf", r.out()), r.out());
 
-            dev.stats.put(p1, new UapiDevice.PeerStats(1_700_000_000_000_000_000L, 1234, 5678, new InetSocketAddress("198.51.100.7", 4000)));
+            dev.stats.put(
+                    p1,
+                    new UapiDevice.PeerStats(
+                            1_700_000_000_000_000_000L, 1234, 5678, new InetSocketAddress("198.51.100.7", 4000)));
             r = run(wg, null, "show", name, "dump");
             assertEquals(0, r.exit(), r.err());
             List<String> rows = r.out().lines().toList();
             assertEquals(priv.toBase64() + "\t" + priv.publicKey().toBase64() + "\t51999\t0x42", rows.get(0));
-            assertEquals(String.join("\t", p1.toBase64(), psk.toBase64(), "198.51.100.7:4000", "10.7.0.2/32,10.8.0.0/16,fd00:7::/64",
-                    "1700000000", "1234", "5678", "25"), rows.get(1));
-            assertEquals(String.join("\t", p2.toBase64(), "(none)", "[2001:db8::10]:4500", "0.0.0.0/0", "0", "0", "0", "off"), rows.get(2));
+            assertEquals(
+                    String.join(
+                            "\t",
+                            p1.toBase64(),
+                            psk.toBase64(),
+                            "198.51.100.7:4000",
+                            "10.7.0.2/32,10.8.0.0/16,fd00:7::/64",
+                            "1700000000",
+                            "1234",
+                            "5678",
+                            "25"),
+                    rows.get(1));
+            assertEquals(
+                    String.join(
+                            "\t", p2.toBase64(), "(none)", "[2001:db8::10]:4500", "0.0.0.0/0", "0", "0", "0", "off"),
+                    rows.get(2));
 
-            r = run(wg, null, "set", name, "peer", p1.toBase64(), "allowed-ips", "10.9.0.0/24", "persistent-keepalive", "off");
+            r = run(
+                    wg,
+                    null,
+                    "set",
+                    name,
+                    "peer",
+                    p1.toBase64(),
+                    "allowed-ips",
+                    "10.9.0.0/24",
+                    "persistent-keepalive",
+                    "off");
             assertEquals(0, r.exit(), r.err());
             PeerConfig changed = dev.config.peer(p1).orElseThrow();
             assertEquals(List.of(IpPrefix.parse("10.9.0.0/24")), changed.allowedIps());

@@ -44,11 +44,18 @@ class NlMessageFuzzTest {
             MemorySegment.copy(data, 1, m, ValueLayout.JAVA_BYTE, 0, to);
             long at = NlMessage.findAttr(m, 0, to, type);
             if (at < 0) return;
-            assertTrue(at >= Layouts.RTATTR.byteSize() && at <= to, () -> "payload offset " + at + " outside [0, " + to + ")");
+            assertTrue(
+                    at >= Layouts.RTATTR.byteSize() && at <= to,
+                    () -> "payload offset " + at + " outside [0, " + to + ")");
             int n = NlMessage.attrPayloadLength(m, at);
-            assertTrue(n >= 0 && at + n <= to, () -> "attribute of " + n + " payload bytes at " + at + " runs past the message end " + to);
+            assertTrue(
+                    n >= 0 && at + n <= to,
+                    () -> "attribute of " + n + " payload bytes at " + at + " runs past the message end " + to);
             if (type == Linux.IFLA_MTU) {
-                if (n >= 4) m.get(ValueLayout.JAVA_INT, at); // what Rtnetlink.getLink does (it does not check n: see docs/fuzzing.md)
+                if (n >= 4)
+                    m.get(
+                            ValueLayout.JAVA_INT,
+                            at); // what Rtnetlink.getLink does (it does not check n: see docs/fuzzing.md)
             } else {
                 NlMessage.attrString(m, at);
             }

@@ -27,21 +27,28 @@ public final class Doctor {
     /** Examines the interface that {@code input} describes (servers, host addresses, status snapshot). */
     public static DoctorReport examine(DoctorInput input) {
         IceServers servers = input.servers();
-        InetSocketAddress natServer = !servers.stun().isEmpty() ? servers.stun().get(0)
+        InetSocketAddress natServer = !servers.stun().isEmpty()
+                ? servers.stun().get(0)
                 : !servers.turn().isEmpty() ? servers.turn().get(0).address() : null;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<DoctorReport.StunServer>> stun = servers.stun().stream().map(s -> ex.submit(() -> stun(s))).toList();
-            List<Future<DoctorReport.TurnServer>> turn = servers.turn().stream().map(t -> ex.submit(() -> turn(t))).toList();
-            Future<NatDiscovery.Result> nat = natServer == null ? null
+            List<Future<DoctorReport.StunServer>> stun =
+                    servers.stun().stream().map(s -> ex.submit(() -> stun(s))).toList();
+            List<Future<DoctorReport.TurnServer>> turn =
+                    servers.turn().stream().map(t -> ex.submit(() -> turn(t))).toList();
+            Future<NatDiscovery.Result> nat = natServer == null
+                    ? null
                     : ex.submit(() -> NatDiscovery.discover(NatDiscovery.routeSource(natServer), natServer));
             List<DoctorReport.Host> hosts = input.hosts().stream()
-                    .map(h -> new DoctorReport.Host(h.interfaceName(), h.address().getHostAddress())).toList();
+                    .map(h ->
+                            new DoctorReport.Host(h.interfaceName(), h.address().getHostAddress()))
+                    .toList();
             List<DoctorReport.TurnServer> turns = turn.stream().map(Doctor::get).toList();
             NatDiscovery.Result n = nat == null ? null : get(nat);
             Mapping mapping = n == null ? Mapping.UNKNOWN : n.mapping();
             boolean turnWorks = turns.stream().anyMatch(DoctorReport.TurnServer::ok);
             List<DoctorReport.PeerLine> peers = peers(input.status(), mapping, !turns.isEmpty(), turnWorks);
-            return new DoctorReport(input.interfaceName(), hosts, stun.stream().map(Doctor::get).toList(), turns, nat(n), peers);
+            return new DoctorReport(
+                    input.interfaceName(), hosts, stun.stream().map(Doctor::get).toList(), turns, nat(n), peers);
         }
     }
 
@@ -52,18 +59,39 @@ public final class Doctor {
     }
 
     /** Each peer's line; the explanation from {@link PathExplanation}. */
-    static List<DoctorReport.PeerLine> peers(ConnectivityStatus status, Mapping ourMapping, boolean turnConfigured, boolean turnWorks) {
+    static List<DoctorReport.PeerLine> peers(
+            ConnectivityStatus status, Mapping ourMapping, boolean turnConfigured, boolean turnWorks) {
         boolean signal = status.signal() != null && status.signal().connected();
-        return status.peers().stream().map(p -> new DoctorReport.PeerLine(p.publicKey(), p.state().name(), p.path().name(),
-                PathExplanation.explain(facts(p, ourMapping, turnConfigured, turnWorks, signal)))).toList();
+        return status.peers().stream()
+                .map(p -> new DoctorReport.PeerLine(
+                        p.publicKey(),
+                        p.state().name(),
+                        p.path().name(),
+                        PathExplanation.explain(facts(p, ourMapping, turnConfigured, turnWorks, signal))))
+                .toList();
     }
 
-    static PathExplanation.Facts facts(ConnectivityStatus.Peer p, Mapping ourMapping, boolean turnConfigured, boolean turnWorks,
-                                       boolean signalConnected) {
+    static PathExplanation.Facts facts(
+            ConnectivityStatus.Peer p,
+            Mapping ourMapping,
+            boolean turnConfigured,
+            boolean turnWorks,
+            boolean signalConnected) {
         ConnectionState state = p.state();
         PathType path = p.path() == null ? PathType.NONE : p.path();
-        return new PathExplanation.Facts(state, path, p.localType(), p.remoteType(), p.remoteCandidateTypes(), p.sessionsStarted(),
-                p.sessionsFailed(), p.lastEvent(), ourMapping, turnConfigured, turnWorks, signalConnected);
+        return new PathExplanation.Facts(
+                state,
+                path,
+                p.localType(),
+                p.remoteType(),
+                p.remoteCandidateTypes(),
+                p.sessionsStarted(),
+                p.sessionsFailed(),
+                p.lastEvent(),
+                ourMapping,
+                turnConfigured,
+                turnWorks,
+                signalConnected);
     }
 
     private static DoctorReport.StunServer stun(InetSocketAddress server) {
@@ -71,7 +99,8 @@ public final class Doctor {
             Reply r = c.binding(server, 0);
             InetSocketAddress mapped = NatDiscovery.mapped(r);
             if (mapped == null) return new DoctorReport.StunServer(text(server), false, null, -1, NatDiscovery.why(r));
-            return new DoctorReport.StunServer(text(server), true, text(mapped), ((Reply.Answer) r).rttMicros() / 1000, null);
+            return new DoctorReport.StunServer(
+                    text(server), true, text(mapped), ((Reply.Answer) r).rttMicros() / 1000, null);
         } catch (java.io.IOException e) {
             return new DoctorReport.StunServer(text(server), false, null, -1, "no local socket: " + e.getMessage());
         }
@@ -80,18 +109,36 @@ public final class Doctor {
     private static DoctorReport.TurnServer turn(IceServers.Turn t) {
         InetAddress local = NatDiscovery.routeSource(t.address());
         return switch (TurnCheck.check(local, t.address(), t.username(), t.password())) {
-            case TurnCheck.Outcome.Allocated a -> new DoctorReport.TurnServer(text(t.address()), t.username(), true,
-                    text(a.relayed()), a.lifetimeSeconds(), a.rttMillis(), a.released(), null);
-            case TurnCheck.Outcome.Rejected r -> new DoctorReport.TurnServer(text(t.address()), t.username(), false, null, -1, -1,
-                    false, (r.code() == 0 ? "" : r.code() + " " + r.reason() + ": ") + r.meaning());
-            case TurnCheck.Outcome.Unreachable u -> new DoctorReport.TurnServer(text(t.address()), t.username(), false, null, -1, -1,
-                    false, "unreachable: " + u.why());
+            case TurnCheck.Outcome.Allocated a ->
+                new DoctorReport.TurnServer(
+                        text(t.address()),
+                        t.username(),
+                        true,
+                        text(a.relayed()),
+                        a.lifetimeSeconds(),
+                        a.rttMillis(),
+                        a.released(),
+                        null);
+            case TurnCheck.Outcome.Rejected r ->
+                new DoctorReport.TurnServer(
+                        text(t.address()),
+                        t.username(),
+                        false,
+                        null,
+                        -1,
+                        -1,
+                        false,
+                        (r.code() == 0 ? "" : r.code() + " " + r.reason() + ": ") + r.meaning());
+            case TurnCheck.Outcome.Unreachable u ->
+                new DoctorReport.TurnServer(
+                        text(t.address()), t.username(), false, null, -1, -1, false, "unreachable: " + u.why());
         };
     }
 
     private static DoctorReport.Nat nat(NatDiscovery.Result n) {
         if (n == null) return null;
-        return new DoctorReport.Nat(text(n.server()), text(n.local()), text(n.mapped()), n.mapping().text, n.filtering().text, n.note());
+        return new DoctorReport.Nat(
+                text(n.server()), text(n.local()), text(n.mapped()), n.mapping().text, n.filtering().text, n.note());
     }
 
     private static <T> T get(Future<T> f) {

@@ -52,8 +52,14 @@ final class NatDiscovery {
      * The result. {@code mapped} is null when the server did not answer; {@code note} says why a
      * behaviour is unknown (or null).
      */
-    record Result(InetSocketAddress server, InetSocketAddress local, InetSocketAddress mapped, InetSocketAddress other,
-                  Mapping mapping, Filtering filtering, String note) {}
+    record Result(
+            InetSocketAddress server,
+            InetSocketAddress local,
+            InetSocketAddress mapped,
+            InetSocketAddress other,
+            Mapping mapping,
+            Filtering filtering,
+            String note) {}
 
     private NatDiscovery() {}
 
@@ -61,7 +67,8 @@ final class NatDiscovery {
     static Result discover(InetAddress localAddress, InetSocketAddress server) {
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<MappingTests> mapping = ex.submit(() -> mappingTests(localAddress, server));
-            Future<Reply> test2 = ex.submit(() -> filteringTest(localAddress, server, Stun.CHANGE_IP | Stun.CHANGE_PORT));
+            Future<Reply> test2 =
+                    ex.submit(() -> filteringTest(localAddress, server, Stun.CHANGE_IP | Stun.CHANGE_PORT));
             Future<Reply> test3 = ex.submit(() -> filteringTest(localAddress, server, Stun.CHANGE_PORT));
             MappingTests m = mapping.get();
             Filtering f = filtering(test2.get(), test3.get(), server);
@@ -71,11 +78,13 @@ final class NatDiscovery {
             Thread.currentThread().interrupt();
             return new Result(server, null, null, null, Mapping.UNKNOWN, Filtering.UNKNOWN, "interrupted");
         } catch (ExecutionException e) {
-            return new Result(server, null, null, null, Mapping.UNKNOWN, Filtering.UNKNOWN, "discovery failed: " + e.getCause());
+            return new Result(
+                    server, null, null, null, Mapping.UNKNOWN, Filtering.UNKNOWN, "discovery failed: " + e.getCause());
         }
     }
 
-    private record MappingTests(InetSocketAddress local, InetSocketAddress mapped, InetSocketAddress other, Mapping mapping, String note) {}
+    private record MappingTests(
+            InetSocketAddress local, InetSocketAddress mapped, InetSocketAddress other, Mapping mapping, String note) {}
 
     /** RFC 5780 §4.3: tests I, II (alternate IP, primary port), III (alternate IP and port). */
     private static MappingTests mappingTests(InetAddress localAddress, InetSocketAddress server) {
@@ -86,17 +95,29 @@ final class NatDiscovery {
             if (m1 == null) return new MappingTests(local, null, null, Mapping.UNKNOWN, why(r1));
             InetSocketAddress other = ((Reply.Answer) r1).message().address(Stun.OTHER_ADDRESS);
             if (other == null)
-                return new MappingTests(local, m1, null, m1.equals(local) ? Mapping.NO_NAT : Mapping.UNKNOWN,
+                return new MappingTests(
+                        local,
+                        m1,
+                        null,
+                        m1.equals(local) ? Mapping.NO_NAT : Mapping.UNKNOWN,
                         "the server gives no OTHER-ADDRESS: NAT classification is not possible with it (RFC 5780)");
             if (m1.equals(local)) return new MappingTests(local, m1, other, Mapping.NO_NAT, null);
             Reply r2 = c.binding(new InetSocketAddress(other.getAddress(), server.getPort()), 0);
             InetSocketAddress m2 = mapped(r2);
-            if (m2 == null) return new MappingTests(local, m1, other, Mapping.UNKNOWN, "the alternate address: " + why(r2));
+            if (m2 == null)
+                return new MappingTests(local, m1, other, Mapping.UNKNOWN, "the alternate address: " + why(r2));
             if (m2.equals(m1)) return new MappingTests(local, m1, other, Mapping.ENDPOINT_INDEPENDENT, null);
             Reply r3 = c.binding(other, 0);
             InetSocketAddress m3 = mapped(r3);
-            if (m3 == null) return new MappingTests(local, m1, other, Mapping.UNKNOWN, "the alternate address and port: " + why(r3));
-            return new MappingTests(local, m1, other, m3.equals(m2) ? Mapping.ADDRESS_DEPENDENT : Mapping.ADDRESS_AND_PORT_DEPENDENT, null);
+            if (m3 == null)
+                return new MappingTests(
+                        local, m1, other, Mapping.UNKNOWN, "the alternate address and port: " + why(r3));
+            return new MappingTests(
+                    local,
+                    m1,
+                    other,
+                    m3.equals(m2) ? Mapping.ADDRESS_DEPENDENT : Mapping.ADDRESS_AND_PORT_DEPENDENT,
+                    null);
         } catch (IOException e) {
             return new MappingTests(null, null, null, Mapping.UNKNOWN, "no local socket: " + e.getMessage());
         }
@@ -120,7 +141,8 @@ final class NatDiscovery {
     static Filtering filtering(Reply changeIpAndPort, Reply changePort, InetSocketAddress server) {
         if (answered(changeIpAndPort))
             return changedSource(changeIpAndPort, server, true) ? Filtering.ENDPOINT_INDEPENDENT : Filtering.UNKNOWN;
-        if (answered(changePort)) return changedSource(changePort, server, false) ? Filtering.ADDRESS_DEPENDENT : Filtering.UNKNOWN;
+        if (answered(changePort))
+            return changedSource(changePort, server, false) ? Filtering.ADDRESS_DEPENDENT : Filtering.UNKNOWN;
         return Filtering.ADDRESS_AND_PORT_DEPENDENT;
     }
 

@@ -14,9 +14,19 @@ import jwg.ice.doctor.NatDiscovery.Mapping;
  */
 final class PathExplanation {
     /** What the doctor knows about one peer. */
-    record Facts(ConnectionState state, PathType path, String localType, String remoteType, List<String> remoteTypes,
-                 int sessionsStarted, int sessionsFailed, String lastEvent, Mapping ourMapping, boolean turnConfigured,
-                 boolean turnWorks, boolean signalConnected) {
+    record Facts(
+            ConnectionState state,
+            PathType path,
+            String localType,
+            String remoteType,
+            List<String> remoteTypes,
+            int sessionsStarted,
+            int sessionsFailed,
+            String lastEvent,
+            Mapping ourMapping,
+            boolean turnConfigured,
+            boolean turnWorks,
+            boolean signalConnected) {
         public Facts {
             remoteTypes = List.copyOf(remoteTypes);
         }
@@ -52,44 +62,81 @@ final class PathExplanation {
             + " between the two networks (or the peer's NAT is symmetric: run jwg doctor there)";
 
     static final List<Rule> RULES = List.of(
-            new Rule("idle, never connected", f -> f.state() == ConnectionState.IDLE && f.sessionsStarted() == 0,
+            new Rule(
+                    "idle, never connected",
+                    f -> f.state() == ConnectionState.IDLE && f.sessionsStarted() == 0,
                     f -> "idle (lazy): no traffic yet"),
-            new Rule("idle again", f -> f.state() == ConnectionState.IDLE,
+            new Rule(
+                    "idle again",
+                    f -> f.state() == ConnectionState.IDLE,
                     f -> "idle (lazy): no traffic for the idle timeout, the path is closed until the next packet"),
-            new Rule("host path", f -> f.connected() && f.path() == PathType.P2P_HOST,
+            new Rule(
+                    "host path",
+                    f -> f.connected() && f.path() == PathType.P2P_HOST,
                     f -> "P2P direct (host candidates on the same network)"),
-            new Rule("peer-reflexive path", f -> f.connected() && f.path() == PathType.P2P_REFLEXIVE
-                    && ("prflx".equals(f.localType()) || "prflx".equals(f.remoteType())),
+            new Rule(
+                    "peer-reflexive path",
+                    f -> f.connected()
+                            && f.path() == PathType.P2P_REFLEXIVE
+                            && ("prflx".equals(f.localType()) || "prflx".equals(f.remoteType())),
                     f -> "P2P through NAT (peer-reflexive: an address learned from the connectivity checks)"),
-            new Rule("reflexive path", f -> f.connected() && f.path() == PathType.P2P_REFLEXIVE,
+            new Rule(
+                    "reflexive path",
+                    f -> f.connected() && f.path() == PathType.P2P_REFLEXIVE,
                     f -> "P2P through NAT (server-reflexive)"),
-            new Rule("relayed, symmetric here", f -> f.relayed() && f.ourMapping() == Mapping.ADDRESS_AND_PORT_DEPENDENT,
+            new Rule(
+                    "relayed, symmetric here",
+                    f -> f.relayed() && f.ourMapping() == Mapping.ADDRESS_AND_PORT_DEPENDENT,
                     f -> SYMMETRIC),
-            new Rule("relayed, address-dependent here", f -> f.relayed() && f.ourMapping() == Mapping.ADDRESS_DEPENDENT,
+            new Rule(
+                    "relayed, address-dependent here",
+                    f -> f.relayed() && f.ourMapping() == Mapping.ADDRESS_DEPENDENT,
                     f -> "relayed: this host is behind an address-dependent NAT (a new mapping per destination address)"
                             + " and the peer's direct candidates did not answer"),
-            new Rule("relayed, peer relay-only", f -> f.relayed() && f.peerOffersOnlyRelays(),
+            new Rule(
+                    "relayed, peer relay-only",
+                    f -> f.relayed() && f.peerOffersOnlyRelays(),
                     f -> "relayed: the peer offered only relay candidates"),
-            new Rule("relayed, peer without srflx", f -> f.relayed() && !f.peerOffers("srflx"),
+            new Rule(
+                    "relayed, peer without srflx",
+                    f -> f.relayed() && !f.peerOffers("srflx"),
                     f -> "relayed: the peer offered no server-reflexive candidate (its STUN server may be unreachable)"
                             + " and its host addresses are not reachable from here"),
-            new Rule("relayed, EIM here", f -> f.relayed() && f.ourMapping() == Mapping.ENDPOINT_INDEPENDENT,
+            new Rule(
+                    "relayed, EIM here",
+                    f -> f.relayed() && f.ourMapping() == Mapping.ENDPOINT_INDEPENDENT,
                     f -> FIREWALL),
-            new Rule("relayed, no NAT here", f -> f.relayed() && f.ourMapping() == Mapping.NO_NAT,
+            new Rule(
+                    "relayed, no NAT here",
+                    f -> f.relayed() && f.ourMapping() == Mapping.NO_NAT,
                     f -> "relayed: this host has no NAT, yet the peer's direct candidates did not answer — the peer's"
                             + " NAT is likely symmetric or a firewall blocks UDP"),
-            new Rule("relayed, NAT unknown", PathExplanation.Facts::relayed,
+            new Rule(
+                    "relayed, NAT unknown",
+                    PathExplanation.Facts::relayed,
                     f -> "relayed: the direct candidates did not answer (this host's NAT behaviour is unknown)"),
-            new Rule("signaling down", f -> !f.connected() && !f.signalConnected(),
+            new Rule(
+                    "signaling down",
+                    f -> !f.connected() && !f.signalConnected(),
                     f -> "not connected: the signaling server is unreachable, so no candidates can be exchanged"),
-            new Rule("no answer from the peer", f -> !f.connected() && f.remoteTypes().isEmpty() && f.sessionsStarted() > 0,
+            new Rule(
+                    "no answer from the peer",
+                    f -> !f.connected() && f.remoteTypes().isEmpty() && f.sessionsStarted() > 0,
                     f -> "not connected: no candidates from the peer yet (is it up, on the same signaling server?)"),
-            new Rule("no TURN", f -> f.failedAndNotConnecting() && !f.turnConfigured(),
+            new Rule(
+                    "no TURN",
+                    f -> f.failedAndNotConnecting() && !f.turnConfigured(),
                     f -> "not connected: no TURN server configured and no direct path"
-                            + (f.ourMapping() == Mapping.ADDRESS_AND_PORT_DEPENDENT ? " (this host's NAT is symmetric)" : "")),
-            new Rule("TURN broken", f -> f.failedAndNotConnecting() && !f.turnWorks(),
+                            + (f.ourMapping() == Mapping.ADDRESS_AND_PORT_DEPENDENT
+                                    ? " (this host's NAT is symmetric)"
+                                    : "")),
+            new Rule(
+                    "TURN broken",
+                    f -> f.failedAndNotConnecting() && !f.turnWorks(),
                     f -> "not connected: no direct path, and the TURN server check failed (see relays above)"),
-            new Rule("failed", PathExplanation.Facts::failedAndNotConnecting,
+            new Rule(
+                    "failed",
+                    PathExplanation.Facts::failedAndNotConnecting,
                     f -> "not connected: ICE failed " + f.sessionsFailed() + " time(s); last: " + f.lastEvent()),
             new Rule("connecting", f -> true, f -> "connecting: " + f.lastEvent()));
 

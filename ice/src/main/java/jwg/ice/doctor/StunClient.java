@@ -20,6 +20,7 @@ import jwg.ice.stun.StunMessage;
 final class StunClient implements AutoCloseable {
     /** Per-try timeouts; their sum bounds one transaction. */
     static final int[] RETRANSMISSION_TIMEOUTS_MS = {250, 500, 750};
+
     private static final int MAX_DATAGRAM = 1500;
 
     /** The outcome of one transaction. */
@@ -94,7 +95,8 @@ final class StunClient implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 return null;
             }
-            if (!Stun.isMessage(buf, p.getLength()) || !Stun.hasTransactionId(buf, id)) continue; // read in place: junk costs nothing
+            if (!Stun.isMessage(buf, p.getLength()) || !Stun.hasTransactionId(buf, id))
+                continue; // read in place: junk costs nothing
             StunMessage m = StunMessage.parse(buf, p.getLength());
             if (m == null || !m.hasTransactionId(id) || m.method() != method) continue;
             int cls = m.cls();

@@ -27,8 +27,13 @@ final class TurnCheck {
     /** What the check found. */
     sealed interface Outcome {
         /** The server allocated a relayed address (and {@code released} tells whether it was deleted again). */
-        record Allocated(InetSocketAddress relayed, InetSocketAddress mapped, long lifetimeSeconds, long rttMillis,
-                         boolean released) implements Outcome {}
+        record Allocated(
+                InetSocketAddress relayed,
+                InetSocketAddress mapped,
+                long lifetimeSeconds,
+                long rttMillis,
+                boolean released)
+                implements Outcome {}
 
         /** The server answered with an error. */
         record Rejected(int code, String reason, String meaning) implements Outcome {}
@@ -79,7 +84,8 @@ final class TurnCheck {
             InetSocketAddress relayed = m.address(Stun.XOR_RELAYED_ADDRESS);
             if (relayed == null) return new Outcome.Rejected(0, "", "the success response has no XOR-RELAYED-ADDRESS");
             long rtt = (System.nanoTime() - start) / 1_000_000;
-            return new Outcome.Allocated(relayed, m.address(Stun.XOR_MAPPED_ADDRESS), m.uint32(Stun.LIFETIME), rtt, release());
+            return new Outcome.Allocated(
+                    relayed, m.address(Stun.XOR_MAPPED_ADDRESS), m.uint32(Stun.LIFETIME), rtt, release());
         }
 
         private StunMessage allocate() {
@@ -135,7 +141,8 @@ final class TurnCheck {
     /** What an error code means for the user. */
     static String meaning(int code, String realm) {
         return switch (code) {
-            case UNAUTHORIZED -> "bad credentials: the username or password is wrong" + (realm == null ? "" : " for realm " + realm);
+            case UNAUTHORIZED ->
+                "bad credentials: the username or password is wrong" + (realm == null ? "" : " for realm " + realm);
             case STALE_NONCE -> "the server keeps rejecting the nonce as stale";
             case 403 -> "forbidden: the server does not allow this client";
             case 437 -> "allocation mismatch";

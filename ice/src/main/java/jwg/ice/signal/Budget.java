@@ -12,7 +12,11 @@ final class Budget {
     /** What one queued blob costs beyond its bytes (queue node, record, array header). */
     static final int OVERHEAD = 96;
 
-    enum Outcome { OK, SENDER_QUOTA, MEMORY_BUDGET }
+    enum Outcome {
+        OK,
+        SENDER_QUOTA,
+        MEMORY_BUDGET
+    }
 
     private final long global, perSender;
     private final AtomicLong used = new AtomicLong();

@@ -27,13 +27,19 @@ record Envelope(byte version, PublicKey sender, PublicKey recipient, long counte
 
     /** The header bytes that are the AEAD's associated data. */
     static byte[] header(PublicKey sender, PublicKey recipient, long counter, byte[] nonce) {
-        return ByteBuffer.allocate(HEADER).put(VERSION).put(sender.rawBytes()).put(recipient.rawBytes())
-                .putLong(counter).put(nonce).array();
+        return ByteBuffer.allocate(HEADER)
+                .put(VERSION)
+                .put(sender.rawBytes())
+                .put(recipient.rawBytes())
+                .putLong(counter)
+                .put(nonce)
+                .array();
     }
 
     /** Splits the wire form; empty if the length or version is wrong. Never throws. */
     static Optional<Envelope> parse(byte[] wire) {
-        if (wire == null || wire.length < HEADER + TAG || wire.length > MAX_LENGTH || wire[0] != VERSION) return Optional.empty();
+        if (wire == null || wire.length < HEADER + TAG || wire.length > MAX_LENGTH || wire[0] != VERSION)
+            return Optional.empty();
         ByteBuffer b = ByteBuffer.wrap(wire);
         byte version = b.get();
         PublicKey sender = new PublicKey(take(b, 32));

@@ -19,7 +19,13 @@ final class Mailbox {
     private record Item(byte[] blob, long arrived, String sender) {}
 
     /** Why {@link #offer} refused a blob, or that it did not. */
-    enum Offered { QUEUED, FULL, SENDER_QUOTA, MEMORY_BUDGET, CLOSED }
+    enum Offered {
+        QUEUED,
+        FULL,
+        SENDER_QUOTA,
+        MEMORY_BUDGET,
+        CLOSED
+    }
 
     private final int capacity;
     private final long maxAgeNanos;
@@ -67,7 +73,7 @@ final class Mailbox {
                 case MEMORY_BUDGET -> {
                     return Offered.MEMORY_BUDGET;
                 }
-                case OK -> { }
+                case OK -> {}
             }
             items.add(new Item(blob, nanoTime.getAsLong(), sender));
             arrived.signalAll();
@@ -120,7 +126,8 @@ final class Mailbox {
             if (mine != pollGeneration) return List.of();
             List<byte[]> out = new ArrayList<>();
             int bytes = 0;
-            while (!items.isEmpty() && (out.isEmpty() || bytes + Frames.HEADER + items.peek().blob.length <= maxBytes)) {
+            while (!items.isEmpty()
+                    && (out.isEmpty() || bytes + Frames.HEADER + items.peek().blob.length <= maxBytes)) {
                 Item it = items.poll();
                 budget.release(it.sender, it.blob.length);
                 bytes += Frames.HEADER + it.blob.length;
@@ -164,7 +171,8 @@ final class Mailbox {
         lock.lock();
         try {
             dropExpired();
-            return items.isEmpty() && !lock.hasWaiters(arrived)
+            return items.isEmpty()
+                    && !lock.hasWaiters(arrived)
                     && (!authenticated || nanoTime.getAsLong() - lastAuthNanos > authMemoryNanos);
         } finally {
             lock.unlock();

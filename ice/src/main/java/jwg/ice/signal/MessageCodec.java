@@ -34,21 +34,25 @@ final class MessageCodec {
 
     static List<String> checkCandidates(List<String> candidates) {
         if (candidates == null) throw new IllegalArgumentException("candidates must not be null");
-        if (candidates.size() > MAX_CANDIDATES) throw new IllegalArgumentException("at most " + MAX_CANDIDATES + " candidates");
+        if (candidates.size() > MAX_CANDIDATES)
+            throw new IllegalArgumentException("at most " + MAX_CANDIDATES + " candidates");
         for (String c : candidates) checkString(c, MAX_STRING, "candidate");
         return List.copyOf(candidates);
     }
 
     private static void checkString(String s, int max, String what) {
         if (s == null) throw new IllegalArgumentException(what + " must not be null");
-        if (s.getBytes(StandardCharsets.UTF_8).length > max) throw new IllegalArgumentException(what + " longer than " + max + " bytes");
+        if (s.getBytes(StandardCharsets.UTF_8).length > max)
+            throw new IllegalArgumentException(what + " longer than " + max + " bytes");
     }
 
     static byte[] encode(SignalMessage m) {
         ByteBuffer b = ByteBuffer.allocate(MAX_ENCODED);
         switch (m) {
-            case Offer o -> credentialsAndCandidates(b.put(OFFER).putLong(o.sessionId()), o.ufrag(), o.pwd(), o.candidates());
-            case Answer a -> credentialsAndCandidates(b.put(ANSWER).putLong(a.sessionId()), a.ufrag(), a.pwd(), a.candidates());
+            case Offer o ->
+                credentialsAndCandidates(b.put(OFFER).putLong(o.sessionId()), o.ufrag(), o.pwd(), o.candidates());
+            case Answer a ->
+                credentialsAndCandidates(b.put(ANSWER).putLong(a.sessionId()), a.ufrag(), a.pwd(), a.candidates());
             case Candidates c -> putList(b.put(CANDIDATES).putLong(c.sessionId()), c.candidates());
             case GoIdle g -> b.put(GO_IDLE).putLong(g.sessionId());
         }
@@ -78,15 +82,17 @@ final class MessageCodec {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             SignalMessage m = switch (b.get()) {
-                case OFFER -> new Offer(b.getLong(), getString(b, MAX_CREDENTIAL), getString(b, MAX_CREDENTIAL), getList(b));
-                case ANSWER -> new Answer(b.getLong(), getString(b, MAX_CREDENTIAL), getString(b, MAX_CREDENTIAL), getList(b));
+                case OFFER ->
+                    new Offer(b.getLong(), getString(b, MAX_CREDENTIAL), getString(b, MAX_CREDENTIAL), getList(b));
+                case ANSWER ->
+                    new Answer(b.getLong(), getString(b, MAX_CREDENTIAL), getString(b, MAX_CREDENTIAL), getList(b));
                 case CANDIDATES -> new Candidates(b.getLong(), getList(b));
                 case GO_IDLE -> new GoIdle(b.getLong());
                 default -> null;
             };
             return m == null || b.hasRemaining() ? Optional.empty() : Optional.of(m);
         } catch (RuntimeException | CharacterCodingException e) {
-            return Optional.empty();   // short buffer, bad length, bad UTF-8, rejected by a record
+            return Optional.empty(); // short buffer, bad length, bad UTF-8, rejected by a record
         }
     }
 
@@ -95,7 +101,8 @@ final class MessageCodec {
         if (len > max) throw new IllegalArgumentException("string too long");
         ByteBuffer slice = b.slice(b.position(), len);
         b.position(b.position() + len);
-        CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+        CharBuffer chars = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(slice);

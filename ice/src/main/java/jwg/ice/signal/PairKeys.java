@@ -27,7 +27,8 @@ final class PairKeys {
     static PairKeys derive(PrivateKey self, PublicKey selfPublic, PublicKey peer) {
         byte[] dh = new byte[32];
         try {
-            if (!X25519.sharedSecret(self.rawBytes(), peer.rawBytes(), dh)) throw new IllegalArgumentException("peer key gives an all-zero shared secret");
+            if (!X25519.sharedSecret(self.rawBytes(), peer.rawBytes(), dh))
+                throw new IllegalArgumentException("peer key gives an all-zero shared secret");
             PairKeys k = new PairKeys();
             directional(dh, selfPublic, peer, k.send);
             directional(dh, peer, selfPublic, k.receive);

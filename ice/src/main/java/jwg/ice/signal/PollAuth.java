@@ -37,7 +37,8 @@ final class PollAuth {
         byte[] dh = new byte[32];
         byte[] input = new byte[96];
         try {
-            if (!X25519.sharedSecret(priv.rawBytes(), other.rawBytes(), dh)) throw new IllegalArgumentException("all-zero shared secret");
+            if (!X25519.sharedSecret(priv.rawBytes(), other.rawBytes(), dh))
+                throw new IllegalArgumentException("all-zero shared secret");
             System.arraycopy(dh, 0, input, 0, 32);
             System.arraycopy(poller.rawBytes(), 0, input, 32, 32);
             System.arraycopy(server.rawBytes(), 0, input, 64, 32);
@@ -51,7 +52,11 @@ final class PollAuth {
     }
 
     static byte[] mac(byte[] key, PublicKey poller, PublicKey server, long counter) {
-        byte[] in = ByteBuffer.allocate(72).put(poller.rawBytes()).put(server.rawBytes()).putLong(counter).array();
+        byte[] in = ByteBuffer.allocate(72)
+                .put(poller.rawBytes())
+                .put(server.rawBytes())
+                .putLong(counter)
+                .array();
         byte[] out = new byte[16];
         Blake2s.mac(key, in, 0, in.length, out, 0);
         return out;

@@ -30,7 +30,8 @@ final class ReplayGuard {
     Optional<Rejection> accept(PublicKey sender, long counter, long nowMicros) {
         // not Math.abs(now - counter): for a counter 2^63 away the difference overflows to Long.MIN_VALUE,
         // whose absolute value is negative, and a stale counter passed
-        if (counter < nowMicros - windowMicros || counter > nowMicros + windowMicros) return Optional.of(Rejection.STALE);
+        if (counter < nowMicros - windowMicros || counter > nowMicros + windowMicros)
+            return Optional.of(Rejection.STALE);
         AtomicReference<Rejection> verdict = new AtomicReference<>();
         highest.compute(sender, (k, prev) -> {
             if (prev != null && counter <= prev) {

@@ -65,7 +65,8 @@ final class Sealer implements AutoCloseable {
         } catch (IllegalArgumentException lowOrder) {
             return new Opened.Rejected(Rejection.MALFORMED);
         }
-        if (!XChaCha20Poly1305.open(k.receive, e.nonce(), e.aad(), e.sealed(), plain)) return new Opened.Rejected(Rejection.TAMPERED);
+        if (!XChaCha20Poly1305.open(k.receive, e.nonce(), e.aad(), e.sealed(), plain))
+            return new Opened.Rejected(Rejection.TAMPERED);
         Optional<SignalMessage> m = MessageCodec.decode(plain);
         if (m.isEmpty()) return new Opened.Rejected(Rejection.MALFORMED);
         Optional<Rejection> verdict = replay.accept(e.sender(), e.counter(), clock.nowMicros());

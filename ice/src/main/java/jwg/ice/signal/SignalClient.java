@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,8 +57,16 @@ public final class SignalClient implements AutoCloseable {
     }
 
     /** A snapshot of the client's state. */
-    public record Status(URI server, boolean connected, Instant since, String lastError, long sent, long received,
-                         int queued, Map<Rejection, Long> rejected, Map<DropReason, Long> dropped) {
+    public record Status(
+            URI server,
+            boolean connected,
+            Instant since,
+            String lastError,
+            long sent,
+            long received,
+            int queued,
+            Map<Rejection, Long> rejected,
+            Map<DropReason, Long> dropped) {
         public long rejected(Rejection r) {
             return rejected.getOrDefault(r, 0L);
         }
@@ -69,10 +77,24 @@ public final class SignalClient implements AutoCloseable {
     }
 
     /** Timings and bounds; package-private so tests can shorten them. */
-    record Config(long pollWaitMillis, long requestTimeoutMillis, long backoffBaseMillis, long backoffMaxMillis,
-                  int queueCapacity, int maxResponseBytes, long freshnessMicros, LongSupplier clockMicros) {
-        static final Config DEFAULT = new Config(25_000, 10_000, 200, 10_000, 256, Frames.MAX_BODY,
-                ReplayGuard.DEFAULT_WINDOW_MICROS, CounterClock::systemMicros);
+    record Config(
+            long pollWaitMillis,
+            long requestTimeoutMillis,
+            long backoffBaseMillis,
+            long backoffMaxMillis,
+            int queueCapacity,
+            int maxResponseBytes,
+            long freshnessMicros,
+            LongSupplier clockMicros) {
+        static final Config DEFAULT = new Config(
+                25_000,
+                10_000,
+                200,
+                10_000,
+                256,
+                Frames.MAX_BODY,
+                ReplayGuard.DEFAULT_WINDOW_MICROS,
+                CounterClock::systemMicros);
     }
 
     /** An outgoing message; sealed lazily, resealed if it waited longer than half the freshness window. */
@@ -95,10 +117,10 @@ public final class SignalClient implements AutoCloseable {
     private final Listener listener;
     private final Config config;
     private final Sealer sealer;
-    private final PrivateKey pollKey;   // our private key, for PollAuth; wiped on close
+    private final PrivateKey pollKey; // our private key, for PollAuth; wiped on close
     private final CounterClock pollCounter;
-    private PublicKey serverKey;   // poll thread only; null until fetched, and again after a 401
-    private byte[] pollMacKey;     // PollAuth key for serverKey
+    private PublicKey serverKey; // poll thread only; null until fetched, and again after a 401
+    private byte[] pollMacKey; // PollAuth key for serverKey
     private final HttpClient http;
     private final ExecutorService httpExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final LinkedBlockingDeque<Pending> queue;
@@ -126,12 +148,16 @@ public final class SignalClient implements AutoCloseable {
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
         this.listener = listener;
         this.config = config;
-        this.sealer = new Sealer(self, new CounterClock(config.clockMicros()), new ReplayGuard(config.freshnessMicros()));
+        this.sealer =
+                new Sealer(self, new CounterClock(config.clockMicros()), new ReplayGuard(config.freshnessMicros()));
         this.pollKey = new PrivateKey(self.rawBytes());
-        this.pollCounter = new CounterClock(CounterClock::systemMicros);   // the server checks it against its own clock
+        this.pollCounter = new CounterClock(CounterClock::systemMicros); // the server checks it against its own clock
         this.queue = new LinkedBlockingDeque<>(config.queueCapacity());
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
-                .connectTimeout(Duration.ofMillis(config.requestTimeoutMillis())).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(httpExecutor)
+                .connectTimeout(Duration.ofMillis(config.requestTimeoutMillis()))
+                .build();
     }
 
     /** This peer's public key. */
@@ -143,7 +169,7 @@ public final class SignalClient implements AutoCloseable {
     public synchronized void setPeers(Set<PublicKey> peers) {
         Set<PublicKey> previous = this.peers;
         this.peers = Set.copyOf(peers);
-        for (PublicKey gone : previous) if (!this.peers.contains(gone)) sealer.forget(gone);   // wipe its keys
+        for (PublicKey gone : previous) if (!this.peers.contains(gone)) sealer.forget(gone); // wipe its keys
     }
 
     /** Starts the poll and send loops. */
@@ -170,8 +196,18 @@ public final class SignalClient implements AutoCloseable {
         Map<Rejection, Long> rej = new EnumMap<>(Rejection.class);
         for (Rejection r : Rejection.values()) if (rejected.get(r.ordinal()) > 0) rej.put(r, rejected.get(r.ordinal()));
         Map<DropReason, Long> drop = new EnumMap<>(DropReason.class);
-        for (DropReason r : DropReason.values()) if (dropped.get(r.ordinal()) > 0) drop.put(r, dropped.get(r.ordinal()));
-        return new Status(server, connected, since, lastError, sent.get(), received.get(), queue.size(), Map.copyOf(rej), Map.copyOf(drop));
+        for (DropReason r : DropReason.values())
+            if (dropped.get(r.ordinal()) > 0) drop.put(r, dropped.get(r.ordinal()));
+        return new Status(
+                server,
+                connected,
+                since,
+                lastError,
+                sent.get(),
+                received.get(),
+                queue.size(),
+                Map.copyOf(rej),
+                Map.copyOf(drop));
     }
 
     /** Stops both loops, counts still-queued messages as dropped and wipes the keys. */
@@ -230,18 +266,21 @@ public final class SignalClient implements AutoCloseable {
         PublicKey self = publicKey();
         HttpRequest req = HttpRequest.newBuilder(URI.create(mailbox(self) + "?wait=" + waitMillis))
                 .header("Authorization", PollAuth.header(pollMacKey, self, serverKey, pollCounter.next()))
-                .timeout(Duration.ofMillis(waitMillis + config.requestTimeoutMillis())).GET().build();
+                .timeout(Duration.ofMillis(waitMillis + config.requestTimeoutMillis()))
+                .GET()
+                .build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = resp.body()) {
             if (resp.statusCode() == 204) return List.of();
             if (resp.statusCode() == 401) {
-                forgetServerKey();   // a restarted server has a new key
+                forgetServerKey(); // a restarted server has a new key
                 throw new IOException("poll: HTTP 401 " + firstLine(in));
             }
             if (resp.statusCode() != 200) throw new IOException("poll: HTTP " + resp.statusCode());
             byte[] body = in.readNBytes(config.maxResponseBytes() + 1);
-            if (body.length > config.maxResponseBytes()) throw new IOException("poll: response larger than " + config.maxResponseBytes() + " bytes");
-            Frames.Decoded frames = Frames.decodeEach(body, Frames.MAX_BLOB);   // a bad frame costs only itself
+            if (body.length > config.maxResponseBytes())
+                throw new IOException("poll: response larger than " + config.maxResponseBytes() + " bytes");
+            Frames.Decoded frames = Frames.decodeEach(body, Frames.MAX_BLOB); // a bad frame costs only itself
             int bad = frames.oversized() + (frames.truncated() ? 1 : 0);
             if (bad > 0) rejected.addAndGet(Rejection.MALFORMED.ordinal(), bad);
             return frames.blobs();
@@ -250,7 +289,10 @@ public final class SignalClient implements AutoCloseable {
 
     /** {@code GET /v1/key}: the server's key for this run, against which polls are authenticated. */
     private void fetchServerKey() throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("v1/key")).timeout(Duration.ofMillis(config.requestTimeoutMillis())).GET().build();
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("v1/key"))
+                .timeout(Duration.ofMillis(config.requestTimeoutMillis()))
+                .GET()
+                .build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         String text;
         try (InputStream in = resp.body()) {
@@ -353,7 +395,7 @@ public final class SignalClient implements AutoCloseable {
         } catch (InterruptedException e) {
             // closing
         }
-        if (p != null) drop(DropReason.CLOSED);   // the one in hand when closed
+        if (p != null) drop(DropReason.CLOSED); // the one in hand when closed
     }
 
     /** One POST; true when the message is done with (sent or dropped), false to retry. */
@@ -364,8 +406,11 @@ public final class SignalClient implements AutoCloseable {
             drop(DropReason.BAD_RECIPIENT);
             return true;
         }
-        HttpRequest req = HttpRequest.newBuilder(mailbox(p.to)).timeout(Duration.ofMillis(config.requestTimeoutMillis()))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(p.wire)).build();
+        HttpRequest req = HttpRequest.newBuilder(mailbox(p.to))
+                .timeout(Duration.ofMillis(config.requestTimeoutMillis()))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(p.wire))
+                .build();
         try {
             int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 == 2) {
@@ -377,10 +422,11 @@ public final class SignalClient implements AutoCloseable {
                 drop(DropReason.SERVER_REFUSED);
                 return true;
             }
-            return false;   // 429 (mailbox full for now) and 5xx: retry
+            return false; // 429 (mailbox full for now) and 5xx: retry
         } catch (IOException | RuntimeException e) {
-            if (!running) return false;   // closing: counted by the send loop
-            lastError = "send: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            if (!running) return false; // closing: counted by the send loop
+            lastError = "send: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             return false;
         }
     }

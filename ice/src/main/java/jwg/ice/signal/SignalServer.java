@@ -43,13 +43,21 @@ import jwg.noise.PublicKey;
  */
 public final class SignalServer implements AutoCloseable {
     /** Why the server refused a request. */
-    public enum Refusal { BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, TOO_LARGE, MAILBOX_FULL, TOO_MANY_MAILBOXES, INTERNAL_ERROR,
+    public enum Refusal {
+        BAD_REQUEST,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        TOO_LARGE,
+        MAILBOX_FULL,
+        TOO_MANY_MAILBOXES,
+        INTERNAL_ERROR,
         /** A poll without a valid, fresh, unreplayed proof of the mailbox key. */
         UNAUTHORIZED,
         /** The sending address has its share of the memory budget queued. */
         SENDER_QUOTA,
         /** Queued envelopes fill the server's memory budget. */
-        MEMORY_BUDGET }
+        MEMORY_BUDGET
+    }
 
     /** Counters since start. */
     public record Stats(long posted, long delivered, long expired, int mailboxes, Map<Refusal, Long> refused) {
@@ -64,13 +72,34 @@ public final class SignalServer implements AutoCloseable {
      * {@link Budget#OVERHEAD}, within {@code memoryBudget} in all and {@code senderBudget} per
      * source address.
      */
-    record Limits(int maxBlob, int mailboxCapacity, int maxMailboxes, long maxWaitMillis, long maxAgeMillis, int maxResponseBytes,
-                  long memoryBudget, long senderBudget) {
-        static final Limits DEFAULT = new Limits(Frames.MAX_BLOB, 256, 100_000, 25_000, 120_000, Frames.MAX_BODY,
-                64L << 20, 4L << 20);
+    record Limits(
+            int maxBlob,
+            int mailboxCapacity,
+            int maxMailboxes,
+            long maxWaitMillis,
+            long maxAgeMillis,
+            int maxResponseBytes,
+            long memoryBudget,
+            long senderBudget) {
+        static final Limits DEFAULT =
+                new Limits(Frames.MAX_BLOB, 256, 100_000, 25_000, 120_000, Frames.MAX_BODY, 64L << 20, 4L << 20);
 
-        Limits(int maxBlob, int mailboxCapacity, int maxMailboxes, long maxWaitMillis, long maxAgeMillis, int maxResponseBytes) {
-            this(maxBlob, mailboxCapacity, maxMailboxes, maxWaitMillis, maxAgeMillis, maxResponseBytes, DEFAULT.memoryBudget, DEFAULT.senderBudget);
+        Limits(
+                int maxBlob,
+                int mailboxCapacity,
+                int maxMailboxes,
+                long maxWaitMillis,
+                long maxAgeMillis,
+                int maxResponseBytes) {
+            this(
+                    maxBlob,
+                    mailboxCapacity,
+                    maxMailboxes,
+                    maxWaitMillis,
+                    maxAgeMillis,
+                    maxResponseBytes,
+                    DEFAULT.memoryBudget,
+                    DEFAULT.senderBudget);
         }
     }
 
@@ -151,7 +180,8 @@ public final class SignalServer implements AutoCloseable {
     public Stats stats() {
         Map<Refusal, Long> r = new EnumMap<>(Refusal.class);
         for (Refusal x : Refusal.values()) if (refused.get(x.ordinal()) > 0) r.put(x, refused.get(x.ordinal()));
-        long expired = expiredGone.get() + mailboxes.values().stream().mapToLong(Mailbox::expired).sum();
+        long expired = expiredGone.get()
+                + mailboxes.values().stream().mapToLong(Mailbox::expired).sum();
         return new Stats(posted.get(), delivered.get(), expired, mailboxes.size(), Map.copyOf(r));
     }
 
@@ -184,8 +214,8 @@ public final class SignalServer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away mid-exchange: nothing to answer
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();   // closing
-        } catch (RuntimeException e) {   // a bug; no request may take the server down
+            Thread.currentThread().interrupt(); // closing
+        } catch (RuntimeException e) { // a bug; no request may take the server down
             refuse(ex, Refusal.INTERNAL_ERROR, 500, "internal error");
         }
     }
@@ -193,9 +223,13 @@ public final class SignalServer implements AutoCloseable {
     /** What a request's path names: the health check, the server's key, a mailbox (by key), or nothing valid. */
     sealed interface Target {
         record Health() implements Target {}
+
         record ServerKey() implements Target {}
+
         record MailboxOf(PublicKey key) implements Target {}
+
         record NotFound() implements Target {}
+
         record BadKey() implements Target {}
     }
 
@@ -220,11 +254,13 @@ public final class SignalServer implements AutoCloseable {
                 else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
             }
             case Target.ServerKey k -> {
-                if (method.equals("GET")) reply(ex, 200, (serverPublic.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
+                if (method.equals("GET"))
+                    reply(ex, 200, (serverPublic.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
                 else refuse(ex, Refusal.METHOD_NOT_ALLOWED, 405, "use GET");
             }
             case Target.NotFound n -> refuse(ex, Refusal.NOT_FOUND, 404, "no such endpoint; see /v1/mailbox/KEY");
-            case Target.BadKey b -> refuse(ex, Refusal.BAD_REQUEST, 400, "KEY must be a public key in hex or URL-safe base64");
+            case Target.BadKey b ->
+                refuse(ex, Refusal.BAD_REQUEST, 400, "KEY must be a public key in hex or URL-safe base64");
             case Target.MailboxOf m -> {
                 switch (method) {
                     case "POST" -> post(ex, m.key());
@@ -263,7 +299,7 @@ public final class SignalServer implements AutoCloseable {
             return;
         }
         switch (box.get().offer(body, sender(ex))) {
-            case QUEUED -> { }
+            case QUEUED -> {}
             case FULL, CLOSED -> {
                 refuse(ex, Refusal.MAILBOX_FULL, 429, "recipient's mailbox is full");
                 return;
@@ -294,7 +330,10 @@ public final class SignalServer implements AutoCloseable {
         }
         long now = CounterClock.systemMicros(), window = TimeUnit.MILLISECONDS.toMicros(limits.maxAgeMillis());
         if (Math.abs(claim.get().counter() - now) > window) {
-            unauthorized(ex, "poll counter is not within " + limits.maxAgeMillis() / 1000 + " s of the server clock (" + now + " µs)");
+            unauthorized(
+                    ex,
+                    "poll counter is not within " + limits.maxAgeMillis() / 1000 + " s of the server clock (" + now
+                            + " µs)");
             return;
         }
         Mailbox existing = mailboxes.get(self);
@@ -356,7 +395,11 @@ public final class SignalServer implements AutoCloseable {
     }
 
     private Mailbox newMailbox() {
-        Mailbox m = new Mailbox(limits.mailboxCapacity(), TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMillis()), System::nanoTime, budget);
+        Mailbox m = new Mailbox(
+                limits.mailboxCapacity(),
+                TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMillis()),
+                System::nanoTime,
+                budget);
         if (closed) m.close();
         return m;
     }

@@ -27,7 +27,8 @@ public final class ChannelData {
 
     /** Frames {@code len} bytes of {@code data} for {@code channel}, padded to a multiple of 4. */
     public static byte[] frame(int channel, byte[] data, int off, int len) {
-        if (channel < MIN_CHANNEL || channel > MAX_CHANNEL) throw new IllegalArgumentException("channel " + channel + " outside 0x4000-0x7FFF");
+        if (channel < MIN_CHANNEL || channel > MAX_CHANNEL)
+            throw new IllegalArgumentException("channel " + channel + " outside 0x4000-0x7FFF");
         if (len > 0xFFFF) throw new IllegalArgumentException("ChannelData carries at most 65535 bytes");
         byte[] out = new byte[HEADER + Stun.pad(len)];
         Stun.put16(out, 0, channel);

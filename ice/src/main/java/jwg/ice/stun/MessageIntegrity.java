@@ -19,7 +19,8 @@ public final class MessageIntegrity {
     /** The long-term credential key (§15.4): MD5(username ":" realm ":" password), without SASLprep. */
     public static byte[] longTermKey(String username, String realm, String password) {
         try {
-            return MessageDigest.getInstance("MD5").digest((username + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("MD5")
+                    .digest((username + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("MD5 missing from the JDK", e);
         }

@@ -22,11 +22,21 @@ public final class Stun {
     public static final int REQUEST = 0x000, INDICATION = 0x010, SUCCESS_RESPONSE = 0x100, ERROR_RESPONSE = 0x110;
 
     // attributes (RFC 5389 §18.2, RFC 5766 §14, RFC 5780 §7)
-    public static final int MAPPED_ADDRESS = 0x0001, CHANGE_REQUEST = 0x0003, USERNAME = 0x0006,
-            MESSAGE_INTEGRITY = 0x0008, ERROR_CODE = 0x0009, LIFETIME = 0x000D, REALM = 0x0014,
-            NONCE = 0x0015, XOR_RELAYED_ADDRESS = 0x0016, REQUESTED_TRANSPORT = 0x0019,
-            XOR_MAPPED_ADDRESS = 0x0020, SOFTWARE = 0x8022, FINGERPRINT = 0x8028,
-            RESPONSE_ORIGIN = 0x802B, OTHER_ADDRESS = 0x802C;
+    public static final int MAPPED_ADDRESS = 0x0001,
+            CHANGE_REQUEST = 0x0003,
+            USERNAME = 0x0006,
+            MESSAGE_INTEGRITY = 0x0008,
+            ERROR_CODE = 0x0009,
+            LIFETIME = 0x000D,
+            REALM = 0x0014,
+            NONCE = 0x0015,
+            XOR_RELAYED_ADDRESS = 0x0016,
+            REQUESTED_TRANSPORT = 0x0019,
+            XOR_MAPPED_ADDRESS = 0x0020,
+            SOFTWARE = 0x8022,
+            FINGERPRINT = 0x8028,
+            RESPONSE_ORIGIN = 0x802B,
+            OTHER_ADDRESS = 0x802C;
 
     /** CHANGE-REQUEST flags (RFC 5780 §7.2). */
     public static final int CHANGE_IP = 0x04, CHANGE_PORT = 0x02;

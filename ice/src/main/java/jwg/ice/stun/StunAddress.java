@@ -33,7 +33,8 @@ public final class StunAddress {
         boolean xor = xored(StunAttributes.type(b, p));
         int port = Stun.uint16(b, v + 2) ^ (xor ? Stun.MAGIC_COOKIE >>> 16 : 0);
         byte[] ip = new byte[alen];
-        for (int i = 0; i < alen; i++) ip[i] = (byte) (b[v + 4 + i] ^ (xor ? b[4 + i] : 0)); // bytes 4..19: cookie, transaction ID
+        for (int i = 0; i < alen; i++)
+            ip[i] = (byte) (b[v + 4 + i] ^ (xor ? b[4 + i] : 0)); // bytes 4..19: cookie, transaction ID
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip), port);
         } catch (UnknownHostException e) {

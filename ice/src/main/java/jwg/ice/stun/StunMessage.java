@@ -34,7 +34,8 @@ public final class StunMessage {
 
     /** A new message to encode. */
     public static StunMessage of(int method, int cls, byte[] transactionId) {
-        if (transactionId.length != Stun.TRANSACTION_ID_LENGTH) throw new IllegalArgumentException("transaction ID must be 96 bits");
+        if (transactionId.length != Stun.TRANSACTION_ID_LENGTH)
+            throw new IllegalArgumentException("transaction ID must be 96 bits");
         return new StunMessage(Stun.messageType(method, cls), transactionId.clone(), new ArrayList<>(), null);
     }
 
@@ -69,7 +70,9 @@ public final class StunMessage {
     }
 
     public StunMessage addInt(int attrType, int value) {
-        return add(attrType, new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+        return add(
+                attrType,
+                new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
     }
 
     /** An address attribute's value for {@code a}, XORed if {@code attrType} is an XOR type. */
@@ -81,7 +84,10 @@ public final class StunMessage {
     public byte[] encode(byte[] integrityKey, boolean fingerprint) {
         int size = Stun.HEADER;
         for (Attribute a : attributes) size += 4 + Stun.pad(a.value().length);
-        byte[] b = new byte[size + (integrityKey != null ? 4 + MessageIntegrity.LENGTH : 0) + (fingerprint ? 4 + Fingerprint.LENGTH : 0)];
+        byte[] b = new byte
+                [size
+                        + (integrityKey != null ? 4 + MessageIntegrity.LENGTH : 0)
+                        + (fingerprint ? 4 + Fingerprint.LENGTH : 0)];
         Stun.put16(b, 0, type);
         Stun.put32(b, 4, Stun.MAGIC_COOKIE);
         System.arraycopy(transactionId, 0, b, 8, Stun.TRANSACTION_ID_LENGTH);

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * bad credentials, a closed port, and the NAT classification of a host without NAT.
  */
 class DoctorCoturnTest {
-    static final String USER = "doctor", PASSWORD = "s3cret-" + Long.toHexString(ThreadLocalRandom.current().nextLong()), REALM = "jwg.test";
+    static final String USER = "doctor",
+            PASSWORD = "s3cret-" + Long.toHexString(ThreadLocalRandom.current().nextLong()),
+            REALM = "jwg.test";
     static InetAddress lo, lo2;
     static int port;
     static Path dir;
@@ -41,11 +43,28 @@ class DoctorCoturnTest {
         lo2 = InetAddress.getByName("127.0.0.2");
         port = ThreadLocalRandom.current().nextInt(45000, 50000) & ~1;
         dir = Files.createTempDirectory("jwg-doctor-turn");
-        List<String> cmd = List.of("turnserver", "-n", "--listening-ip=127.0.0.1", "--listening-ip=127.0.0.2",
-                "--listening-port=" + port, "--relay-ip=127.0.0.1", "--min-port=" + (port + 10), "--max-port=" + (port + 200),
-                "--lt-cred-mech", "--user=" + USER + ":" + PASSWORD, "--realm=" + REALM, "--fingerprint", "--no-tls", "--no-dtls",
-                "--no-cli", "--allow-loopback-peers", "--userdb=" + dir.resolve("db"), "--pidfile=" + dir.resolve("pid"),
-                "--log-file=" + dir.resolve("log"), "--simple-log", "--no-stdout-log");
+        List<String> cmd = List.of(
+                "turnserver",
+                "-n",
+                "--listening-ip=127.0.0.1",
+                "--listening-ip=127.0.0.2",
+                "--listening-port=" + port,
+                "--relay-ip=127.0.0.1",
+                "--min-port=" + (port + 10),
+                "--max-port=" + (port + 200),
+                "--lt-cred-mech",
+                "--user=" + USER + ":" + PASSWORD,
+                "--realm=" + REALM,
+                "--fingerprint",
+                "--no-tls",
+                "--no-dtls",
+                "--no-cli",
+                "--allow-loopback-peers",
+                "--userdb=" + dir.resolve("db"),
+                "--pidfile=" + dir.resolve("pid"),
+                "--log-file=" + dir.resolve("log"),
+                "--simple-log",
+                "--no-stdout-log");
         turn = Daemon.start(dir.resolve("out"), cmd);
         awaitAnswer(new InetSocketAddress(lo, port));
         awaitAnswer(new InetSocketAddress(lo2, port));
@@ -111,16 +130,42 @@ class DoctorCoturnTest {
 
     @Test
     void theReportChecksEveryServerAndNeverPrintsThePassword() {
-        IceServers servers = new IceServers(List.of(new InetSocketAddress(lo, port)),
-                List.of(new IceServers.Turn(new InetSocketAddress(lo, port), USER, PASSWORD),
+        IceServers servers = new IceServers(
+                List.of(new InetSocketAddress(lo, port)),
+                List.of(
+                        new IceServers.Turn(new InetSocketAddress(lo, port), USER, PASSWORD),
                         new IceServers.Turn(new InetSocketAddress(lo, port), USER, "wrong")));
-        ConnectivityStatus.Peer peer = new ConnectivityStatus.Peer("PEERKEY=", ConnectionState.CONNECTED, PathType.RELAYED, "relay",
-                "127.0.0.1:1", "srflx", "127.0.0.1:2", null, 0, 0, 0, 1, 1000, "connected", List.of("host", "relay"),
-                List.of("host", "srflx", "relay"), 1, 1, 0, 1, 0);
-        ConnectivityStatus status = new ConnectivityStatus(List.of(peer), new ConnectivityStatus.Signal("http://127.0.0.1:1/", true,
-                null, null, 0, 0), List.of(), null, true);
+        ConnectivityStatus.Peer peer = new ConnectivityStatus.Peer(
+                "PEERKEY=",
+                ConnectionState.CONNECTED,
+                PathType.RELAYED,
+                "relay",
+                "127.0.0.1:1",
+                "srflx",
+                "127.0.0.1:2",
+                null,
+                0,
+                0,
+                0,
+                1,
+                1000,
+                "connected",
+                List.of("host", "relay"),
+                List.of("host", "srflx", "relay"),
+                1,
+                1,
+                0,
+                1,
+                0);
+        ConnectivityStatus status = new ConnectivityStatus(
+                List.of(peer),
+                new ConnectivityStatus.Signal("http://127.0.0.1:1/", true, null, null, 0, 0),
+                List.of(),
+                null,
+                true);
         long t0 = System.nanoTime();
-        DoctorReport report = Doctor.examine(new DoctorInput("jwgtest0", servers, HostAddresses.of(List.of(lo), Set.of(), true), status));
+        DoctorReport report = Doctor.examine(
+                new DoctorInput("jwgtest0", servers, HostAddresses.of(List.of(lo), Set.of(), true), status));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String text = report.toText(), json = report.toJson();
         System.out.println("[doctor] loopback report in " + ms + " ms:\n" + text + json);
@@ -131,7 +176,10 @@ class DoctorCoturnTest {
         assertTrue(text.contains("allocation failed: 401"), text);
         assertTrue(text.contains("no NAT"), text);
         assertTrue(text.contains("relayed: this host has no NAT"), text);
-        assertTrue(json.startsWith("{\"interface\":\"jwgtest0\",\"hosts\":[{\"interface\":\"configured\",\"address\":\"127.0.0.1\"}]"), json);
+        assertTrue(
+                json.startsWith(
+                        "{\"interface\":\"jwgtest0\",\"hosts\":[{\"interface\":\"configured\",\"address\":\"127.0.0.1\"}]"),
+                json);
         assertTrue(json.contains("\"mapping\":\"no NAT"), json);
         assertTrue(json.contains("\"problem\":null},{\"server\""), "array elements are separated: " + json);
         assertTrue(ms < 5000, "bounded: " + ms + " ms");

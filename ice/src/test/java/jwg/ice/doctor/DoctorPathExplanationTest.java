@@ -18,51 +18,131 @@ class DoctorPathExplanationTest {
     record Case(Facts facts, String rule, String says) {}
 
     static Facts connected(PathType path, String local, String remote, List<String> remoteTypes, Mapping m) {
-        return new Facts(ConnectionState.CONNECTED, path, local, remote, remoteTypes, 1, 0, "connected", m, true, true, true);
+        return new Facts(
+                ConnectionState.CONNECTED, path, local, remote, remoteTypes, 1, 0, "connected", m, true, true, true);
     }
 
-    static Facts connecting(List<String> remoteTypes, int started, int failed, Mapping m, boolean turn, boolean turnWorks, boolean signal) {
-        return new Facts(ConnectionState.CONNECTING, PathType.NONE, null, null, remoteTypes, started, failed,
-                "ICE checks failed: no candidate pair worked", m, turn, turnWorks, signal);
+    static Facts connecting(
+            List<String> remoteTypes,
+            int started,
+            int failed,
+            Mapping m,
+            boolean turn,
+            boolean turnWorks,
+            boolean signal) {
+        return new Facts(
+                ConnectionState.CONNECTING,
+                PathType.NONE,
+                null,
+                null,
+                remoteTypes,
+                started,
+                failed,
+                "ICE checks failed: no candidate pair worked",
+                m,
+                turn,
+                turnWorks,
+                signal);
     }
 
     static final List<Case> CASES = List.of(
-            new Case(new Facts(ConnectionState.IDLE, PathType.NONE, null, null, List.of(), 0, 0, "new", Mapping.UNKNOWN, true, true, true),
-                    "idle, never connected", "idle (lazy): no traffic yet"),
-            new Case(new Facts(ConnectionState.IDLE, PathType.NONE, null, null, ALL, 2, 0, "idle: no traffic", Mapping.UNKNOWN, true, true, true),
-                    "idle again", "idle (lazy): no traffic for the idle timeout"),
-            new Case(connected(PathType.P2P_HOST, "host", "host", ALL, Mapping.ENDPOINT_INDEPENDENT),
-                    "host path", "P2P direct (host candidates on the same network)"),
-            new Case(connected(PathType.P2P_REFLEXIVE, "host", "prflx", ALL, Mapping.ENDPOINT_INDEPENDENT),
-                    "peer-reflexive path", "P2P through NAT (peer-reflexive"),
-            new Case(connected(PathType.P2P_REFLEXIVE, "srflx", "srflx", ALL, Mapping.ENDPOINT_INDEPENDENT),
-                    "reflexive path", "P2P through NAT (server-reflexive)"),
-            new Case(connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.ADDRESS_AND_PORT_DEPENDENT),
-                    "relayed, symmetric here", "address-and-port-dependent (symmetric) NAT and the peer's direct candidates did not answer"),
-            new Case(connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.ADDRESS_DEPENDENT),
-                    "relayed, address-dependent here", "address-dependent NAT"),
-            new Case(connected(PathType.RELAYED, "relay", "relay", List.of("relay"), Mapping.ENDPOINT_INDEPENDENT),
-                    "relayed, peer relay-only", "only relay candidates"),
-            new Case(connected(PathType.RELAYED, "relay", "relay", List.of("host", "relay"), Mapping.ENDPOINT_INDEPENDENT),
-                    "relayed, peer without srflx", "no server-reflexive candidate"),
-            new Case(connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.ENDPOINT_INDEPENDENT),
-                    "relayed, EIM here", "a firewall is likely blocking UDP between the two networks"),
-            new Case(connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.NO_NAT),
-                    "relayed, no NAT here", "this host has no NAT"),
-            new Case(connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.UNKNOWN),
-                    "relayed, NAT unknown", "NAT behaviour is unknown"),
-            new Case(connecting(List.of(), 1, 0, Mapping.ENDPOINT_INDEPENDENT, true, true, false),
-                    "signaling down", "signaling server is unreachable"),
-            new Case(connecting(List.of(), 2, 1, Mapping.ENDPOINT_INDEPENDENT, true, true, true),
-                    "no answer from the peer", "no candidates from the peer yet"),
-            new Case(connecting(ALL, 2, 2, Mapping.ADDRESS_AND_PORT_DEPENDENT, false, false, true),
-                    "no TURN", "not connected: no TURN server configured and no direct path (this host's NAT is symmetric)"),
-            new Case(connecting(ALL, 2, 2, Mapping.ENDPOINT_INDEPENDENT, true, false, true),
-                    "TURN broken", "the TURN server check failed"),
-            new Case(connecting(ALL, 3, 3, Mapping.ENDPOINT_INDEPENDENT, true, true, true),
-                    "failed", "ICE failed 3 time(s); last: ICE checks failed"),
-            new Case(connecting(ALL, 1, 0, Mapping.ENDPOINT_INDEPENDENT, true, true, true),
-                    "connecting", "connecting: "));
+            new Case(
+                    new Facts(
+                            ConnectionState.IDLE,
+                            PathType.NONE,
+                            null,
+                            null,
+                            List.of(),
+                            0,
+                            0,
+                            "new",
+                            Mapping.UNKNOWN,
+                            true,
+                            true,
+                            true),
+                    "idle, never connected",
+                    "idle (lazy): no traffic yet"),
+            new Case(
+                    new Facts(
+                            ConnectionState.IDLE,
+                            PathType.NONE,
+                            null,
+                            null,
+                            ALL,
+                            2,
+                            0,
+                            "idle: no traffic",
+                            Mapping.UNKNOWN,
+                            true,
+                            true,
+                            true),
+                    "idle again",
+                    "idle (lazy): no traffic for the idle timeout"),
+            new Case(
+                    connected(PathType.P2P_HOST, "host", "host", ALL, Mapping.ENDPOINT_INDEPENDENT),
+                    "host path",
+                    "P2P direct (host candidates on the same network)"),
+            new Case(
+                    connected(PathType.P2P_REFLEXIVE, "host", "prflx", ALL, Mapping.ENDPOINT_INDEPENDENT),
+                    "peer-reflexive path",
+                    "P2P through NAT (peer-reflexive"),
+            new Case(
+                    connected(PathType.P2P_REFLEXIVE, "srflx", "srflx", ALL, Mapping.ENDPOINT_INDEPENDENT),
+                    "reflexive path",
+                    "P2P through NAT (server-reflexive)"),
+            new Case(
+                    connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.ADDRESS_AND_PORT_DEPENDENT),
+                    "relayed, symmetric here",
+                    "address-and-port-dependent (symmetric) NAT and the peer's direct candidates did not answer"),
+            new Case(
+                    connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.ADDRESS_DEPENDENT),
+                    "relayed, address-dependent here",
+                    "address-dependent NAT"),
+            new Case(
+                    connected(PathType.RELAYED, "relay", "relay", List.of("relay"), Mapping.ENDPOINT_INDEPENDENT),
+                    "relayed, peer relay-only",
+                    "only relay candidates"),
+            new Case(
+                    connected(
+                            PathType.RELAYED, "relay", "relay", List.of("host", "relay"), Mapping.ENDPOINT_INDEPENDENT),
+                    "relayed, peer without srflx",
+                    "no server-reflexive candidate"),
+            new Case(
+                    connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.ENDPOINT_INDEPENDENT),
+                    "relayed, EIM here",
+                    "a firewall is likely blocking UDP between the two networks"),
+            new Case(
+                    connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.NO_NAT),
+                    "relayed, no NAT here",
+                    "this host has no NAT"),
+            new Case(
+                    connected(PathType.RELAYED, "relay", "srflx", ALL, Mapping.UNKNOWN),
+                    "relayed, NAT unknown",
+                    "NAT behaviour is unknown"),
+            new Case(
+                    connecting(List.of(), 1, 0, Mapping.ENDPOINT_INDEPENDENT, true, true, false),
+                    "signaling down",
+                    "signaling server is unreachable"),
+            new Case(
+                    connecting(List.of(), 2, 1, Mapping.ENDPOINT_INDEPENDENT, true, true, true),
+                    "no answer from the peer",
+                    "no candidates from the peer yet"),
+            new Case(
+                    connecting(ALL, 2, 2, Mapping.ADDRESS_AND_PORT_DEPENDENT, false, false, true),
+                    "no TURN",
+                    "not connected: no TURN server configured and no direct path (this host's NAT is symmetric)"),
+            new Case(
+                    connecting(ALL, 2, 2, Mapping.ENDPOINT_INDEPENDENT, true, false, true),
+                    "TURN broken",
+                    "the TURN server check failed"),
+            new Case(
+                    connecting(ALL, 3, 3, Mapping.ENDPOINT_INDEPENDENT, true, true, true),
+                    "failed",
+                    "ICE failed 3 time(s); last: ICE checks failed"),
+            new Case(
+                    connecting(ALL, 1, 0, Mapping.ENDPOINT_INDEPENDENT, true, true, true),
+                    "connecting",
+                    "connecting: "));
 
     @Test
     void eachCaseIsDecidedByItsRule() {
@@ -86,7 +166,8 @@ class DoctorPathExplanationTest {
     void everyRuleHasACase() {
         Set<String> covered = new HashSet<>();
         for (Case c : CASES) covered.add(c.rule());
-        for (PathExplanation.Rule r : PathExplanation.RULES) assertTrue(covered.contains(r.name()), "no case for rule " + r.name());
+        for (PathExplanation.Rule r : PathExplanation.RULES)
+            assertTrue(covered.contains(r.name()), "no case for rule " + r.name());
     }
 
     @Test

@@ -28,14 +28,21 @@ class DoctorScriptedServerTest {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0))) {
             Thread t = Thread.ofVirtual().start(() -> turnServer(server, seen));
-            TurnCheck.Outcome o = TurnCheck.check(LO, (InetSocketAddress) server.getLocalSocketAddress(), USER, PASSWORD);
+            TurnCheck.Outcome o =
+                    TurnCheck.check(LO, (InetSocketAddress) server.getLocalSocketAddress(), USER, PASSWORD);
             server.close();
             t.join(2000);
             TurnCheck.Outcome.Allocated a = assertInstanceOf(TurnCheck.Outcome.Allocated.class, o, o + " " + seen);
             assertEquals(new InetSocketAddress("192.0.2.7", 50000), a.relayed());
             assertEquals(300, a.lifetimeSeconds());
             assertTrue(a.released());
-            assertEquals(List.of("allocate no-auth", "allocate nonce=n1", "allocate nonce=n2", "refresh nonce=n2 lifetime=0"), seen);
+            assertEquals(
+                    List.of(
+                            "allocate no-auth",
+                            "allocate nonce=n1",
+                            "allocate nonce=n2",
+                            "refresh nonce=n2 lifetime=0"),
+                    seen);
         }
     }
 
@@ -70,12 +77,17 @@ class DoctorScriptedServerTest {
                         + (m.method() == Stun.REFRESH ? " lifetime=" + m.uint32(Stun.LIFETIME) : "");
                 seen.add(what);
                 StunMessage reply;
-                if (nonce == null) reply = error(m, 401, "Unauthorized").add(Stun.REALM, REALM).add(Stun.NONCE, "n1");
-                else if (!m.integrityValid(key) || !USER.equals(m.text(Stun.USERNAME))) reply = error(m, 401, "Unauthorized");
-                else if (nonce.equals("n1")) reply = error(m, 438, "Stale Nonce").add(Stun.NONCE, "n2");
+                if (nonce == null)
+                    reply = error(m, 401, "Unauthorized").add(Stun.REALM, REALM).add(Stun.NONCE, "n1");
+                else if (!m.integrityValid(key) || !USER.equals(m.text(Stun.USERNAME)))
+                    reply = error(m, 401, "Unauthorized");
+                else if (nonce.equals("n1"))
+                    reply = error(m, 438, "Stale Nonce").add(Stun.NONCE, "n2");
                 else if (m.method() == Stun.ALLOCATE)
                     reply = StunMessage.of(m.method(), Stun.SUCCESS_RESPONSE, m.transactionId())
-                            .add(Stun.XOR_RELAYED_ADDRESS, xor(new InetSocketAddress("192.0.2.7", 50000), m.transactionId()))
+                            .add(
+                                    Stun.XOR_RELAYED_ADDRESS,
+                                    xor(new InetSocketAddress("192.0.2.7", 50000), m.transactionId()))
                             .addInt(Stun.LIFETIME, 300);
                 else reply = StunMessage.of(m.method(), Stun.SUCCESS_RESPONSE, m.transactionId());
                 byte[] out = reply.encode(nonce == null || reply.cls() == Stun.ERROR_RESPONSE ? null : key, true);
@@ -87,7 +99,8 @@ class DoctorScriptedServerTest {
     }
 
     private static StunMessage error(StunMessage req, int code, String reason) {
-        return StunMessage.of(req.method(), Stun.ERROR_RESPONSE, req.transactionId()).add(Stun.ERROR_CODE, StunMessage.errorCodeValue(code, reason));
+        return StunMessage.of(req.method(), Stun.ERROR_RESPONSE, req.transactionId())
+                .add(Stun.ERROR_CODE, StunMessage.errorCodeValue(code, reason));
     }
 
     private static byte[] xor(InetSocketAddress a, byte[] id) {

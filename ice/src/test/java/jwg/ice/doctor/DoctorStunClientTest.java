@@ -18,7 +18,8 @@ class DoctorStunClientTest {
     /** A server that first sends junk, a wrong transaction ID and a wrong method, then the real answer. */
     @Test
     void ignoresMalformedAndUnrelatedResponses() throws Exception {
-        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0)); StunClient c = new StunClient(LO)) {
+        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0));
+                StunClient c = new StunClient(LO)) {
             Thread t = Thread.ofVirtual().start(() -> answer(server, true));
             StunClient.Reply r = c.binding((InetSocketAddress) server.getLocalSocketAddress(), 0);
             t.join(3000);
@@ -30,7 +31,8 @@ class DoctorStunClientTest {
     @Test
     void retransmitsAndGivesUpWithinTheBound() throws Exception {
         AtomicInteger seen = new AtomicInteger();
-        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0)); StunClient c = new StunClient(LO)) {
+        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0));
+                StunClient c = new StunClient(LO)) {
             Thread t = Thread.ofVirtual().start(() -> count(server, seen));
             long t0 = System.nanoTime();
             StunClient.Reply r = c.binding((InetSocketAddress) server.getLocalSocketAddress(), 0);
@@ -79,17 +81,30 @@ class DoctorStunClientTest {
                 send(server, from, new byte[] {1, 2, 3});
                 byte[] wrongId = req.transactionId();
                 wrongId[0] ^= 1;
-                send(server, from, StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, wrongId)
-                        .add(Stun.XOR_MAPPED_ADDRESS, mappedOther).encode(null, false));
-                send(server, from, StunMessage.of(Stun.ALLOCATE, Stun.SUCCESS_RESPONSE, req.transactionId())
-                        .add(Stun.XOR_MAPPED_ADDRESS, mappedOther).encode(null, false));
+                send(
+                        server,
+                        from,
+                        StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, wrongId)
+                                .add(Stun.XOR_MAPPED_ADDRESS, mappedOther)
+                                .encode(null, false));
+                send(
+                        server,
+                        from,
+                        StunMessage.of(Stun.ALLOCATE, Stun.SUCCESS_RESPONSE, req.transactionId())
+                                .add(Stun.XOR_MAPPED_ADDRESS, mappedOther)
+                                .encode(null, false));
                 byte[] badFingerprint = StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, req.transactionId())
-                        .add(Stun.XOR_MAPPED_ADDRESS, mappedOther).encode(null, true);
+                        .add(Stun.XOR_MAPPED_ADDRESS, mappedOther)
+                        .encode(null, true);
                 badFingerprint[badFingerprint.length - 1] ^= 1;
                 send(server, from, badFingerprint);
             }
-            send(server, from, StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, req.transactionId())
-                    .add(Stun.XOR_MAPPED_ADDRESS, mapped).encode(null, true));
+            send(
+                    server,
+                    from,
+                    StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, req.transactionId())
+                            .add(Stun.XOR_MAPPED_ADDRESS, mapped)
+                            .encode(null, true));
         } catch (Exception e) {
             throw new AssertionError(e);
         }

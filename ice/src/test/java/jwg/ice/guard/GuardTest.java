@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class GuardTest {
     static final long MS = 1_000_000L;
-    final long t0 = 123_456_789_000L;   // an arbitrary nanoTime origin
+    final long t0 = 123_456_789_000L; // an arbitrary nanoTime origin
 
     /** Runs the guard under a fake clock, attempting exactly when due; returns the gaps in ms. */
     static List<Double> gaps(Guard g, long from, int n) {
@@ -51,7 +51,8 @@ class GuardTest {
             for (int i = 1; i < gaps.size(); i++, nominal *= 2) {
                 double gap = gaps.get(i);
                 double expected = Math.min(nominal, cap);
-                assertTrue(gap >= expected * 0.9 - 0.001 && gap <= Math.min(expected * 1.1, cap) + 0.001,
+                assertTrue(
+                        gap >= expected * 0.9 - 0.001 && gap <= Math.min(expected * 1.1, cap) + 0.001,
                         "seed " + seed + " gap " + i + " = " + gap + " ms, nominal " + expected);
             }
             assertTrue(gaps.getLast() >= cap * 0.9, "reaches the cap");
@@ -74,7 +75,10 @@ class GuardTest {
     @Test
     void capsDifferBetweenPeers() {
         RandomGenerator r = new SplittableRandom(3);
-        long distinct = java.util.stream.IntStream.range(0, 20).mapToObj(i -> new Guard(r).capNanos()).distinct().count();
+        long distinct = java.util.stream.IntStream.range(0, 20)
+                .mapToObj(i -> new Guard(r).capNanos())
+                .distinct()
+                .count();
         assertTrue(distinct > 10);
     }
 

@@ -21,10 +21,11 @@ public final class FloodServerMain {
             while (true) {
                 long afterGc = 0;
                 for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                    if (p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null) afterGc += p.getCollectionUsage().getUsed();
+                    if (p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null)
+                        afterGc += p.getCollectionUsage().getUsed();
                 }
-                System.out.println("heap " + (rt.totalMemory() - rt.freeMemory()) + " " + afterGc + " " + s.queuedBytes()
-                        + " " + s.stats().refused());
+                System.out.println("heap " + (rt.totalMemory() - rt.freeMemory()) + " " + afterGc + " "
+                        + s.queuedBytes() + " " + s.stats().refused());
                 System.out.flush();
                 try {
                     Thread.sleep(200);
@@ -33,7 +34,7 @@ public final class FloodServerMain {
                 }
             }
         });
-        while (System.in.read() >= 0) { }
+        while (System.in.read() >= 0) {}
         s.close();
         System.exit(0);
     }

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,12 +24,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class SignalClientServerTest {
     static final SecureRandom RANDOM = new SecureRandom();
-    final PrivateKey alicePriv = PrivateKey.generate(RANDOM), bobPriv = PrivateKey.generate(RANDOM), evePriv = PrivateKey.generate(RANDOM);
+    final PrivateKey alicePriv = PrivateKey.generate(RANDOM),
+            bobPriv = PrivateKey.generate(RANDOM),
+            evePriv = PrivateKey.generate(RANDOM);
     final PublicKey alice = alicePriv.publicKey(), bob = bobPriv.publicKey(), eve = evePriv.publicKey();
     final Recorder aliceHears = new Recorder(), bobHears = new Recorder();
     final AtomicLong bobClockOffset = new AtomicLong();
     final List<AutoCloseable> toClose = new ArrayList<>();
-    final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient raw =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     SignalServer server;
 
     static SignalClient.Config fast(java.util.function.LongSupplier clock) {
@@ -73,14 +75,20 @@ class SignalClientServerTest {
     /** An authenticated poll of {@code mailbox} (alice's, bob's or eve's). */
     HttpResponse<byte[]> get(PublicKey mailbox, long waitMs) throws Exception {
         PrivateKey owner = mailbox.equals(alice) ? alicePriv : mailbox.equals(bob) ? bobPriv : evePriv;
-        return raw.send(HttpRequest.newBuilder(URI.create(uri() + "/v1/mailbox/" + mailbox.toHex() + "?wait=" + waitMs))
-                        .header("Authorization", PollAuthTest.header(owner, server.publicKey(), pollClock.next())).build(),
+        return raw.send(
+                HttpRequest.newBuilder(URI.create(uri() + "/v1/mailbox/" + mailbox.toHex() + "?wait=" + waitMs))
+                        .header("Authorization", PollAuthTest.header(owner, server.publicKey(), pollClock.next()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     int post(String keyText, byte[] body) throws Exception {
-        return raw.send(HttpRequest.newBuilder(URI.create(uri() + "/v1/mailbox/" + keyText)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return raw.send(
+                        HttpRequest.newBuilder(URI.create(uri() + "/v1/mailbox/" + keyText))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     static void eventually(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
@@ -111,7 +119,8 @@ class SignalClientServerTest {
         b.send(alice, answer);
         b.send(alice, new Candidates(9, List.of("candidate:b2")));
         assertEquals(answer, aliceHears.next().message());
-        assertEquals(new Candidates(9, List.of("candidate:b2")), aliceHears.next().message());
+        assertEquals(
+                new Candidates(9, List.of("candidate:b2")), aliceHears.next().message());
 
         assertEquals(1, a.status().sent());
         assertEquals(2, a.status().received());
@@ -158,7 +167,8 @@ class SignalClientServerTest {
         a.send(bob, new Candidates(1, List.of("c2")));
         eventually("both posted", () -> a.status().sent() == 2);
         // The relay keeps bob's envelopes (here: drains bob's mailbox before bob connects).
-        List<byte[]> captured = Frames.decode(get(bob, 0).body(), Envelope.MAX_LENGTH).orElseThrow();
+        List<byte[]> captured =
+                Frames.decode(get(bob, 0).body(), Envelope.MAX_LENGTH).orElseThrow();
         assertEquals(2, captured.size());
         byte[] m1 = captured.get(0), m2 = captured.get(1);
 
@@ -167,22 +177,38 @@ class SignalClientServerTest {
         bobHears.awaitConnect();
         byte[] flipped = m1.clone();
         flipped[flipped.length - 20] ^= 0x01;
-        byte[] rekeyed = m1.clone();   // claims to be from eve
+        byte[] rekeyed = m1.clone(); // claims to be from eve
         System.arraycopy(eve.rawBytes(), 0, rekeyed, 1, 32);
-        Sealer eveSealer = new Sealer(evePriv, new CounterClock(CounterClock::systemMicros), new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
-        Sealer aliceToEve = new Sealer(alicePriv, new CounterClock(CounterClock::systemMicros), new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
-        for (byte[] bad : List.of(flipped, rekeyed, java.util.Arrays.copyOf(m1, 50), new byte[] {1},
-                eveSealer.seal(bob, new GoIdle(1)), aliceToEve.seal(eve, new GoIdle(1)))) {
+        Sealer eveSealer = new Sealer(
+                evePriv,
+                new CounterClock(CounterClock::systemMicros),
+                new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
+        Sealer aliceToEve = new Sealer(
+                alicePriv,
+                new CounterClock(CounterClock::systemMicros),
+                new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
+        for (byte[] bad : List.of(
+                flipped,
+                rekeyed,
+                java.util.Arrays.copyOf(m1, 50),
+                new byte[] {1},
+                eveSealer.seal(bob, new GoIdle(1)),
+                aliceToEve.seal(eve, new GoIdle(1)))) {
             assertEquals(202, post(bob.toHex(), bad), "the relay accepts anything");
         }
-        eventually("six rejected", () -> b.status().rejected().values().stream().mapToLong(Long::longValue).sum() == 6);
+        eventually(
+                "six rejected",
+                () -> b.status().rejected().values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum()
+                        == 6);
         assertTrue(bobHears.messages.isEmpty(), "nothing reached the listener");
 
-        assertEquals(202, post(bob.toHex(), m1));   // the genuine one, delayed by the relay
+        assertEquals(202, post(bob.toHex(), m1)); // the genuine one, delayed by the relay
         assertEquals(new Offer(1, "u", "p", List.of("c1")), bobHears.next().message());
-        assertEquals(202, post(bob.toHex(), m1));   // replayed
+        assertEquals(202, post(bob.toHex(), m1)); // replayed
         eventually("replay rejected", () -> b.status().rejected(Rejection.REPLAYED) == 1);
-        bobClockOffset.set(ReplayGuard.DEFAULT_WINDOW_MICROS + 1_000_000);   // m2 held back past the window
+        bobClockOffset.set(ReplayGuard.DEFAULT_WINDOW_MICROS + 1_000_000); // m2 held back past the window
         assertEquals(202, post(bob.toHex(), m2));
         eventually("stale rejected", () -> b.status().rejected(Rejection.STALE) == 1);
 
@@ -212,7 +238,7 @@ class SignalClientServerTest {
         assertFalse(a.status().connected());
         assertNotNull(a.status().lastError());
         for (int i = 0; i < 3; i++) a.send(bob, new Candidates(7, List.of("queued-" + i)));
-        Thread.sleep(300);   // the sends fail and wait to retry
+        Thread.sleep(300); // the sends fail and wait to retry
         assertEquals(0, a.status().sent());
 
         server = startServer(port);
@@ -220,7 +246,9 @@ class SignalClientServerTest {
         bobHears.awaitConnect();
         assertEquals(2, aliceHears.connectCount, "onConnected fired again");
         assertEquals(2, bobHears.connectCount);
-        for (int i = 0; i < 3; i++) assertEquals(new Candidates(7, List.of("queued-" + i)), bobHears.next().message());
+        for (int i = 0; i < 3; i++)
+            assertEquals(
+                    new Candidates(7, List.of("queued-" + i)), bobHears.next().message());
         b.send(alice, new GoIdle(7));
         assertEquals(new GoIdle(7), aliceHears.next().message());
         assertEquals(3, a.status().sent());
@@ -230,7 +258,7 @@ class SignalClientServerTest {
     @Test
     void aFullQueueDropsTheOldestAndCountsIt() throws Exception {
         server = startServer(0);
-        SignalClient a = aliceClient();   // not started: everything stays queued
+        SignalClient a = aliceClient(); // not started: everything stays queued
         for (int i = 0; i < 20; i++) a.send(bob, new GoIdle(i));
         assertEquals(16, a.status().queued());
         assertEquals(4, a.status().dropped(SignalClient.DropReason.QUEUE_FULL));
@@ -242,30 +270,39 @@ class SignalClientServerTest {
 
     @Test
     void aHostileServerRepeatingAndCorruptingResponsesCannotFoolTheClient() throws Exception {
-        Sealer aliceSealer = new Sealer(alicePriv, new CounterClock(CounterClock::systemMicros), new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
+        Sealer aliceSealer = new Sealer(
+                alicePriv,
+                new CounterClock(CounterClock::systemMicros),
+                new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
         byte[] genuine = aliceSealer.seal(bob, new GoIdle(5));
         byte[] repeated = Frames.encode(List.of(genuine, genuine));
         byte[] badFrames = {0, 0, 0, 9, 1, 2};
         java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
-        com.sun.net.httpserver.HttpServer hostile = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        com.sun.net.httpserver.HttpServer hostile =
+                com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         PublicKey hostileKey = PrivateKey.generate(RANDOM).publicKey();
         hostile.createContext("/", ex -> {
             try (ex) {
-                if (ex.getRequestURI().getPath().equals("/v1/key")) {   // a hostile server has a key too
+                if (ex.getRequestURI().getPath().equals("/v1/key")) { // a hostile server has a key too
                     byte[] k = hostileKey.toHex().getBytes();
                     ex.sendResponseHeaders(200, k.length);
                     ex.getResponseBody().write(k);
                     return;
                 }
                 ex.getRequestBody().readAllBytes();
-                byte[] body = polls.getAndIncrement() % 2 == 0 ? repeated : badFrames;   // the same envelope over and over, then junk
+                byte[] body = polls.getAndIncrement() % 2 == 0
+                        ? repeated
+                        : badFrames; // the same envelope over and over, then junk
                 ex.sendResponseHeaders(200, body.length);
                 ex.getResponseBody().write(body);
             }
         });
         hostile.start();
         toClose.add(() -> hostile.stop(0));
-        SignalClient b = new SignalClient(URI.create("http://127.0.0.1:" + hostile.getAddress().getPort() + "/"), bobPriv, bobHears,
+        SignalClient b = new SignalClient(
+                URI.create("http://127.0.0.1:" + hostile.getAddress().getPort() + "/"),
+                bobPriv,
+                bobHears,
                 fast(CounterClock::systemMicros));
         b.setPeers(Set.of(alice));
         toClose.add(b);
@@ -281,7 +318,8 @@ class SignalClientServerTest {
         int before = polls.get();
         Thread.sleep(1_000);
         int perSecond = polls.get() - before;
-        assertTrue(perSecond >= 5 && perSecond <= 15, "useless answers are paced at ~100 ms: " + perSecond + " polls/s");
+        assertTrue(
+                perSecond >= 5 && perSecond <= 15, "useless answers are paced at ~100 ms: " + perSecond + " polls/s");
     }
 
     @Test
@@ -293,26 +331,41 @@ class SignalClientServerTest {
         server.close();
         aliceHears.awaitDisconnect();
         for (int i = 0; i < 3; i++) a.send(bob, new GoIdle(i));
-        eventually("one in hand, retrying", () -> a.status().queued() == 2 && a.status().lastError() != null && a.status().lastError().startsWith("send"));
+        eventually(
+                "one in hand, retrying",
+                () -> a.status().queued() == 2
+                        && a.status().lastError() != null
+                        && a.status().lastError().startsWith("send"));
         a.close();
         assertEquals(0, a.status().sent());
-        assertEquals(3, a.status().dropped(SignalClient.DropReason.CLOSED), a.status().toString());
+        assertEquals(
+                3,
+                a.status().dropped(SignalClient.DropReason.CLOSED),
+                a.status().toString());
     }
 
     @Test
     void serverRefusalsDropAndAFullMailboxIsRetried() throws Exception {
-        server = SignalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        server = SignalServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new SignalServer.Limits(300, 1, 10, 1_000, 120_000, 1 << 20));
         toClose.add(server);
         SignalClient a = aliceClient();
         a.start();
         aliceHears.awaitConnect();
-        a.send(bob, new Candidates(1, List.of("x".repeat(400))));   // over the server's 300-byte limit: 413
+        a.send(bob, new Candidates(1, List.of("x".repeat(400)))); // over the server's 300-byte limit: 413
         eventually("refused", () -> a.status().dropped(SignalClient.DropReason.SERVER_REFUSED) == 1);
         a.send(bob, new GoIdle(1));
-        a.send(bob, new GoIdle(2));   // bob's mailbox holds one: 429 until bob takes the first
-        eventually("first posted, second waiting", () -> a.status().sent() == 1 && "send: HTTP 429".equals(a.status().lastError()));
-        assertEquals(1, Frames.decode(get(bob, 0).body(), Envelope.MAX_LENGTH).orElseThrow().size());
+        a.send(bob, new GoIdle(2)); // bob's mailbox holds one: 429 until bob takes the first
+        eventually(
+                "first posted, second waiting",
+                () -> a.status().sent() == 1
+                        && "send: HTTP 429".equals(a.status().lastError()));
+        assertEquals(
+                1,
+                Frames.decode(get(bob, 0).body(), Envelope.MAX_LENGTH)
+                        .orElseThrow()
+                        .size());
         eventually("second posted after the retry", () -> a.status().sent() == 2);
         assertEquals(1, server.stats().refused(SignalServer.Refusal.TOO_LARGE));
         assertTrue(server.stats().refused(SignalServer.Refusal.MAILBOX_FULL) >= 1);
@@ -320,7 +373,11 @@ class SignalClientServerTest {
 
     @Test
     void refusesANonHttpServerUrl() {
-        assertThrows(IllegalArgumentException.class, () -> new SignalClient(URI.create("ftp://127.0.0.1/"), alicePriv, aliceHears));
-        assertThrows(IllegalArgumentException.class, () -> new SignalClient(URI.create("127.0.0.1:80"), alicePriv, aliceHears));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SignalClient(URI.create("ftp://127.0.0.1/"), alicePriv, aliceHears));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SignalClient(URI.create("127.0.0.1:80"), alicePriv, aliceHears));
     }
 }

@@ -14,10 +14,13 @@ import org.junit.jupiter.api.Test;
 class SignalEnvelopeTest {
     static final SecureRandom RANDOM = new SecureRandom();
     final AtomicLong now = new AtomicLong(1_700_000_000_000_000L);
-    final PrivateKey alicePriv = PrivateKey.generate(RANDOM), bobPriv = PrivateKey.generate(RANDOM), evePriv = PrivateKey.generate(RANDOM);
+    final PrivateKey alicePriv = PrivateKey.generate(RANDOM),
+            bobPriv = PrivateKey.generate(RANDOM),
+            evePriv = PrivateKey.generate(RANDOM);
     final PublicKey alice = alicePriv.publicKey(), bob = bobPriv.publicKey(), eve = evePriv.publicKey();
     final Sealer aliceSide = sealer(alicePriv), bobSide = sealer(bobPriv), eveSide = sealer(evePriv);
-    final Offer offer = new Offer(42, "ufrag", "secret-pwd", List.of("candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host"));
+    final Offer offer =
+            new Offer(42, "ufrag", "secret-pwd", List.of("candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host"));
 
     Sealer sealer(PrivateKey k) {
         return new Sealer(k, new CounterClock(now::get), new ReplayGuard(ReplayGuard.DEFAULT_WINDOW_MICROS));
@@ -33,7 +36,11 @@ class SignalEnvelopeTest {
 
     @Test
     void roundTripsEveryMessageType() {
-        for (SignalMessage m : List.of(offer, new Answer(7, "u", "p", List.of()), new Candidates(-1, List.of("a", "ünï")), new GoIdle(Long.MAX_VALUE))) {
+        for (SignalMessage m : List.of(
+                offer,
+                new Answer(7, "u", "p", List.of()),
+                new Candidates(-1, List.of("a", "ünï")),
+                new GoIdle(Long.MAX_VALUE))) {
             Opened.Accepted a = assertInstanceOf(Opened.Accepted.class, bobOpens(aliceSide.seal(bob, m)));
             assertEquals(alice, a.from());
             assertEquals(m, a.message());
@@ -52,7 +59,8 @@ class SignalEnvelopeTest {
         assertEquals(8 * 32, seen.get(Rejection.UNKNOWN_SENDER), "sender field flips");
         assertEquals(8 * 32, seen.get(Rejection.WRONG_RECIPIENT), "recipient field flips");
         assertEquals(8, seen.get(Rejection.MALFORMED), "version flips");
-        assertEquals(wire.length * 8 - 8 * 65, seen.get(Rejection.TAMPERED), "counter, nonce, ciphertext and tag flips");
+        assertEquals(
+                wire.length * 8 - 8 * 65, seen.get(Rejection.TAMPERED), "counter, nonce, ciphertext and tag flips");
         // the untouched envelope still opens: the flips did not poison the replay state
         assertInstanceOf(Opened.Accepted.class, bobOpens(wire));
     }
@@ -60,7 +68,8 @@ class SignalEnvelopeTest {
     @Test
     void truncatedAndOversizedAndGarbageAreMalformed() {
         byte[] wire = aliceSide.seal(bob, offer);
-        for (int len = 0; len < wire.length; len += 7) assertNotEquals(null, reason(bobOpens(java.util.Arrays.copyOf(wire, len))));
+        for (int len = 0; len < wire.length; len += 7)
+            assertNotEquals(null, reason(bobOpens(java.util.Arrays.copyOf(wire, len))));
         assertEquals(Rejection.MALFORMED, reason(bobOpens(new byte[Envelope.MAX_LENGTH + 1])));
         assertEquals(Rejection.MALFORMED, reason(bobOpens(null)));
         assertEquals(Rejection.MALFORMED, reason(bobOpens(new byte[3])));
@@ -136,7 +145,9 @@ class SignalEnvelopeTest {
             assertTrue(next > prev, "counter " + next + " after " + prev);
             prev = next;
         }
-        assertTrue(new CounterClock(CounterClock::systemMicros).next() > 1_700_000_000_000_000L, "follows the wall clock in microseconds");
+        assertTrue(
+                new CounterClock(CounterClock::systemMicros).next() > 1_700_000_000_000_000L,
+                "follows the wall clock in microseconds");
     }
 
     @Test
@@ -147,8 +158,12 @@ class SignalEnvelopeTest {
 
     @Test
     void recordsRefuseOversizedFields() {
-        assertThrows(IllegalArgumentException.class, () -> new Candidates(1, java.util.Collections.nCopies(MessageCodec.MAX_CANDIDATES + 1, "c")));
-        assertThrows(IllegalArgumentException.class, () -> new Offer(1, "x".repeat(MessageCodec.MAX_CREDENTIAL + 1), "p", List.of()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Candidates(1, java.util.Collections.nCopies(MessageCodec.MAX_CANDIDATES + 1, "c")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Offer(1, "x".repeat(MessageCodec.MAX_CREDENTIAL + 1), "p", List.of()));
         assertThrows(IllegalArgumentException.class, () -> new Candidates(1, null));
     }
 }

@@ -45,7 +45,8 @@ class SignalFloodIT {
 
     final Map<String, AtomicLong> outcomes = new ConcurrentSkipListMap<>();
     final AtomicLong hostileRequests = new AtomicLong(), slowCut = new AtomicLong();
-    final LongAccumulator maxHeap = new LongAccumulator(Math::max, 0), maxAfterGc = new LongAccumulator(Math::max, 0),
+    final LongAccumulator maxHeap = new LongAccumulator(Math::max, 0),
+            maxAfterGc = new LongAccumulator(Math::max, 0),
             maxQueued = new LongAccumulator(Math::max, 0);
     volatile String lastServerLine = "";
     volatile boolean flooding = true;
@@ -54,7 +55,8 @@ class SignalFloodIT {
     void theServerSurvivesAFloodAndOffersStillArriveWithinASecond() throws Exception {
         Process server = startServerJvm();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             String first = out.readLine();
             assertNotNull(first, "server JVM died at start");
             int port = Integer.parseInt(first.substring("port ".length()));
@@ -77,25 +79,31 @@ class SignalFloodIT {
                 answerLatency = java.util.Collections.synchronizedList(new ArrayList<>());
         SignalClient[] bobRef = new SignalClient[1];
         try (SignalClient a = new SignalClient(uri, alicePriv, new SignalClient.Listener() {
-                @Override
-                public void onMessage(PublicKey from, SignalMessage m) {
-                    if (m instanceof Answer ans) {
-                        Long t = answerSent.remove(ans.sessionId());
-                        if (t != null) answerLatency.add(System.nanoTime() - t);
+                    @Override
+                    public void onMessage(PublicKey from, SignalMessage m) {
+                        if (m instanceof Answer ans) {
+                            Long t = answerSent.remove(ans.sessionId());
+                            if (t != null) answerLatency.add(System.nanoTime() - t);
+                        }
                     }
-                }
-            });
-             SignalClient b = new SignalClient(uri, bobPriv, new SignalClient.Listener() {
-                @Override
-                public void onMessage(PublicKey from, SignalMessage m) {
-                    if (m instanceof Offer o) {
-                        Long t = offerSent.remove(o.sessionId());
-                        if (t != null) offerLatency.add(System.nanoTime() - t);
-                        answerSent.put(o.sessionId(), System.nanoTime());
-                        bobRef[0].send(from, new Answer(o.sessionId(), "bob-ufrag", "bob-pwd", List.of("candidate:1 1 udp 1 192.0.2.2 51820 typ host")));
+                });
+                SignalClient b = new SignalClient(uri, bobPriv, new SignalClient.Listener() {
+                    @Override
+                    public void onMessage(PublicKey from, SignalMessage m) {
+                        if (m instanceof Offer o) {
+                            Long t = offerSent.remove(o.sessionId());
+                            if (t != null) offerLatency.add(System.nanoTime() - t);
+                            answerSent.put(o.sessionId(), System.nanoTime());
+                            bobRef[0].send(
+                                    from,
+                                    new Answer(
+                                            o.sessionId(),
+                                            "bob-ufrag",
+                                            "bob-pwd",
+                                            List.of("candidate:1 1 udp 1 192.0.2.2 51820 typ host")));
+                        }
                     }
-                }
-            })) {
+                })) {
             bobRef[0] = b;
             a.setPeers(Set.of(bob));
             b.setPeers(Set.of(alice));
@@ -113,17 +121,23 @@ class SignalFloodIT {
                 int id = i;
                 attackers.add(Thread.ofVirtual().start(() -> slowAttacker(port, id)));
             }
-            Thread.sleep(2_000);   // let the flood build up before measuring
+            Thread.sleep(2_000); // let the flood build up before measuring
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(FLOOD_SECONDS);
             long session = 1, offers = 0;
             while (System.nanoTime() < end) {
                 offerSent.put(session, System.nanoTime());
-                a.send(bob, new Offer(session++, "alice-ufrag", "alice-pwd", List.of("candidate:1 1 udp 1 192.0.2.1 51820 typ host")));
+                a.send(
+                        bob,
+                        new Offer(
+                                session++,
+                                "alice-ufrag",
+                                "alice-pwd",
+                                List.of("candidate:1 1 udp 1 192.0.2.1 51820 typ host")));
                 offers++;
                 Thread.sleep(250);
             }
             long hostileAtEnd = hostileRequests.get();
-            Thread.sleep(1_500);   // the last offers' second
+            Thread.sleep(1_500); // the last offers' second
             flooding = false;
             for (Thread t : attackers) t.join(15_000);
 
@@ -139,16 +153,32 @@ class SignalFloodIT {
                             + "server heap: max used %.1f MB, max used after GC %.1f MB, max queued %.1f MB; last sample: %s%n"
                             + "offers: %d sent, %d arrived, latency %s%nanswers: %d arrived, latency %s%n"
                             + "alice %s%nbob %s",
-                    FLOOD_SECONDS, hostileAtEnd, hostileAtEnd / (double) (FLOOD_SECONDS + 2), outcomes, slowCut.get(),
-                    maxHeap.get() / 1e6, maxAfterGc.get() / 1e6, maxQueued.get() / 1e6, lastServerLine,
-                    offers, ol.size(), summary(ol), al.size(), summary(al), a.status(), b.status());
+                    FLOOD_SECONDS,
+                    hostileAtEnd,
+                    hostileAtEnd / (double) (FLOOD_SECONDS + 2),
+                    outcomes,
+                    slowCut.get(),
+                    maxHeap.get() / 1e6,
+                    maxAfterGc.get() / 1e6,
+                    maxQueued.get() / 1e6,
+                    lastServerLine,
+                    offers,
+                    ol.size(),
+                    summary(ol),
+                    al.size(),
+                    summary(al),
+                    a.status(),
+                    b.status());
             System.out.println(report);
             java.nio.file.Files.writeString(java.nio.file.Path.of("target", "signal-flood.txt"), report);
-            // ~3,500/s on an idle 2-core machine; the rate is the attacker's (this JVM's) CPU share, so only a floor here
+            // ~3,500/s on an idle 2-core machine; the rate is the attacker's (this JVM's) CPU share, so only a floor
+            // here
             assertTrue(hostileAtEnd / (FLOOD_SECONDS + 2) >= 300, "a flood: " + report);
             assertEquals(offers, ol.size(), "every offer arrived: " + report);
             assertTrue(offerSent.isEmpty(), report);
-            assertTrue(ol.stream().mapToLong(Long::longValue).max().orElse(0) < TimeUnit.SECONDS.toNanos(1), "offers within 1 s: " + report);
+            assertTrue(
+                    ol.stream().mapToLong(Long::longValue).max().orElse(0) < TimeUnit.SECONDS.toNanos(1),
+                    "offers within 1 s: " + report);
             assertTrue(al.size() >= offers - 1, "answers arrived: " + report);
             assertTrue(maxHeap.get() < 256L << 20, report);
             assertTrue(maxAfterGc.get() < 128L << 20, "live data after GC well under the cap: " + report);
@@ -158,7 +188,9 @@ class SignalFloodIT {
     private static String summary(List<Long> nanos) {
         if (nanos.isEmpty()) return "-";
         long[] ms = nanos.stream().mapToLong(n -> n / 1_000).sorted().toArray();
-        return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms", ms[ms.length / 2] / 1e3, ms[(int) (ms.length * 0.99)] / 1e3, ms[ms.length - 1] / 1e3);
+        return String.format(
+                "p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                ms[ms.length / 2] / 1e3, ms[(int) (ms.length * 0.99)] / 1e3, ms[ms.length - 1] / 1e3);
     }
 
     // ---- the attack
@@ -182,18 +214,31 @@ class SignalFloodIT {
             String key = hex.formatHex(randomBytes(r, 32));
             int kind = n++ % 8;
             byte[] request = switch (kind) {
-                case 0 -> ascii("POST /v1/mailbox/" + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n" + "x".repeat(1000));
-                case 1 -> concat(ascii("POST /v1/mailbox/" + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + tooBig.length + "\r\n\r\n"), tooBig);
+                case 0 ->
+                    ascii("POST /v1/mailbox/" + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n"
+                            + "x".repeat(1000));
+                case 1 ->
+                    concat(
+                            ascii("POST /v1/mailbox/" + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + tooBig.length
+                                    + "\r\n\r\n"),
+                            tooBig);
                 case 2 -> concat(randomBytes(r, 300), ascii("\r\n\r\n"));
-                case 3, 4 -> concat(ascii("POST /v1/mailbox/" + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + big.length + "\r\n\r\n"), big);
+                case 3, 4 ->
+                    concat(
+                            ascii("POST /v1/mailbox/" + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + big.length
+                                    + "\r\n\r\n"),
+                            big);
                 case 5 -> ascii("GET /v1/mailbox/" + key + "?wait=20000 HTTP/1.1\r\nHost: x\r\n\r\n");
-                case 6 -> ascii("GET /v1/mailbox/" + key + "?wait=20000 HTTP/1.1\r\nHost: x\r\nAuthorization: JWG-Poll "
-                        + CounterClock.systemMicros() + "." + hex.formatHex(randomBytes(r, 16)) + "\r\n\r\n");
-                default -> ascii("GET /v1/mailbox/" + key + " HTTP/1.1\r\n" + "X-Junk: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".repeat(300) + "\r\n");
+                case 6 ->
+                    ascii("GET /v1/mailbox/" + key + "?wait=20000 HTTP/1.1\r\nHost: x\r\nAuthorization: JWG-Poll "
+                            + CounterClock.systemMicros() + "." + hex.formatHex(randomBytes(r, 16)) + "\r\n\r\n");
+                default ->
+                    ascii("GET /v1/mailbox/" + key + " HTTP/1.1\r\n"
+                            + "X-Junk: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".repeat(300) + "\r\n");
             };
             String outcome;
             try (Socket s = new Socket()) {
-                s.setSoLinger(true, 0);   // RST on close: no TIME_WAIT pile-up on our side
+                s.setSoLinger(true, 0); // RST on close: no TIME_WAIT pile-up on our side
                 s.bind(new InetSocketAddress(from, 0));
                 s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
                 s.setSoTimeout(5_000);
@@ -205,7 +250,8 @@ class SignalFloodIT {
                 outcome = "io " + e.getClass().getSimpleName();
             }
             hostileRequests.incrementAndGet();
-            outcomes.computeIfAbsent(kind + ":" + outcome, k -> new AtomicLong()).incrementAndGet();
+            outcomes.computeIfAbsent(kind + ":" + outcome, k -> new AtomicLong())
+                    .incrementAndGet();
         }
     }
 
@@ -236,7 +282,9 @@ class SignalFloodIT {
         StringBuilder b = new StringBuilder();
         for (int c; (c = in.read()) >= 0 && c != '\r' && b.length() < 40; ) b.append((char) c);
         String line = b.toString();
-        return line.startsWith("HTTP/1.1 ") && line.length() >= 12 ? line.substring(9, 12) : line.isEmpty() ? "closed" : "?";
+        return line.startsWith("HTTP/1.1 ") && line.length() >= 12
+                ? line.substring(9, 12)
+                : line.isEmpty() ? "closed" : "?";
     }
 
     private static byte[] randomBytes(SplittableRandom r, int n) {
@@ -263,8 +311,14 @@ class SignalFloodIT {
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--") || arg.startsWith("-XX:+Enable") || arg.startsWith("--enable")) cmd.add(arg);
         }
-        cmd.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), FloodServerMain.class.getName()));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        cmd.addAll(List.of(
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FloodServerMain.class.getName()));
+        return new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 
     private void readHeap(BufferedReader out) {

@@ -50,7 +50,9 @@ class SignalFuzzTest {
             if (o instanceof Opened.Accepted a) {
                 assertEquals(decoded.orElseThrow(), a.message());
                 assertEquals(PEER.publicKey(), a.from());
-                assertTrue(Math.abs((double) counter - now) <= ReplayGuard.DEFAULT_WINDOW_MICROS + 1e6, "accepted a stale counter " + counter);
+                assertTrue(
+                        Math.abs((double) counter - now) <= ReplayGuard.DEFAULT_WINDOW_MICROS + 1e6,
+                        "accepted a stale counter " + counter);
             } else if (decoded.isEmpty()) {
                 assertEquals(new Opened.Rejected(Rejection.MALFORMED), o);
             }

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Timeout;
 class SignalServerTest {
     final PrivateKey bobPriv = PrivateKey.generate(new SecureRandom());
     final PublicKey bob = bobPriv.publicKey();
-    final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient raw =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     SignalServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = SignalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        server = SignalServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new SignalServer.Limits(1024, 3, 4, 2_000, 120_000, 1 << 20));
     }
 
@@ -37,8 +39,13 @@ class SignalServerTest {
     }
 
     HttpResponse<String> send(String method, String path, byte[] body) throws Exception {
-        HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
-        return raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path)).method(method, p).build(),
+        HttpRequest.BodyPublisher p =
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
+        return raw.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.address().getPort() + path))
+                        .method(method, p)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -50,10 +57,11 @@ class SignalServerTest {
         assertEquals(400, badKey.statusCode());
         assertTrue(badKey.body().contains("public key"), badKey.body());
         assertEquals(400, send("POST", box, new byte[0]).statusCode());
-        assertEquals(400, send("GET", box + "?wait=-5", null).statusCode());   // checked before the proof
+        assertEquals(400, send("GET", box + "?wait=-5", null).statusCode()); // checked before the proof
         assertEquals(405, send("DELETE", box, null).statusCode());
         assertEquals(413, send("POST", box, new byte[1025]).statusCode());
-        for (int i = 0; i < 3; i++) assertEquals(202, send("POST", box, new byte[] {(byte) i}).statusCode());
+        for (int i = 0; i < 3; i++)
+            assertEquals(202, send("POST", box, new byte[] {(byte) i}).statusCode());
         assertEquals(429, send("POST", box, new byte[] {9}).statusCode());
         assertEquals(200, send("GET", "/v1/health", null).statusCode());
 
@@ -70,12 +78,21 @@ class SignalServerTest {
     void acceptsEveryKeySpellingAndDeliversInOrder() throws Exception {
         String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(bob.rawBytes());
         assertEquals(202, send("POST", "/v1/mailbox/" + b64, new byte[] {1}).statusCode());
-        assertEquals(202, send("POST", "/v1/mailbox/" + bob.toHex().toUpperCase(), new byte[] {2}).statusCode());
+        assertEquals(
+                202,
+                send("POST", "/v1/mailbox/" + bob.toHex().toUpperCase(), new byte[] {2})
+                        .statusCode());
         String standard = java.net.URLEncoder.encode(bob.toBase64(), java.nio.charset.StandardCharsets.US_ASCII);
-        assertEquals(202, send("POST", "/v1/mailbox/" + standard, new byte[] {3}).statusCode());
-        HttpResponse<byte[]> r = raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort()
-                + "/v1/mailbox/" + bob.toHex() + "?wait=0")).header("Authorization", PollAuthTest.header(bobPriv, server.publicKey(), CounterClock.systemMicros()))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(
+                202, send("POST", "/v1/mailbox/" + standard, new byte[] {3}).statusCode());
+        HttpResponse<byte[]> r = raw.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + server.address().getPort() + "/v1/mailbox/" + bob.toHex() + "?wait=0"))
+                        .header(
+                                "Authorization",
+                                PollAuthTest.header(bobPriv, server.publicKey(), CounterClock.systemMicros()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode());
         assertArrayEquals(Frames.encode(java.util.List.of(new byte[] {1}, new byte[] {2}, new byte[] {3})), r.body());
         assertEquals(3, server.stats().delivered());
@@ -95,11 +112,12 @@ class SignalServerTest {
 
     @Test
     void survivesGarbageOnTheSocket() throws Exception {
-        try (var s = new java.net.Socket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
+        try (var s = new java.net.Socket(
+                InetAddress.getLoopbackAddress(), server.address().getPort())) {
             s.getOutputStream().write("\u0000\u0001garbage\r\n\r\n".getBytes());
             s.getOutputStream().flush();
             s.setSoTimeout(2000);
-            s.getInputStream().read();   // whatever the server answers, or EOF
+            s.getInputStream().read(); // whatever the server answers, or EOF
         } catch (java.io.IOException e) {
             // reset is fine too
         }
@@ -120,7 +138,10 @@ class SignalServerTest {
 
     @Test
     void sharedLimits() {
-        assertEquals(Frames.MAX_BLOB, SignalServer.Limits.DEFAULT.maxBlob(), "the server refuses what the client would skip");
+        assertEquals(
+                Frames.MAX_BLOB,
+                SignalServer.Limits.DEFAULT.maxBlob(),
+                "the server refuses what the client would skip");
         assertEquals(Frames.MAX_BODY, SignalServer.Limits.DEFAULT.maxResponseBytes());
         assertEquals(Frames.MAX_BODY, SignalClient.Config.DEFAULT.maxResponseBytes());
         assertEquals(Envelope.MAX_LENGTH, Frames.MAX_BLOB);
@@ -131,18 +152,28 @@ class SignalServerTest {
         Mailbox m = new Mailbox(256, Long.MAX_VALUE / 2, System::nanoTime);
         for (int i = 0; i < 64; i++) assertTrue(m.offer(new byte[Frames.MAX_BLOB]));
         java.util.List<byte[]> first = m.poll(0, Frames.MAX_BODY);
-        assertTrue(Frames.encode(first).length <= Frames.MAX_BODY, "frame headers count: " + Frames.encode(first).length);
+        assertTrue(
+                Frames.encode(first).length <= Frames.MAX_BODY, "frame headers count: " + Frames.encode(first).length);
         assertEquals(31, first.size());
     }
 
     @Test
     void budgetsAndSenderQuotasAnswer429() throws Exception {
         server.close();
-        server = SignalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new SignalServer.Limits(1024, 256, 100, 2_000, 120_000, 1 << 20, 1 << 20, 10 * (1000 + Budget.OVERHEAD)));
+        server = SignalServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new SignalServer.Limits(
+                        1024, 256, 100, 2_000, 120_000, 1 << 20, 1 << 20, 10 * (1000 + Budget.OVERHEAD)));
         int queued = 0, refused = 0;
         for (int i = 0; i < 20; i++) {
-            int code = send("POST", "/v1/mailbox/" + PrivateKey.generate(new SecureRandom()).publicKey().toHex(), new byte[1000]).statusCode();
+            int code = send(
+                            "POST",
+                            "/v1/mailbox/"
+                                    + PrivateKey.generate(new SecureRandom())
+                                            .publicKey()
+                                            .toHex(),
+                            new byte[1000])
+                    .statusCode();
             if (code == 202) queued++;
             else if (code == 429) refused++;
         }
@@ -168,29 +199,61 @@ class SignalServerTest {
     @Test
     void pollsMustProveTheMailboxKeyFreshlyAndOnce() throws Exception {
         String box = "/v1/mailbox/" + bob.toHex() + "?wait=0";
-        assertEquals(202, send("POST", "/v1/mailbox/" + bob.toHex(), new byte[] {7}).statusCode());
+        assertEquals(
+                202, send("POST", "/v1/mailbox/" + bob.toHex(), new byte[] {7}).statusCode());
         assertEquals(401, send("GET", box, null).statusCode(), "no proof");
         PrivateKey mallory = PrivateKey.generate(new SecureRandom());
         long now = CounterClock.systemMicros();
-        assertEquals(401, authGet(box, PollAuthTest.header(mallory, server.publicKey(), now)).statusCode(), "someone else's key");
-        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, PrivateKey.generate(new SecureRandom()).publicKey(), now)).statusCode(),
+        assertEquals(
+                401,
+                authGet(box, PollAuthTest.header(mallory, server.publicKey(), now))
+                        .statusCode(),
+                "someone else's key");
+        assertEquals(
+                401,
+                authGet(
+                                box,
+                                PollAuthTest.header(
+                                        bobPriv,
+                                        PrivateKey.generate(new SecureRandom()).publicKey(),
+                                        now))
+                        .statusCode(),
                 "proof for another server (or this one before a restart)");
-        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now - 121_000_000L)).statusCode(), "stale");
-        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now + 121_000_000L)).statusCode(), "from the future");
+        assertEquals(
+                401,
+                authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now - 121_000_000L))
+                        .statusCode(),
+                "stale");
+        assertEquals(
+                401,
+                authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now + 121_000_000L))
+                        .statusCode(),
+                "from the future");
         assertEquals(401, authGet(box, "JWG-Poll 12.zz").statusCode(), "malformed");
         String good = PollAuthTest.header(bobPriv, server.publicKey(), now);
         HttpResponse<String> r = authGet(box, good);
         assertEquals(200, r.statusCode());
         assertEquals(401, authGet(box, good).statusCode(), "a replay");
-        assertEquals(401, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now - 1)).statusCode(), "an older counter");
-        assertEquals(204, authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now + 1)).statusCode());
+        assertEquals(
+                401,
+                authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now - 1))
+                        .statusCode(),
+                "an older counter");
+        assertEquals(
+                204,
+                authGet(box, PollAuthTest.header(bobPriv, server.publicKey(), now + 1))
+                        .statusCode());
         assertEquals(8, server.stats().refused(SignalServer.Refusal.UNAUTHORIZED));
         HttpResponse<String> key = send("GET", "/v1/key", null);
         assertEquals(server.publicKey().toHex(), key.body().trim());
     }
 
     HttpResponse<String> authGet(String path, String auth) throws Exception {
-        return raw.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path)).header("Authorization", auth).build(),
+        return raw.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.address().getPort() + path))
+                        .header("Authorization", auth)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

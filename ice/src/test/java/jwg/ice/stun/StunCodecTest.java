@@ -44,7 +44,9 @@ class StunCodecTest {
         assertEquals(16, StunAttributes.valueLength(REQUEST, software));
         int user = StunAttributes.find(REQUEST, REQUEST.length, Stun.USERNAME);
         assertEquals(9, StunAttributes.valueLength(REQUEST, user), "the length excludes the padding");
-        assertEquals("evtj:h6vY", new String(REQUEST, StunAttributes.valueOffset(user), 9, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(
+                "evtj:h6vY",
+                new String(REQUEST, StunAttributes.valueOffset(user), 9, java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(StunAttributes.ABSENT, StunAttributes.find(REQUEST, REQUEST.length, Stun.REALM));
         int mi = StunAttributes.find(REQUEST, REQUEST.length, Stun.MESSAGE_INTEGRITY);
         int fp = StunAttributes.find(REQUEST, REQUEST.length, Stun.FINGERPRINT);
@@ -75,7 +77,8 @@ class StunCodecTest {
         }
         int mi = StunAttributes.find(LONG_TERM, LONG_TERM.length, Stun.MESSAGE_INTEGRITY);
         String user = StunMessageTest.MATRIX_USER;
-        assertTrue(MessageIntegrity.valid(LONG_TERM, mi, MessageIntegrity.longTermKey(user, "example.org", "TheMatrIX")));
+        assertTrue(
+                MessageIntegrity.valid(LONG_TERM, mi, MessageIntegrity.longTermKey(user, "example.org", "TheMatrIX")));
         assertEquals(StunAttributes.ABSENT, StunAttributes.find(LONG_TERM, LONG_TERM.length, Stun.FINGERPRINT));
     }
 
@@ -84,11 +87,16 @@ class StunCodecTest {
         int p4 = StunAttributes.find(RESPONSE_V4, RESPONSE_V4.length, Stun.XOR_MAPPED_ADDRESS);
         assertEquals(new InetSocketAddress("192.0.2.1", 32853), StunAddress.decode(RESPONSE_V4, p4));
         int p6 = StunAttributes.find(RESPONSE_V6, RESPONSE_V6.length, Stun.XOR_MAPPED_ADDRESS);
-        assertEquals(new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853), StunAddress.decode(RESPONSE_V6, p6));
+        assertEquals(
+                new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853),
+                StunAddress.decode(RESPONSE_V6, p6));
         byte[] tid = Arrays.copyOfRange(RESPONSE_V6, 8, 20);
-        assertArrayEquals(Arrays.copyOfRange(RESPONSE_V4, p4 + 4, p4 + 12),
-                StunAddress.encode(new InetSocketAddress("192.0.2.1", 32853), tid), "encoding gives the vector's bytes");
-        assertArrayEquals(Arrays.copyOfRange(RESPONSE_V6, p6 + 4, p6 + 24),
+        assertArrayEquals(
+                Arrays.copyOfRange(RESPONSE_V4, p4 + 4, p4 + 12),
+                StunAddress.encode(new InetSocketAddress("192.0.2.1", 32853), tid),
+                "encoding gives the vector's bytes");
+        assertArrayEquals(
+                Arrays.copyOfRange(RESPONSE_V6, p6 + 4, p6 + 24),
                 StunAddress.encode(new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853), tid));
         byte[] plain = StunAddress.encode(new InetSocketAddress("203.0.113.4", 3479), null);
         assertArrayEquals(new byte[] {0, 1, 0x0d, (byte) 0x97, (byte) 203, 0, 113, 4}, plain);
@@ -133,7 +141,9 @@ class StunCodecTest {
     void attributesAfterIntegrityAreNotUsed() {
         byte[] id = new byte[12];
         byte[] key = MessageIntegrity.shortTermKey("k");
-        byte[] signed = StunMessage.of(Stun.BINDING, Stun.REQUEST, id).add(Stun.SOFTWARE, "x").encode(key, false);
+        byte[] signed = StunMessage.of(Stun.BINDING, Stun.REQUEST, id)
+                .add(Stun.SOFTWARE, "x")
+                .encode(key, false);
         // append USERNAME after MESSAGE-INTEGRITY
         byte[] b = Arrays.copyOf(signed, signed.length + 8);
         b[signed.length + 1] = Stun.USERNAME;

@@ -14,8 +14,9 @@ import java.util.List;
  */
 class StunMessageFuzzTest {
     private static final byte[] KEY = MessageIntegrity.longTermKey("user", "realm", "pass");
-    private static final int[] ADDRESSES = {Stun.MAPPED_ADDRESS, Stun.XOR_MAPPED_ADDRESS,
-            Stun.XOR_RELAYED_ADDRESS, Stun.RESPONSE_ORIGIN, Stun.OTHER_ADDRESS};
+    private static final int[] ADDRESSES = {
+        Stun.MAPPED_ADDRESS, Stun.XOR_MAPPED_ADDRESS, Stun.XOR_RELAYED_ADDRESS, Stun.RESPONSE_ORIGIN, Stun.OTHER_ADDRESS
+    };
 
     @FuzzTest(maxDuration = "5m")
     void parse(byte[] data) {
@@ -48,6 +49,8 @@ class StunMessageFuzzTest {
     }
 
     private static List<StunMessage.Attribute> plain(List<StunMessage.Attribute> attrs) {
-        return attrs.stream().filter(a -> a.type() != Stun.MESSAGE_INTEGRITY && a.type() != Stun.FINGERPRINT).toList();
+        return attrs.stream()
+                .filter(a -> a.type() != Stun.MESSAGE_INTEGRITY && a.type() != Stun.FINGERPRINT)
+                .toList();
     }
 }

@@ -70,7 +70,9 @@ class StunMessageTest {
         assertTrue(v4.integrityValid(SHORT_TERM));
         assertTrue(v4.fingerprintValid());
         StunMessage v6 = StunMessage.parse(RESPONSE_V6, RESPONSE_V6.length);
-        assertEquals(new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853), v6.address(Stun.XOR_MAPPED_ADDRESS));
+        assertEquals(
+                new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853),
+                v6.address(Stun.XOR_MAPPED_ADDRESS));
         assertTrue(v6.integrityValid(SHORT_TERM));
         assertTrue(v6.fingerprintValid());
     }
@@ -81,13 +83,16 @@ class StunMessageTest {
         assertEquals(MATRIX_USER, m.text(Stun.USERNAME));
         assertEquals("example.org", m.text(Stun.REALM));
         assertEquals("f//499k954d6OL34oL9FSTvy64sA", m.text(Stun.NONCE));
-        byte[] key = MessageIntegrity.longTermKey(MATRIX_USER, "example.org", "TheMatrIX"); // the password after SASLprep
+        byte[] key =
+                MessageIntegrity.longTermKey(MATRIX_USER, "example.org", "TheMatrIX"); // the password after SASLprep
         assertTrue(m.integrityValid(key));
         assertFalse(m.integrityValid(MessageIntegrity.longTermKey(MATRIX_USER, "example.org", "thematrix")));
         assertFalse(m.fingerprintValid(), "no FINGERPRINT in this vector");
         byte[] again = StunMessage.of(Stun.BINDING, Stun.REQUEST, m.transactionId())
-                .add(Stun.USERNAME, MATRIX_USER).add(Stun.NONCE, "f//499k954d6OL34oL9FSTvy64sA")
-                .add(Stun.REALM, "example.org").encode(key, false);
+                .add(Stun.USERNAME, MATRIX_USER)
+                .add(Stun.NONCE, "f//499k954d6OL34oL9FSTvy64sA")
+                .add(Stun.REALM, "example.org")
+                .encode(key, false);
         assertArrayEquals(LONG_TERM, again);
     }
 
@@ -96,8 +101,10 @@ class StunMessageTest {
         byte[] id = new byte[12];
         new Random(7).nextBytes(id);
         byte[] key = MessageIntegrity.longTermKey("u", "r", "p");
-        byte[] wire = StunMessage.of(Stun.ALLOCATE, Stun.REQUEST, id).addInt(Stun.REQUESTED_TRANSPORT, 17 << 24)
-                .add(Stun.USERNAME, "abcde").encode(key, true);
+        byte[] wire = StunMessage.of(Stun.ALLOCATE, Stun.REQUEST, id)
+                .addInt(Stun.REQUESTED_TRANSPORT, 17 << 24)
+                .add(Stun.USERNAME, "abcde")
+                .encode(key, true);
         assertEquals(0x0003, Stun.uint16(wire, 0));
         assertEquals(0x0113, Stun.messageType(Stun.ALLOCATE, Stun.ERROR_RESPONSE));
         assertEquals(0x0104, Stun.messageType(Stun.REFRESH, Stun.SUCCESS_RESPONSE));
@@ -172,8 +179,11 @@ class StunMessageTest {
         byte[] id = new byte[12];
         byte[] err = {0, 0, 4, 38, 'S', 't', 'a', 'l', 'e'};
         byte[] other = {0, 1, 0x0d, (byte) 0x97, (byte) 203, 0, 113, 4}; // plain (not XORed) 203.0.113.4:3479
-        byte[] wire = StunMessage.of(Stun.ALLOCATE, Stun.ERROR_RESPONSE, id).add(Stun.ERROR_CODE, err)
-                .add(Stun.OTHER_ADDRESS, other).add(Stun.RESPONSE_ORIGIN, other).encode(null, false);
+        byte[] wire = StunMessage.of(Stun.ALLOCATE, Stun.ERROR_RESPONSE, id)
+                .add(Stun.ERROR_CODE, err)
+                .add(Stun.OTHER_ADDRESS, other)
+                .add(Stun.RESPONSE_ORIGIN, other)
+                .encode(null, false);
         StunMessage m = StunMessage.parse(wire, wire.length);
         assertEquals(new StunMessage.ErrorCode(438, "Stale"), m.errorCode());
         assertEquals(new InetSocketAddress("203.0.113.4", 3479), m.address(Stun.OTHER_ADDRESS));

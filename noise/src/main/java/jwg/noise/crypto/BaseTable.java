@@ -14,10 +14,15 @@ final class BaseTable {
 
     static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
     /** d = -121665 / 121666 */
-    static final BigInteger D = BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
+    static final BigInteger D = BigInteger.valueOf(-121665)
+            .multiply(BigInteger.valueOf(121666).modInverse(P))
+            .mod(P);
     /** RFC 8032 section 5.1: the base point B. */
-    static final BigInteger BX = new BigInteger("15112221349535400772501151409588531511454012693041857206046113283949847762202");
-    static final BigInteger BY = new BigInteger("46316835694926478169428394003475163141307993866256225615783033603165251855960");
+    static final BigInteger BX =
+            new BigInteger("15112221349535400772501151409588531511454012693041857206046113283949847762202");
+
+    static final BigInteger BY =
+            new BigInteger("46316835694926478169428394003475163141307993866256225615783033603165251855960");
 
     static final long[] TABLE = build();
 
@@ -44,8 +49,14 @@ final class BaseTable {
     static BigInteger[] add(BigInteger[] a, BigInteger[] b) {
         BigInteger x1 = a[0], y1 = a[1], x2 = b[0], y2 = b[1];
         BigInteger t = D.multiply(x1).multiply(x2).multiply(y1).multiply(y2).mod(P);
-        BigInteger x3 = x1.multiply(y2).add(y1.multiply(x2)).multiply(BigInteger.ONE.add(t).modInverse(P)).mod(P);
-        BigInteger y3 = y1.multiply(y2).add(x1.multiply(x2)).multiply(BigInteger.ONE.subtract(t).mod(P).modInverse(P)).mod(P);
+        BigInteger x3 = x1.multiply(y2)
+                .add(y1.multiply(x2))
+                .multiply(BigInteger.ONE.add(t).modInverse(P))
+                .mod(P);
+        BigInteger y3 = y1.multiply(y2)
+                .add(x1.multiply(x2))
+                .multiply(BigInteger.ONE.subtract(t).mod(P).modInverse(P))
+                .mod(P);
         return new BigInteger[] {x3, y3};
     }
 

@@ -59,7 +59,8 @@ public final class Blake2s {
 
     /** Starts a keyed hash (key of 0..32 bytes; null = unkeyed) with an {@code outLen}-byte output. */
     public Blake2s init(byte[] key, int keyOff, int keyLen, int outLen) {
-        if (outLen < 1 || outLen > 32 || keyLen < 0 || keyLen > 32) throw new IllegalArgumentException("BLAKE2s parameters");
+        if (outLen < 1 || outLen > 32 || keyLen < 0 || keyLen > 32)
+            throw new IllegalArgumentException("BLAKE2s parameters");
         this.outLen = outLen;
         h[0] = IV0 ^ 0x01010000 ^ (keyLen << 8) ^ outLen;
         h[1] = IV1;
@@ -131,45 +132,77 @@ public final class Blake2s {
         for (int r = 0; r < 10; r++) {
             int s = r * 16;
             // G(v0, v4, v8, v12)
-            v0 += v4 + m[SIGMA[s]];      v12 = Integer.rotateRight(v12 ^ v0, 16);
-            v8 += v12;                   v4 = Integer.rotateRight(v4 ^ v8, 12);
-            v0 += v4 + m[SIGMA[s + 1]];  v12 = Integer.rotateRight(v12 ^ v0, 8);
-            v8 += v12;                   v4 = Integer.rotateRight(v4 ^ v8, 7);
+            v0 += v4 + m[SIGMA[s]];
+            v12 = Integer.rotateRight(v12 ^ v0, 16);
+            v8 += v12;
+            v4 = Integer.rotateRight(v4 ^ v8, 12);
+            v0 += v4 + m[SIGMA[s + 1]];
+            v12 = Integer.rotateRight(v12 ^ v0, 8);
+            v8 += v12;
+            v4 = Integer.rotateRight(v4 ^ v8, 7);
             // G(v1, v5, v9, v13)
-            v1 += v5 + m[SIGMA[s + 2]];  v13 = Integer.rotateRight(v13 ^ v1, 16);
-            v9 += v13;                   v5 = Integer.rotateRight(v5 ^ v9, 12);
-            v1 += v5 + m[SIGMA[s + 3]];  v13 = Integer.rotateRight(v13 ^ v1, 8);
-            v9 += v13;                   v5 = Integer.rotateRight(v5 ^ v9, 7);
+            v1 += v5 + m[SIGMA[s + 2]];
+            v13 = Integer.rotateRight(v13 ^ v1, 16);
+            v9 += v13;
+            v5 = Integer.rotateRight(v5 ^ v9, 12);
+            v1 += v5 + m[SIGMA[s + 3]];
+            v13 = Integer.rotateRight(v13 ^ v1, 8);
+            v9 += v13;
+            v5 = Integer.rotateRight(v5 ^ v9, 7);
             // G(v2, v6, v10, v14)
-            v2 += v6 + m[SIGMA[s + 4]];  v14 = Integer.rotateRight(v14 ^ v2, 16);
-            v10 += v14;                  v6 = Integer.rotateRight(v6 ^ v10, 12);
-            v2 += v6 + m[SIGMA[s + 5]];  v14 = Integer.rotateRight(v14 ^ v2, 8);
-            v10 += v14;                  v6 = Integer.rotateRight(v6 ^ v10, 7);
+            v2 += v6 + m[SIGMA[s + 4]];
+            v14 = Integer.rotateRight(v14 ^ v2, 16);
+            v10 += v14;
+            v6 = Integer.rotateRight(v6 ^ v10, 12);
+            v2 += v6 + m[SIGMA[s + 5]];
+            v14 = Integer.rotateRight(v14 ^ v2, 8);
+            v10 += v14;
+            v6 = Integer.rotateRight(v6 ^ v10, 7);
             // G(v3, v7, v11, v15)
-            v3 += v7 + m[SIGMA[s + 6]];  v15 = Integer.rotateRight(v15 ^ v3, 16);
-            v11 += v15;                  v7 = Integer.rotateRight(v7 ^ v11, 12);
-            v3 += v7 + m[SIGMA[s + 7]];  v15 = Integer.rotateRight(v15 ^ v3, 8);
-            v11 += v15;                  v7 = Integer.rotateRight(v7 ^ v11, 7);
+            v3 += v7 + m[SIGMA[s + 6]];
+            v15 = Integer.rotateRight(v15 ^ v3, 16);
+            v11 += v15;
+            v7 = Integer.rotateRight(v7 ^ v11, 12);
+            v3 += v7 + m[SIGMA[s + 7]];
+            v15 = Integer.rotateRight(v15 ^ v3, 8);
+            v11 += v15;
+            v7 = Integer.rotateRight(v7 ^ v11, 7);
             // G(v0, v5, v10, v15)
-            v0 += v5 + m[SIGMA[s + 8]];  v15 = Integer.rotateRight(v15 ^ v0, 16);
-            v10 += v15;                  v5 = Integer.rotateRight(v5 ^ v10, 12);
-            v0 += v5 + m[SIGMA[s + 9]];  v15 = Integer.rotateRight(v15 ^ v0, 8);
-            v10 += v15;                  v5 = Integer.rotateRight(v5 ^ v10, 7);
+            v0 += v5 + m[SIGMA[s + 8]];
+            v15 = Integer.rotateRight(v15 ^ v0, 16);
+            v10 += v15;
+            v5 = Integer.rotateRight(v5 ^ v10, 12);
+            v0 += v5 + m[SIGMA[s + 9]];
+            v15 = Integer.rotateRight(v15 ^ v0, 8);
+            v10 += v15;
+            v5 = Integer.rotateRight(v5 ^ v10, 7);
             // G(v1, v6, v11, v12)
-            v1 += v6 + m[SIGMA[s + 10]]; v12 = Integer.rotateRight(v12 ^ v1, 16);
-            v11 += v12;                  v6 = Integer.rotateRight(v6 ^ v11, 12);
-            v1 += v6 + m[SIGMA[s + 11]]; v12 = Integer.rotateRight(v12 ^ v1, 8);
-            v11 += v12;                  v6 = Integer.rotateRight(v6 ^ v11, 7);
+            v1 += v6 + m[SIGMA[s + 10]];
+            v12 = Integer.rotateRight(v12 ^ v1, 16);
+            v11 += v12;
+            v6 = Integer.rotateRight(v6 ^ v11, 12);
+            v1 += v6 + m[SIGMA[s + 11]];
+            v12 = Integer.rotateRight(v12 ^ v1, 8);
+            v11 += v12;
+            v6 = Integer.rotateRight(v6 ^ v11, 7);
             // G(v2, v7, v8, v13)
-            v2 += v7 + m[SIGMA[s + 12]]; v13 = Integer.rotateRight(v13 ^ v2, 16);
-            v8 += v13;                   v7 = Integer.rotateRight(v7 ^ v8, 12);
-            v2 += v7 + m[SIGMA[s + 13]]; v13 = Integer.rotateRight(v13 ^ v2, 8);
-            v8 += v13;                   v7 = Integer.rotateRight(v7 ^ v8, 7);
+            v2 += v7 + m[SIGMA[s + 12]];
+            v13 = Integer.rotateRight(v13 ^ v2, 16);
+            v8 += v13;
+            v7 = Integer.rotateRight(v7 ^ v8, 12);
+            v2 += v7 + m[SIGMA[s + 13]];
+            v13 = Integer.rotateRight(v13 ^ v2, 8);
+            v8 += v13;
+            v7 = Integer.rotateRight(v7 ^ v8, 7);
             // G(v3, v4, v9, v14)
-            v3 += v4 + m[SIGMA[s + 14]]; v14 = Integer.rotateRight(v14 ^ v3, 16);
-            v9 += v14;                   v4 = Integer.rotateRight(v4 ^ v9, 12);
-            v3 += v4 + m[SIGMA[s + 15]]; v14 = Integer.rotateRight(v14 ^ v3, 8);
-            v9 += v14;                   v4 = Integer.rotateRight(v4 ^ v9, 7);
+            v3 += v4 + m[SIGMA[s + 14]];
+            v14 = Integer.rotateRight(v14 ^ v3, 16);
+            v9 += v14;
+            v4 = Integer.rotateRight(v4 ^ v9, 12);
+            v3 += v4 + m[SIGMA[s + 15]];
+            v14 = Integer.rotateRight(v14 ^ v3, 8);
+            v9 += v14;
+            v4 = Integer.rotateRight(v4 ^ v9, 7);
         }
         h[0] ^= v0 ^ v8;
         h[1] ^= v1 ^ v9;

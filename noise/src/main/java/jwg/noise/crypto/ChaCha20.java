@@ -31,10 +31,11 @@ final class ChaCha20 {
     boolean vectors;
     /** Never takes the vector path (control-path AEADs; see {@link ChaCha20Poly1305#scalarOnly}). */
     boolean scalar;
+
     private final byte[] ks = new byte[JdkChaCha20Block.OUT_LENGTH + ChaCha20Vec.OUT_LENGTH];
     private final MemorySegment ksSeg = MemorySegment.ofArray(ks);
-    private int ksPos, ksLen;    // unread keystream is ks[ksPos..ksLen)
-    private int nextCounter;     // block counter of the next chunk
+    private int ksPos, ksLen; // unread keystream is ks[ksPos..ksLen)
+    private int nextCounter; // block counter of the next chunk
 
     /**
      * Keys the stream: RFC 8439 2.3 state = constants || key || counter || nonce, with the
@@ -57,7 +58,7 @@ final class ChaCha20 {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
         try {
             return ChaCha20Vec.AVAILABLE;
-        } catch (Throwable t) {   // module not readable: the class cannot link
+        } catch (Throwable t) { // module not readable: the class cannot link
             return false;
         }
     }
@@ -73,7 +74,9 @@ final class ChaCha20 {
         state[12] = nextCounter;
         int n;
         if (!VEC8 || scalar || !(vectors || VectorGate.isOpen())) {
-            n = JdkChaCha20Block.AVAILABLE ? JdkChaCha20Block.blocks(state, ks) : ChaCha20Core.blocks(state, ks, JAVA_BLOCKS);
+            n = JdkChaCha20Block.AVAILABLE
+                    ? JdkChaCha20Block.blocks(state, ks)
+                    : ChaCha20Core.blocks(state, ks, JAVA_BLOCKS);
         } else if (JdkChaCha20Block.AVAILABLE && need > ChaCha20Vec.OUT_LENGTH) {
             n = JdkChaCha20Block.blocks(state, ks);
             if (need > n && need - n <= ChaCha20Vec.OUT_LENGTH && n + ChaCha20Vec.OUT_LENGTH <= ks.length) {
@@ -100,8 +103,11 @@ final class ChaCha20 {
      */
     void polyKey(Poly1305 poly, long dataLen) {
         if (ksPos == ksLen) refill(ChaCha20Core.BLOCK + dataLen);
-        poly.setKey(ksSeg.get(LE64, ksPos), ksSeg.get(LE64, ksPos + 8),
-                ksSeg.get(LE64, ksPos + 16), ksSeg.get(LE64, ksPos + 24));
+        poly.setKey(
+                ksSeg.get(LE64, ksPos),
+                ksSeg.get(LE64, ksPos + 8),
+                ksSeg.get(LE64, ksPos + 16),
+                ksSeg.get(LE64, ksPos + 24));
         ksPos += ChaCha20Core.BLOCK;
     }
 

@@ -60,7 +60,8 @@ public final class ChaCha20Poly1305 {
     public static String paths() {
         String chacha = JdkChaCha20Block.AVAILABLE ? "JDK intrinsic" : "Java";
         if (ChaCha20.VEC8) chacha += " + 8-block Vector API tail (512-bit)";
-        String poly = Poly1305.JDK ? "JDK intrinsic (AVX-512 IFMA)" : Poly1305.SIMD ? "4-way Vector API SIMD" : "scalar Java";
+        String poly =
+                Poly1305.JDK ? "JDK intrinsic (AVX-512 IFMA)" : Poly1305.SIMD ? "4-way Vector API SIMD" : "scalar Java";
         return "ChaCha20 " + chacha + "; Poly1305 " + poly;
     }
 
@@ -76,8 +77,15 @@ public final class ChaCha20Poly1305 {
      * @throws IllegalArgumentException if the key is not 32 bytes
      * @throws IndexOutOfBoundsException if a region lies outside its segment
      */
-    public int seal(byte[] key, long counter, byte[] ad,
-                    MemorySegment src, long srcOff, int len, MemorySegment dst, long dstOff) {
+    public int seal(
+            byte[] key,
+            long counter,
+            byte[] ad,
+            MemorySegment src,
+            long srcOff,
+            int len,
+            MemorySegment dst,
+            long dstOff) {
         return seal(key, 0, (int) counter, (int) (counter >>> 32), ad, src, srcOff, len, dst, dstOff);
     }
 
@@ -86,8 +94,15 @@ public final class ChaCha20Poly1305 {
      * leaving {@code dst} untouched, if the tag does not verify (or the input is malformed: short,
      * out of bounds, wrong key length). Writes {@code len - TAG_LENGTH} bytes.
      */
-    public boolean open(byte[] key, long counter, byte[] ad,
-                        MemorySegment src, long srcOff, int len, MemorySegment dst, long dstOff) {
+    public boolean open(
+            byte[] key,
+            long counter,
+            byte[] ad,
+            MemorySegment src,
+            long srcOff,
+            int len,
+            MemorySegment dst,
+            long dstOff) {
         return open(key, 0, (int) counter, (int) (counter >>> 32), ad, src, srcOff, len, dst, dstOff);
     }
 
@@ -114,7 +129,8 @@ public final class ChaCha20Poly1305 {
      */
     /** Bytes of the off-heap scratch buffer: an MTU-sized packet, its tag and a 64-byte AD. */
     static final int SCRATCH = 1536 + 64 + TAG_LENGTH;
-    private MemorySegment scratch;   // made on first use (most instances only ever seal transport packets)
+
+    private MemorySegment scratch; // made on first use (most instances only ever seal transport packets)
 
     private MemorySegment scratch() {
         MemorySegment s = scratch;
@@ -131,11 +147,22 @@ public final class ChaCha20Poly1305 {
         return adLen >= 0 && len >= 0 && scratchMessage(adLen) + len + TAG_LENGTH <= SCRATCH;
     }
 
-    private int sealArrays(byte[] key, int n0, int n1, int n2, byte[] ad, byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
+    private int sealArrays(
+            byte[] key, int n0, int n1, int n2, byte[] ad, byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
         int adLen = ad == null ? 0 : ad.length;
         if (!fitsScratch(adLen, len)) {
-            return sealCore(key, n0, n1, n2, ad == null ? null : MemorySegment.ofArray(ad), adLen,
-                    MemorySegment.ofArray(src), srcOff, len, MemorySegment.ofArray(dst), dstOff);
+            return sealCore(
+                    key,
+                    n0,
+                    n1,
+                    n2,
+                    ad == null ? null : MemorySegment.ofArray(ad),
+                    adLen,
+                    MemorySegment.ofArray(src),
+                    srcOff,
+                    len,
+                    MemorySegment.ofArray(dst),
+                    dstOff);
         }
         if (key == null || key.length != KEY_LENGTH) throw new IllegalArgumentException("key must be 32 bytes");
         java.util.Objects.checkFromIndexSize(srcOff, len, src.length);
@@ -150,15 +177,27 @@ public final class ChaCha20Poly1305 {
         return n;
     }
 
-    private boolean openArrays(byte[] key, int n0, int n1, int n2, byte[] ad, byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
+    private boolean openArrays(
+            byte[] key, int n0, int n1, int n2, byte[] ad, byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
         if (src == null || dst == null) return false;
         int adLen = ad == null ? 0 : ad.length;
         if (!fitsScratch(adLen, len)) {
-            return openCore(key, n0, n1, n2, ad == null ? null : MemorySegment.ofArray(ad), adLen,
-                    MemorySegment.ofArray(src), srcOff, len, MemorySegment.ofArray(dst), dstOff);
+            return openCore(
+                    key,
+                    n0,
+                    n1,
+                    n2,
+                    ad == null ? null : MemorySegment.ofArray(ad),
+                    adLen,
+                    MemorySegment.ofArray(src),
+                    srcOff,
+                    len,
+                    MemorySegment.ofArray(dst),
+                    dstOff);
         }
         if (key == null || key.length != KEY_LENGTH || len < TAG_LENGTH) return false;
-        if (srcOff < 0 || srcOff > src.length - len || dstOff < 0 || dstOff > dst.length - (len - TAG_LENGTH)) return false;
+        if (srcOff < 0 || srcOff > src.length - len || dstOff < 0 || dstOff > dst.length - (len - TAG_LENGTH))
+            return false;
         MemorySegment s = scratch();
         int m = scratchMessage(adLen);
         if (adLen > 0) MemorySegment.copy(ad, 0, s, ValueLayout.JAVA_BYTE, 0, adLen);
@@ -175,12 +214,22 @@ public final class ChaCha20Poly1305 {
     }
 
     /** Seal with a general 96-bit nonce given as three little-endian words (RFC 8439 2.8). */
-    int seal(byte[] key, int n0, int n1, int n2, byte[] ad,
-             MemorySegment src, long srcOff, int len, MemorySegment dst, long dstOff) {
+    int seal(
+            byte[] key,
+            int n0,
+            int n1,
+            int n2,
+            byte[] ad,
+            MemorySegment src,
+            long srcOff,
+            int len,
+            MemorySegment dst,
+            long dstOff) {
         int adLen = ad == null ? 0 : ad.length;
         if (adLen == 0) return sealCore(key, n0, n1, n2, null, 0, src, srcOff, len, dst, dstOff);
         // with an AD (never a transport packet): through the scratch buffer when the message fits
-        if (!fitsScratch(adLen, len)) return sealCore(key, n0, n1, n2, MemorySegment.ofArray(ad), adLen, src, srcOff, len, dst, dstOff);
+        if (!fitsScratch(adLen, len))
+            return sealCore(key, n0, n1, n2, MemorySegment.ofArray(ad), adLen, src, srcOff, len, dst, dstOff);
         if (key == null || key.length != KEY_LENGTH) throw new IllegalArgumentException("key must be 32 bytes");
         checkRegion(src, srcOff, len);
         checkRegion(dst, dstOff, (long) len + TAG_LENGTH);
@@ -195,11 +244,21 @@ public final class ChaCha20Poly1305 {
     }
 
     /** Open with a general 96-bit nonce; the tag is checked before anything is written. */
-    boolean open(byte[] key, int n0, int n1, int n2, byte[] ad,
-                 MemorySegment src, long srcOff, int len, MemorySegment dst, long dstOff) {
+    boolean open(
+            byte[] key,
+            int n0,
+            int n1,
+            int n2,
+            byte[] ad,
+            MemorySegment src,
+            long srcOff,
+            int len,
+            MemorySegment dst,
+            long dstOff) {
         int adLen = ad == null ? 0 : ad.length;
         if (adLen == 0) return openCore(key, n0, n1, n2, null, 0, src, srcOff, len, dst, dstOff);
-        if (!fitsScratch(adLen, len)) return openCore(key, n0, n1, n2, MemorySegment.ofArray(ad), adLen, src, srcOff, len, dst, dstOff);
+        if (!fitsScratch(adLen, len))
+            return openCore(key, n0, n1, n2, MemorySegment.ofArray(ad), adLen, src, srcOff, len, dst, dstOff);
         if (key == null || key.length != KEY_LENGTH || src == null || dst == null || len < TAG_LENGTH) return false;
         if (!inBounds(src, srcOff, len) || !inBounds(dst, dstOff, len - TAG_LENGTH)) return false;
         MemorySegment s = scratch();
@@ -213,8 +272,18 @@ public final class ChaCha20Poly1305 {
     }
 
     /** The seal itself; the AD is {@code ad[0..adLen)} ({@code ad} null when adLen is 0). */
-    private int sealCore(byte[] key, int n0, int n1, int n2, MemorySegment ad, int adLen,
-                         MemorySegment src, long srcOff, int len, MemorySegment dst, long dstOff) {
+    private int sealCore(
+            byte[] key,
+            int n0,
+            int n1,
+            int n2,
+            MemorySegment ad,
+            int adLen,
+            MemorySegment src,
+            long srcOff,
+            int len,
+            MemorySegment dst,
+            long dstOff) {
         if (key == null || key.length != KEY_LENGTH) throw new IllegalArgumentException("key must be 32 bytes");
         checkRegion(src, srcOff, len);
         checkRegion(dst, dstOff, (long) len + TAG_LENGTH);
@@ -222,7 +291,7 @@ public final class ChaCha20Poly1305 {
         chacha.init(key, 0, n0, n1, n2);
         chacha.polyKey(poly, len);
         if (adLen > 0) poly.padded(ad, 0, adLen);
-        chacha.encryptAndMac(src, srcOff, dst, dstOff, len, poly);   // ciphertext || pad16
+        chacha.encryptAndMac(src, srcOff, dst, dstOff, len, poly); // ciphertext || pad16
         chacha.wipe();
         poly.lengths(adLen, len);
         poly.finish(dst, dstOff + len);
@@ -230,8 +299,18 @@ public final class ChaCha20Poly1305 {
     }
 
     /** The open itself; the tag is checked before anything is written. */
-    private boolean openCore(byte[] key, int n0, int n1, int n2, MemorySegment ad, int adLen,
-                             MemorySegment src, long srcOff, int len, MemorySegment dst, long dstOff) {
+    private boolean openCore(
+            byte[] key,
+            int n0,
+            int n1,
+            int n2,
+            MemorySegment ad,
+            int adLen,
+            MemorySegment src,
+            long srcOff,
+            int len,
+            MemorySegment dst,
+            long dstOff) {
         if (key == null || key.length != KEY_LENGTH || src == null || dst == null || len < TAG_LENGTH) return false;
         int ctLen = len - TAG_LENGTH;
         if (!inBounds(src, srcOff, len) || !inBounds(dst, dstOff, ctLen)) return false;
@@ -255,7 +334,8 @@ public final class ChaCha20Poly1305 {
 
     private static void checkRegion(MemorySegment seg, long off, long len) {
         if (!inBounds(seg, off, len)) {
-            throw new IndexOutOfBoundsException("region [" + off + ", +" + len + ") outside segment of " + seg.byteSize());
+            throw new IndexOutOfBoundsException(
+                    "region [" + off + ", +" + len + ") outside segment of " + seg.byteSize());
         }
     }
 }

@@ -31,16 +31,18 @@ final class ChaCha20Vec {
     private static final VectorShuffle<Integer> ROT1 = rot(1), ROT2 = rot(2), ROT3 = rot(3);
     /** Block counters of the two sets: +0..3 and +4..7 in each block's counter lane. */
     private static final IntVector CTR_A = IntVector.fromArray(S, counters(0), 0);
+
     private static final IntVector CTR_B = IntVector.fromArray(S, counters(4), 0);
     /** Transposition indexes for selectFrom(v1, v2): lanes 16..31 name v2's lanes 0..15. */
-    private static final IntVector PAIR_LO = IntVector.fromArray(S,
-            new int[] {0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23}, 0);
-    private static final IntVector PAIR_HI = IntVector.fromArray(S,
-            new int[] {8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31}, 0);
-    private static final IntVector HALF_LO = IntVector.fromArray(S,
-            new int[] {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}, 0);
-    private static final IntVector HALF_HI = IntVector.fromArray(S,
-            new int[] {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31}, 0);
+    private static final IntVector PAIR_LO =
+            IntVector.fromArray(S, new int[] {0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23}, 0);
+
+    private static final IntVector PAIR_HI =
+            IntVector.fromArray(S, new int[] {8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31}, 0);
+    private static final IntVector HALF_LO =
+            IntVector.fromArray(S, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}, 0);
+    private static final IntVector HALF_HI =
+            IntVector.fromArray(S, new int[] {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31}, 0);
 
     static final boolean AVAILABLE = available();
 
@@ -61,43 +63,63 @@ final class ChaCha20Vec {
         // (C2 does not inline code it already compiled big) and box every vector it passes.
         for (int i = 0; i < 10; i++) {
             // column round on both sets
-            a = a.add(b); e = e.add(f);
+            a = a.add(b);
+            e = e.add(f);
             dA = dA.lanewise(VectorOperators.XOR, a).lanewise(VectorOperators.ROL, 16);
             dB = dB.lanewise(VectorOperators.XOR, e).lanewise(VectorOperators.ROL, 16);
-            c = c.add(dA); g = g.add(dB);
+            c = c.add(dA);
+            g = g.add(dB);
             b = b.lanewise(VectorOperators.XOR, c).lanewise(VectorOperators.ROL, 12);
             f = f.lanewise(VectorOperators.XOR, g).lanewise(VectorOperators.ROL, 12);
-            a = a.add(b); e = e.add(f);
+            a = a.add(b);
+            e = e.add(f);
             dA = dA.lanewise(VectorOperators.XOR, a).lanewise(VectorOperators.ROL, 8);
             dB = dB.lanewise(VectorOperators.XOR, e).lanewise(VectorOperators.ROL, 8);
-            c = c.add(dA); g = g.add(dB);
+            c = c.add(dA);
+            g = g.add(dB);
             b = b.lanewise(VectorOperators.XOR, c).lanewise(VectorOperators.ROL, 7);
             f = f.lanewise(VectorOperators.XOR, g).lanewise(VectorOperators.ROL, 7);
             // diagonals into columns
-            b = b.rearrange(ROT1); f = f.rearrange(ROT1);
-            c = c.rearrange(ROT2); g = g.rearrange(ROT2);
-            dA = dA.rearrange(ROT3); dB = dB.rearrange(ROT3);
+            b = b.rearrange(ROT1);
+            f = f.rearrange(ROT1);
+            c = c.rearrange(ROT2);
+            g = g.rearrange(ROT2);
+            dA = dA.rearrange(ROT3);
+            dB = dB.rearrange(ROT3);
             // diagonal round
-            a = a.add(b); e = e.add(f);
+            a = a.add(b);
+            e = e.add(f);
             dA = dA.lanewise(VectorOperators.XOR, a).lanewise(VectorOperators.ROL, 16);
             dB = dB.lanewise(VectorOperators.XOR, e).lanewise(VectorOperators.ROL, 16);
-            c = c.add(dA); g = g.add(dB);
+            c = c.add(dA);
+            g = g.add(dB);
             b = b.lanewise(VectorOperators.XOR, c).lanewise(VectorOperators.ROL, 12);
             f = f.lanewise(VectorOperators.XOR, g).lanewise(VectorOperators.ROL, 12);
-            a = a.add(b); e = e.add(f);
+            a = a.add(b);
+            e = e.add(f);
             dA = dA.lanewise(VectorOperators.XOR, a).lanewise(VectorOperators.ROL, 8);
             dB = dB.lanewise(VectorOperators.XOR, e).lanewise(VectorOperators.ROL, 8);
-            c = c.add(dA); g = g.add(dB);
+            c = c.add(dA);
+            g = g.add(dB);
             b = b.lanewise(VectorOperators.XOR, c).lanewise(VectorOperators.ROL, 7);
             f = f.lanewise(VectorOperators.XOR, g).lanewise(VectorOperators.ROL, 7);
             // columns back
-            b = b.rearrange(ROT3); f = f.rearrange(ROT3);
-            c = c.rearrange(ROT2); g = g.rearrange(ROT2);
-            dA = dA.rearrange(ROT1); dB = dB.rearrange(ROT1);
+            b = b.rearrange(ROT3);
+            f = f.rearrange(ROT3);
+            c = c.rearrange(ROT2);
+            g = g.rearrange(ROT2);
+            dA = dA.rearrange(ROT1);
+            dB = dB.rearrange(ROT1);
         }
         // RFC 8439 2.3: add the input state
-        a = a.add(a0); b = b.add(b0); c = c.add(c0); dA = dA.add(dA0);
-        e = e.add(a0); f = f.add(b0); g = g.add(c0); dB = dB.add(dB0);
+        a = a.add(a0);
+        b = b.add(b0);
+        c = c.add(c0);
+        dA = dA.add(dA0);
+        e = e.add(a0);
+        f = f.add(b0);
+        g = g.add(c0);
+        dB = dB.add(dB0);
         // Rows to blocks, inline (as a helper method C2 left the call in place and boxed the
         // vectors it passed): [a|b] pairs of each block, then [ab|cd] halves = whole blocks.
         IntVector ab01 = PAIR_LO.selectFrom(a, b), ab23 = PAIR_HI.selectFrom(a, b);
@@ -137,7 +159,7 @@ final class ChaCha20Vec {
         if (Boolean.getBoolean("jwg.crypto.noSimdChaCha20")) return false;
         try {
             return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512 && selfTest();
-        } catch (Throwable t) {   // module not readable, or an API this JDK lacks: use the others
+        } catch (Throwable t) { // module not readable, or an API this JDK lacks: use the others
             return false;
         }
     }
@@ -149,7 +171,9 @@ final class ChaCha20Vec {
         long x = 0x9e3779b97f4a7c15L;
         for (int t = 0; t < 3; t++) {
             for (int i = 0; i < 16; i++) {
-                x ^= x << 13; x ^= x >>> 7; x ^= x << 17;
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
                 state[i] = (int) x;
             }
             state[0] = ChaCha20Core.C0;

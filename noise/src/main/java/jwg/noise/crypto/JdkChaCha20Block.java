@@ -37,10 +37,10 @@ final class JdkChaCha20Block {
         try {
             Class<?> c = Class.forName("com.sun.crypto.provider.ChaCha20Cipher");
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
-            MethodHandle mh = l.findStatic(c, "implChaCha20Block",
-                    MethodType.methodType(int.class, int[].class, byte[].class));
+            MethodHandle mh =
+                    l.findStatic(c, "implChaCha20Block", MethodType.methodType(int.class, int[].class, byte[].class));
             return selfTest(mh) ? mh : null;
-        } catch (Throwable e) {   // not opened, renamed, or a different JDK: use the Java code
+        } catch (Throwable e) { // not opened, renamed, or a different JDK: use the Java code
             return null;
         }
     }
@@ -55,13 +55,29 @@ final class JdkChaCha20Block {
         ChaCha20Core.blocks(testState(), want, n / ChaCha20Core.BLOCK);
         return java.util.Arrays.equals(got, 0, n, want, 0, n)
                 && java.util.Arrays.equals(state, testState())
-                && (got[0] & 0xff) == 0x10 && (got[1] & 0xff) == 0xf1;
+                && (got[0] & 0xff) == 0x10
+                && (got[1] & 0xff) == 0xf1;
     }
 
     private static int[] testState() {
-        int[] s = {ChaCha20Core.C0, ChaCha20Core.C1, ChaCha20Core.C2, ChaCha20Core.C3,
-                0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c, 0x13121110, 0x17161514, 0x1b1a1918, 0x1f1e1d1c,
-                1, 0x09000000, 0x4a000000, 0};
+        int[] s = {
+            ChaCha20Core.C0,
+            ChaCha20Core.C1,
+            ChaCha20Core.C2,
+            ChaCha20Core.C3,
+            0x03020100,
+            0x07060504,
+            0x0b0a0908,
+            0x0f0e0d0c,
+            0x13121110,
+            0x17161514,
+            0x1b1a1918,
+            0x1f1e1d1c,
+            1,
+            0x09000000,
+            0x4a000000,
+            0
+        };
         return s;
     }
 }

@@ -34,9 +34,9 @@ final class JdkPoly1305 {
     /** Bytes staged before the intrinsic is called (a multiple of 16). */
     static final int STAGE = 4096;
 
-    private static final MethodHandle NEW;      // () -> Object: a keyed JDK Poly1305
-    private static final MethodHandle A, R;     // (Object) -> long[]: its accumulator / key limbs
-    private static final MethodHandle BLOCKS;   // (Object, byte[], int, int, long[], long[]) -> void
+    private static final MethodHandle NEW; // () -> Object: a keyed JDK Poly1305
+    private static final MethodHandle A, R; // (Object) -> long[]: its accumulator / key limbs
+    private static final MethodHandle BLOCKS; // (Object, byte[], int, int, long[], long[]) -> void
     static final boolean AVAILABLE;
 
     static {
@@ -118,11 +118,15 @@ final class JdkPoly1305 {
     static void toRadix64(long[] limbs, Poly1305 p) {
         long l0 = limbs[0], l1 = limbs[1], l2 = limbs[2], l3 = limbs[3], l4 = limbs[4];
         for (int pass = 0; pass < 4; pass++) {
-            l1 += l0 >> 26; l0 &= M;
-            l2 += l1 >> 26; l1 &= M;
-            l3 += l2 >> 26; l2 &= M;
-            l4 += l3 >> 26; l3 &= M;
-            long c = l4 >> 26;       // negative when the value is: adds multiples of p then
+            l1 += l0 >> 26;
+            l0 &= M;
+            l2 += l1 >> 26;
+            l1 &= M;
+            l3 += l2 >> 26;
+            l2 &= M;
+            l4 += l3 >> 26;
+            l3 &= M;
+            long c = l4 >> 26; // negative when the value is: adds multiples of p then
             l4 &= M;
             l0 += 5 * c;
             if (l0 >= 0 && l0 <= M) break;
@@ -159,29 +163,40 @@ final class JdkPoly1305 {
             Class<?> element = Class.forName("sun.security.util.math.IntegerModuloP");
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
             MethodHandle ctor = l.findConstructor(c, MethodType.methodType(void.class));
-            MethodHandle init = l.findVirtual(c, "engineInit", MethodType.methodType(void.class,
-                    java.security.Key.class, java.security.spec.AlgorithmParameterSpec.class));
-            MethodHandle limbs = MethodHandles.lookup().findVirtual(element, "getLimbs",
-                    MethodType.methodType(long[].class));
+            MethodHandle init = l.findVirtual(
+                    c,
+                    "engineInit",
+                    MethodType.methodType(
+                            void.class, java.security.Key.class, java.security.spec.AlgorithmParameterSpec.class));
+            MethodHandle limbs =
+                    MethodHandles.lookup().findVirtual(element, "getLimbs", MethodType.methodType(long[].class));
             MethodHandle fa = l.findGetter(c, "a", Class.forName("sun.security.util.math.MutableIntegerModuloP"));
             MethodHandle fr = l.findGetter(c, "r", element);
-            MethodHandle blocks = l.findVirtual(c, "processMultipleBlocks", MethodType.methodType(void.class,
-                    byte[].class, int.class, int.class, long[].class, long[].class));
+            MethodHandle blocks = l.findVirtual(
+                    c,
+                    "processMultipleBlocks",
+                    MethodType.methodType(void.class, byte[].class, int.class, int.class, long[].class, long[].class));
             // a keyed object (any non-zero r and s: the JDK refuses zero halves); its limbs are rewritten per MAC
             byte[] key = new byte[32];
             java.util.Arrays.fill(key, (byte) 1);
-            MethodHandle newKeyed = MethodHandles.filterReturnValue(ctor.asType(MethodType.methodType(Object.class)),
-                    MethodHandles.foldArguments(MethodHandles.identity(Object.class),
-                            MethodHandles.insertArguments(init, 1, new javax.crypto.spec.SecretKeySpec(key, "Poly1305"), null)
+            MethodHandle newKeyed = MethodHandles.filterReturnValue(
+                    ctor.asType(MethodType.methodType(Object.class)),
+                    MethodHandles.foldArguments(
+                            MethodHandles.identity(Object.class),
+                            MethodHandles.insertArguments(
+                                            init, 1, new javax.crypto.spec.SecretKeySpec(key, "Poly1305"), null)
                                     .asType(MethodType.methodType(void.class, Object.class))));
             return new MethodHandle[] {
-                    newKeyed,
-                    MethodHandles.filterReturnValue(fa.asType(MethodType.methodType(fa.type().returnType(), Object.class)),
-                            limbs.asType(MethodType.methodType(long[].class, fa.type().returnType()))),
-                    MethodHandles.filterReturnValue(fr.asType(MethodType.methodType(element, Object.class)), limbs),
-                    blocks.asType(MethodType.methodType(void.class, Object.class, byte[].class, int.class, int.class,
-                            long[].class, long[].class))};
-        } catch (Throwable e) {   // not opened/exported, renamed, or a different JDK: stay with our own code
+                newKeyed,
+                MethodHandles.filterReturnValue(
+                        fa.asType(MethodType.methodType(fa.type().returnType(), Object.class)),
+                        limbs.asType(
+                                MethodType.methodType(long[].class, fa.type().returnType()))),
+                MethodHandles.filterReturnValue(fr.asType(MethodType.methodType(element, Object.class)), limbs),
+                blocks.asType(MethodType.methodType(
+                        void.class, Object.class, byte[].class, int.class, int.class, long[].class, long[].class))
+            };
+        } catch (Throwable e) { // not opened/exported, renamed, or a different JDK: stay with our own code
             return none;
         }
     }
@@ -196,8 +211,9 @@ final class JdkPoly1305 {
     private static boolean intrinsicOn() {
         com.sun.management.HotSpotDiagnosticMXBean vm;
         try {
-            vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-        } catch (Throwable t) {   // no jdk.management in this runtime
+            vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+        } catch (Throwable t) { // no jdk.management in this runtime
             return false;
         }
         try {
@@ -227,7 +243,9 @@ final class JdkPoly1305 {
             byte[] key = new byte[32], msg = new byte[STAGE + 200], t1 = new byte[16], t2 = new byte[16];
             long x = 0x2545f4914f6cdd1dL;
             for (int i = 0; i < msg.length; i++) {
-                x ^= x << 13; x ^= x >>> 7; x ^= x << 17;
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
                 msg[i] = (byte) x;
             }
             for (int i = 0; i < 32; i++) key[i] = (byte) (i < 16 ? 0xff : i * 5);

@@ -15,8 +15,7 @@ import java.nio.ByteOrder;
 final class Poly1305 {
     static final int KEY_LENGTH = 32;
     static final int TAG_LENGTH = 16;
-    private static final ValueLayout.OfLong LE64 =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * True when the 4-way SIMD path ({@link Poly1305Vec}, {@code jdk.incubator.vector}) is
@@ -26,13 +25,14 @@ final class Poly1305 {
      */
     /** Shortest run of full blocks that starts a SIMD run (shorter ones stay scalar). */
     static final int SIMD_MIN = Integer.getInteger("jwg.crypto.simdPoly1305Min", 128);
+
     static final boolean SIMD = simdAvailable();
     /** True when the blocks go to the JDK's own intrinsic ({@link JdkPoly1305}, AVX-512 IFMA hosts). */
     static final boolean JDK = JdkPoly1305.AVAILABLE;
 
-    private long r0, r1, s1;          // clamped r and s1 = 5*r1/4
-    private long pad0, pad1;          // s, the second half of the one-time key
-    long h0, h1, h2;                  // accumulator (package-private for Poly1305Vec)
+    private long r0, r1, s1; // clamped r and s1 = 5*r1/4
+    private long pad0, pad1; // s, the second half of the one-time key
+    long h0, h1, h2; // accumulator (package-private for Poly1305Vec)
     private final byte[] partial = new byte[16];
     private int partialLen;
 
@@ -40,15 +40,16 @@ final class Poly1305 {
     private final boolean simd;
     /** Takes the SIMD path even while the {@link VectorGate} is closed (the warm-up's AEAD). */
     boolean vectors;
+
     private final int simdMin;
-    final long[] vpow = new long[36];   // 9 limb rows (r0..r4, 5*r1..5*r4) x 4 lanes
-    final long[] vacc = new long[20];   // 5 limb rows x 4 lanes
+    final long[] vpow = new long[36]; // 9 limb rows (r0..r4, 5*r1..5*r4) x 4 lanes
+    final long[] vacc = new long[20]; // 5 limb rows x 4 lanes
     boolean powersReady, vecActive;
     private boolean vecUsed;
 
     // The JDK intrinsic's state when that path is on (then the fields above are unused)
     private final JdkPoly1305 jdk;
-    private boolean jdkOpen;          // blocks of this MAC are staged in jdk
+    private boolean jdkOpen; // blocks of this MAC are staged in jdk
 
     private boolean vectorsAllowed() {
         return vectors || VectorGate.isOpen();
@@ -79,7 +80,7 @@ final class Poly1305 {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
         try {
             return Poly1305Vec.hardwareBacked() && Poly1305Vec.selfTest();
-        } catch (Throwable t) {   // module not readable, or a JDK without this API: stay scalar
+        } catch (Throwable t) { // module not readable, or a JDK without this API: stay scalar
             return false;
         }
     }
@@ -137,12 +138,16 @@ final class Poly1305 {
         int lanes = Poly1305Vec.L;
         long sh0 = h0, sh1 = h1, sh2 = h2;
         Poly1305Vec.putPower(vpow, lanes - 1, r0, r1, 0);
-        h0 = r0; h1 = r1; h2 = 0;
+        h0 = r0;
+        h1 = r1;
+        h2 = 0;
         for (int lane = lanes - 2; lane >= 0; lane--) {
-            block(0, 0, 0);                         // h *= r
+            block(0, 0, 0); // h *= r
             Poly1305Vec.putPower(vpow, lane, h0, h1, h2);
         }
-        h0 = sh0; h1 = sh1; h2 = sh2;
+        h0 = sh0;
+        h1 = sh1;
+        h2 = sh2;
         powersReady = vecUsed = true;
     }
 
@@ -216,12 +221,12 @@ final class Poly1305 {
             long lo3 = a1 * r0, hi3 = Math.unsignedMultiplyHigh(a1, r0);
             long d1 = lo2 + lo3;
             long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
-            long e = a2 * s1;                      // < 2^64: a2 < 8, s1 < 2^61
+            long e = a2 * s1; // < 2^64: a2 < 8, s1 < 2^61
             long d1b = d1 + e;
-            d1h += carry63(d1, d1b);            // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
+            d1h += carry63(d1, d1b); // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
             long d1c = d1b + d0h;
-            d1h += carry63(d1b, d1c);           // d0h < 2^62
-            long d2 = a2 * r0 + d1h;               // bits 128 and up
+            d1h += carry63(d1b, d1c); // d0h < 2^62
+            long d2 = a2 * r0 + d1h; // bits 128 and up
 
             // fold bits >= 130: h = low130 + 5 * (d2 >> 2)
             long f = (d2 & ~3L) + (d2 >>> 2);
@@ -245,8 +250,16 @@ final class Poly1305 {
      * {@code ks} is {@code ksArray}'s segment. On the JDK intrinsic's path the keystream in
      * {@code ksArray} is overwritten with the ciphertext.
      */
-    void encryptBlocks(MemorySegment src, long srcOff, MemorySegment dst, long dstOff,
-                       byte[] ksArray, MemorySegment ks, int ksOff, int len, long total) {
+    void encryptBlocks(
+            MemorySegment src,
+            long srcOff,
+            MemorySegment dst,
+            long dstOff,
+            byte[] ksArray,
+            MemorySegment ks,
+            int ksOff,
+            int len,
+            long total) {
         if (jdkOpen) {
             // keystream := ciphertext in place (the keystream array is a byte[], which the JDK's
             // loop reads directly), then out to dst
@@ -255,7 +268,8 @@ final class Poly1305 {
             jdk.blocks(ksArray, ksOff, len);
             return;
         }
-        if (simd && (vecActive || total >= simdMin && vectorsAllowed())) {   // decided on the whole message, not the chunk
+        if (simd
+                && (vecActive || total >= simdMin && vectorsAllowed())) { // decided on the whole message, not the chunk
             int v = len & -Poly1305Vec.GROUP;
             if (v > 0) {
                 Poly1305Vec.absorb(this, src, srcOff, dst, dstOff, ks, ksOff, v, true);
@@ -291,9 +305,9 @@ final class Poly1305 {
             long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
             long e = a2 * s1;
             long d1b = d1 + e;
-            d1h += carry63(d1, d1b);            // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
+            d1h += carry63(d1, d1b); // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
             long d1c = d1b + d0h;
-            d1h += carry63(d1b, d1c);           // d0h < 2^62
+            d1h += carry63(d1b, d1c); // d0h < 2^62
             long d2 = a2 * r0 + d1h;
             long f = (d2 & ~3L) + (d2 >>> 2);
             a2 = d2 & 3;
@@ -313,7 +327,7 @@ final class Poly1305 {
                 jdk.block(m0, m1);
                 return;
             }
-            endJdk();   // a short last block (no 2^128 bit): the JDK's loop cannot take it
+            endJdk(); // a short last block (no 2^128 bit): the JDK's loop cannot take it
         }
         if (vecActive) Poly1305Vec.flush(this);
         long a0 = h0, a1 = h1, a2 = h2;
@@ -334,9 +348,9 @@ final class Poly1305 {
         long d1h = hi2 + hi3 + carry(lo2, lo3, d1);
         long e = a2 * s1;
         long d1b = d1 + e;
-        d1h += carry63(d1, d1b);            // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
+        d1h += carry63(d1, d1b); // e < 2^63: a2 <= 6, s1 < 1.25 * 2^60
         long d1c = d1b + d0h;
-        d1h += carry63(d1b, d1c);           // d0h < 2^62
+        d1h += carry63(d1b, d1c); // d0h < 2^62
         long d2 = a2 * r0 + d1h;
         long f = (d2 & ~3L) + (d2 >>> 2);
         a2 = d2 & 3;
@@ -428,7 +442,7 @@ final class Poly1305 {
         long g1 = a1 + c;
         c = carry(a1, c, g1);
         long g2 = a2 + c;
-        long mask = -(g2 >>> 2);                  // all ones when h >= p (constant time)
+        long mask = -(g2 >>> 2); // all ones when h >= p (constant time)
         a0 = (a0 & ~mask) | (g0 & mask);
         a1 = (a1 & ~mask) | (g1 & mask);
         // RFC 8439 2.5.1: tag = (h + s) mod 2^128

@@ -30,12 +30,14 @@ final class Poly1305Vec {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Lanes, and bytes per group of one block per lane. */
     static final int L = 4, GROUP = 64;
+
     private static final long M = 0x3ffffffL;
     private static final long U = 0xffffffffL;
     /** [lo0,hi0,lo1,hi1] -> [lo0,lo1,hi0,hi1] */
     private static final VectorShuffle<Long> SH_A = VectorShuffle.fromValues(S, 0, 2, 1, 3);
     /** [lo2,hi2,lo3,hi3] -> [hi2,hi3,lo2,lo3] */
     private static final VectorShuffle<Long> SH_B = VectorShuffle.fromValues(S, 1, 3, 0, 2);
+
     private static final VectorShuffle<Long> SWAP = VectorShuffle.fromValues(S, 2, 3, 0, 1);
     private static final VectorMask<Long> HIGH = VectorMask.fromValues(S, false, false, true, true);
 
@@ -56,8 +58,16 @@ final class Poly1305Vec {
      * Absorbs {@code len} bytes (a multiple of 64) of full blocks. With {@code enc}, the blocks
      * are {@code src XOR ks}, written to {@code dst} (the AEAD's seal); else they are read from src.
      */
-    static void absorb(Poly1305 p, MemorySegment src, long so, MemorySegment dst, long dO,
-                       MemorySegment ks, long ko, long len, boolean enc) {
+    static void absorb(
+            Poly1305 p,
+            MemorySegment src,
+            long so,
+            MemorySegment dst,
+            long dO,
+            MemorySegment ks,
+            long ko,
+            long len,
+            boolean enc) {
         long[] pw = p.vpow, acc = p.vacc;
         long o = 0;
         LongVector h0, h1, h2, h3, h4;
@@ -85,7 +95,9 @@ final class Poly1305Vec {
             LongVector lo = x.blend(y, HIGH), hi = y.blend(x, HIGH).rearrange(SWAP);
             h0 = h0.add(lo.and(M));
             h1 = h1.add(lo.lanewise(VectorOperators.LSHR, 26).and(M));
-            h2 = h2.add(lo.lanewise(VectorOperators.LSHR, 52).or(hi.lanewise(VectorOperators.LSHL, 12)).and(M));
+            h2 = h2.add(lo.lanewise(VectorOperators.LSHR, 52)
+                    .or(hi.lanewise(VectorOperators.LSHL, 12))
+                    .and(M));
             h3 = h3.add(hi.lanewise(VectorOperators.LSHR, 14).and(M));
             h4 = h4.add(hi.lanewise(VectorOperators.LSHR, 40).or(1L << 24));
             o = 64;
@@ -117,11 +129,16 @@ final class Poly1305Vec {
             }
             // H *= r^4
             LongVector g0 = h0.and(U), g1 = h1.and(U), g2 = h2.and(U), g3 = h3.and(U), g4 = h4.and(U);
-            LongVector d0 = g0.mul(r0).add(g1.mul(s4)).add(g2.mul(s3)).add(g3.mul(s2)).add(g4.mul(s1));
-            LongVector d1 = g0.mul(r1).add(g1.mul(r0)).add(g2.mul(s4)).add(g3.mul(s3)).add(g4.mul(s2));
-            LongVector d2 = g0.mul(r2).add(g1.mul(r1)).add(g2.mul(r0)).add(g3.mul(s4)).add(g4.mul(s3));
-            LongVector d3 = g0.mul(r3).add(g1.mul(r2)).add(g2.mul(r1)).add(g3.mul(r0)).add(g4.mul(s4));
-            LongVector d4 = g0.mul(r4).add(g1.mul(r3)).add(g2.mul(r2)).add(g3.mul(r1)).add(g4.mul(r0));
+            LongVector d0 =
+                    g0.mul(r0).add(g1.mul(s4)).add(g2.mul(s3)).add(g3.mul(s2)).add(g4.mul(s1));
+            LongVector d1 =
+                    g0.mul(r1).add(g1.mul(r0)).add(g2.mul(s4)).add(g3.mul(s3)).add(g4.mul(s2));
+            LongVector d2 =
+                    g0.mul(r2).add(g1.mul(r1)).add(g2.mul(r0)).add(g3.mul(s4)).add(g4.mul(s3));
+            LongVector d3 =
+                    g0.mul(r3).add(g1.mul(r2)).add(g2.mul(r1)).add(g3.mul(r0)).add(g4.mul(s4));
+            LongVector d4 =
+                    g0.mul(r4).add(g1.mul(r3)).add(g2.mul(r2)).add(g3.mul(r1)).add(g4.mul(r0));
             // partial carry, two chains interleaved (0->1->2->3->4 and 3->4->0->1)
             LongVector c0 = d0.lanewise(VectorOperators.LSHR, 26), c3 = d3.lanewise(VectorOperators.LSHR, 26);
             d0 = d0.and(M);
@@ -147,7 +164,9 @@ final class Poly1305Vec {
             LongVector lo = x.blend(y, HIGH), hi = y.blend(x, HIGH).rearrange(SWAP);
             h0 = d0.add(lo.and(M));
             h1 = d1.add(lo.lanewise(VectorOperators.LSHR, 26).and(M));
-            h2 = d2.add(lo.lanewise(VectorOperators.LSHR, 52).or(hi.lanewise(VectorOperators.LSHL, 12)).and(M));
+            h2 = d2.add(lo.lanewise(VectorOperators.LSHR, 52)
+                    .or(hi.lanewise(VectorOperators.LSHL, 12))
+                    .and(M));
             h3 = d3.add(hi.lanewise(VectorOperators.LSHR, 14).and(M));
             h4 = d4.add(hi.lanewise(VectorOperators.LSHR, 40).or(1L << 24));
         }
@@ -176,21 +195,64 @@ final class Poly1305Vec {
         LongVector s3 = LongVector.fromArray(S, pw, 28).and(U);
         LongVector s4 = LongVector.fromArray(S, pw, 32).and(U);
         // each lane < 2^61 / 4, so the four-lane sums fit
-        long d0 = g0.mul(r0).add(g1.mul(s4)).add(g2.mul(s3)).add(g3.mul(s2)).add(g4.mul(s1)).reduceLanes(VectorOperators.ADD);
-        long d1 = g0.mul(r1).add(g1.mul(r0)).add(g2.mul(s4)).add(g3.mul(s3)).add(g4.mul(s2)).reduceLanes(VectorOperators.ADD);
-        long d2 = g0.mul(r2).add(g1.mul(r1)).add(g2.mul(r0)).add(g3.mul(s4)).add(g4.mul(s3)).reduceLanes(VectorOperators.ADD);
-        long d3 = g0.mul(r3).add(g1.mul(r2)).add(g2.mul(r1)).add(g3.mul(r0)).add(g4.mul(s4)).reduceLanes(VectorOperators.ADD);
-        long d4 = g0.mul(r4).add(g1.mul(r3)).add(g2.mul(r2)).add(g3.mul(r1)).add(g4.mul(r0)).reduceLanes(VectorOperators.ADD);
+        long d0 = g0.mul(r0)
+                .add(g1.mul(s4))
+                .add(g2.mul(s3))
+                .add(g3.mul(s2))
+                .add(g4.mul(s1))
+                .reduceLanes(VectorOperators.ADD);
+        long d1 = g0.mul(r1)
+                .add(g1.mul(r0))
+                .add(g2.mul(s4))
+                .add(g3.mul(s3))
+                .add(g4.mul(s2))
+                .reduceLanes(VectorOperators.ADD);
+        long d2 = g0.mul(r2)
+                .add(g1.mul(r1))
+                .add(g2.mul(r0))
+                .add(g3.mul(s4))
+                .add(g4.mul(s3))
+                .reduceLanes(VectorOperators.ADD);
+        long d3 = g0.mul(r3)
+                .add(g1.mul(r2))
+                .add(g2.mul(r1))
+                .add(g3.mul(r0))
+                .add(g4.mul(s4))
+                .reduceLanes(VectorOperators.ADD);
+        long d4 = g0.mul(r4)
+                .add(g1.mul(r3))
+                .add(g2.mul(r2))
+                .add(g3.mul(r1))
+                .add(g4.mul(r0))
+                .reduceLanes(VectorOperators.ADD);
         long c;
-        c = d0 >>> 26; d0 &= M; d1 += c;
-        c = d1 >>> 26; d1 &= M; d2 += c;
-        c = d2 >>> 26; d2 &= M; d3 += c;
-        c = d3 >>> 26; d3 &= M; d4 += c;
-        c = d4 >>> 26; d4 &= M; d0 += c * 5;
-        c = d0 >>> 26; d0 &= M; d1 += c;
-        c = d1 >>> 26; d1 &= M; d2 += c;
-        c = d2 >>> 26; d2 &= M; d3 += c;
-        c = d3 >>> 26; d3 &= M; d4 += c;      // d4 <= 2^26: h2 <= 4 below
+        c = d0 >>> 26;
+        d0 &= M;
+        d1 += c;
+        c = d1 >>> 26;
+        d1 &= M;
+        d2 += c;
+        c = d2 >>> 26;
+        d2 &= M;
+        d3 += c;
+        c = d3 >>> 26;
+        d3 &= M;
+        d4 += c;
+        c = d4 >>> 26;
+        d4 &= M;
+        d0 += c * 5;
+        c = d0 >>> 26;
+        d0 &= M;
+        d1 += c;
+        c = d1 >>> 26;
+        d1 &= M;
+        d2 += c;
+        c = d2 >>> 26;
+        d2 &= M;
+        d3 += c;
+        c = d3 >>> 26;
+        d3 &= M;
+        d4 += c; // d4 <= 2^26: h2 <= 4 below
         p.fromLimbs26(d0, d1, d2, d3, d4);
         p.vecActive = false;
     }
@@ -204,7 +266,9 @@ final class Poly1305Vec {
         byte[] key = new byte[32], msg = new byte[1500], t1 = new byte[16], t2 = new byte[16];
         long x = 0x9e3779b97f4a7c15L;
         for (int i = 0; i < msg.length; i++) {
-            x ^= x << 13; x ^= x >>> 7; x ^= x << 17;
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
             msg[i] = (byte) x;
         }
         for (int i = 0; i < 32; i++) key[i] = (byte) (i < 16 ? 0xff : i * 7);

@@ -7,6 +7,7 @@ package jwg.noise.crypto;
 public final class Tai64n {
     public static final int LENGTH = 12;
     private static final long BASE = 0x400000000000000aL; // 2^62 + 10 (TAI - UTC offset used by wireguard-go)
+
     private Tai64n() {}
 
     /** Encodes {@code unixNanos} into out[off..off+12]. */

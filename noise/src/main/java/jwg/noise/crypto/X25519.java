@@ -162,8 +162,8 @@ public final class X25519 {
     /** sel (aa, bb, e = y+x, y-x, 2dxy) = digit b times 256^pos * B, in constant time. */
     private void select(int pos, int b) {
         long[] yp = aa, ym = bb, xy = this.e;
-        long neg = (b >>> 31) & 1L;              // b < 0
-        long abs = b - ((-neg & b) << 1);        // |b|
+        long neg = (b >>> 31) & 1L; // b < 0
+        long abs = b - ((-neg & b) << 1); // |b|
         Arrays.fill(yp, 0);
         yp[0] = 1;
         Arrays.fill(ym, 0);
@@ -192,9 +192,9 @@ public final class X25519 {
         long[] hX = x2, hY = z2, hZ = x3, hT = z3, rX = a, rY = b, rZ = c, rT = d;
         add(rX, hY, hX);
         sub(rY, hY, hX);
-        mul(rZ, rX, aa);       // (Y + X) * (y + x)
-        mul(rY, rY, bb);       // (Y - X) * (y - x)
-        mul(rT, e, hT);        // 2dxy * T
+        mul(rZ, rX, aa); // (Y + X) * (y + x)
+        mul(rY, rY, bb); // (Y - X) * (y - x)
+        mul(rT, e, hT); // 2dxy * T
         add(t0, hZ, hZ);
         sub(rX, rZ, rY);
         add(rY, rZ, rY);
@@ -209,11 +209,11 @@ public final class X25519 {
         sqr(rX, hX);
         sqr(rZ, hY);
         sqr(rT, hZ);
-        add(rT, rT, rT);       // 2 Z^2
+        add(rT, rT, rT); // 2 Z^2
         add(rY, hX, hY);
-        sqr(t0, rY);           // (X + Y)^2
-        add(rY, rZ, rX);       // Y^2 + X^2
-        sub(rZ, rZ, rX);       // Y^2 - X^2
+        sqr(t0, rY); // (X + Y)^2
+        add(rY, rZ, rX); // Y^2 + X^2
+        sub(rZ, rZ, rX); // Y^2 - X^2
         sub4(rX, t0, rY);
         sub4(rT, rT, rZ);
     }
@@ -258,25 +258,25 @@ public final class X25519 {
             cswap(swap, x2, x3);
             cswap(swap, z2, z3);
             swap = kt;
-            add(a, x2, z2);      // A = x2 + z2
-            sub(b, x2, z2);      // B = x2 - z2
-            add(c, x3, z3);      // C = x3 + z3
-            sub(d, x3, z3);      // D = x3 - z3
-            mul(d, d, a);        // DA
-            mul(c, c, b);        // CB
-            sqr(aa, a);          // AA
-            sqr(bb, b);          // BB
+            add(a, x2, z2); // A = x2 + z2
+            sub(b, x2, z2); // B = x2 - z2
+            add(c, x3, z3); // C = x3 + z3
+            sub(d, x3, z3); // D = x3 - z3
+            mul(d, d, a); // DA
+            mul(c, c, b); // CB
+            sqr(aa, a); // AA
+            sqr(bb, b); // BB
             add(x3, d, c);
-            sqr(x3, x3);         // x3 = (DA + CB)^2
+            sqr(x3, x3); // x3 = (DA + CB)^2
             sub(z3, d, c);
-            sqr(z3, z3);         // (DA - CB)^2
+            sqr(z3, z3); // (DA - CB)^2
             if (base) mulSmall(z3, z3, 9); // public, not secret: the same branch every step
             else mul(z3, z3, x1); // z3 = x1 * (DA - CB)^2
-            mul(x2, aa, bb);     // x2 = AA * BB
-            sub(e, aa, bb);      // E = AA - BB
+            mul(x2, aa, bb); // x2 = AA * BB
+            sub(e, aa, bb); // E = AA - BB
             mulSmall(a, e, 121665);
-            add(a, a, aa);       // AA + a24 * E
-            mul(z2, e, a);       // z2 = E * (AA + a24 * E)
+            add(a, a, aa); // AA + a24 * E
+            mul(z2, e, a); // z2 = E * (AA + a24 * E)
         }
         cswap(swap, x2, x3);
         cswap(swap, z2, z3);
@@ -313,28 +313,28 @@ public final class X25519 {
     /** out = z^(p-2) = 1/z (0 for z = 0), by the addition chain of ref10's fe_invert. */
     private void invert(long[] out, long[] z) {
         long[] t0 = this.t1, t1 = this.t2, t2 = this.t3, t3 = this.aa;
-        sqr(t0, z);              // 2
-        sqrN(t1, t0, 2);         // 8
-        mul(t1, z, t1);          // 9
-        mul(t0, t0, t1);         // 11
-        sqr(t2, t0);             // 22
-        mul(t1, t1, t2);         // 2^5 - 1
+        sqr(t0, z); // 2
+        sqrN(t1, t0, 2); // 8
+        mul(t1, z, t1); // 9
+        mul(t0, t0, t1); // 11
+        sqr(t2, t0); // 22
+        mul(t1, t1, t2); // 2^5 - 1
         sqrN(t2, t1, 5);
-        mul(t1, t2, t1);         // 2^10 - 1
+        mul(t1, t2, t1); // 2^10 - 1
         sqrN(t2, t1, 10);
-        mul(t2, t2, t1);         // 2^20 - 1
+        mul(t2, t2, t1); // 2^20 - 1
         sqrN(t3, t2, 20);
-        mul(t2, t3, t2);         // 2^40 - 1
+        mul(t2, t3, t2); // 2^40 - 1
         sqrN(t2, t2, 10);
-        mul(t1, t2, t1);         // 2^50 - 1
+        mul(t1, t2, t1); // 2^50 - 1
         sqrN(t2, t1, 50);
-        mul(t2, t2, t1);         // 2^100 - 1
+        mul(t2, t2, t1); // 2^100 - 1
         sqrN(t3, t2, 100);
-        mul(t2, t3, t2);         // 2^200 - 1
+        mul(t2, t3, t2); // 2^200 - 1
         sqrN(t2, t2, 50);
-        mul(t1, t2, t1);         // 2^250 - 1
-        sqrN(t1, t1, 5);         // 2^255 - 2^5
-        mul(out, t1, t0);        // 2^255 - 21 = p - 2
+        mul(t1, t2, t1); // 2^250 - 1
+        sqrN(t1, t1, 5); // 2^255 - 2^5
+        mul(out, t1, t0); // 2^255 - 21 = p - 2
     }
 
     private static void cswap(long swap, long[] f, long[] g) {
@@ -385,20 +385,35 @@ public final class X25519 {
         long G1x = g1x << 4, G2x = g2x << 4, G3x = g3x << 4, G4x = g4x << 4;
 
         long l0 = f0 * g0 + f1 * g4x + f2 * g3x + f3 * g2x + f4 * g1x;
-        long h0 = Math.multiplyHigh(F0, G0) + Math.multiplyHigh(F1, G4x) + Math.multiplyHigh(F2, G3x)
-                + Math.multiplyHigh(F3, G2x) + Math.multiplyHigh(F4, G1x);
+        long h0 = Math.multiplyHigh(F0, G0)
+                + Math.multiplyHigh(F1, G4x)
+                + Math.multiplyHigh(F2, G3x)
+                + Math.multiplyHigh(F3, G2x)
+                + Math.multiplyHigh(F4, G1x);
         long l1 = f0 * g1 + f1 * g0 + f2 * g4x + f3 * g3x + f4 * g2x;
-        long h1 = Math.multiplyHigh(F0, G1) + Math.multiplyHigh(F1, G0) + Math.multiplyHigh(F2, G4x)
-                + Math.multiplyHigh(F3, G3x) + Math.multiplyHigh(F4, G2x);
+        long h1 = Math.multiplyHigh(F0, G1)
+                + Math.multiplyHigh(F1, G0)
+                + Math.multiplyHigh(F2, G4x)
+                + Math.multiplyHigh(F3, G3x)
+                + Math.multiplyHigh(F4, G2x);
         long l2 = f0 * g2 + f1 * g1 + f2 * g0 + f3 * g4x + f4 * g3x;
-        long h2 = Math.multiplyHigh(F0, G2) + Math.multiplyHigh(F1, G1) + Math.multiplyHigh(F2, G0)
-                + Math.multiplyHigh(F3, G4x) + Math.multiplyHigh(F4, G3x);
+        long h2 = Math.multiplyHigh(F0, G2)
+                + Math.multiplyHigh(F1, G1)
+                + Math.multiplyHigh(F2, G0)
+                + Math.multiplyHigh(F3, G4x)
+                + Math.multiplyHigh(F4, G3x);
         long l3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g4x;
-        long h3 = Math.multiplyHigh(F0, G3) + Math.multiplyHigh(F1, G2) + Math.multiplyHigh(F2, G1)
-                + Math.multiplyHigh(F3, G0) + Math.multiplyHigh(F4, G4x);
+        long h3 = Math.multiplyHigh(F0, G3)
+                + Math.multiplyHigh(F1, G2)
+                + Math.multiplyHigh(F2, G1)
+                + Math.multiplyHigh(F3, G0)
+                + Math.multiplyHigh(F4, G4x);
         long l4 = f0 * g4 + f1 * g3 + f2 * g2 + f3 * g1 + f4 * g0;
-        long h4 = Math.multiplyHigh(F0, G4) + Math.multiplyHigh(F1, G3) + Math.multiplyHigh(F2, G2)
-                + Math.multiplyHigh(F3, G1) + Math.multiplyHigh(F4, G0);
+        long h4 = Math.multiplyHigh(F0, G4)
+                + Math.multiplyHigh(F1, G3)
+                + Math.multiplyHigh(F2, G2)
+                + Math.multiplyHigh(F3, G1)
+                + Math.multiplyHigh(F4, G0);
         carry(o, l0, h0, l1, h1, l2, h2, l3, h3, l4, h4);
     }
 
@@ -436,8 +451,8 @@ public final class X25519 {
      * mod 2^64. The floors lose the carry k (&lt; 5) out of the sum of the p mod 2^51; bits 51..63
      * of l_i equal (h_i + k) mod 2^13, which gives k.
      */
-    private static void carry(long[] o, long l0, long h0, long l1, long h1, long l2, long h2,
-                              long l3, long h3, long l4, long h4) {
+    private static void carry(
+            long[] o, long l0, long h0, long l1, long h1, long l2, long h2, long l3, long h3, long l4, long h4) {
         final long K = 0x1FFF;
         long c0 = h0 + (((l0 >>> 51) - h0) & K);
         long c1 = h1 + (((l1 >>> 51) - h1) & K);
@@ -499,12 +514,18 @@ public final class X25519 {
     static void encode(long[] f, byte[] out, int off) {
         long h0 = f[0], h1 = f[1], h2 = f[2], h3 = f[3], h4 = f[4];
         // carry so that every limb is < 2^51 (+1 in h1): the value is now < 2p
-        h1 += h0 >>> 51; h0 &= M;
-        h2 += h1 >>> 51; h1 &= M;
-        h3 += h2 >>> 51; h2 &= M;
-        h4 += h3 >>> 51; h3 &= M;
-        h0 += 19 * (h4 >>> 51); h4 &= M;
-        h1 += h0 >>> 51; h0 &= M;
+        h1 += h0 >>> 51;
+        h0 &= M;
+        h2 += h1 >>> 51;
+        h1 &= M;
+        h3 += h2 >>> 51;
+        h2 &= M;
+        h4 += h3 >>> 51;
+        h3 &= M;
+        h0 += 19 * (h4 >>> 51);
+        h4 &= M;
+        h1 += h0 >>> 51;
+        h0 &= M;
         // q = 1 if h >= p (h + 19 >= 2^255), else 0; then h - q*p = h + 19q - q*2^255
         long q = (h0 + 19) >>> 51;
         q = (h1 + q) >>> 51;
@@ -512,10 +533,14 @@ public final class X25519 {
         q = (h3 + q) >>> 51;
         q = (h4 + q) >>> 51;
         h0 += 19 * q;
-        h1 += h0 >>> 51; h0 &= M;
-        h2 += h1 >>> 51; h1 &= M;
-        h3 += h2 >>> 51; h2 &= M;
-        h4 += h3 >>> 51; h3 &= M;
+        h1 += h0 >>> 51;
+        h0 &= M;
+        h2 += h1 >>> 51;
+        h1 &= M;
+        h3 += h2 >>> 51;
+        h2 &= M;
+        h4 += h3 >>> 51;
+        h3 &= M;
         h4 &= M;
         LE.set(out, off, h0 | (h1 << 51));
         LE.set(out, off + 8, (h1 >>> 13) | (h2 << 38));

@@ -16,20 +16,33 @@ public final class XChaCha20Poly1305 {
     public static final int NONCE_LENGTH = 24;
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** One AEAD per thread (it holds scratch state), not one per cookie. */
-    private static final ThreadLocal<ChaCha20Poly1305> AEAD = ThreadLocal.withInitial(() -> new ChaCha20Poly1305().scalarOnly());
+    private static final ThreadLocal<ChaCha20Poly1305> AEAD =
+            ThreadLocal.withInitial(() -> new ChaCha20Poly1305().scalarOnly());
 
     private XChaCha20Poly1305() {}
 
     /** Seals {@code plaintext} into {@code out} (plaintext.length + 16 bytes). */
     public static void seal(byte[] key, byte[] nonce24, byte[] ad, byte[] plaintext, byte[] out) {
-        if (key == null || key.length != ChaCha20Poly1305.KEY_LENGTH) throw new IllegalArgumentException("key must be 32 bytes");
-        if (nonce24 == null || nonce24.length != NONCE_LENGTH) throw new IllegalArgumentException("nonce must be 24 bytes");
+        if (key == null || key.length != ChaCha20Poly1305.KEY_LENGTH)
+            throw new IllegalArgumentException("key must be 32 bytes");
+        if (nonce24 == null || nonce24.length != NONCE_LENGTH)
+            throw new IllegalArgumentException("nonce must be 24 bytes");
         byte[] subkey = new byte[ChaCha20Poly1305.KEY_LENGTH];
         try {
             ChaCha20Core.hchacha20(key, nonce24, 0, subkey);
             MemorySegment n = MemorySegment.ofArray(nonce24);
-            AEAD.get().seal(subkey, 0, n.get(LE32, 16), n.get(LE32, 20), ad,
-                    MemorySegment.ofArray(plaintext), 0, plaintext.length, MemorySegment.ofArray(out), 0);
+            AEAD.get()
+                    .seal(
+                            subkey,
+                            0,
+                            n.get(LE32, 16),
+                            n.get(LE32, 20),
+                            ad,
+                            MemorySegment.ofArray(plaintext),
+                            0,
+                            plaintext.length,
+                            MemorySegment.ofArray(out),
+                            0);
         } finally {
             java.util.Arrays.fill(subkey, (byte) 0);
         }
@@ -40,10 +53,20 @@ public final class XChaCha20Poly1305 {
      * at {@code outOff} (len + 16 bytes), AD = all of {@code ad}; {@code subkey} (32 bytes) is
      * the caller's scratch, wiped before returning.
      */
-    public static void seal(byte[] key, byte[] nonce24, byte[] ad, byte[] plaintext, int pOff, int len,
-                            byte[] out, int outOff, byte[] subkey) {
-        if (key == null || key.length != ChaCha20Poly1305.KEY_LENGTH) throw new IllegalArgumentException("key must be 32 bytes");
-        if (nonce24 == null || nonce24.length != NONCE_LENGTH) throw new IllegalArgumentException("nonce must be 24 bytes");
+    public static void seal(
+            byte[] key,
+            byte[] nonce24,
+            byte[] ad,
+            byte[] plaintext,
+            int pOff,
+            int len,
+            byte[] out,
+            int outOff,
+            byte[] subkey) {
+        if (key == null || key.length != ChaCha20Poly1305.KEY_LENGTH)
+            throw new IllegalArgumentException("key must be 32 bytes");
+        if (nonce24 == null || nonce24.length != NONCE_LENGTH)
+            throw new IllegalArgumentException("nonce must be 24 bytes");
         try {
             ChaCha20Core.hchacha20(key, nonce24, 0, subkey);
             AEAD.get().seal(subkey, tailCounter(nonce24), ad, plaintext, pOff, len, out, outOff);
@@ -53,10 +76,22 @@ public final class XChaCha20Poly1305 {
     }
 
     /** Allocation-free open (see the allocation-free {@code seal}); false if the tag does not verify. */
-    public static boolean open(byte[] key, byte[] nonce24, byte[] ad, byte[] ciphertext, int cOff, int len,
-                               byte[] out, int outOff, byte[] subkey) {
-        if (key == null || key.length != ChaCha20Poly1305.KEY_LENGTH || nonce24 == null
-                || nonce24.length != NONCE_LENGTH || ciphertext == null || out == null) return false;
+    public static boolean open(
+            byte[] key,
+            byte[] nonce24,
+            byte[] ad,
+            byte[] ciphertext,
+            int cOff,
+            int len,
+            byte[] out,
+            int outOff,
+            byte[] subkey) {
+        if (key == null
+                || key.length != ChaCha20Poly1305.KEY_LENGTH
+                || nonce24 == null
+                || nonce24.length != NONCE_LENGTH
+                || ciphertext == null
+                || out == null) return false;
         try {
             ChaCha20Core.hchacha20(key, nonce24, 0, subkey);
             return AEAD.get().open(subkey, tailCounter(nonce24), ad, ciphertext, cOff, len, out, outOff);
@@ -74,14 +109,28 @@ public final class XChaCha20Poly1305 {
 
     /** Opens {@code ciphertext} (with tag) into {@code out}; false if the tag does not verify. */
     public static boolean open(byte[] key, byte[] nonce24, byte[] ad, byte[] ciphertext, byte[] out) {
-        if (key == null || key.length != ChaCha20Poly1305.KEY_LENGTH || nonce24 == null
-                || nonce24.length != NONCE_LENGTH || ciphertext == null || out == null) return false;
+        if (key == null
+                || key.length != ChaCha20Poly1305.KEY_LENGTH
+                || nonce24 == null
+                || nonce24.length != NONCE_LENGTH
+                || ciphertext == null
+                || out == null) return false;
         byte[] subkey = new byte[ChaCha20Poly1305.KEY_LENGTH];
         try {
             ChaCha20Core.hchacha20(key, nonce24, 0, subkey);
             MemorySegment n = MemorySegment.ofArray(nonce24);
-            return AEAD.get().open(subkey, 0, n.get(LE32, 16), n.get(LE32, 20), ad,
-                    MemorySegment.ofArray(ciphertext), 0, ciphertext.length, MemorySegment.ofArray(out), 0);
+            return AEAD.get()
+                    .open(
+                            subkey,
+                            0,
+                            n.get(LE32, 16),
+                            n.get(LE32, 20),
+                            ad,
+                            MemorySegment.ofArray(ciphertext),
+                            0,
+                            ciphertext.length,
+                            MemorySegment.ofArray(out),
+                            0);
         } finally {
             java.util.Arrays.fill(subkey, (byte) 0);
         }

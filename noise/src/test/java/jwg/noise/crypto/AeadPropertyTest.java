@@ -44,9 +44,9 @@ class AeadPropertyTest {
     private static int length(SplittableRandom rnd, int i) {
         if (i < EDGES.length * 8) return EDGES[i % EDGES.length];
         int r = rnd.nextInt(100);
-        if (r < 60) return rnd.nextInt(129);        // mostly small
-        if (r < 90) return rnd.nextInt(1500);       // MTU-sized
-        return rnd.nextInt(MAX + 1);                // anything up to 9000
+        if (r < 60) return rnd.nextInt(129); // mostly small
+        if (r < 90) return rnd.nextInt(1500); // MTU-sized
+        return rnd.nextInt(MAX + 1); // anything up to 9000
     }
 
     @Test
@@ -68,7 +68,7 @@ class AeadPropertyTest {
                 byte[] pt = new byte[len];
                 rnd.nextBytes(pt);
                 byte[] want = jdkSeal(jdk, key, counter, ad, pt);
-                if (i % 4 == 0) {   // BC is slow: a quarter of the cases, still tens of thousands
+                if (i % 4 == 0) { // BC is slow: a quarter of the cases, still tens of thousands
                     assertArrayEquals(want, bcSeal(key, counter, ad, pt), "JDK and BC disagree");
                     bcChecked++;
                 }
@@ -79,7 +79,8 @@ class AeadPropertyTest {
                 MemorySegment.copy(pt, 0, a, ValueLayout.JAVA_BYTE, srcOff, len);
                 assertEquals(len + 16, aead.seal(key, counter, ad, a, srcOff, len, b, dstOff));
                 byte[] got = b.asSlice(dstOff, len + 16).toArray(ValueLayout.JAVA_BYTE);
-                if (!java.util.Arrays.equals(want, got)) fail("seal differs: case " + i + " len " + len + " offHeap " + offHeap + " inPlace " + inPlace);
+                if (!java.util.Arrays.equals(want, got))
+                    fail("seal differs: case " + i + " len " + len + " offHeap " + offHeap + " inPlace " + inPlace);
                 // open the JDK's ciphertext (in place or not) and get the plaintext back
                 MemorySegment.copy(want, 0, a, ValueLayout.JAVA_BYTE, srcOff, want.length);
                 assertTrue(aead.open(key, counter, ad, a, srcOff, len + 16, b, dstOff), "open failed: case " + i);
@@ -105,7 +106,9 @@ class AeadPropertyTest {
             for (int bit = 0; bit < sealed.length * 8; bit++) {
                 sealed[bit >>> 3] ^= (byte) (1 << (bit & 7));
                 java.util.Arrays.fill(out, (byte) 0x5a);
-                assertFalse(aead.open(key, 42, ad, sealed, 0, sealed.length, out, 0), "accepted flip of bit " + bit + " at len " + len);
+                assertFalse(
+                        aead.open(key, 42, ad, sealed, 0, sealed.length, out, 0),
+                        "accepted flip of bit " + bit + " at len " + len);
                 for (byte x : out) assertEquals((byte) 0x5a, x, "wrote output on failure");
                 sealed[bit >>> 3] ^= (byte) (1 << (bit & 7));
             }

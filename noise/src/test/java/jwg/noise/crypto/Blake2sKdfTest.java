@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class Blake2sKdfTest {
     @Test
     void blake2s256_rfc7693_appendixB() {
-        assertEquals("508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982", Hex.of(Blake2s.hash(Hex.ascii("abc"))));
+        assertEquals(
+                "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982",
+                Hex.of(Blake2s.hash(Hex.ascii("abc"))));
         byte[] out = new byte[32];
         Blake2s.hash(Hex.ascii("ab"), Hex.ascii("xc"), 1, 1, out);
         assertEquals("508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982", Hex.of(out), "two-part form");
@@ -21,10 +23,12 @@ class Blake2sKdfTest {
 
     @Test
     void blake2sEmptyAndWireGuardConstructionHash() {
-        assertEquals("69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9", Hex.of(Blake2s.hash(new byte[0])));
+        assertEquals(
+                "69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9", Hex.of(Blake2s.hash(new byte[0])));
         // HASH("Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s"), the chaining key every WireGuard handshake starts from
         // (wireguard-go's initialChainKey).
-        assertEquals("60e26daef327efc02ec335e2a025d2d016eb4206f87277f52d38d1988b78cd36",
+        assertEquals(
+                "60e26daef327efc02ec335e2a025d2d016eb4206f87277f52d38d1988b78cd36",
                 Hex.of(Blake2s.hash(Hex.ascii("Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s"))));
     }
 
@@ -66,13 +70,17 @@ class Blake2sKdfTest {
                 rnd.nextBytes(key);
                 rnd.nextBytes(msg);
                 int outLen = keyLen == 16 ? 16 : 32;
-                Blake2sDigest ref = keyLen == 0 ? new Blake2sDigest(outLen * 8) : new Blake2sDigest(key, outLen, null, null);
+                Blake2sDigest ref =
+                        keyLen == 0 ? new Blake2sDigest(outLen * 8) : new Blake2sDigest(key, outLen, null, null);
                 ref.update(msg, 0, len);
                 byte[] want = new byte[outLen], whole = new byte[outLen], split = new byte[outLen];
                 ref.doFinal(want, 0);
                 mine.init(key, 0, keyLen, outLen).update(msg, 0, len).doFinal(whole, 0);
                 int cut = len == 0 ? 0 : rnd.nextInt(len + 1);
-                mine.init(key, 0, keyLen, outLen).update(msg, 0, cut).update(msg, cut, len - cut).doFinal(split, 0);
+                mine.init(key, 0, keyLen, outLen)
+                        .update(msg, 0, cut)
+                        .update(msg, cut, len - cut)
+                        .doFinal(split, 0);
                 assertArrayEquals(want, whole, "len " + len + " key " + keyLen);
                 assertArrayEquals(want, split, "len " + len + " key " + keyLen + " cut " + cut);
             }
@@ -126,7 +134,9 @@ class Blake2sKdfTest {
             Kdf.kdf(key, len == 0 ? null : input, 2, null, x, null);
             assertArrayEquals(t2, x, "null outputs skipped, later ones still right");
         }
-        assertThrows(IllegalArgumentException.class, () -> Kdf.kdf(new byte[32], null, new byte[32], new byte[32], new byte[32], new byte[32]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Kdf.kdf(new byte[32], null, new byte[32], new byte[32], new byte[32], new byte[32]));
     }
 
     @Test

@@ -49,8 +49,11 @@ class ChaCha20VecTest {
         byte[] got = new byte[1024 + ChaCha20Vec.OUT_LENGTH + 64];
         for (int it = 0; it < rounds; it++) {
             for (int i = 0; i < 16; i++) state[i] = rnd.nextInt();
-            state[0] = ChaCha20Core.C0; state[1] = ChaCha20Core.C1; state[2] = ChaCha20Core.C2; state[3] = ChaCha20Core.C3;
-            if (it % 10 == 0) state[12] = -1 - rnd.nextInt(8);      // the block counter wraps inside the eight
+            state[0] = ChaCha20Core.C0;
+            state[1] = ChaCha20Core.C1;
+            state[2] = ChaCha20Core.C2;
+            state[3] = ChaCha20Core.C3;
+            if (it % 10 == 0) state[12] = -1 - rnd.nextInt(8); // the block counter wraps inside the eight
             int off = 64 * rnd.nextInt(17);
             int[] before = state.clone();
             Arrays.fill(got, (byte) 0x5a);
@@ -68,10 +71,16 @@ class ChaCha20VecTest {
     @Test
     void aeadEqualsTheJdkWithOnlyTheVectorKeystreamAndWithout() throws Exception {
         boolean vec = moduleAnd512BitVectors();
-        String a = ChildJvm.run(List.of("--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noJdkChaCha20=true"),
-                ChildMain.class, String.valueOf(vec), "false");
-        String b = ChildJvm.run(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED"),
-                ChildMain.class, "false", "true");
+        String a = ChildJvm.run(
+                List.of("--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noJdkChaCha20=true"),
+                ChildMain.class,
+                String.valueOf(vec),
+                "false");
+        String b = ChildJvm.run(
+                List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED"),
+                ChildMain.class,
+                "false",
+                "true");
         assertTrue(a.contains("keystream ok"), a);
         assertTrue(b.contains("keystream ok"), b);
     }
@@ -81,8 +90,10 @@ class ChaCha20VecTest {
         public static void main(String[] args) throws Exception {
             boolean wantVec = Boolean.parseBoolean(args[0]), wantJdk = Boolean.parseBoolean(args[1]);
             if (ChaCha20.VEC8 != wantVec) throw new AssertionError("VEC8 = " + ChaCha20.VEC8);
-            if (JdkChaCha20Block.AVAILABLE != wantJdk) throw new AssertionError("intrinsic = " + JdkChaCha20Block.AVAILABLE);
-            ChildJvm.sealAndOpenAgainstJdk(8, 0, 1, 63, 64, 447, 448, 449, 511, 512, 960, 961, 1420, 1472, 1473, 1536, 3000, 9000);
+            if (JdkChaCha20Block.AVAILABLE != wantJdk)
+                throw new AssertionError("intrinsic = " + JdkChaCha20Block.AVAILABLE);
+            ChildJvm.sealAndOpenAgainstJdk(
+                    8, 0, 1, 63, 64, 447, 448, 449, 511, 512, 960, 961, 1420, 1472, 1473, 1536, 3000, 9000);
             System.out.println("keystream ok");
         }
     }

@@ -27,7 +27,10 @@ final class ChildJvm {
         cmd.addAll(flags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(new File("/dev/null"))
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         return out;
@@ -41,7 +44,8 @@ final class ChildJvm {
     /** This JVM's {@code -XX:} options (such as {@code -XX:UseAVX=2} from the argLine). */
     static List<String> vmOptions() {
         return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-XX:")).toList();
+                .filter(a -> a.startsWith("-XX:"))
+                .toList();
     }
 
     /** Seals each length with the AEAD and the JDK {@code Cipher}, then opens it; throws at the first difference. */

@@ -26,6 +26,9 @@ final class Hex {
 
     /** Little-endian 32-bit word i of a 12-byte nonce. */
     static int word(byte[] nonce, int i) {
-        return (nonce[4 * i] & 0xff) | (nonce[4 * i + 1] & 0xff) << 8 | (nonce[4 * i + 2] & 0xff) << 16 | (nonce[4 * i + 3] & 0xff) << 24;
+        return (nonce[4 * i] & 0xff)
+                | (nonce[4 * i + 1] & 0xff) << 8
+                | (nonce[4 * i + 2] & 0xff) << 16
+                | (nonce[4 * i + 3] & 0xff) << 24;
     }
 }

@@ -15,8 +15,13 @@ import org.junit.jupiter.api.Test;
  */
 class JdkPoly1305Test {
     /** The flags (jwg.jvmFlags) that let {@link JdkPoly1305} reach the JDK's classes. */
-    static final List<String> JDK_ACCESS = List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
-            "--add-exports", "java.base/sun.security.util.math=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector");
+    static final List<String> JDK_ACCESS = List.of(
+            "--add-opens",
+            "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+            "--add-exports",
+            "java.base/sun.security.util.math=ALL-UNNAMED",
+            "--add-modules",
+            "jdk.incubator.vector");
 
     /** Whether HotSpot turns UsePoly1305Intrinsics on for a JVM with this one's -XX: options: asked of that JVM. */
     private static boolean jvmIntrinsifiesPoly1305() throws Exception {
@@ -38,16 +43,23 @@ class JdkPoly1305Test {
     void onExactlyWhereTheJvmIntrinsifiesPoly1305() throws Exception {
         // surefire passes the opens/exports (jwg.jvmFlags); HotSpot turns the intrinsic on where the
         // CPU has AVX-512 IFMA/VL/BW and 512-bit vectors are in use, and then the path must be live
-        assertEquals(jvmIntrinsifiesPoly1305(), Poly1305.JDK, "JdkPoly1305 in use exactly where the JDK's loop is intrinsified");
+        assertEquals(
+                jvmIntrinsifiesPoly1305(),
+                Poly1305.JDK,
+                "JdkPoly1305 in use exactly where the JDK's loop is intrinsified");
     }
 
     @Test
     void equalsScalarOnRandomKeysAndLengths() throws Exception {
         if (Poly1305.JDK) {
-            equalsScalar();                                      // in this JVM: the intrinsic, once compiled
+            equalsScalar(); // in this JVM: the intrinsic, once compiled
         } else {
-            String out = ChildJvm.run(java.util.stream.Stream.concat(JDK_ACCESS.stream(),
-                    java.util.stream.Stream.of("-Djwg.crypto.jdkPoly1305Always=true")).toList(), AlwaysMain.class);
+            String out = ChildJvm.run(
+                    java.util.stream.Stream.concat(
+                                    JDK_ACCESS.stream(),
+                                    java.util.stream.Stream.of("-Djwg.crypto.jdkPoly1305Always=true"))
+                            .toList(),
+                    AlwaysMain.class);
             assertTrue(out.contains("jdk loop ok"), out);
         }
     }
@@ -69,11 +81,12 @@ class JdkPoly1305Test {
         MemorySegment m = MemorySegment.ofArray(msg);
         for (int i = 0; i < 40_000; i++) {
             rnd.nextBytes(key);
-            if (i % 3 == 0) java.util.Arrays.fill(key, 0, 16, (byte) 0xff);     // maximal r
-            if (i % 7 == 0) java.util.Arrays.fill(msg, (byte) 0xff); else if (i % 50 == 0) rnd.nextBytes(msg);
+            if (i % 3 == 0) java.util.Arrays.fill(key, 0, 16, (byte) 0xff); // maximal r
+            if (i % 7 == 0) java.util.Arrays.fill(msg, (byte) 0xff);
+            else if (i % 50 == 0) rnd.nextBytes(msg);
             int len = i % 10 == 0 ? rnd.nextInt(msg.length - 63) : rnd.nextInt(1600);
             int adLen = i % 4 == 0 ? rnd.nextInt(40) : 0;
-            for (Poly1305 p : List.of(s, jdk)) {                 // the AEAD's shape: pad16(ad) || pad16(ct) || lengths
+            for (Poly1305 p : List.of(s, jdk)) { // the AEAD's shape: pad16(ad) || pad16(ct) || lengths
                 p.init(key, 0);
                 p.padded(m, 0, adLen);
                 p.padded(m, adLen, len);
@@ -81,8 +94,9 @@ class JdkPoly1305Test {
             }
             s.finish(t1, 0);
             jdk.finish(t2, 0);
-            if (!java.util.Arrays.equals(t1, t2)) fail("tags differ: len " + len + ", ad " + adLen + ", iteration " + i);
-            if (i % 100 == 0) {                                  // the plain MAC: a short last block without the 2^128 bit
+            if (!java.util.Arrays.equals(t1, t2))
+                fail("tags differ: len " + len + ", ad " + adLen + ", iteration " + i);
+            if (i % 100 == 0) { // the plain MAC: a short last block without the 2^128 bit
                 int n = rnd.nextInt(2000);
                 s.init(key, 0);
                 s.update(msg, 0, n);
@@ -105,17 +119,18 @@ class JdkPoly1305Test {
             long[] l = new long[5];
             for (int k = 0; k < 5; k++) {
                 l[k] = switch (i % 4) {
-                    case 0 -> rnd.nextLong(-(1L << 25), 1L << 25);        // the JDK's usual range
-                    case 1 -> rnd.nextLong(-(1L << 40), 1L << 40);        // far outside it
-                    case 2 -> k == 4 ? -rnd.nextLong(1, 1L << 26) : rnd.nextLong(0, 1L << 26);   // negative value
-                    default -> (1L << 26) - 1 + rnd.nextInt(2);           // all ones and carries
+                    case 0 -> rnd.nextLong(-(1L << 25), 1L << 25); // the JDK's usual range
+                    case 1 -> rnd.nextLong(-(1L << 40), 1L << 40); // far outside it
+                    case 2 -> k == 4 ? -rnd.nextLong(1, 1L << 26) : rnd.nextLong(0, 1L << 26); // negative value
+                    default -> (1L << 26) - 1 + rnd.nextInt(2); // all ones and carries
                 };
             }
             java.math.BigInteger want = java.math.BigInteger.ZERO;
             for (int k = 4; k >= 0; k--) want = want.shiftLeft(26).add(java.math.BigInteger.valueOf(l[k]));
             JdkPoly1305.toRadix64(l, out);
             assertTrue(out.h2 >= 0 && out.h2 < 4, "h2 = " + out.h2);
-            java.math.BigInteger got = java.math.BigInteger.valueOf(out.h2).shiftLeft(128)
+            java.math.BigInteger got = java.math.BigInteger.valueOf(out.h2)
+                    .shiftLeft(128)
                     .add(new java.math.BigInteger(Long.toUnsignedString(out.h1)).shiftLeft(64))
                     .add(new java.math.BigInteger(Long.toUnsignedString(out.h0)));
             assertEquals(want.mod(p), got.mod(p), "limbs " + java.util.Arrays.toString(l));
@@ -125,8 +140,13 @@ class JdkPoly1305Test {
     /** A JVM without the export: the AEAD keeps its own Poly1305 and agrees with the JDK Cipher. */
     @Test
     void aeadWithoutTheExportUsesItsOwnMac() throws Exception {
-        String out = ChildJvm.run(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
-                "--add-modules", "jdk.incubator.vector"), ChildMain.class);
+        String out = ChildJvm.run(
+                List.of(
+                        "--add-opens",
+                        "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+                        "--add-modules",
+                        "jdk.incubator.vector"),
+                ChildMain.class);
         assertTrue(out.contains("own mac ok"), out);
     }
 

@@ -42,10 +42,11 @@ class Poly1305ReferenceTest {
         for (int it = 0; it < 3000; it++) {
             byte[] key = new byte[32];
             rnd.nextBytes(key);
-            if (it % 3 == 0) java.util.Arrays.fill(key, 0, 16, (byte) 0xff);      // maximal r after clamping
-            if (it % 5 == 0) java.util.Arrays.fill(key, 16, 32, (byte) 0xff);     // s makes h + s wrap
+            if (it % 3 == 0) java.util.Arrays.fill(key, 0, 16, (byte) 0xff); // maximal r after clamping
+            if (it % 5 == 0) java.util.Arrays.fill(key, 16, 32, (byte) 0xff); // s makes h + s wrap
             byte[] msg = new byte[rnd.nextInt(700)];
-            if (it % 2 == 0) java.util.Arrays.fill(msg, (byte) 0xff); else rnd.nextBytes(msg);
+            if (it % 2 == 0) java.util.Arrays.fill(msg, (byte) 0xff);
+            else rnd.nextBytes(msg);
             byte[] want = reference(key, msg);
 
             p.init(key, 0);

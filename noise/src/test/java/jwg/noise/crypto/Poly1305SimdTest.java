@@ -29,7 +29,8 @@ class Poly1305SimdTest {
     void simdIsOnExactlyWhereTheHardwareHas256BitVectors() {
         // surefire passes --add-modules jdk.incubator.vector (jwg.jvmFlags); on AVX2 hardware it must be live
         ChaCha20VecTest.assertVectorModule();
-        assertEquals(moduleAndHardware(), Poly1305.SIMD, "SIMD Poly1305 in use exactly where vectors are 256 bits or more");
+        assertEquals(
+                moduleAndHardware(), Poly1305.SIMD, "SIMD Poly1305 in use exactly where vectors are 256 bits or more");
         assertTrue(Poly1305Vec.selfTest(), "Poly1305Vec's self-test, on any CPU");
     }
 
@@ -63,24 +64,25 @@ class Poly1305SimdTest {
 
     private static void key(SplittableRandom rnd, byte[] key, int i) {
         rnd.nextBytes(key);
-        if (i % 3 == 0) java.util.Arrays.fill(key, 0, 16, (byte) 0xff);   // maximal r after clamping
+        if (i % 3 == 0) java.util.Arrays.fill(key, 0, 16, (byte) 0xff); // maximal r after clamping
         if (i % 5 == 0) java.util.Arrays.fill(key, 16, 32, (byte) 0xff);
     }
 
     @Test
     void equalsScalarAndBouncyCastleOnRandomLengthsAndAllTails() {
-        ChaCha20VecTest.assertVectorModule();           // new Poly1305(true) is then the vector path
+        ChaCha20VecTest.assertVectorModule(); // new Poly1305(true) is then the vector path
         SplittableRandom rnd = new SplittableRandom(0x9017);
         Poly1305 v = new Poly1305(true), s = new Poly1305(false);
         byte[] key = new byte[32], msg = new byte[MAX + 32];
         List<Integer> lengths = new ArrayList<>();
-        for (int n = 0; n <= 1100; n++) lengths.add(n);                 // every tail, every group count
+        for (int n = 0; n <= 1100; n++) lengths.add(n); // every tail, every group count
         for (int i = 0; i < 1500; i++) lengths.add(rnd.nextInt(MAX + 1));
         for (int n = MAX - 80; n <= MAX; n++) lengths.add(n);
         int i = 0;
         for (int len : lengths) {
             key(rnd, key, i);
-            if (i % 7 == 0) java.util.Arrays.fill(msg, (byte) 0xff); else rnd.nextBytes(msg);
+            if (i % 7 == 0) java.util.Arrays.fill(msg, (byte) 0xff);
+            else rnd.nextBytes(msg);
             int off = rnd.nextInt(17);
             byte[] want = bc(key, msg, off, len);
             assertArrayEquals(want, mac(s, key, msg, off, len), "scalar, len " + len);
@@ -98,10 +100,13 @@ class Poly1305SimdTest {
         MemorySegment m = MemorySegment.ofArray(msg);
         for (int i = 0; i < 3000; i++) {
             key(rnd, key, i);
-            if (i % 7 == 0) java.util.Arrays.fill(msg, (byte) 0xff); else rnd.nextBytes(msg);
+            if (i % 7 == 0) java.util.Arrays.fill(msg, (byte) 0xff);
+            else rnd.nextBytes(msg);
             int adLen = rnd.nextInt(4) == 0 ? rnd.nextInt(100) : (i % 2) * 16 * rnd.nextInt(5);
             int ctLen = i < 1000 ? i : rnd.nextInt(MAX + 1);
-            assertArrayEquals(aeadMac(s, key, m, adLen, ctLen), aeadMac(v, key, m, adLen, ctLen),
+            assertArrayEquals(
+                    aeadMac(s, key, m, adLen, ctLen),
+                    aeadMac(v, key, m, adLen, ctLen),
                     "padded: ad " + adLen + " ct " + ctLen);
             // streaming update() in random pieces: vector runs start, stop and resume mid-message
             int len = rnd.nextInt(MAX + 1);
@@ -147,9 +152,15 @@ class Poly1305SimdTest {
      */
     @Test
     void aeadWithTheSimdMacMatchesJdk() throws Exception {
-        String out = ChildJvm.run(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
-                "--add-modules", "jdk.incubator.vector", "-Djwg.crypto.noJdkPoly1305=true"),
-                FallbackMain.class, String.valueOf(moduleAndHardware()));
+        String out = ChildJvm.run(
+                List.of(
+                        "--add-opens",
+                        "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-Djwg.crypto.noJdkPoly1305=true"),
+                FallbackMain.class,
+                String.valueOf(moduleAndHardware()));
         assertTrue(out.contains("fallback ok"), out);
     }
 

@@ -27,12 +27,17 @@ class Tai64nTest {
     @Test
     void laterIsBytewiseGreater() {
         byte[] a = new byte[12], b = new byte[12];
-        long[] times = {0, 1, 999_999_999, 1_000_000_000, 1_000_000_001, 1_700_000_000_000_000_000L, 1_700_000_000_000_000_001L};
+        long[] times = {
+            0, 1, 999_999_999, 1_000_000_000, 1_000_000_001, 1_700_000_000_000_000_000L, 1_700_000_000_000_000_001L
+        };
         for (int i = 0; i < times.length; i++) {
             for (int j = 0; j < times.length; j++) {
                 Tai64n.encode(times[i], a, 0);
                 Tai64n.encode(times[j], b, 0);
-                assertEquals(Integer.signum(Long.compare(times[i], times[j])), Integer.signum(Tai64n.compare(a, 0, b, 0)), times[i] + " vs " + times[j]);
+                assertEquals(
+                        Integer.signum(Long.compare(times[i], times[j])),
+                        Integer.signum(Tai64n.compare(a, 0, b, 0)),
+                        times[i] + " vs " + times[j]);
             }
         }
     }

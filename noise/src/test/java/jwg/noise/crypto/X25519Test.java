@@ -24,11 +24,15 @@ class X25519Test {
 
     @Test
     void scalarMultiplication_5_2() {
-        assertEquals("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552",
-                dh("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
+        assertEquals(
+                "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552",
+                dh(
+                        "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
                         "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"));
-        assertEquals("95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957",
-                dh("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d",
+        assertEquals(
+                "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957",
+                dh(
+                        "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d",
                         "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"));
     }
 
@@ -69,8 +73,12 @@ class X25519Test {
         one[0] = 1;
         assertFalse(X25519.sharedSecret(priv, one, out));
         // a point of order 8 (from the list in Bernstein's Curve25519 page / libsodium's blocklist)
-        assertFalse(X25519.sharedSecret(priv, Hex.bytes("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"), out));
-        assertFalse(X25519.sharedSecret(priv, Hex.bytes("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), out), "p - 1");
+        assertFalse(X25519.sharedSecret(
+                priv, Hex.bytes("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"), out));
+        assertFalse(
+                X25519.sharedSecret(
+                        priv, Hex.bytes("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"), out),
+                "p - 1");
     }
 
     @Test
@@ -155,12 +163,16 @@ class X25519Test {
     void fixedBaseAgreesWithLadderAndBouncyCastle() {
         Random r = new Random(9);
         X25519 x = new X25519();
-        byte[] k = new byte[32], nine = new byte[32], viaBase = new byte[32], viaLadder = new byte[32], viaBc = new byte[32];
+        byte[] k = new byte[32],
+                nine = new byte[32],
+                viaBase = new byte[32],
+                viaLadder = new byte[32],
+                viaBc = new byte[32];
         nine[0] = 9;
         for (int i = 0; i < 2000; i++) {
             r.nextBytes(k);
-            if (i == 0) Arrays.fill(k, (byte) 0);          // clamps to 2^254
-            if (i == 1) Arrays.fill(k, (byte) 0xff);       // clamps to 2^255 - 8
+            if (i == 0) Arrays.fill(k, (byte) 0); // clamps to 2^254
+            if (i == 1) Arrays.fill(k, (byte) 0xff); // clamps to 2^255 - 8
             x.scalarMultBase(k, 0, viaBase, 0);
             x.scalarMult(k, 0, nine, 0, viaLadder, 0);
             org.bouncycastle.math.ec.rfc7748.X25519.scalarMultBase(k, 0, viaBc, 0);

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 class PlantedBugFuzzTest {
 
-    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+", disabledReason = "fuzzing only: this target exists to fail")
+    @EnabledIfEnvironmentVariable(
+            named = "JAZZER_FUZZ",
+            matches = ".+",
+            disabledReason = "fuzzing only: this target exists to fail")
     @FuzzTest(maxDuration = "120s") // must be the last annotation
     void findsPlantedBug(byte[] data) {
         PlantedBug.parse(data);

@@ -88,8 +88,12 @@ public final class LinkMonitor implements AutoCloseable {
                     long p = at + Layouts.NLMSGHDR.byteSize();
                     if (buf.get(JAVA_INT, p + Layouts.IFI_INDEX) == index) {
                         int flags = buf.get(JAVA_INT, p + Layouts.IFI_FLAGS);
-                        long mtuAt = NlMessage.findAttr(buf, p + Layouts.IFINFOMSG.byteSize(), at + len, Linux.IFLA_MTU);
-                        return new Event(index, type == Linux.RTM_DELLINK, mtuAt < 0 || NlMessage.attrPayloadLength(buf, mtuAt) < 4 ? 0 : buf.get(JAVA_INT, mtuAt),
+                        long mtuAt =
+                                NlMessage.findAttr(buf, p + Layouts.IFINFOMSG.byteSize(), at + len, Linux.IFLA_MTU);
+                        return new Event(
+                                index,
+                                type == Linux.RTM_DELLINK,
+                                mtuAt < 0 || NlMessage.attrPayloadLength(buf, mtuAt) < 4 ? 0 : buf.get(JAVA_INT, mtuAt),
                                 (flags & Linux.IFF_UP) != 0);
                     }
                 }

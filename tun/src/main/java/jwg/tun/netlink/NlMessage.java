@@ -116,7 +116,8 @@ final class NlMessage {
 
     /** The payload length of the attribute whose payload starts at {@code payload}. */
     static int attrPayloadLength(MemorySegment m, long payload) {
-        return Short.toUnsignedInt(m.get(JAVA_SHORT, payload - Layouts.RTATTR.byteSize() + Layouts.RTA_LEN)) - (int) Layouts.RTATTR.byteSize();
+        return Short.toUnsignedInt(m.get(JAVA_SHORT, payload - Layouts.RTATTR.byteSize() + Layouts.RTA_LEN))
+                - (int) Layouts.RTATTR.byteSize();
     }
 
     /** A NUL-terminated string attribute's value. */

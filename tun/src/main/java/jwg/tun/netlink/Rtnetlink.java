@@ -51,7 +51,9 @@ public final class Rtnetlink implements AutoCloseable {
 
     /** RTM_GETLINK by name. */
     public synchronized Link link(String name) throws ErrnoException {
-        msg.begin(Linux.RTM_GETLINK, Linux.NLM_F_REQUEST, ++seq).ifinfo((byte) 0, 0, 0, 0).attr(Linux.IFLA_IFNAME, name);
+        msg.begin(Linux.RTM_GETLINK, Linux.NLM_F_REQUEST, ++seq)
+                .ifinfo((byte) 0, 0, 0, 0)
+                .attr(Linux.IFLA_IFNAME, name);
         return getLink("look up interface " + name);
     }
 
@@ -72,8 +74,11 @@ public final class Rtnetlink implements AutoCloseable {
         long attrs = payload + Layouts.IFINFOMSG.byteSize();
         long nameAt = NlMessage.findAttr(reply, attrs, end, Linux.IFLA_IFNAME);
         long mtuAt = NlMessage.findAttr(reply, attrs, end, Linux.IFLA_MTU);
-        return new Link(index, nameAt < 0 ? "" : NlMessage.attrString(reply, nameAt),
-                mtuAt < 0 || NlMessage.attrPayloadLength(reply, mtuAt) < 4 ? 0 : reply.get(JAVA_INT, mtuAt), (flags & Linux.IFF_UP) != 0);
+        return new Link(
+                index,
+                nameAt < 0 ? "" : NlMessage.attrString(reply, nameAt),
+                mtuAt < 0 || NlMessage.attrPayloadLength(reply, mtuAt) < 4 ? 0 : reply.get(JAVA_INT, mtuAt),
+                (flags & Linux.IFF_UP) != 0);
     }
 
     /** Brings the link up or down (RTM_NEWLINK changing IFF_UP), like {@code ip link set NAME up}. */
@@ -86,13 +91,15 @@ public final class Rtnetlink implements AutoCloseable {
     /** Sets the MTU (IFLA_MTU), like {@code ip link set NAME mtu N}. */
     public synchronized void setMtu(int index, String name, int mtu) throws ErrnoException {
         msg.begin(Linux.RTM_NEWLINK, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), ++seq)
-                .ifinfo((byte) 0, index, 0, 0).attr(Linux.IFLA_MTU, mtu);
+                .ifinfo((byte) 0, index, 0, 0)
+                .attr(Linux.IFLA_MTU, mtu);
         call("set MTU " + mtu + " on " + name);
     }
 
     /** Deletes the link (RTM_DELLINK), like {@code ip link del NAME}. */
     public synchronized void deleteLink(int index, String name) throws ErrnoException {
-        msg.begin(Linux.RTM_DELLINK, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), ++seq).ifinfo((byte) 0, index, 0, 0);
+        msg.begin(Linux.RTM_DELLINK, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), ++seq)
+                .ifinfo((byte) 0, index, 0, 0);
         call("delete interface " + name);
     }
 
@@ -102,13 +109,20 @@ public final class Rtnetlink implements AutoCloseable {
      * interface already has it.
      */
     public synchronized void addAddress(int index, String name, Cidr address) throws ErrnoException {
-        addressRequest(Linux.RTM_NEWADDR, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL), index, address);
+        addressRequest(
+                Linux.RTM_NEWADDR,
+                (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL),
+                index,
+                address);
         try {
             call("add address " + address + " to " + name);
         } catch (ErrnoException e) {
             if (e.errno() != Errno.EINVAL || address.isIpv4() || e.getMessage().contains("kernel:")) throw e;
-            throw new ErrnoException(e.operation(), e.errno(), "IPv6 is off on " + name
-                    + ": it needs an MTU of at least 1280 and net.ipv6.conf." + name + ".disable_ipv6=0");
+            throw new ErrnoException(
+                    e.operation(),
+                    e.errno(),
+                    "IPv6 is off on " + name + ": it needs an MTU of at least 1280 and net.ipv6.conf." + name
+                            + ".disable_ipv6=0");
         }
     }
 
@@ -120,8 +134,10 @@ public final class Rtnetlink implements AutoCloseable {
 
     private void addressRequest(short type, short flags, int index, Cidr a) {
         byte family = (byte) (a.isIpv4() ? Linux.AF_INET : Linux.AF_INET6);
-        msg.begin(type, flags, ++seq).ifaddr(family, a.prefixLength(), a.isIpv4() ? 0 : Linux.IFA_F_NODAD, Linux.RT_SCOPE_UNIVERSE, index)
-                .attr(Linux.IFA_LOCAL, a.bytes()).attr(Linux.IFA_ADDRESS, a.bytes());
+        msg.begin(type, flags, ++seq)
+                .ifaddr(family, a.prefixLength(), a.isIpv4() ? 0 : Linux.IFA_F_NODAD, Linux.RT_SCOPE_UNIVERSE, index)
+                .attr(Linux.IFA_LOCAL, a.bytes())
+                .attr(Linux.IFA_ADDRESS, a.bytes());
         if (!a.isIpv4()) msg.attr(Linux.IFA_FLAGS, Linux.IFA_F_NODAD);
     }
 
@@ -143,8 +159,14 @@ public final class Rtnetlink implements AutoCloseable {
      */
     public synchronized void addRoute(int index, String name, Cidr destination, int table) throws ErrnoException {
         Cidr dst = destination.network();
-        routeRequest(Linux.RTM_NEWROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL), index, dst, table);
-        call("add route " + dst + " via " + name + (table == MAIN_TABLE ? "" : " in table " + Integer.toUnsignedString(table)));
+        routeRequest(
+                Linux.RTM_NEWROUTE,
+                (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL),
+                index,
+                dst,
+                table);
+        call("add route " + dst + " via " + name
+                + (table == MAIN_TABLE ? "" : " in table " + Integer.toUnsignedString(table)));
     }
 
     /** Removes a route added with {@link #addRoute}. */
@@ -160,7 +182,9 @@ public final class Rtnetlink implements AutoCloseable {
         byte small = Integer.compareUnsigned(table, 255) <= 0 ? (byte) table : 0; // 0 = RT_TABLE_UNSPEC: see RTA_TABLE
         msg.begin(type, flags, ++seq)
                 .rt(family, dst.prefixLength(), small, Linux.RTPROT_BOOT, Linux.RT_SCOPE_LINK, Linux.RTN_UNICAST)
-                .attr(Linux.RTA_DST, dst.bytes()).attr(Linux.RTA_OIF, index).attr(Linux.RTA_TABLE, table);
+                .attr(Linux.RTA_DST, dst.bytes())
+                .attr(Linux.RTA_OIF, index)
+                .attr(Linux.RTA_TABLE, table);
     }
 
     /** Sends the request in {@code msg} and waits for its ACK. */

@@ -88,7 +88,10 @@ final class Checksum {
      * {@code ip}, zero, protocol, transport length.
      */
     static long pseudoV4(MemorySegment s, long ip, int protocol, int transportLen) {
-        return (s.get(BE_INT, ip + 12) & 0xffffffffL) + (s.get(BE_INT, ip + 16) & 0xffffffffL) + protocol + transportLen;
+        return (s.get(BE_INT, ip + 12) & 0xffffffffL)
+                + (s.get(BE_INT, ip + 16) & 0xffffffffL)
+                + protocol
+                + transportLen;
     }
 
     /** IPv6 pseudo-header (RFC 8200 8.1): both addresses, upper-layer length, next header. */

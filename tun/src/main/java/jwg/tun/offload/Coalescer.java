@@ -34,6 +34,7 @@ import java.lang.foreign.MemorySegment;
 public final class Coalescer {
     /** At most this many packets merge into one (Linux's MAX_GSO_SEGS-bounded GRO, wireguard-go's limit). */
     static final int MAX_SEGMENTS = 64;
+
     static final int IP_MAXPACKET = 65535;
     static final int TCP_FLAG_PSH = 0x08, TCP_FLAG_ACK = 0x10;
     static final long IOVEC_SIZE = 16;
@@ -103,7 +104,8 @@ public final class Coalescer {
      */
     public boolean add(MemorySegment buf, long off, int len) {
         if (off < VirtioNetHdr.SIZE || len < 0 || off + len > buf.byteSize()) {
-            throw new IllegalArgumentException("packet at " + off + " of " + len + " bytes needs " + VirtioNetHdr.SIZE + " bytes before it");
+            throw new IllegalArgumentException(
+                    "packet at " + off + " of " + len + " bytes needs " + VirtioNetHdr.SIZE + " bytes before it");
         }
         if (packets == max) return false;
         bufs[packets] = buf;
@@ -234,7 +236,11 @@ public final class Coalescer {
         l4Hdr[i] = l4;
         payload[i] = n - ihl - l4;
         // the flow: addresses and ports (the kind keeps TCP, UDP, v4 and v6 apart)
-        long a = v6 ? s.get(BE_LONG, ip + 8) ^ s.get(BE_LONG, ip + 16) * 31 ^ s.get(BE_LONG, ip + 24) * 961 ^ s.get(BE_LONG, ip + 32) * 29791
+        long a = v6
+                ? s.get(BE_LONG, ip + 8)
+                        ^ s.get(BE_LONG, ip + 16) * 31
+                        ^ s.get(BE_LONG, ip + 24) * 961
+                        ^ s.get(BE_LONG, ip + 32) * 29791
                 : s.get(BE_LONG, ip + 12);
         long h = (a ^ (s.get(BE_INT, t) & 0xffffffffL) * 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
         hash[i] = (int) (h ^ (h >>> 32)) ^ kind[i];
@@ -274,10 +280,12 @@ public final class Coalescer {
         boolean v6 = kind[i] == TCP6 || kind[i] == UDP6;
         if (v6) {
             // same version, traffic class and flow label; same hop limit
-            if (a.get(BE_INT, x) != b.get(BE_INT, y) || a.get(JAVA_BYTE, x + 7) != b.get(JAVA_BYTE, y + 7)) return false;
+            if (a.get(BE_INT, x) != b.get(BE_INT, y) || a.get(JAVA_BYTE, x + 7) != b.get(JAVA_BYTE, y + 7))
+                return false;
         } else {
             // same TOS, same TTL, same DF
-            if (a.get(JAVA_BYTE, x + 1) != b.get(JAVA_BYTE, y + 1) || a.get(JAVA_BYTE, x + 8) != b.get(JAVA_BYTE, y + 8)
+            if (a.get(JAVA_BYTE, x + 1) != b.get(JAVA_BYTE, y + 1)
+                    || a.get(JAVA_BYTE, x + 8) != b.get(JAVA_BYTE, y + 8)
                     || ((a.get(JAVA_BYTE, x + 6) ^ b.get(JAVA_BYTE, y + 6)) & 0x40) != 0) {
                 return false;
             }
@@ -286,7 +294,8 @@ public final class Coalescer {
         long ta = x + ipHdr[h], tb = y + ipHdr[i];
         int l4 = l4Hdr[h];
         if (l4Hdr[i] != l4) return false; // same TCP header length...
-        for (int k = 20; k < l4; k += 4) if (a.get(BE_INT, ta + k) != b.get(BE_INT, tb + k)) return false; // ...and identical options
+        for (int k = 20; k < l4; k += 4)
+            if (a.get(BE_INT, ta + k) != b.get(BE_INT, tb + k)) return false; // ...and identical options
         if (a.get(BE_INT, ta + 8) != b.get(BE_INT, tb + 8)) return false; // same acknowledgment number
         int groupPayload = gTotal[g] - ipHdr[h] - l4;
         return a.get(BE_INT, ta + 4) + groupPayload == b.get(BE_INT, tb + 4); // contiguous: appends only
@@ -404,6 +413,7 @@ public final class Coalescer {
         int partial = Checksum.fold(Checksum.pseudo(s, ip, v6, tcp ? IPPROTO_TCP : IPPROTO_UDP, total - ihl));
         s.set(BE_SHORT, t + csumOffset, (short) partial);
         int type = tcp ? (v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4) : VIRTIO_NET_HDR_GSO_UDP_L4;
-        VirtioNetHdr.set(s, ip - VirtioNetHdr.SIZE, VIRTIO_NET_HDR_F_NEEDS_CSUM, type, ihl + l4Hdr[h], gGso[g], ihl, csumOffset);
+        VirtioNetHdr.set(
+                s, ip - VirtioNetHdr.SIZE, VIRTIO_NET_HDR_F_NEEDS_CSUM, type, ihl + l4Hdr[h], gGso[g], ihl, csumOffset);
     }
 }

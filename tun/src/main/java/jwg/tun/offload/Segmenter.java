@@ -46,12 +46,14 @@ public final class Segmenter {
         int csumOffset = VirtioNetHdr.csumOffset(src, off);
         if (gsoType == VIRTIO_NET_HDR_GSO_NONE) {
             // CHECKSUM_PARTIAL: the field must lie inside the packet, after csum_start
-            if ((VirtioNetHdr.flags(src, off) & VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0 && (long) csumStart + csumOffset + 2 > n) {
+            if ((VirtioNetHdr.flags(src, off) & VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0
+                    && (long) csumStart + csumOffset + 2 > n) {
                 return OffloadDrop.BAD_CSUM_OFFSET.code();
             }
             return 1;
         }
-        int type = gsoType & ~VIRTIO_NET_HDR_GSO_ECN; // ECN only says CWR belongs to the first segment, which we always do
+        int type =
+                gsoType & ~VIRTIO_NET_HDR_GSO_ECN; // ECN only says CWR belongs to the first segment, which we always do
         if (type != VIRTIO_NET_HDR_GSO_TCPV4 && type != VIRTIO_NET_HDR_GSO_TCPV6 && type != VIRTIO_NET_HDR_GSO_UDP_L4) {
             return OffloadDrop.BAD_GSO_TYPE.code();
         }
@@ -63,7 +65,8 @@ public final class Segmenter {
             if (n < 20) return OffloadDrop.TRUNCATED.code();
             ipHdrLen = (src.get(JAVA_BYTE, ip) & 0x0f) * 4;
             if (ipHdrLen < 20) return OffloadDrop.BAD_IP_HEADER.code();
-            if ((src.get(BE_SHORT, ip + 6) & 0x3fff) != 0) return OffloadDrop.BAD_IP_HEADER.code(); // MF or a fragment offset
+            if ((src.get(BE_SHORT, ip + 6) & 0x3fff) != 0)
+                return OffloadDrop.BAD_IP_HEADER.code(); // MF or a fragment offset
             protocol = src.get(JAVA_BYTE, ip + 9) & 0xff;
             if (n > IP_MAXPACKET) return OffloadDrop.TOO_LONG.code();
         } else if (version == 6) {
@@ -106,7 +109,15 @@ public final class Segmenter {
      * code (then no packet counts as produced) — also when more than {@code max} packets would
      * be needed or a slot is too small.
      */
-    public int split(MemorySegment src, long off, int len, MemorySegment[] dst, int first, int max, long dstOffset, int[] lengths) {
+    public int split(
+            MemorySegment src,
+            long off,
+            int len,
+            MemorySegment[] dst,
+            int first,
+            int max,
+            long dstOffset,
+            int[] lengths) {
         int count = segmentCount(src, off, len);
         if (count < 0) return count;
         if (count > max) return OffloadDrop.TOO_MANY_SEGMENTS.code();
@@ -115,7 +126,8 @@ public final class Segmenter {
         }
         long ip = off + VirtioNetHdr.SIZE;
         int n = len - VirtioNetHdr.SIZE;
-        if (VirtioNetHdr.gsoType(src, off) == VIRTIO_NET_HDR_GSO_NONE) return single(src, off, ip, n, dst[first], dstOffset, lengths, first);
+        if (VirtioNetHdr.gsoType(src, off) == VIRTIO_NET_HDR_GSO_NONE)
+            return single(src, off, ip, n, dst[first], dstOffset, lengths, first);
 
         int csumStart = VirtioNetHdr.csumStart(src, off); // validated: the IP header length
         boolean v6 = (src.get(JAVA_BYTE, ip) & 0xf0) == 0x60;
@@ -171,11 +183,13 @@ public final class Segmenter {
     }
 
     /** GSO_NONE: one packet, copied, its checksum completed when the header says it is partial. */
-    private static int single(MemorySegment src, long off, long ip, int n, MemorySegment d, long dstOffset, int[] lengths, int slot) {
+    private static int single(
+            MemorySegment src, long off, long ip, int n, MemorySegment d, long dstOffset, int[] lengths, int slot) {
         if (d == null || d.byteSize() - dstOffset < n) return OffloadDrop.DESTINATION_TOO_SMALL.code();
         MemorySegment.copy(src, ip, d, dstOffset, n);
         if ((VirtioNetHdr.flags(src, off) & VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0
-                && !completeChecksum(d, dstOffset, n, VirtioNetHdr.csumStart(src, off), VirtioNetHdr.csumOffset(src, off))) {
+                && !completeChecksum(
+                        d, dstOffset, n, VirtioNetHdr.csumStart(src, off), VirtioNetHdr.csumOffset(src, off))) {
             return OffloadDrop.BAD_CSUM_OFFSET.code();
         }
         lengths[slot] = n;
@@ -190,8 +204,12 @@ public final class Segmenter {
      * field is not inside the {@code len}-byte packet.
      */
     public static boolean completeChecksum(MemorySegment pkt, long ipOff, int len, int csumStart, int csumOffset) {
-        if (csumStart < 0 || csumOffset < 0 || len < 0 || (long) csumStart + csumOffset + 2 > len
-                || ipOff < 0 || ipOff + len > pkt.byteSize()) {
+        if (csumStart < 0
+                || csumOffset < 0
+                || len < 0
+                || (long) csumStart + csumOffset + 2 > len
+                || ipOff < 0
+                || ipOff + len > pkt.byteSize()) {
             return false;
         }
         long at = ipOff + csumStart + csumOffset;

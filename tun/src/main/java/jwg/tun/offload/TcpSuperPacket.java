@@ -44,7 +44,15 @@ public final class TcpSuperPacket {
         s.set(BE16, ip + 34, (short) 501);
         s.set(BE16, ip + 36, (short) 0);
         s.set(BE16, ip + 38, (short) 0);
-        VirtioNetHdr.set(s, off, VirtioNetHdr.VIRTIO_NET_HDR_F_NEEDS_CSUM, VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV4, HEADERS, mss, 20, 16);
+        VirtioNetHdr.set(
+                s,
+                off,
+                VirtioNetHdr.VIRTIO_NET_HDR_F_NEEDS_CSUM,
+                VirtioNetHdr.VIRTIO_NET_HDR_GSO_TCPV4,
+                HEADERS,
+                mss,
+                20,
+                16);
         return VirtioNetHdr.SIZE + ipLen;
     }
 }

@@ -88,7 +88,8 @@ public final class VirtioNetHdr {
     }
 
     /** Writes all six fields at once. */
-    public static void set(MemorySegment s, long off, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+    public static void set(
+            MemorySegment s, long off, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
         setFlags(s, off, flags);
         setGsoType(s, off, gsoType);
         setHdrLen(s, off, hdrLen);

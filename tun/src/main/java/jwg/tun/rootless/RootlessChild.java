@@ -42,7 +42,11 @@ public final class RootlessChild {
             System.exit(1);
             return;
         }
-        FdPassing.send(conn, ("OK " + tun.name()).getBytes(StandardCharsets.UTF_8), tun.fd(), tun.netlink().fd());
+        FdPassing.send(
+                conn,
+                ("OK " + tun.name()).getBytes(StandardCharsets.UTF_8),
+                tun.fd(),
+                tun.netlink().fd());
         // Hold the namespace until the parent goes away: its end of the connection closes.
         try (Arena a = Arena.ofConfined()) {
             MemorySegment b = a.allocate(64);

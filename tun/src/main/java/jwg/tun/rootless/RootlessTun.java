@@ -62,26 +62,47 @@ public final class RootlessTun implements AutoCloseable {
         LinuxTun.checkName(name);
         Path unshare = findTool("unshare");
         if (unshare == null) throw new IOException("rootless mode needs the 'unshare' command (package util-linux)");
-        Path dir = Files.createTempDirectory("jwg-rootless-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = Files.createTempDirectory(
+                "jwg-rootless-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         String socketPath = dir.resolve("s").toString();
         int listener = -1, conn = -1;
         Process p = null;
         Path err = dir.resolve("helper.err");
         try {
             listener = listen(socketPath);
-            List<String> cmd = new ArrayList<>(List.of(unshare.toString(), "--user", "--map-root-user", "--net", "--",
-                    javaBinary(), "--enable-native-access=ALL-UNNAMED", "-Xmx24m", "-Xss512k", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    RootlessChild.class.getName(), socketPath, name,
-                    options.vnetHeader() ? "1" : "0", options.multiQueue() ? "1" : "0"));
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(err.toFile()).start();
+            List<String> cmd = new ArrayList<>(List.of(
+                    unshare.toString(),
+                    "--user",
+                    "--map-root-user",
+                    "--net",
+                    "--",
+                    javaBinary(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Xmx24m",
+                    "-Xss512k",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    RootlessChild.class.getName(),
+                    socketPath,
+                    name,
+                    options.vnetHeader() ? "1" : "0",
+                    options.multiQueue() ? "1" : "0"));
+            p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(err.toFile())
+                    .start();
             p.getOutputStream().close();
             conn = accept(listener, p, err);
             FdPassing.Received r = FdPassing.receive(conn, 4096, 4);
             String text = new String(r.data(), StandardCharsets.UTF_8);
             if (!text.startsWith("OK ") || r.fds().length != 2) {
                 for (int fd : r.fds()) Fds.close(fd);
-                throw new IOException("rootless helper: " + (text.startsWith("ERR ") ? text.substring(4) : "no TUN descriptor received " + helperOutput(p, err)));
+                throw new IOException("rootless helper: "
+                        + (text.startsWith("ERR ")
+                                ? text.substring(4)
+                                : "no TUN descriptor received " + helperOutput(p, err)));
             }
             LinuxTun tun;
             try {
@@ -162,11 +183,13 @@ public final class RootlessTun implements AutoCloseable {
         }
         long pid = Long.parseLong(jwg.sys.PrivateDir.readString(f, 32).strip());
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return nsenter(pid, command);
-        throw new IOException("the rootless interface " + name + " is gone (its helper process " + pid + " has exited)");
+        throw new IOException(
+                "the rootless interface " + name + " is gone (its helper process " + pid + " has exited)");
     }
 
     private static List<String> nsenter(long pid, List<String> command) {
-        List<String> c = new ArrayList<>(List.of("nsenter", "--target", Long.toString(pid), "--user", "--net", "--preserve-credentials", "--"));
+        List<String> c = new ArrayList<>(
+                List.of("nsenter", "--target", Long.toString(pid), "--user", "--net", "--preserve-credentials", "--"));
         c.addAll(command);
         return c;
     }
@@ -174,7 +197,9 @@ public final class RootlessTun implements AutoCloseable {
     /** Where the helper's pid is kept: $XDG_RUNTIME_DIR/jwg/NAME.pid, else /tmp/jwg-UID/NAME.pid. */
     public static Path pidFile(String name) {
         String xdg = System.getenv("XDG_RUNTIME_DIR");
-        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg, "jwg") : Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + Fds.getuid());
+        Path base = xdg != null && !xdg.isEmpty()
+                ? Path.of(xdg, "jwg")
+                : Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + Fds.getuid());
         return base.resolve(name + ".pid");
     }
 
@@ -223,7 +248,8 @@ public final class RootlessTun implements AutoCloseable {
                 if (r > 0) {
                     int c = Sockets.tryAccept(listener, Linux.SOCK_CLOEXEC);
                     if (c >= 0) return c;
-                    if (c != -Errno.EINTR && c != -Errno.EAGAIN) throw new ErrnoException("accept the rootless helper", -c);
+                    if (c != -Errno.EINTR && c != -Errno.EAGAIN)
+                        throw new ErrnoException("accept the rootless helper", -c);
                 } else if (r < 0 && r != -Errno.EINTR) {
                     throw new ErrnoException("poll", -r);
                 }
@@ -248,7 +274,9 @@ public final class RootlessTun implements AutoCloseable {
     /** Turns the helper's output into a message a user can act on. */
     static String describeFailure(String output) {
         String o = output == null ? "" : output.strip();
-        if (o.contains("unshare failed") || o.contains("write failed /proc/self/uid_map") || o.contains("cannot open /proc/self/uid_map")
+        if (o.contains("unshare failed")
+                || o.contains("write failed /proc/self/uid_map")
+                || o.contains("cannot open /proc/self/uid_map")
                 || o.contains("setgroups")) {
             return "rootless mode: cannot create a user namespace (" + firstLine(o) + "). This host does not allow"
                     + " unprivileged user namespaces: an administrator must enable them (sysctl kernel.unprivileged_userns_clone=1"

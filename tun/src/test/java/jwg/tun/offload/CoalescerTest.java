@@ -195,7 +195,15 @@ class CoalescerTest {
     @Test
     void flagsPshAndSizesEndOrPreventMerging() {
         Coalescer c = new Coalescer(16, false);
-        for (int bad : new int[] {Pkt.SYN | Pkt.ACK, Pkt.FIN | Pkt.ACK, Pkt.RST | Pkt.ACK, Pkt.URG | Pkt.ACK, Pkt.ECE | Pkt.ACK, Pkt.CWR | Pkt.ACK, 0}) {
+        for (int bad : new int[] {
+            Pkt.SYN | Pkt.ACK,
+            Pkt.FIN | Pkt.ACK,
+            Pkt.RST | Pkt.ACK,
+            Pkt.URG | Pkt.ACK,
+            Pkt.ECE | Pkt.ACK,
+            Pkt.CWR | Pkt.ACK,
+            0
+        }) {
             Pkt p = Pkt.tcp4();
             int base = p.seq;
             byte[][] f = flow(p, 100, 100, 100, 100);
@@ -209,7 +217,10 @@ class CoalescerTest {
         Pkt p = Pkt.tcp4();
         int base = p.seq;
         byte[][] f = flow(p, 100, 100, 100, 100);
-        f[1] = p.seq(base + 100).flags(Pkt.ACK | Pkt.PSH).payload(Pkt.random(r, 100)).build();
+        f[1] = p.seq(base + 100)
+                .flags(Pkt.ACK | Pkt.PSH)
+                .payload(Pkt.random(r, 100))
+                .build();
         load(c, f);
         assertEquals(2, c.finish());
         assertArrayEquals(new int[] {2, 2}, counts(c, 2));
@@ -239,7 +250,9 @@ class CoalescerTest {
     @Test
     void ipAndTcpFieldsMustMatch() {
         Coalescer c = new Coalescer(4, false);
-        String[] what = {"ttl", "tos", "df", "ack", "options", "v6 flow label", "v6 hop limit", "ipv4 options", "window ok"};
+        String[] what = {
+            "ttl", "tos", "df", "ack", "options", "v6 flow label", "v6 hop limit", "ipv4 options", "window ok"
+        };
         for (String w : what) {
             Pkt p = w.startsWith("v6") ? Pkt.tcp6() : Pkt.tcp4();
             if (w.equals("options")) p.options = new byte[] {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
@@ -255,7 +268,7 @@ class CoalescerTest {
                 case "v6 flow label" -> p.flowLabel = 7;
                 case "v6 hop limit" -> p.hopLimit = 1;
                 case "window ok" -> p.window = 1000; // the window may differ (the head's is kept)
-                default -> { }
+                default -> {}
             }
             byte[] second = p.payload(Pkt.random(r, 100)).build();
             load(c, first, second);

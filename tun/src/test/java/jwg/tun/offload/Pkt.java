@@ -95,15 +95,29 @@ final class Pkt {
             b.put((byte) hopLimit);
             b.put(src).put(dst);
         } else {
-            b.put((byte) (0x40 | ihl / 4)).put((byte) tos).putShort((short) total).putShort((short) id);
-            b.put((byte) df).put((byte) 0).put((byte) ttl).put((byte) (udp ? 17 : 6)).putShort((short) 0);
+            b.put((byte) (0x40 | ihl / 4))
+                    .put((byte) tos)
+                    .putShort((short) total)
+                    .putShort((short) id);
+            b.put((byte) df)
+                    .put((byte) 0)
+                    .put((byte) ttl)
+                    .put((byte) (udp ? 17 : 6))
+                    .putShort((short) 0);
             b.put(src).put(dst).put(ipOptions);
         }
         if (udp) {
-            b.putShort((short) sport).putShort((short) dport).putShort((short) (thl + payload.length)).putShort((short) 0);
+            b.putShort((short) sport)
+                    .putShort((short) dport)
+                    .putShort((short) (thl + payload.length))
+                    .putShort((short) 0);
         } else {
             b.putShort((short) sport).putShort((short) dport).putInt(seq).putInt(ack);
-            b.put((byte) (thl / 4 << 4)).put((byte) flags).putShort((short) window).putInt(0).put(options);
+            b.put((byte) (thl / 4 << 4))
+                    .put((byte) flags)
+                    .putShort((short) window)
+                    .putInt(0)
+                    .put(options);
         }
         b.put(payload);
         byte[] p = b.array();

@@ -219,7 +219,9 @@ class SegmenterTest {
         VirtioNetHdr.setCsumStart(none, 0, ip.length - 1);
         assertEquals(OffloadDrop.BAD_CSUM_OFFSET.code(), drop(none, len));
         VirtioNetHdr.setCsumStart(none, 0, 20);
-        assertEquals(OffloadDrop.DESTINATION_TOO_SMALL.code(), seg.split(none, 0, len, dst, 0, 1, 0, lengths)); // 3040 > 2048
+        assertEquals(
+                OffloadDrop.DESTINATION_TOO_SMALL.code(),
+                seg.split(none, 0, len, dst, 0, 1, 0, lengths)); // 3040 > 2048
     }
 
     @Test

@@ -22,11 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import jwg.sys.Fds;
 import jwg.sys.Linux;
 import jwg.sys.NetNs;
 import jwg.sys.SockAddrs;
 import jwg.sys.Sockets;
-import jwg.sys.Fds;
 import jwg.testkit.Netns;
 import jwg.testkit.Requires;
 import jwg.tun.LinuxTun;
@@ -51,16 +51,27 @@ class TunOffloadIT {
     void tcpAndUdpFlowThroughSplitAndCoalesceBetweenTwoOffloadingTuns() throws Exception {
         Requires.root();
         Requires.tool("ip");
-        try (Netns a = Netns.create("jo"); Netns b = Netns.create("jo")) {
+        try (Netns a = Netns.create("jo");
+                Netns b = Netns.create("jo")) {
             String na = Netns.uniqueName("joa"), nb = Netns.uniqueName("job");
             TunOptions vnet = new TunOptions(true, false);
-            LinuxTun ta = NetNs.run(a.path(), () -> LinuxTun.open(TunConfig.of(na).withMtu(MTU).withOptions(vnet)
-                    .withAddresses("192.0.2.1/32", "fd00::1/128").withRoutes("192.0.2.2/32", "fd00::2/128")));
+            LinuxTun ta = NetNs.run(
+                    a.path(),
+                    () -> LinuxTun.open(TunConfig.of(na)
+                            .withMtu(MTU)
+                            .withOptions(vnet)
+                            .withAddresses("192.0.2.1/32", "fd00::1/128")
+                            .withRoutes("192.0.2.2/32", "fd00::2/128")));
             LinuxTun tb = null;
             Forwarder ab = null, ba = null;
             try {
-                tb = NetNs.run(b.path(), () -> LinuxTun.open(TunConfig.of(nb).withMtu(MTU).withOptions(vnet)
-                        .withAddresses("192.0.2.2/32", "fd00::2/128").withRoutes("192.0.2.1/32", "fd00::1/128")));
+                tb = NetNs.run(
+                        b.path(),
+                        () -> LinuxTun.open(TunConfig.of(nb)
+                                .withMtu(MTU)
+                                .withOptions(vnet)
+                                .withAddresses("192.0.2.2/32", "fd00::2/128")
+                                .withRoutes("192.0.2.1/32", "fd00::1/128")));
                 int offA = ta.enableOffloads(true), offB = tb.enableOffloads(true);
                 int tcp = LinuxTun.TUN_F_CSUM | LinuxTun.TUN_F_TSO4 | LinuxTun.TUN_F_TSO6;
                 assertEquals(tcp, offA & tcp, "the kernel takes TSO: " + offA);
@@ -76,7 +87,9 @@ class TunOffloadIT {
                     transfer(a, b, "192.0.2.2", 8 << 20, 3 << 20);
                     transfer(a, b, "fd00::2", 6 << 20, 2 << 20);
                     if (uso) udpSegments(a, b);
-                    else System.out.println("TunOffloadIT: the kernel refused TUN_F_USO4/6 (offloads " + offA + "); UDP not tested");
+                    else
+                        System.out.println("TunOffloadIT: the kernel refused TUN_F_USO4/6 (offloads " + offA
+                                + "); UDP not tested");
                 } finally {
                     System.out.println("TunOffloadIT: offloads " + offA + "; a->b " + ab + "; b->a " + ba);
                 }
@@ -112,33 +125,37 @@ class TunOffloadIT {
         });
         try (server) {
             byte[] upData = pattern(up, 1), downData = pattern(down, 2);
-            CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = server.accept()) {
-                    s.setSoTimeout(30_000);
-                    byte[] got = s.getInputStream().readAllBytes(); // until the client shuts its output
-                    OutputStream out = s.getOutputStream();
-                    out.write(downData);
-                    out.flush();
-                    s.shutdownOutput();
-                    return got;
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, OWN_THREAD);
+            CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Socket s = server.accept()) {
+                            s.setSoTimeout(30_000);
+                            byte[] got = s.getInputStream().readAllBytes(); // until the client shuts its output
+                            OutputStream out = s.getOutputStream();
+                            out.write(downData);
+                            out.flush();
+                            s.shutdownOutput();
+                            return got;
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    OWN_THREAD);
             try (Socket c = NetNs.run(a.path(), () -> {
                 Socket s = new Socket();
                 s.connect(new InetSocketAddress(ip, server.getLocalPort()), 5000);
                 return s;
             })) {
                 c.setSoTimeout(30_000);
-                CompletableFuture<byte[]> back = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        InputStream in = c.getInputStream();
-                        return in.readAllBytes();
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                }, OWN_THREAD);
+                CompletableFuture<byte[]> back = CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                InputStream in = c.getInputStream();
+                                return in.readAllBytes();
+                            } catch (Exception e) {
+                                throw new RuntimeException(e);
+                            }
+                        },
+                        OWN_THREAD);
                 OutputStream out = c.getOutputStream();
                 for (int at = 0; at < up; at += 100_000) out.write(upData, at, Math.min(100_000, up - at));
                 out.flush();
@@ -163,14 +180,19 @@ class TunOffloadIT {
                 MemorySegment buf = arena.allocate(data.length);
                 MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
                 for (int round = 0; round < 5; round++) {
-                    assertEquals(data.length, Sockets.trySendto(fd, buf, data.length, 0, addr, addrLen), "sendto with UDP_SEGMENT");
+                    assertEquals(
+                            data.length,
+                            Sockets.trySendto(fd, buf, data.length, 0, addr, addrLen),
+                            "sendto with UDP_SEGMENT");
                     byte[] got = new byte[2000];
                     for (int i = 0; i < 10; i++) {
                         DatagramPacket p = new DatagramPacket(got, got.length);
                         rx.receive(p);
                         assertEquals(1200, p.getLength(), "datagram " + i);
-                        assertArrayEquals(java.util.Arrays.copyOfRange(data, i * 1200, i * 1200 + 1200),
-                                java.util.Arrays.copyOf(got, 1200), "datagram " + i + " of round " + round);
+                        assertArrayEquals(
+                                java.util.Arrays.copyOfRange(data, i * 1200, i * 1200 + 1200),
+                                java.util.Arrays.copyOf(got, 1200),
+                                "datagram " + i + " of round " + round);
                     }
                 }
             } finally {
@@ -180,7 +202,8 @@ class TunOffloadIT {
     }
 
     /** Each side of a transfer on its own thread (the common pool may have a single one, and they block each other). */
-    static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
+    static final java.util.concurrent.Executor OWN_THREAD =
+            r -> Thread.ofPlatform().daemon().start(r);
 
     static byte[] pattern(int n, long seed) {
         byte[] b = new byte[n];
@@ -206,8 +229,13 @@ class TunOffloadIT {
         final MemorySegment[] slots = new MemorySegment[SLOTS];
         final int[] lengths = new int[SLOTS];
         final AtomicLongArray superPackets = new AtomicLongArray(3);
-        final AtomicLong reads = new AtomicLong(), packets = new AtomicLong(), writes = new AtomicLong(), mergedWrites = new AtomicLong(),
-                mergedUdpWrites = new AtomicLong(), drops = new AtomicLong(), writeErrors = new AtomicLong();
+        final AtomicLong reads = new AtomicLong(),
+                packets = new AtomicLong(),
+                writes = new AtomicLong(),
+                mergedWrites = new AtomicLong(),
+                mergedUdpWrites = new AtomicLong(),
+                drops = new AtomicLong(),
+                writeErrors = new AtomicLong();
         volatile long lastErrno;
         volatile Throwable failure;
 
@@ -245,8 +273,13 @@ class TunOffloadIT {
                         }
                         if (coalescer.iovCount(k) > 1) {
                             mergedWrites.incrementAndGet();
-                            if (VirtioNetHdr.gsoType(MemorySegment.ofAddress(coalescer.iovecs().get(ValueLayout.JAVA_LONG, coalescer.iovStart(k) * 16L))
-                                    .reinterpret(VirtioNetHdr.SIZE), 0) == VirtioNetHdr.VIRTIO_NET_HDR_GSO_UDP_L4) {
+                            if (VirtioNetHdr.gsoType(
+                                            MemorySegment.ofAddress(coalescer
+                                                            .iovecs()
+                                                            .get(ValueLayout.JAVA_LONG, coalescer.iovStart(k) * 16L))
+                                                    .reinterpret(VirtioNetHdr.SIZE),
+                                            0)
+                                    == VirtioNetHdr.VIRTIO_NET_HDR_GSO_UDP_L4) {
                                 mergedUdpWrites.incrementAndGet();
                             }
                         }
@@ -279,8 +312,10 @@ class TunOffloadIT {
 
         @Override
         public String toString() {
-            return "reads " + reads + " (super TCPv4 " + superPackets.get(TCP4) + ", TCPv6 " + superPackets.get(TCP6) + ", UDP "
-                    + superPackets.get(UDP) + "), packets " + packets + ", writes " + writes + " (merged " + mergedWrites
+            return "reads " + reads + " (super TCPv4 " + superPackets.get(TCP4) + ", TCPv6 " + superPackets.get(TCP6)
+                    + ", UDP "
+                    + superPackets.get(UDP) + "), packets " + packets + ", writes " + writes + " (merged "
+                    + mergedWrites
                     + ", UDP " + mergedUdpWrites + "), drops " + drops + ", write errors " + writeErrors;
         }
     }

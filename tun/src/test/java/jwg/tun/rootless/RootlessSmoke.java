@@ -39,17 +39,25 @@ public final class RootlessSmoke {
             System.out.println("CLEAN " + !java.nio.file.Files.exists(RootlessTun.pidFile(name)));
         }
         // configured from this process, through the netlink socket of the private namespace
-        try (RootlessTun rt = RootlessTun.open(TunConfig.of(name).withAddresses("192.0.2.1/24", "fd00:2::1/64").withRoutes("198.51.100.0/24"))) {
+        try (RootlessTun rt = RootlessTun.open(
+                TunConfig.of(name).withAddresses("192.0.2.1/24", "fd00:2::1/64").withRoutes("198.51.100.0/24"))) {
             LinuxTun tun = rt.tun();
             System.out.println("FD-ARRIVED: " + tun.name() + " index " + tun.index() + " helper pid " + rt.pid());
             Echo echo = new Echo(tun);
             Thread reader = echo.start();
             for (String dst : new String[] {"192.0.2.2", "198.51.100.7", "fd00:2::2"}) {
                 String out = run(rt.execCommand(List.of("ping", "-c", "2", "-i", "0.2", "-W", "2", dst)));
-                System.out.println("PING " + dst + ": " + out.lines().filter(l -> l.contains("received")).findFirst().orElse(out));
+                System.out.println("PING " + dst + ": "
+                        + out.lines()
+                                .filter(l -> l.contains("received"))
+                                .findFirst()
+                                .orElse(out));
             }
             // what `jwg exec IFACE -- command` does from another process
-            System.out.println("EXEC: " + run(RootlessTun.execCommand(name, List.of("ip", "-o", "addr", "show", "dev", name))).strip().replace('\n', '|'));
+            System.out.println("EXEC: "
+                    + run(RootlessTun.execCommand(name, List.of("ip", "-o", "addr", "show", "dev", name)))
+                            .strip()
+                            .replace('\n', '|'));
             System.out.println("REPLIES " + echo.replies.get());
             tun.close();
             reader.join(2000);

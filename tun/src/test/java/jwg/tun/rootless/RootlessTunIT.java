@@ -41,7 +41,10 @@ class RootlessTunIT {
             String out = r.output();
             System.out.println(out);
             assertEquals(0, r.exitCode(), out);
-            assertTrue(out.contains("EPERM: create TUN interface " + name + ": Operation not permitted (creating a TUN interface needs CAP_NET_ADMIN"), out);
+            assertTrue(
+                    out.contains("EPERM: create TUN interface " + name
+                            + ": Operation not permitted (creating a TUN interface needs CAP_NET_ADMIN"),
+                    out);
             assertTrue(out.contains("DUP: add address 192.0.2.1/24 to " + name + ": File exists"), out);
             assertTrue(out.contains("CLEAN true"), out);
             assertTrue(out.contains("FD-ARRIVED: " + name), out);
@@ -52,7 +55,10 @@ class RootlessTunIT {
             assertTrue(out.contains("READER-ENDED true -1"), out);
             assertTrue(out.contains("ROOTLESS OK"), out);
             assertFalse(Netns.tryRun("ip", "link", "show", name).ok(), "the TUN lived only in the private namespace");
-            assertFalse(Netns.tryRun("pgrep", "-f", "RootlessChild .* " + name + " ").ok(), "the helper has exited");
+            assertFalse(
+                    Netns.tryRun("pgrep", "-f", "RootlessChild .* " + name + " ")
+                            .ok(),
+                    "the helper has exited");
         } finally {
             deleteTree(cp);
         }
@@ -73,8 +79,12 @@ class RootlessTunIT {
             Netns.Result r = runAsUser(cp, Netns.uniqueName("jr"), bin);
             assertEquals(0, r.exitCode(), r.output());
             System.out.println(r.output());
-            assertTrue(r.output().contains("DENIED: rootless mode: cannot create a user namespace (unshare: unshare failed: Operation not permitted)."
-                    + " This host does not allow unprivileged user namespaces"), r.output());
+            assertTrue(
+                    r.output()
+                            .contains(
+                                    "DENIED: rootless mode: cannot create a user namespace (unshare: unshare failed: Operation not permitted)."
+                                            + " This host does not allow unprivileged user namespaces"),
+                    r.output());
         } finally {
             deleteTree(cp);
         }
@@ -85,8 +95,18 @@ class RootlessTunIT {
         String uid = Netns.run("id", "-u", user).output().strip();
         String gid = Netns.run("id", "-g", user).output().strip();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--",
-                java, "--enable-native-access=ALL-UNNAMED", "-cp", classpathOf(cp), RootlessSmoke.class.getName(), name));
+        List<String> cmd = new ArrayList<>(List.of(
+                "setpriv",
+                "--reuid=" + uid,
+                "--regid=" + gid,
+                "--clear-groups",
+                "--",
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                classpathOf(cp),
+                RootlessSmoke.class.getName(),
+                name));
         if (fakeBin != null) cmd.add("denied");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(new File("/tmp"));
         pb.environment().put("HOME", "/tmp");
@@ -110,11 +130,16 @@ class RootlessTunIT {
 
     /** Copies this module's classes (and the jwg jars) where an unprivileged user can read them. */
     private static Path readableClasspath() throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "jwg-cp-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path dir = Files.createTempDirectory(
+                Path.of("/tmp"),
+                "jwg-cp-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         int i = 0;
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path src = Path.of(e);
-            boolean ours = e.contains("/target/classes") || e.contains("/target/test-classes") || src.getFileName().toString().startsWith("jwg-");
+            boolean ours = e.contains("/target/classes")
+                    || e.contains("/target/test-classes")
+                    || src.getFileName().toString().startsWith("jwg-");
             if (!ours || !Files.exists(src)) continue;
             Path dst = dir.resolve("cp" + i++ + (Files.isDirectory(src) ? "" : ".jar"));
             if (Files.isDirectory(src)) {
@@ -137,7 +162,12 @@ class RootlessTunIT {
 
     private static String classpathOf(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
-            return String.join(File.pathSeparator, s.filter(p -> p.getFileName().toString().startsWith("cp")).map(Path::toString).sorted().toList());
+            return String.join(
+                    File.pathSeparator,
+                    s.filter(p -> p.getFileName().toString().startsWith("cp"))
+                            .map(Path::toString)
+                            .sorted()
+                            .toList());
         }
     }
 
