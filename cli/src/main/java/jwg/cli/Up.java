@@ -273,7 +273,7 @@ final class Up {
         }
         Path marker = upMarker(name);
         Files.deleteIfExists(marker);
-        Files.createFile(marker);
+        Files.writeString(marker, ProcessHandle.current().pid() + "\n"); // jwg down signals this process
         Runnable shutdown =
                 new Runnable() { // wg-quick down's order; runs once (socket removed, interface deleted or SIGTERM)
                     private boolean done;
@@ -316,7 +316,9 @@ final class Up {
         }
         Path marker = upMarker(name);
         boolean hooks = Files.exists(marker); // a jwg up daemon: wait for its PreDown .. PostDown too
-        Files.deleteIfExists(sock); // the daemon notices, shuts the device down and removes the interface
+        // As wg-quick: PreDown runs while the interface and its UAPI socket still exist (it may call
+        // `wg show %i`), so a jwg up daemon is sent SIGTERM; otherwise removing the socket ends it.
+        if (!(hooks && terminate(marker))) Files.deleteIfExists(sock);
         long deadline = System.nanoTime() + (hooks ? 60_000_000_000L : 10_000_000_000L);
         while (System.nanoTime() < deadline) {
             if (!Daemon.interfaceExists(name) && !(hooks && Files.exists(marker))) {
@@ -329,6 +331,19 @@ final class Up {
                 "jwg down: " + name + (Daemon.interfaceExists(name) ? " still exists" : "'s PostDown has not finished")
                         + " after " + (hooks ? 60 : 10) + " s");
         return 1;
+    }
+
+    /** Sends SIGTERM to the daemon whose pid the up marker holds; false if there is none alive. */
+    private static boolean terminate(Path marker) {
+        try {
+            long pid = Long.parseLong(Files.readString(marker).strip());
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .map(ProcessHandle::destroy)
+                    .orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false; // an older daemon's empty marker: the socket's removal ends it
+        }
     }
 
     /** {@code jwg exec IFNAME -- COMMAND...}: runs a command inside a rootless interface's namespace. */

@@ -66,7 +66,7 @@ class WgQuickParityIT {
                 "Table = 1234\nFwMark = 0x4d2\nSaveConfig = true\n"
                         + "PreUp = echo pre-up %i" + links + " >> " + m + "\n"
                         + "PostUp = echo post-up %i" + links + " >> " + m + "\n"
-                        + "PreDown = echo pre-down %i" + links + " >> " + m + "\n"
+                        + "PreDown = echo pre-down %i" + links + " $(wg show %i peers | wc -l) >> " + m + "\n"
                         + "PostDown = echo post-down %i" + links + " >> " + m + "\n",
                 "198.51.100.0/24, 0.0.0.0/0");
         try (Netns ns = Netns.create("jqh")) {
@@ -96,10 +96,10 @@ class WgQuickParityIT {
                 var down = ns.tryExec(launcher, "down", name);
                 assertEquals(0, down.exitCode(), down.output());
                 assertEquals(
-                        "pre-up " + name + " 0\npost-up " + name + " 1\npre-down " + name + " 1\npost-down " + name
+                        "pre-up " + name + " 0\npost-up " + name + " 1\npre-down " + name + " 1 2\npost-down " + name
                                 + " 0\n",
                         marks(m),
-                        "PreDown while the interface exists, PostDown after");
+                        "PreDown while the interface and its UAPI socket exist (wg show sees both peers), PostDown after");
                 WgQuickConfig saved = ConfFile.read(conf);
                 assertTrue(saved.saveConfig());
                 assertEquals(
