@@ -97,6 +97,7 @@ class InstallIT {
                 "lib/jwg/runtime/bin/java",
                 "lib/jwg/runtime/lib/jspawnhelper",
                 "share/man/man1/jwg.1",
+                "share/bash-completion/completions/jwg",
                 "lib/systemd/system/jwg@.service",
                 "lib/systemd/system/jwg-signal.service")) {
             assertTrue(Files.isRegularFile(prefix.resolve(f)), f);
@@ -107,6 +108,10 @@ class InstallIT {
         String unit = Files.readString(prefix.resolve("lib/systemd/system/jwg@.service"));
         assertTrue(unit.contains("ExecStart=" + prefix.resolve("bin/jwg") + " up -f /etc/wireguard/%i.conf"), unit);
         assertTrue(Files.readString(prefix.resolve("share/man/man1/jwg.1")).startsWith(".\\\""));
+        assertTrue(
+                Files.readString(prefix.resolve("share/bash-completion/completions/jwg"))
+                        .contains("complete "),
+                "the bash completion script (jwg completion bash)");
     }
 
     @Test
