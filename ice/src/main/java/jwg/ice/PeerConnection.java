@@ -143,7 +143,11 @@ final class PeerConnection {
     }
 
     private void onGoIdle(GoIdle g) {
-        if (active != null && active.sessionId() != g.sessionId() && pending == null) return;
+        // only for the session it names: a GoIdle that crossed our own idling, arriving after
+        // traffic woke us into a new session, must not tear that new session down
+        boolean current = (active != null && active.sessionId() == g.sessionId())
+                || (pending != null && pending.sessionId() == g.sessionId());
+        if (!current) return;
         idle("peer went idle", false);
     }
 
