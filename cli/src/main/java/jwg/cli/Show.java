@@ -30,15 +30,17 @@ final class Show {
 
     static final String USAGE = """
             usage: jwg show [INTERFACE | all | interfaces]
-              the `wg show` view of jwg and wireguard-go interfaces (keys hidden); interfaces: names only
+                   jwg show INTERFACE counters
+              the `wg show` view of jwg and wireguard-go interfaces (keys hidden); interfaces: names only;
+              counters: a jwg daemon's drops by reason and protocol events
             """;
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 1 || args.length == 1 && args[0].startsWith("-"))
+        boolean counters = args.length == 2 && args[1].equals("counters") && !args[0].startsWith("-");
+        if (!counters && (args.length > 1 || args.length == 1 && args[0].startsWith("-")))
             return Command.usageError(err, USAGE, "jwg show: unexpected argument '" + args[args.length - 1] + "'");
         Path dir = Daemon.uapiDirectory();
-        if (args.length == 2 && args[1].equals("counters"))
-            return counters(UapiSocket.pathFor(dir, args[0]), args[0], out, err);
+        if (counters) return counters(UapiSocket.pathFor(dir, args[0]), args[0], out, err);
         List<String> names = new ArrayList<>();
         if (args.length > 0 && !args[0].equals("all") && !args[0].equals("interfaces")) {
             names.add(args[0]);
