@@ -6,7 +6,11 @@
 # Fails if jdeps finds that the jar needs a JDK module missing from MODULES.
 set -euo pipefail
 target=$1 modules=$2 jar=$3
-jdk=${JWG_TOOLCHAIN_JAVA:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+# The toolchain's JDK; when Maven itself runs on JDK 25 the toolchain plugin may register none
+# (it uses the running JDK), so then JAVA_HOME, and only last the java on PATH.
+jdk=${JWG_TOOLCHAIN_JAVA:-}
+if [ -z "$jdk" ] && [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jlink" ]; then jdk=$JAVA_HOME; fi
+[ -n "$jdk" ] || jdk=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 [ -d "$jdk" ] || jdk=$(dirname "$(dirname "$(readlink -f "$jdk")")") # a path to bin/java
 bin=$jdk/bin
 [ -x "$bin/jlink" ] || { echo "runtime.sh: no $bin/jlink (a JDK 25 is needed, not a JRE)" >&2; exit 1; }

@@ -56,9 +56,9 @@ class InstallIT {
         assertEquals(0, v.status, v.output);
         assertTrue(v.output.startsWith("jwg "), v.output);
         assertTrue(
-                v.output.contains("java 25")
+                v.output.contains("java: 25")
                         && v.output.contains(
-                                " at " + prefix.resolve("lib/jwg/runtime").toRealPath()),
+                                ", " + prefix.resolve("lib/jwg/runtime").toRealPath() + ")"),
                 v.output);
         assertFalse(v.output.contains("WARNING"), "no JVM warnings on the way: " + v.output);
     }
