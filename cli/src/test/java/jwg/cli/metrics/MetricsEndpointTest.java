@@ -7,17 +7,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import jwg.dataplane.Device;
 import jwg.dataplane.DeviceOptions;
-import jwg.dataplane.IpPrefix;
+import jwg.dataplane.Packets;
+import jwg.dataplane.TwoDevices;
 import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
-import jwg.dataplane.config.PeerEndpoint;
 import jwg.noise.PrivateKey;
 import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +25,6 @@ import org.junit.jupiter.api.Test;
  * parser. The same over real TUNs in network namespaces, with the daemons, is MetricsIT.
  */
 class MetricsEndpointTest {
-    private final SecureRandom random = new SecureRandom();
-    private final PrivateKey keyA = PrivateKey.generate(random), keyB = PrivateKey.generate(random);
     private final MemoryTun tunA = new MemoryTun("mtA", 1420, 256), tunB = new MemoryTun("mtB", 1420, 256);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,23 +40,12 @@ class MetricsEndpointTest {
 
     @Test
     void servesParsablePerPeerCountersDropsAndOffloadsOfALiveTunnel() throws Exception {
-        a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
-        b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
-        b.configure(new DeviceConfig(
-                keyB,
-                0,
-                0,
-                List.of(new PeerConfig(keyA.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-        a.configure(new DeviceConfig(
-                keyA,
-                0,
-                0,
-                List.of(new PeerConfig(
-                        keyB.publicKey(),
-                        null,
-                        PeerEndpoint.parse("127.0.0.1:" + b.boundPort()),
-                        List.of(IpPrefix.parse("192.0.2.2/32")),
-                        0))));
+        TwoDevices devices = TwoDevices.between(tunA, tunB)
+                .endpoints(TwoDevices.Endpoints.A_KNOWS_B)
+                .start();
+        a = devices.a();
+        b = devices.b();
+        PrivateKey keyA = devices.keyA(), keyB = devices.keyB();
         endpoint = MetricsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), new DeviceMetrics(a, null)::scrape);
 
         // before any traffic: the peer is there, never handshaked
@@ -74,10 +57,10 @@ class MetricsEndpointTest {
                 before.get("jwg_peer_handshake_age_seconds").samples().isEmpty(), "no age before the first handshake");
 
         for (int i = 0; i < 5; i++) {
-            tunA.inject(ipv4("192.0.2.1", "192.0.2.2", ("ping " + i).getBytes()));
+            tunA.inject(Packets.ipv4("192.0.2.1", "192.0.2.2", ("ping " + i).getBytes()));
             assertTrue(tunB.take(5000) != null, "packet " + i + " crossed the tunnel");
         }
-        tunA.inject(ipv4("192.0.2.1", "203.0.113.7", "no route".getBytes()));
+        tunA.inject(Packets.ipv4("192.0.2.1", "203.0.113.7", "no route".getBytes()));
         long deadline = System.nanoTime() + 5_000_000_000L;
         Map<String, ExpositionParser.Family> page;
         do {
@@ -174,33 +157,5 @@ class MetricsEndpointTest {
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    static byte[] ipv4(String src, String dst, byte[] payload) {
-        int len = 20 + 8 + payload.length;
-        byte[] p = new byte[len];
-        p[0] = 0x45;
-        p[2] = (byte) (len >> 8);
-        p[3] = (byte) len;
-        p[8] = 64;
-        p[9] = 17;
-        System.arraycopy(addr(src), 0, p, 12, 4);
-        System.arraycopy(addr(dst), 0, p, 16, 4);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) sum += ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
-        while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
-        p[10] = (byte) (~sum >> 8);
-        p[11] = (byte) ~sum;
-        p[24] = (byte) ((8 + payload.length) >> 8);
-        p[25] = (byte) (8 + payload.length);
-        System.arraycopy(payload, 0, p, 28, payload.length);
-        return p;
-    }
-
-    private static byte[] addr(String dotted) {
-        String[] s = dotted.split("\\.");
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(s[i]);
-        return b;
     }
 }
