@@ -3,16 +3,11 @@ package jwg.dataplane;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
-import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
-import jwg.dataplane.config.PeerEndpoint;
 import jwg.noise.PrivateKey;
 import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
@@ -25,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * metrics endpoint reads.
  */
 class DeviceEventsTest {
-    private final SecureRandom random = new SecureRandom();
-    private final PrivateKey keyA = PrivateKey.generate(random);
-    private final PrivateKey keyB = PrivateKey.generate(random);
+    private PrivateKey keyA, keyB;
     private final MemoryTun tunA = new MemoryTun("evA", 1420);
     private final MemoryTun tunB = new MemoryTun("evB", 1420);
     private Device a, b;
@@ -42,23 +35,13 @@ class DeviceEventsTest {
     }
 
     private void start() throws Exception {
-        a = Device.start(DeviceOptions.defaults(), tunA, LinuxUdpBind::new);
-        b = Device.start(DeviceOptions.defaults(), tunB, LinuxUdpBind::new);
-        b.configure(new DeviceConfig(
-                keyB,
-                0,
-                0,
-                List.of(new PeerConfig(keyA.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-        a.configure(new DeviceConfig(
-                keyA,
-                0,
-                0,
-                List.of(new PeerConfig(
-                        keyB.publicKey(),
-                        null,
-                        PeerEndpoint.parse("127.0.0.1:" + b.boundPort()),
-                        List.of(IpPrefix.parse("192.0.2.0/24")),
-                        0))));
+        TwoDevices devices = TwoDevices.between(tunA, tunB)
+                .endpoints(TwoDevices.Endpoints.A_KNOWS_B)
+                .start();
+        a = devices.a();
+        b = devices.b();
+        keyA = devices.keyA();
+        keyB = devices.keyB();
     }
 
     @Test
