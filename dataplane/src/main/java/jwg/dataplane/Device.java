@@ -225,13 +225,14 @@ public final class Device implements UapiDevice, AutoCloseable {
             for (Peer p : peers.values()) p.tunnel = null;
             if (old != null) old.close();
         }
+        PublicKey own = next.publicKey(); // once: a scalar multiplication, not one per peer
         Set<PublicKey> wanted = new HashSet<>();
         for (PeerConfig pc : next.peers()) wanted.add(pc.publicKey());
         for (Peer p : new ArrayList<>(peers.values())) {
-            if (!wanted.contains(p.publicKey) || p.publicKey.equals(next.publicKey())) removePeer(p);
+            if (!wanted.contains(p.publicKey) || p.publicKey.equals(own)) removePeer(p);
         }
         for (PeerConfig pc : next.peers()) {
-            if (pc.publicKey().equals(next.publicKey())) continue; // wireguard-go ignores a peer with our own key
+            if (pc.publicKey().equals(own)) continue; // wireguard-go ignores a peer with our own key
             Peer p = peers.get(pc.publicKey());
             if (p == null) {
                 p = new Peer(pc, null, endpoints.get(pc.publicKey()));

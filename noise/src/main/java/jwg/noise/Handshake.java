@@ -25,10 +25,16 @@ final class Handshake {
     private final Tunnel tunnel;
     final PublicKey remoteStatic;
     private volatile PresharedKey psk;
-    /** DH(Spriv_local, Spub_remote), precomputed (whitepaper: "may be precomputed"). */
+    /**
+     * DH(Spriv_local, Spub_remote), precomputed (whitepaper: "may be precomputed") — on first
+     * use, not when the peer is added: loading 10,000 peers then costs no X25519 at all, and a
+     * peer that never handshakes never pays for one (wireguard-go computes it in NewPeer).
+     */
     private final byte[] staticStatic = new byte[32];
 
-    private final boolean staticStaticOk;
+    private static final byte SS_UNKNOWN = 0, SS_OK = 1, SS_ZERO = 2;
+    /** Whether {@link #staticStatic} is computed yet, and whether it came out non-zero. */
+    private byte staticStaticState = SS_UNKNOWN;
     /** The initial Noise state towards this peer as initiator (prologue + the peer's static key). */
     private final SymmetricState initiatorInitial;
 
@@ -57,13 +63,20 @@ final class Handshake {
         this.tunnel = tunnel;
         this.remoteStatic = remoteStatic;
         this.psk = psk == null ? PresharedKey.none() : psk;
-        this.staticStaticOk =
-                X25519.sharedSecret(device.staticPrivate.rawBytes(), remoteStatic.rawBytes(), staticStatic);
         this.initiatorInitial = HandshakeState.initialState(
                 Constants.IDENTIFIER.getBytes(java.nio.charset.StandardCharsets.US_ASCII), remoteStatic.rawBytes());
         this.cookies = new CookieGenerator(remoteStatic);
         this.own = HandshakeState.reusable(device.staticPrivate.rawBytes(), device.staticPublic.rawBytes());
         this.spare = HandshakeState.reusable(device.staticPrivate.rawBytes(), device.staticPublic.rawBytes());
+    }
+
+    /** Computes DH(Spriv_local, Spub_remote) once; false when it is all zeros (a low-order key). */
+    private boolean staticStaticOk() {
+        if (staticStaticState == SS_UNKNOWN) {
+            boolean ok = X25519.sharedSecret(device.staticPrivate.rawBytes(), remoteStatic.rawBytes(), staticStatic);
+            staticStaticState = ok ? SS_OK : SS_ZERO;
+        }
+        return staticStaticState == SS_OK;
     }
 
     void setPresharedKey(PresharedKey k) {
@@ -75,7 +88,7 @@ final class Handshake {
      * TAI64N timestamp. Returns false if it cannot be made (zero DH with this peer's key).
      */
     boolean createInitiation(long now, long wallNanos, byte[] msg) {
-        if (!staticStaticOk) return false;
+        if (!staticStaticOk()) return false;
         clearPending();
         byte[] e = device.newEphemeral();
         try {
@@ -119,7 +132,7 @@ final class Handshake {
      * {@code hs} (the device's scratch) is copied into this handshake's own state, and wiped.
      */
     Drop consumeInitiation(HandshakeState hs, byte[] msg, long now) {
-        if (!staticStaticOk) {
+        if (!staticStaticOk()) {
             hs.wipe();
             return Drop.INVALID_INITIATION;
         }
@@ -229,9 +242,14 @@ final class Handshake {
         state = State.ZEROED;
     }
 
-    /** Zeroes everything secret (3 × REJECT_AFTER_TIME without a session, or peer removal). */
+    /**
+     * Zeroes everything secret (3 × REJECT_AFTER_TIME without a session, or peer removal),
+     * the precomputed static-static DH too: the next handshake computes it again.
+     */
     void wipe() {
         clearPending();
+        Arrays.fill(staticStatic, (byte) 0);
+        staticStaticState = SS_UNKNOWN;
     }
 
     /** The latest accepted TAI64N timestamp as Unix nanoseconds (tests, status). */
