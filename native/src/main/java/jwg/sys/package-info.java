@@ -17,7 +17,8 @@
  * nothing (errno is captured with {@code Linker.Option.captureCallState} into a per-thread
  * segment) — for hot paths where EAGAIN/EINTR are normal. The other methods throw
  * {@link jwg.sys.ErrnoException}, whose message names the operation and carries strerror(3).
- * Restricted methods need {@code --enable-native-access=ALL-UNNAMED} (surefire and bin/jwg pass
- * it; the jars' manifests carry {@code Enable-Native-Access: ALL-UNNAMED}).
+ * Restricted methods need {@code --enable-native-access=ALL-UNNAMED}: part of the project's JVM
+ * flags (pom.xml's {@code jwg.jvmFlags}, which surefire, failsafe and bin/jwg use); the executable
+ * jars' manifests carry {@code Enable-Native-Access: ALL-UNNAMED}.
  */
 package jwg.sys;
