@@ -67,12 +67,16 @@ class HandshakeFloodIT {
         try (Lab lab = Lab.create(responder, initiator, false)) {
             Node a = lab.a, b = lab.b;
             routeSpoofedRangeBack(lab);
+            // measurements may compare handshake worker counts (0: the conductor does every DH)
+            String hw = System.getProperty("jwg.flood.handshakeWorkers", "");
+            if (!hw.isBlank() && responder.isJwg()) a.extraEnv.add("JWG_HANDSHAKE_WORKERS=" + hw);
             a.up();
             b.up();
             long pid = a.daemonPid();
             long rssBefore = rssKb(pid);
             double cpuBefore = cpuSeconds(pid);
             long rxBefore = rxPackets(a);
+            String admissionBefore = responder.isJwg() ? admissionCounters(a) : "-";
             Bg flood = b.start(flooder(a, RATE, 9));
             Lab.sleep(2_000);
             long t0 = System.nanoTime();
@@ -83,9 +87,21 @@ class HandshakeFloodIT {
             double cpu = cpuSeconds(pid) - cpuBefore;
             long rx = rxPackets(a) - rxBefore;
             long sent = sent(fr);
+            String admission = responder.isJwg() ? admissionCounters(a) : "-";
+            if (initiator.isJwg()) admission += " initiator-counters: " + admissionCounters(b);
             String figures = String.format(
-                    "FLOOD responder=%s initiator=%s first-reply=%.3f s flood: %s rx-at-responder=%d responder-cpu=%.2f s rss-kb=%d->%d load=%s",
-                    responder, initiator, seconds, fr.out().strip(), rx, cpu, rssBefore, rssAfter, loadAverage());
+                    "FLOOD responder=%s initiator=%s first-reply=%.3f s flood: %s rx-at-responder=%d responder-cpu=%.2f s rss-kb=%d->%d load=%s responder-counters before: %s after: %s",
+                    responder,
+                    initiator,
+                    seconds,
+                    fr.out().strip(),
+                    rx,
+                    cpu,
+                    rssBefore,
+                    rssAfter,
+                    loadAverage(),
+                    admissionBefore,
+                    admission);
             System.out.println(figures);
             assertTrue(sent >= RATE * 9 * 0.8, "the flood ran at about " + RATE + "/s: " + figures);
             assertTrue(rx >= sent * 0.9, "the flood reached the responder: " + figures);
@@ -204,6 +220,24 @@ class HandshakeFloodIT {
                     packets[1] >= 1,
                     "jwg's next initiation carried a MAC2 made with the cookie: " + figures + "\n" + counters);
         }
+    }
+
+    /**
+     * The jwg responder's admission counters after the flood (`jwg show IFNAME counters`): how
+     * many junk initiations cost a Diffie-Hellman (invalid_initiation), got a cookie reply (under
+     * load: cookie_required) or found the queue full — the record says why a run was slow.
+     */
+    static String admissionCounters(Node n) {
+        Result r = n.exec(Lab.jwgLauncher().toString(), "show", n.ifname, "counters");
+        if (r.exit() != 0) return "unavailable (" + r.err().strip() + ")";
+        StringBuilder s = new StringBuilder();
+        for (String line : r.out().split("\n")) {
+            String l = line.strip();
+            if (l.matches(
+                    ".*(invalid_initiation|cookie_required|handshake_queue_full|rate_limited|invalid_mac1|handshake_completed|initiation_sent|initiation_received|response_sent|cookie_reply_received).*"))
+                s.append(l.replaceAll("\\s+", "=")).append(' ');
+        }
+        return s.toString().strip();
     }
 
     static void requirements() {
