@@ -223,15 +223,20 @@ class HandshakeFloodIT {
     }
 
     /**
-     * The jwg responder's admission counters after the flood (`jwg show IFNAME counters`): how
-     * many junk initiations cost a Diffie-Hellman (invalid_initiation), got a cookie reply (under
-     * load: cookie_required) or found the queue full — the record says why a run was slow.
+     * A jwg daemon's admission counters (over its UAPI socket, as `jwg show IFNAME counters` asks:
+     * no JVM to start on a loaded machine): how many junk initiations cost a Diffie-Hellman
+     * (invalid_initiation), got a cookie reply (under load: cookie_required) or found the queue
+     * full — the record says why a run was slow.
      */
     static String admissionCounters(Node n) {
-        Result r = n.exec(Lab.jwgLauncher().toString(), "show", n.ifname, "counters");
-        if (r.exit() != 0) return "unavailable (" + r.err().strip() + ")";
+        String reply;
+        try {
+            reply = Lab.uapi(n.socket(), "jwg-counters=1\n\n");
+        } catch (IOException e) {
+            return "unavailable (" + e.getMessage() + ")";
+        }
         StringBuilder s = new StringBuilder();
-        for (String line : r.out().split("\n")) {
+        for (String line : reply.split("\n")) {
             String l = line.strip();
             if (l.matches(
                     ".*(invalid_initiation|cookie_required|handshake_queue_full|rate_limited|invalid_mac1|handshake_completed|initiation_sent|initiation_received|response_sent|cookie_reply_received).*"))
