@@ -23,7 +23,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The control thread (Aeron's conductor): handshake messages from the bounded handshake queue
- * (under load: answered with cookies unless MAC2 verifies, then rate-limited per IP), the peers' timers,
+ * (initiations after its {@link HandshakeWorker}s checked them; under load: answered with cookies
+ * unless MAC2 verifies, then rate-limited per IP), the peers' timers,
  * and the flushing of packets staged while a peer had no session. Configuration changes run
  * under the same lock ({@link #runLocked}), so the protocol core's control side is
  * single-threaded.
