@@ -78,11 +78,16 @@ class HandshakeFloodIT {
             long rxBefore = rxPackets(a);
             String admissionBefore = responder.isJwg() ? admissionCounters(a) : "-";
             Bg flood = b.start(flooder(a, RATE, 9));
+            Sampler sampler = responder.isJwg() ? Sampler.start(a) : null;
+            awaitFlooding(flood);
             Lab.sleep(2_000);
             long t0 = System.nanoTime();
             Result ping = b.exec(Duration.ofSeconds(20), "ping", "-n", "-c", "1", "-i", "0.2", "-w", "12", a.tun4);
             double seconds = (System.nanoTime() - t0) / 1e9;
             Result fr = flood.await(Duration.ofSeconds(30));
+            if (sampler != null)
+                System.out.println(
+                        "SERIES " + initiator + " ping-at=" + sampler.offsetMillis(t0) + " ms " + sampler.stop());
             long rssAfter = rssKb(pid);
             double cpu = cpuSeconds(pid) - cpuBefore;
             long rx = rxPackets(a) - rxBefore;
@@ -189,6 +194,7 @@ class HandshakeFloodIT {
             // as fast as they go, four at once: wireguard-go's queue stays loaded (≥ 1/8 full)
             java.util.List<Bg> floods = new java.util.ArrayList<>();
             for (int i = 0; i < FLOODERS; i++) floods.add(b.start(flooder(a, 0, 30)));
+            for (Bg f : floods) awaitFlooding(f);
             Lab.sleep(3_000);
             long t0 = System.nanoTime();
             Result ping = b.exec(Duration.ofSeconds(40), "ping", "-n", "-c", "1", "-i", "0.5", "-w", "25", a.tun4);
@@ -243,6 +249,97 @@ class HandshakeFloodIT {
                 s.append(l.replaceAll("\\s+", "=")).append(' ');
         }
         return s.toString().strip();
+    }
+
+    /**
+     * Samples a jwg responder's admission counters every 250 ms during the flood (over its UAPI
+     * socket) and prints the increments per interval: when it was under load (cookie replies),
+     * when its queue was full, when junk cost a DH, and when the real initiation was handled.
+     */
+    static final class Sampler implements Runnable {
+        private final Node node;
+        private final long start = System.nanoTime();
+        private final StringBuilder series = new StringBuilder();
+        private volatile boolean running = true;
+        private final Thread thread;
+        private long[] last = new long[4];
+
+        private Sampler(Node node) {
+            this.node = node;
+            this.thread = Thread.ofPlatform().daemon().name("flood-sampler").start(this);
+        }
+
+        static Sampler start(Node node) {
+            return new Sampler(node);
+        }
+
+        long offsetMillis(long nanos) {
+            return (nanos - start) / 1_000_000;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                long[] now = read();
+                if (now != null) {
+                    series.append(String.format(
+                            "%d:%d/%d/%d/%d ",
+                            offsetMillis(System.nanoTime()),
+                            now[0] - last[0],
+                            now[1] - last[1],
+                            now[2] - last[2],
+                            now[3] - last[3]));
+                    last = now;
+                }
+                Lab.sleep(250);
+            }
+        }
+
+        /** full, cookie_required, invalid_initiation, initiation_received. */
+        private long[] read() {
+            try {
+                String reply = Lab.uapi(node.socket(), "jwg-counters=1\n\n");
+                long[] v = new long[4];
+                String[] keys = {
+                    "device_drop_handshake_queue_full=",
+                    "protocol_drop_cookie_required=",
+                    "protocol_drop_invalid_initiation=",
+                    "event_initiation_received="
+                };
+                for (String line : reply.split("\n"))
+                    for (int i = 0; i < keys.length; i++)
+                        if (line.startsWith(keys[i]))
+                            v[i] = Long.parseLong(
+                                    line.substring(keys[i].length()).strip());
+                return v;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        String stop() {
+            running = false;
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "ms:full/cookie/dh/initiation-received " + series;
+        }
+    }
+
+    /**
+     * Waits until the flooder says its first packet leaves. It needs seconds to build its pool on
+     * a loaded machine (5–7 s at load 25, seen in the SERIES lines): a fixed sleep after starting
+     * it let the "legit" handshake happen before any flood had arrived.
+     */
+    static void awaitFlooding(Bg flooder) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!flooder.outputSoFar().contains("flooding")) {
+            if (!flooder.process.isAlive() || System.nanoTime() > deadline)
+                fail("the flooder did not start: " + flooder.outputSoFar());
+            Lab.sleep(20);
+        }
     }
 
     static void requirements() {
