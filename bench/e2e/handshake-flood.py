@@ -8,7 +8,8 @@ the first 116 bytes (so it passes the responder's cheap check and reaches Diffie
 MAC2 = zeros. Sources are random hosts of --src-net with random ports. Meant to run inside a
 network namespace a test created, aimed at an address inside it (needs CAP_NET_RAW).
 
-Prints one line at the end: sent=N seconds=S rate=R (packets/s achieved).
+Prints "flooding" when the first packet is about to leave, and one line at the end:
+sent=N seconds=S rate=R (packets/s achieved).
 """
 import argparse
 import base64
@@ -70,6 +71,9 @@ def main():
     n = len(packets)
     sent = 0
     errors = 0
+    # Building the pool takes seconds on a loaded machine: say when the flood really starts, so a
+    # caller can wait for it (HandshakeFloodIT does) instead of guessing from the process start.
+    print("flooding", flush=True)
     start = time.monotonic()
     end = start + a.seconds
     stop = []

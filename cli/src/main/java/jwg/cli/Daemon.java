@@ -218,18 +218,26 @@ final class Daemon {
         }
     }
 
-    /** Device options from the environment: JWG_WORKERS = crypto worker threads (0 = inline, the default). */
+    /**
+     * Device options from the environment: JWG_WORKERS = crypto worker threads (0 = inline, the
+     * default); JWG_HANDSHAKE_WORKERS = handshake worker threads (default one per CPU, at most 8;
+     * 0 = the conductor does every handshake's Diffie-Hellman itself).
+     */
     static DeviceOptions options() {
         DeviceOptions o = DeviceOptions.defaults();
         String w = System.getenv("JWG_WORKERS");
-        if (w != null && !w.isBlank()) {
-            try {
-                o = o.withWorkers(Integer.parseInt(w.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("JWG_WORKERS must be a number, got '" + w + "'");
-            }
-        }
+        if (w != null && !w.isBlank()) o = o.withWorkers(number("JWG_WORKERS", w));
+        String h = System.getenv("JWG_HANDSHAKE_WORKERS");
+        if (h != null && !h.isBlank()) o = o.withHandshakeWorkers(number("JWG_HANDSHAKE_WORKERS", h));
         return o;
+    }
+
+    private static int number(String variable, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + " must be a number, got '" + value + "'");
+        }
     }
 
     /**

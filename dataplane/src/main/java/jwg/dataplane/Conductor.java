@@ -23,7 +23,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The control thread (Aeron's conductor): handshake messages from the bounded handshake queue
- * (under load: answered with cookies unless MAC2 verifies, then rate-limited per IP), the peers' timers,
+ * (initiations after its {@link HandshakeWorker}s checked them; under load: answered with cookies
+ * unless MAC2 verifies, then rate-limited per IP), the peers' timers,
  * and the flushing of packets staged while a peer had no session. Configuration changes run
  * under the same lock ({@link #runLocked}), so the protocol core's control side is
  * single-threaded.
@@ -58,7 +59,9 @@ final class Conductor extends DeviceThread {
     private final ManyToOneConcurrentArrayQueue<HandshakeMessage> queue;
 
     private final ConductorProxy proxy;
-    private final int underLoadMark;
+    /** Its handshake workers: the Diffie-Hellman of each initiation's admission (none: done here). */
+    private final HandshakeWorker[] workers;
+
     private final RateLimiter rateLimiter = new RateLimiter();
     /** The rate limit the protocol core applies under load to MAC2-valid sources, keyed by IP. */
     private final jwg.noise.SourceLimiter sourceLimiter = (s, now) ->
@@ -76,7 +79,6 @@ final class Conductor extends DeviceThread {
     /** A configuration changed: sweep (peers added, removed, re-keyed, keepalive changed). */
     private volatile boolean sweepWanted = true;
 
-    private long underLoadUntil;
     private long lastHousekeeping;
     /** Every peer's next timer deadline (the conductor's lock). */
     private final TimerSchedule<Peer> timers = new TimerSchedule<>(System.nanoTime());
@@ -90,8 +92,10 @@ final class Conductor extends DeviceThread {
         this.ctx = ctx;
         this.queue =
                 new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue() + 1); // + the one pending wake-up
-        this.proxy = new ConductorProxy(queue, ctx.options().handshakeQueue(), wakePending, ctx.stats());
-        this.underLoadMark = ctx.options().handshakeQueue() / 8;
+        int n = ctx.options().handshakeWorkers();
+        this.proxy = new ConductorProxy(queue, ctx.options().handshakeQueue(), n, wakePending, ctx.stats());
+        this.workers = new HandshakeWorker[n];
+        for (int i = 0; i < n; i++) workers[i] = new HandshakeWorker(ctx, i, proxy);
         this.mtu = ctx.tun().mtu();
         this.lastHousekeeping = System.nanoTime() - HOUSEKEEPING_NANOS; // due at once (nanoTime may be negative)
     }
@@ -106,9 +110,22 @@ final class Conductor extends DeviceThread {
         return mtu;
     }
 
+    @Override
+    void start() {
+        super.start();
+        for (HandshakeWorker w : workers) w.start();
+    }
+
     void stop() {
         running = false;
+        for (HandshakeWorker w : workers) w.stop();
         proxy.wake();
+    }
+
+    @Override
+    void join() {
+        super.join();
+        for (HandshakeWorker w : workers) w.join();
     }
 
     /**
@@ -260,15 +277,6 @@ final class Conductor extends DeviceThread {
         }
     }
 
-    /** wireguard-go: under load while the queue holds ≥ 1/8 of its capacity, and for 1 s after. */
-    private boolean underLoad(long now) {
-        if (queue.size() >= underLoadMark) {
-            underLoadUntil = now + UNDER_LOAD_AFTER_NANOS;
-            return true;
-        }
-        return now < underLoadUntil;
-    }
-
     /**
      * Handles a handshake message (MAC1 already verified by the receiver); returns the
      * (authenticated) peer it concerned, or null. The protocol core applies the admission order:
@@ -279,7 +287,8 @@ final class Conductor extends DeviceThread {
         NoiseDevice noise = ctx.noise().get();
         if (noise == null) return null;
         long now = System.nanoTime();
-        noise.setUnderLoad(underLoad(now));
+        // a worker's admission decided "not under load" for it already (ConductorProxy.HandshakeMessage.admitted)
+        noise.setUnderLoad(!m.admitted && proxy.underLoad(now));
         noise.setSourceLimiter(sourceLimiter);
         Endpoint from = m.from;
         if (from.isIpv4()) source.setIpv4(from.ipv4(), from.port());

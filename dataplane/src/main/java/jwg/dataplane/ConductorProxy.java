@@ -3,12 +3,13 @@ package jwg.dataplane;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Messages;
 import jwg.noise.NoiseDevice;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 /**
  * The only way into the {@link Conductor} from the other threads (Aeron's DriverConductorProxy):
@@ -21,6 +22,11 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * length) puts the slot on the queue; the conductor gives it back when done. So a datagram not
  * meant for us allocates nothing and never occupies the queue, and when every slot is taken the
  * newcomer is dropped and counted (HANDSHAKE_QUEUE_FULL).
+ *
+ * <p>With handshake workers, an initiation goes to them first ({@link HandshakeWorker}): they
+ * take it from their own queue, do its Diffie-Hellman admission check unless the device is under
+ * load, and forward what passes (or, under load, everything: the conductor answers it with a
+ * cookie reply) to the conductor's queue. "Under load" counts the slots waiting in both queues.
  */
 final class ConductorProxy {
     /** One preallocated handshake-queue slot: the message's bytes and where it came from. */
@@ -29,14 +35,28 @@ final class ConductorProxy {
         final MemorySegment segment = MemorySegment.ofArray(data);
         final Endpoint from = new Endpoint();
         int length;
+        /**
+         * A handshake worker found the device not under load and the initiation's static key one
+         * of the peers': the conductor handles it as not under load too (the decision is made
+         * once, where wireguard-go makes it: on the worker, before the Diffie-Hellman).
+         */
+        boolean admitted;
     }
 
     /** The wake-up command: no message, just run the timers and flush staged packets. */
     static final HandshakeMessage WAKE = new HandshakeMessage();
 
     private final ManyToOneConcurrentArrayQueue<HandshakeMessage> queue;
-    /** Slots not in the queue (nor being handled): the conductor gives back, the receiver takes. */
-    private final OneToOneConcurrentArrayQueue<HandshakeMessage> free;
+    /** Slots not in the queue (nor being handled): the conductor and the workers give back, the receiver takes. */
+    private final ManyToOneConcurrentArrayQueue<HandshakeMessage> free;
+    /** Initiations for the handshake workers (null: none, initiations go to the conductor). */
+    private final ManyToManyConcurrentArrayQueue<HandshakeMessage> toWorkers;
+    /** Each handshake worker while it sleeps waiting for its queue (null while it runs). */
+    private final AtomicReferenceArray<Thread> workerSleepers;
+    /** Under load when this many slots wait (1/8 of them, wireguard-go's mark). */
+    private final int underLoadMark;
+    /** Under load until then (any handshake thread writes it; a lost update only shortens it by a message). */
+    private volatile long underLoadUntil = System.nanoTime();
 
     private final AtomicBoolean wakePending;
     private final DeviceStats stats;
@@ -45,17 +65,24 @@ final class ConductorProxy {
     /** The receive thread's MAC1 scratch (only it calls {@link #enqueueHandshake}). */
     private final byte[] mac = new byte[16];
 
-    /** @param queue the conductor's queue: room for {@code slots} messages and one {@link #WAKE} */
+    /**
+     * @param queue   the conductor's queue: room for {@code slots} messages and one {@link #WAKE}
+     * @param workers handshake workers (0: none)
+     */
     ConductorProxy(
             ManyToOneConcurrentArrayQueue<HandshakeMessage> queue,
             int slots,
+            int workers,
             AtomicBoolean wakePending,
             DeviceStats stats) {
         if (queue.remainingCapacity() < slots + 1)
             throw new IllegalArgumentException("the queue needs room for every slot and a wake-up");
         this.queue = queue;
-        this.free = new OneToOneConcurrentArrayQueue<>(slots);
+        this.free = new ManyToOneConcurrentArrayQueue<>(slots);
         for (int i = 0; i < slots; i++) free.offer(new HandshakeMessage());
+        this.toWorkers = workers > 0 ? new ManyToManyConcurrentArrayQueue<>(slots) : null;
+        this.workerSleepers = new AtomicReferenceArray<>(Math.max(workers, 1));
+        this.underLoadMark = Math.max(1, slots / 8);
         this.wakePending = wakePending;
         this.stats = stats;
     }
@@ -102,11 +129,75 @@ final class ConductorProxy {
         }
         m.length = len;
         m.from.copyFrom(from);
+        m.admitted = false;
+        if (toWorkers != null && m.data[0] == Messages.TYPE_INITIATION) {
+            toWorkers.offer(m); // always room: it holds every slot
+            ringWorker();
+        } else {
+            forward(m);
+        }
+    }
+
+    /** From the receiver or a handshake worker: hands a slot to the conductor. */
+    void forward(HandshakeMessage m) {
         queue.offer(m); // always room: the queue holds every slot plus the one wake-up
         ring();
     }
 
-    /** From the conductor: the slot is handled and may take the next message. */
+    /** Unparks one sleeping handshake worker (after an initiation was queued for them). */
+    private void ringWorker() {
+        VarHandle.fullFence(); // the offer before the reads of the sleepers (a worker: sleeper, then poll)
+        for (int i = 0; i < workerSleepers.length(); i++) {
+            Thread t = workerSleepers.get(i);
+            if (t != null) {
+                LockSupport.unpark(t);
+                return;
+            }
+        }
+    }
+
+    /**
+     * From handshake worker {@code worker}: the next initiation, waiting up to {@code sleepNanos}
+     * for one (announce as a sleeper, check again, park: no wake-up is lost, nothing allocated).
+     */
+    HandshakeMessage nextForWorker(int worker, long sleepNanos) {
+        HandshakeMessage m = toWorkers.poll();
+        if (m != null) return m;
+        workerSleepers.set(worker, Thread.currentThread());
+        VarHandle.fullFence();
+        m = toWorkers.poll();
+        if (m == null) {
+            LockSupport.parkNanos(this, sleepNanos);
+            Thread.interrupted(); // nobody interrupts a worker; never spin on a stray flag
+        }
+        workerSleepers.set(worker, null);
+        return m != null ? m : toWorkers.poll();
+    }
+
+    /** Wakes every sleeping handshake worker (stopping). */
+    void wakeWorkers() {
+        for (int i = 0; i < workerSleepers.length(); i++) {
+            Thread t = workerSleepers.get(i);
+            if (t != null) LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * wireguard-go's rule: under load while ≥ 1/8 of the slots wait (in the conductor's queue and
+     * the workers'), and for {@link Conductor#UNDER_LOAD_AFTER_NANOS} after (the conductor and the
+     * workers ask).
+     */
+    boolean underLoad(long now) {
+        int waiting = queue.size() + (toWorkers == null ? 0 : toWorkers.size());
+        if (waiting >= underLoadMark) {
+            long until = now + Conductor.UNDER_LOAD_AFTER_NANOS;
+            if (until - underLoadUntil > 1_000_000L) underLoadUntil = until; // at most a write a millisecond
+            return true;
+        }
+        return now - underLoadUntil < 0;
+    }
+
+    /** From the conductor or a handshake worker: the slot is handled and may take the next message. */
     void release(HandshakeMessage m) {
         if (m != WAKE) free.offer(m);
     }

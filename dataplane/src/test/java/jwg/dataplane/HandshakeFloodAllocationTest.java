@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A handshake flood costs the responder no allocation: initiations with a wrong MAC1 (refused by
  * the receive thread before they take a queue slot) and initiations with a valid MAC1 but junk
- * contents (Diffie-Hellman on the conductor, or a cookie reply when the queue is loaded), sent
- * over loopback UDP to a real device. Measured with the JVM's per-thread allocation counters
- * on the receive and conductor threads.
+ * contents (Diffie-Hellman on a handshake worker, or a cookie reply from the conductor when the
+ * queues are loaded), sent over loopback UDP to a real device. Measured with the JVM's per-thread
+ * allocation counters on the receive, conductor and handshake worker threads.
  */
 class HandshakeFloodAllocationTest {
     static final int INITIATION = 148, MAC1 = 116;
@@ -35,7 +35,7 @@ class HandshakeFloodAllocationTest {
         PrivateKey key = PrivateKey.generate(random), peerKey = PrivateKey.generate(random);
         // a small queue (under load at 1 waiting message), so the cookie-reply path runs too
         try (Device d = Device.start(
-                        new DeviceOptions(0, 16, 100),
+                        new DeviceOptions(0, 16, 100, 2),
                         new DeviceAllocationTest.CountingTun("floodal", new byte[0]),
                         LinuxUdpBind::new);
                 DatagramChannel ch = DatagramChannel.open()) {
@@ -52,7 +52,8 @@ class HandshakeFloodAllocationTest {
                     key.publicKey().rawBytes());
             Counters c = d.protocolCounters();
             var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long[] ids = threads("jwg-recv-floodal", "jwg-conductor-floodal");
+            long[] ids = threads(
+                    "jwg-recv-floodal", "jwg-conductor-floodal", "jwg-handshake-floodal-0", "jwg-handshake-floodal-1");
 
             // wrong MAC1: counted by the receive thread, never queued
             LongSupplier badMac = () -> c.get(Drop.INVALID_MAC1);
@@ -77,16 +78,22 @@ class HandshakeFloodAllocationTest {
         long run() throws Exception;
     }
 
-    /** Bytes allocated on the two threads per datagram: the best of three windows (JIT recompilation may land in one). */
+    /** Bytes allocated on the device's handshake threads per datagram: the best of three windows (JIT recompilation may land in one). */
     private static double best(com.sun.management.ThreadMXBean mx, long[] ids, Window w) throws Exception {
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
-            long before = mx.getThreadAllocatedBytes(ids[0]) + mx.getThreadAllocatedBytes(ids[1]);
+            long before = allocated(mx, ids);
             long n = w.run();
-            long after = mx.getThreadAllocatedBytes(ids[0]) + mx.getThreadAllocatedBytes(ids[1]);
+            long after = allocated(mx, ids);
             best = Math.min(best, (after - before) / (double) n);
         }
         return best;
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean mx, long[] ids) {
+        long sum = 0;
+        for (long id : ids) sum += mx.getThreadAllocatedBytes(id);
+        return sum;
     }
 
     /** Sends {@code count} initiations (valid MAC1 if {@code mac1Key} is given) in windows of 32, each waiting until {@code done} counted it. */

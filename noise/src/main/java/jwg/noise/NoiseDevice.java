@@ -30,7 +30,9 @@ public final class NoiseDevice {
     final CookieChecker cookieChecker;
     final Counters counters = new Counters();
     private final Map<PublicKey, Tunnel> peers = new ConcurrentHashMap<>();
-    private final SymmetricState responderInitial;
+    /** Initialize() for initiations to us (read-only after construction: {@link InitiationFilter}s share it). */
+    final SymmetricState responderInitial;
+
     private final LongSupplier wallClock;
     /** Test hook (null: fresh random ephemerals). */
     private volatile Supplier<byte[]> ephemerals;
@@ -83,6 +85,11 @@ public final class NoiseDevice {
 
     public PublicKey publicKey() {
         return staticPublic;
+    }
+
+    /** A new {@link InitiationFilter} for one handshake worker thread. */
+    public InitiationFilter initiationFilter() {
+        return new InitiationFilter(this);
     }
 
     public Counters counters() {
