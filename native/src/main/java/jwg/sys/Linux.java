@@ -55,6 +55,13 @@ public final class Linux {
     public static final byte RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = (byte) 253, RT_SCOPE_HOST = (byte) 254;
     public static final byte RTN_UNICAST = 1;
     public static final short RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_TABLE = 15;
+    public static final short RTA_PREFSRC = 7, RTA_MARK = 16;
+    // <linux/fib_rules.h>: policy routing rules (struct fib_rule_hdr has rtmsg's size and field offsets)
+    public static final short RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
+    public static final short FRA_PRIORITY = 6, FRA_FWMARK = 10, FRA_SUPPRESS_PREFIXLEN = 14, FRA_TABLE = 15;
+    public static final short FRA_FWMASK = 16;
+    public static final byte FR_ACT_TO_TBL = 1;
+    public static final int FIB_RULE_INVERT = 0x2;
     // <linux/if_link.h>
     public static final short IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4;
     // <linux/if_addr.h>
