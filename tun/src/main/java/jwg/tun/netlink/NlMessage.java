@@ -78,6 +78,12 @@ final class NlMessage {
         return this;
     }
 
+    /** Sets the flags of the rtmsg just written (before any attribute). */
+    NlMessage flags(int flags) {
+        buf.set(JAVA_INT, pos - Layouts.RTMSG.byteSize() + Layouts.RTM_FLAGS, flags);
+        return this;
+    }
+
     private long attrHeader(short type, long payload) {
         long h = pos;
         buf.set(JAVA_SHORT, h + Layouts.RTA_LEN, (short) (Layouts.RTATTR.byteSize() + payload));

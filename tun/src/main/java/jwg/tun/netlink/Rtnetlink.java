@@ -309,6 +309,7 @@ public final class Rtnetlink implements AutoCloseable {
                         (byte) 0,
                         (byte) 0,
                         (byte) 0)
+                .flags(Linux.RTM_F_LOOKUP_TABLE) // the IPv4 reply then names the table the lookup ended in
                 .attr(Linux.RTA_DST, dst);
         if (mark != 0) msg.attr(Linux.RTA_MARK, mark);
         String what =
