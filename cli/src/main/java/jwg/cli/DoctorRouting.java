@@ -24,7 +24,7 @@ final class DoctorRouting {
     private DoctorRouting() {}
 
     /** A server address as the doctor report prints it: in the text form's server lines, or a JSON "server" field. */
-    private static final Pattern TEXT_SERVER = Pattern.compile("(?m)^  (\\[?[0-9A-Fa-f:.]+\\]?:\\d+)(?:: | \\(user )");
+    private static final Pattern TEXT_SERVER = Pattern.compile("(?m)^  (\\[?[0-9A-Fa-f:.]+\\]?:\\d+)(: | \\(user )");
 
     private static final Pattern JSON_SERVER = Pattern.compile("\"server\":\"(\\[?[0-9A-Fa-f:.]+\\]?:\\d+)\"");
 
@@ -54,22 +54,32 @@ final class DoctorRouting {
             if (e == null || e.isEmpty()) continue;
             InetSocketAddress a = address(e.get(0));
             String key = p.get("public_key").get(0);
-            if (a != null) out.add(new RoutingCheck.Target("peer " + shortKey(key), a, true));
+            if (a != null) out.add(new RoutingCheck.Target("peer " + shortKey(key), a, true, true));
         }
-        for (InetSocketAddress s : servers(report)) out.add(new RoutingCheck.Target("server", s, false));
+        Set<InetSocketAddress> turn = servers(report, true);
+        for (InetSocketAddress s : servers(report, false))
+            if (!turn.contains(s)) out.add(new RoutingCheck.Target("STUN server", s, false, true));
+        // a TURN allocation has a socket of its own, which does not carry the fwmark (yet)
+        for (InetSocketAddress s : turn) out.add(new RoutingCheck.Target("TURN server", s, false, false));
         return out;
     }
 
-    /** The STUN/TURN servers a doctor report (text or JSON) names. */
-    static Set<InetSocketAddress> servers(String report) {
+    /** The STUN (or TURN) servers a doctor report (text or JSON) names. */
+    static Set<InetSocketAddress> servers(String report, boolean turn) {
         Set<InetSocketAddress> out = new LinkedHashSet<>();
         if (report == null) return out;
-        for (Pattern p : List.of(TEXT_SERVER, JSON_SERVER)) {
-            Matcher m = p.matcher(report);
-            while (m.find()) {
-                InetSocketAddress a = address(m.group(1));
-                if (a != null) out.add(a);
-            }
+        Matcher m = TEXT_SERVER.matcher(report);
+        while (m.find()) {
+            InetSocketAddress a = address(m.group(1));
+            if (a != null && turn == m.group(2).startsWith(" (")) out.add(a);
+        }
+        int turnAt = report.indexOf("\"turn\":["), natAt = report.indexOf("\"nat\":");
+        m = JSON_SERVER.matcher(report);
+        while (m.find()) {
+            boolean inTurn = turnAt >= 0 && m.start() > turnAt && (natAt < 0 || m.start() < natAt);
+            boolean inNat = natAt >= 0 && m.start() > natAt;
+            InetSocketAddress a = address(m.group(1));
+            if (a != null && !inNat && turn == inTurn) out.add(a);
         }
         return out;
     }

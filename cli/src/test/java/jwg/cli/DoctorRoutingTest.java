@@ -22,13 +22,15 @@ class DoctorRoutingTest {
                   [fd00::3]:3478 (user jwg): allocation ok, relayed address 203.0.113.1:49769
                 """;
         assertEquals(
-                List.of(new InetSocketAddress("203.0.113.1", 3478), new InetSocketAddress("fd00::3", 3478)),
-                List.copyOf(DoctorRouting.servers(text)));
-        String json = "{\"stun\":[{\"server\":\"203.0.113.1:3478\"}],\"turn\":[{\"server\":\"203.0.113.9:3478\"}]}";
+                List.of(new InetSocketAddress("203.0.113.1", 3478)), List.copyOf(DoctorRouting.servers(text, false)));
+        assertEquals(List.of(new InetSocketAddress("fd00::3", 3478)), List.copyOf(DoctorRouting.servers(text, true)));
+        String json = "{\"stun\":[{\"server\":\"203.0.113.1:3478\"}],\"turn\":[{\"server\":\"203.0.113.9:3478\"}],"
+                + "\"nat\":{\"server\":\"203.0.113.7:3478\"}}";
         assertEquals(
-                List.of(new InetSocketAddress("203.0.113.1", 3478), new InetSocketAddress("203.0.113.9", 3478)),
-                List.copyOf(DoctorRouting.servers(json)));
-        assertTrue(DoctorRouting.servers(null).isEmpty());
+                List.of(new InetSocketAddress("203.0.113.1", 3478)), List.copyOf(DoctorRouting.servers(json, false)));
+        assertEquals(
+                List.of(new InetSocketAddress("203.0.113.9", 3478)), List.copyOf(DoctorRouting.servers(json, true)));
+        assertTrue(DoctorRouting.servers(null, false).isEmpty());
     }
 
     @Test
@@ -46,10 +48,12 @@ class DoctorRoutingTest {
                 List.of(
                         Map.of("public_key", List.of("00".repeat(32)), "endpoint", List.of("198.51.100.2:51820")),
                         Map.of("public_key", List.of("11".repeat(32)))));
-        List<RoutingCheck.Target> t = DoctorRouting.targets(itf, "  203.0.113.1:3478: reachable");
-        assertEquals(2, t.size(), t.toString());
-        assertTrue(t.get(0).peer() && t.get(0).what().startsWith("peer AAAAAAAA"), t.toString());
-        assertFalse(t.get(1).peer());
+        List<RoutingCheck.Target> t = DoctorRouting.targets(
+                itf, "  203.0.113.1:3478: reachable\n  203.0.113.9:3478 (user jwg): allocation ok\n");
+        assertEquals(3, t.size(), t.toString());
+        assertTrue(t.get(0).peer() && t.get(0).marked() && t.get(0).what().startsWith("peer AAAAAAAA"), t.toString());
+        assertTrue(!t.get(1).peer() && t.get(1).marked() && t.get(1).what().equals("STUN server"), t.toString());
+        assertTrue(!t.get(2).marked() && t.get(2).what().equals("TURN server"), "TURN sockets carry no fwmark yet");
     }
 
     @Test

@@ -23,8 +23,12 @@ public final class RoutingCheck {
     /** Outer headers a WireGuard data packet adds: IPv4 20 + UDP 8 + WireGuard 32; IPv6 40 + 8 + 32. */
     static final int OVERHEAD_V4 = 60, OVERHEAD_V6 = 80;
 
-    /** What the interface sends to: a peer's endpoint (MTU-probed) or a server. */
-    public record Target(String what, InetSocketAddress address, boolean peer) {}
+    /**
+     * What the interface sends to: a peer's endpoint (MTU-probed) or a server; {@code marked}: its
+     * packets carry the device's fwmark (the device's socket: peers, STUN; not yet the TURN
+     * allocations' own sockets, whose lookup is therefore the unmarked one).
+     */
+    public record Target(String what, InetSocketAddress address, boolean peer, boolean marked) {}
 
     /**
      * Where the kernel routes one target: the interface a packet with the device's fwmark leaves by

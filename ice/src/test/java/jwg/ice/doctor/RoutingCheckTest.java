@@ -22,7 +22,7 @@ class RoutingCheckTest {
 
     private static Target target(String what, String ip, boolean peer) {
         try {
-            return new Target(what, new InetSocketAddress(InetAddress.getByName(ip), 51820), peer);
+            return new Target(what, new InetSocketAddress(InetAddress.getByName(ip), 51820), peer, true);
         } catch (java.net.UnknownHostException e) {
             throw new AssertionError(e);
         }
