@@ -9,8 +9,9 @@ import java.security.SecureRandom;
 import jwg.noise.PrivateKey;
 import jwg.testkit.Netns;
 import jwg.testkit.Requires;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A full tunnel through {@code jwg up}: a "client" namespace with AllowedIPs 0.0.0.0/0, ::/0, a
@@ -18,17 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
  * traffic to the internet (IPv4 and IPv6) arrives there with the tunnel's source address (nft
  * counters in the internet namespace), the handshake itself leaves by the underlay (the fwmark
  * exempts it), {@code jwg down} leaves {@code ip rule} and {@code ip route show table all} exactly
- * as before, and a failing PostUp takes the rules back out as well.
+ * as before, and a failing PostUp takes the rules back out as well. The same through the real
+ * wg-quick with jwg as its userspace implementation: wg-quick routes, jwg marks its socket.
  */
 class FullTunnelIT {
     @TempDir
     Path dir;
 
-    @Test
-    void everythingGoesThroughTheTunnelAndDownRestoresTheRouting() throws Exception {
+    @ParameterizedTest(name = "wg-quick: {0}")
+    @ValueSource(booleans = {false, true})
+    void everythingGoesThroughTheTunnelAndDownRestoresTheRouting(boolean wgQuick) throws Exception {
         Requires.root();
         Requires.tool("ping");
         Requires.tool("nft");
+        if (wgQuick) Requires.tool("wg-quick");
         String launcher = Lab.jwgLauncher().toString();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         SecureRandom rnd = new SecureRandom();
@@ -67,7 +71,11 @@ class FullTunnelIT {
             try {
                 var upS = s.tryExec(launcher, "up", sc.toString());
                 assertEquals(0, upS.exitCode(), upS.output());
-                var upC = c.tryExec(launcher, "up", cc.toString());
+                // under wg-quick, wg-quick does the routing and jwg only honours the fwmark it is given over UAPI
+                var upC = wgQuick
+                        ? c.tryExec(
+                                "env", "WG_QUICK_USERSPACE_IMPLEMENTATION=" + launcher, "wg-quick", "up", cc.toString())
+                        : c.tryExec(launcher, "up", cc.toString());
                 assertEquals(0, upC.exitCode(), upC.output());
 
                 // wg-quick's add_default: table 51820 (the first free one) as fwmark, two rules per family
@@ -109,9 +117,10 @@ class FullTunnelIT {
                 String shown = c.exec(launcher, "show", ic).output();
                 assertTrue(shown.contains("latest handshake:"), shown);
 
-                var down = c.tryExec(launcher, "down", ic);
+                var down = wgQuick ? c.tryExec("wg-quick", "down", cc.toString()) : c.tryExec(launcher, "down", ic);
                 assertEquals(0, down.exitCode(), down.output());
                 assertEquals(rulesBefore, routing(c), "jwg down restores the rules and every table exactly");
+                if (wgQuick) return;
 
                 // a PostUp that fails: the interface is removed again, and the rules go with it
                 Files.writeString(cc, Files.readString(cc).replace("[Peer]", "PostUp = false\n\n[Peer]"));
@@ -119,6 +128,7 @@ class FullTunnelIT {
                 assertEquals(1, failed.exitCode(), failed.output());
                 assertEquals(rulesBefore, routing(c), "nothing half-applied after a failed PostUp");
             } finally {
+                if (wgQuick) c.tryExec("wg-quick", "down", cc.toString());
                 c.tryExec(launcher, "down", ic);
                 s.tryExec(launcher, "down", is);
             }
