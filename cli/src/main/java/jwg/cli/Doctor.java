@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * {@code jwg doctor [--json] [IFNAME]}: asks each jwg interface's daemon (over its UAPI socket) to
- * probe its STUN/TURN servers and NAT and explain each peer's path. The daemon runs the probes: it
+ * probe its STUN/TURN servers and NAT and explain each peer's path, then checks the routing toward
+ * the peers and servers itself ({@link DoctorRouting}: loops, fwmark and rules, rp_filter, path MTU). The daemon runs the probes: it
  * has the settings and the credentials (the password is never printed). {@code --json} prints one
  * object per interface (an array for several).
  */
@@ -29,13 +30,16 @@ final class Doctor {
         List<String> jsons = new ArrayList<>();
         for (DaemonQuery.Reply reply : r.replies()) {
             String name = reply.name(), body = reply.body();
-            if (json) jsons.add(body == null ? "{\"interface\":\"" + name + "\",\"ice\":false}" : body.strip());
-            else
-                out.print(
-                        body == null
-                                ? "interface: " + name
-                                        + "\n  no ICE: peers use static endpoints, nothing to diagnose\n\n"
-                                : body + "\n");
+            String[] why = new String[1];
+            var routing = DoctorRouting.check(name, body, why);
+            if (json) {
+                String obj = body == null ? "{\"interface\":\"" + name + "\",\"ice\":false}" : body.strip();
+                jsons.add(obj.substring(0, obj.length() - 1) + ",\"routing\":" + DoctorRouting.json(routing, why[0])
+                        + "}");
+            } else {
+                out.print(body == null ? "interface: " + name + "\n  no ICE: peers use static endpoints\n" : body);
+                out.print(DoctorRouting.text(routing, why[0]) + "\n");
+            }
         }
         if (json && !jsons.isEmpty()) out.println(DaemonQuery.jsonOf(jsons));
         return r.failed() ? 1 : 0;

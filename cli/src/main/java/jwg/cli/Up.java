@@ -32,7 +32,8 @@ import jwg.tun.rootless.RootlessTun;
 /**
  * {@code jwg up [--rootless] [-f] CONF}: brings up the interface a wg-quick .conf file describes,
  * without wg-quick and with its semantics: Address, MTU, ListenPort, PrivateKey, FwMark, peers;
- * routes for every AllowedIPs prefix in the {@link RouteTable Table}; {@link Dns DNS} through
+ * routes for every AllowedIPs prefix in the {@link RouteTable Table}, a default route through
+ * wg-quick's policy routing ({@link FullTunnel}); {@link Dns DNS} through
  * resolvconf; the {@link Hooks} PreUp (before the interface exists) and PostUp (once it is up),
  * PreDown and PostDown around its removal; {@link SaveConfig}. The file is read and checked whole
  * before anything is created: a bad file is refused with its line and reason, and nothing is
@@ -128,30 +129,32 @@ final class Up {
         if (conf.device().privateKey() == null) throw new IllegalArgumentException("[Interface] has no PrivateKey");
         String noDns = Dns.unavailable(conf.dns(), conf.dnsSearch());
         if (noDns != null) throw new IllegalArgumentException(noDns);
-        if (RouteTable.of(conf.table()).auto()) {
-            for (PeerConfig p : conf.device().peers()) {
-                for (IpPrefix ip : p.allowedIps()) {
-                    if (ip.length() == 0) {
-                        throw new IllegalArgumentException(
-                                "AllowedIPs " + ip
-                                        + " (a default route) needs policy routing, which jwg up does not set up;"
-                                        + " use wg-quick with WG_QUICK_USERSPACE_IMPLEMENTATION=jwg, Table = off, or a Table of its own (e.g. Table = 1234)");
-                    }
-                }
-            }
-        }
+        RouteTable.of(conf.table()); // an unknown Table name is refused here, before anything is created
     }
 
-    /** The interface with its addresses and MTU, and the routes if they go into the main table. */
-    static TunConfig tunConfig(String name, WgQuickConfig conf) {
+    /**
+     * The interface with its addresses and MTU, and the routes if they go into the main table: with
+     * Table auto the default routes (/0) go to {@link FullTunnel}'s table instead — except in the
+     * rootless mode, whose private namespace holds no underlay to exempt.
+     */
+    static TunConfig tunConfig(String name, WgQuickConfig conf, boolean rootless) {
         List<String> addresses = new ArrayList<>();
         for (InterfaceAddress ia : conf.addresses()) addresses.add(ia.toString());
-        List<String> routes = RouteTable.of(conf.table()).main() ? routes(conf) : List.of();
+        RouteTable table = RouteTable.of(conf.table());
+        List<String> routes = !table.main() ? List.of() : rootless || !table.auto() ? routes(conf) : mainRoutes(conf);
         int mtu = conf.mtu() != null ? conf.mtu() : TunConfig.DEFAULT_MTU;
         return TunConfig.of(name)
                 .withMtu(mtu)
                 .withAddresses(addresses.toArray(String[]::new))
                 .withRoutes(routes.toArray(String[]::new));
+    }
+
+    private static List<String> mainRoutes(WgQuickConfig conf) {
+        List<String> routes = new ArrayList<>();
+        for (PeerConfig p : conf.device().peers()) {
+            for (IpPrefix ip : p.allowedIps()) if (FullTunnel.inMainTable(ip)) routes.add(ip.toString());
+        }
+        return routes;
     }
 
     private static List<String> routes(WgQuickConfig conf) {
@@ -182,10 +185,11 @@ final class Up {
             return 1;
         }
         Warmup.beforeStart();
-        TunConfig tc = tunConfig(name, conf);
+        TunConfig tc = tunConfig(name, conf, rootless);
         RouteTable table = RouteTable.of(conf.table());
         RootlessTun rt = null;
         LinuxTun tun = null;
+        FullTunnel full = null;
         try {
             TunOptions options = Tuns.options();
             if (rootless) {
@@ -199,6 +203,7 @@ final class Up {
             if (!table.off() && !table.main()) {
                 for (String r : routes(conf)) tun.addRoute(jwg.tun.Cidr.parse(r), table.number());
             }
+            if (!rootless) full = FullTunnel.plan(conf, table, tun.netlink().tablesInUse());
         } catch (IOException | RuntimeException e) {
             if (tun != null) tun.close();
             if (rt != null) rt.close();
@@ -209,9 +214,12 @@ final class Up {
         StunMux mux = ice == null ? null : new StunMux();
         Device device =
                 Device.start(Daemon.options(), tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        FullTunnel fullTunnel = full;
         try {
-            device.configure(conf.strip());
-        } catch (UapiException e) {
+            // wg-quick's order: the device is configured (with the table as its fwmark), then the rules go in
+            device.configure(fullTunnel == null ? conf.strip() : conf.strip().withFwmark(fullTunnel.table()));
+            if (fullTunnel != null) fullTunnel.apply(tun);
+        } catch (UapiException | IOException | RuntimeException e) {
             err.println("jwg up: " + e.getMessage());
             device.close();
             if (helper != null) helper.close();
@@ -227,6 +235,7 @@ final class Up {
         } catch (IOException e) {
             err.println("jwg up: " + e.getMessage());
             if (connectivity != null) connectivity.close();
+            if (fullTunnel != null) fullTunnel.undo(err);
             device.close();
             if (helper != null) helper.close();
             return 1;
@@ -245,6 +254,7 @@ final class Up {
             err.println("jwg up: " + e.getMessage());
             if (metrics != null) metrics.close();
             if (connectivity != null) connectivity.close();
+            if (fullTunnel != null) fullTunnel.undo(err);
             device.close();
             if (helper != null) helper.close();
             return 1;
@@ -253,6 +263,7 @@ final class Up {
             uapi.close();
             if (metrics != null) metrics.close();
             if (connectivity != null) connectivity.close();
+            if (fullTunnel != null) fullTunnel.undo(err); // as wg-quick's del_if: the rules, then the interface
             device.close();
             if (helper != null) helper.close();
         };

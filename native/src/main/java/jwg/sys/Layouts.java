@@ -208,6 +208,7 @@ public final class Layouts {
     public static final long RTM_PROTOCOL = off(RTMSG, "rtm_protocol");
     public static final long RTM_SCOPE = off(RTMSG, "rtm_scope");
     public static final long RTM_TYPE = off(RTMSG, "rtm_type");
+    public static final long RTM_FLAGS = off(RTMSG, "rtm_flags");
 
     /** struct rtattr { ushort len; ushort type; } followed by the (4-aligned) payload. */
     public static final StructLayout RTATTR =

@@ -30,6 +30,11 @@ public final class Linux {
             MSG_WAITFORONE = 0x10000,
             MSG_CMSG_CLOEXEC = 0x40000000;
     public static final int SOL_IP = 0, SOL_IPV6 = 41, SOL_UDP = 17;
+    /** SO_MARK (fwmark, needs CAP_NET_ADMIN); path MTU discovery: IP[V6]_MTU_DISCOVER = *_PMTUDISC_DO sets DF, IP[V6]_MTU reads the path MTU. */
+    public static final int SO_MARK = 36;
+
+    public static final int IP_MTU_DISCOVER = 10, IP_MTU = 14, IPV6_MTU_DISCOVER = 23, IPV6_MTU = 24;
+    public static final int IP_PMTUDISC_DO = 2, IPV6_PMTUDISC_DO = 2;
     // <linux/udp.h>: GSO (one sendmsg, many datagrams of one size) and GRO (coalesced receive)
     public static final int UDP_SEGMENT = 103, UDP_GRO = 104;
 
@@ -55,6 +60,14 @@ public final class Linux {
     public static final byte RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = (byte) 253, RT_SCOPE_HOST = (byte) 254;
     public static final byte RTN_UNICAST = 1;
     public static final short RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_TABLE = 15;
+    public static final short RTA_PREFSRC = 7, RTA_MARK = 16;
+    public static final int RTM_F_LOOKUP_TABLE = 0x1000;
+    // <linux/fib_rules.h>: policy routing rules (struct fib_rule_hdr has rtmsg's size and field offsets)
+    public static final short RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
+    public static final short FRA_PRIORITY = 6, FRA_FWMARK = 10, FRA_SUPPRESS_PREFIXLEN = 14, FRA_TABLE = 15;
+    public static final short FRA_FWMASK = 16;
+    public static final byte FR_ACT_TO_TBL = 1;
+    public static final int FIB_RULE_INVERT = 0x2;
     // <linux/if_link.h>
     public static final short IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4;
     // <linux/if_addr.h>

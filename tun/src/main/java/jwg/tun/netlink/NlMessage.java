@@ -68,6 +68,22 @@ final class NlMessage {
         return this;
     }
 
+    /**
+     * struct fib_rule_hdr (a policy routing rule: same size and offsets as rtmsg, the action where
+     * rtmsg has its type); the table only when it fits a byte (FRA_TABLE carries it anyway).
+     */
+    NlMessage rule(byte family, int table, byte action, int flags) {
+        rt(family, 0, Integer.compareUnsigned(table, 255) <= 0 ? (byte) table : 0, (byte) 0, (byte) 0, action);
+        buf.set(JAVA_INT, pos - Layouts.RTMSG.byteSize() + Layouts.RTM_FLAGS, flags);
+        return this;
+    }
+
+    /** Sets the flags of the rtmsg just written (before any attribute). */
+    NlMessage flags(int flags) {
+        buf.set(JAVA_INT, pos - Layouts.RTMSG.byteSize() + Layouts.RTM_FLAGS, flags);
+        return this;
+    }
+
     private long attrHeader(short type, long payload) {
         long h = pos;
         buf.set(JAVA_SHORT, h + Layouts.RTA_LEN, (short) (Layouts.RTATTR.byteSize() + payload));

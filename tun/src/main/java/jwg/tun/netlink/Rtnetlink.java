@@ -1,10 +1,16 @@
 package jwg.tun.netlink;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import jwg.sys.Errno;
 import jwg.sys.ErrnoException;
 import jwg.sys.Layouts;
@@ -14,7 +20,7 @@ import jwg.tun.Cidr;
 
 /**
  * Interface configuration over rtnetlink (rtnetlink(7)), the way iproute2 does it but from
- * Java: link up/down, MTU, addresses, routes. Every request asks for an ACK (NLM_F_ACK) and a
+ * Java: link up/down, MTU, addresses, routes, policy routing rules, route lookups. Every request asks for an ACK (NLM_F_ACK) and a
  * failure becomes an {@link ErrnoException} naming the operation and the interface, e.g.
  * {@code "add address 192.0.2.1/24 to jwg0: File exists"}. Works on the network namespace
  * the socket was opened in (see {@link jwg.sys.NetNs}). Thread-safe (one request at a time).
@@ -185,6 +191,178 @@ public final class Rtnetlink implements AutoCloseable {
                 .attr(Linux.RTA_DST, dst.bytes())
                 .attr(Linux.RTA_OIF, index)
                 .attr(Linux.RTA_TABLE, table);
+    }
+
+    /**
+     * A policy routing rule as the kernel lists it ({@code ip rule}): its priority, the table it
+     * looks up, the fwmark it matches (-1: none), whether it is inverted ({@code not}), and its
+     * {@code suppress_prefixlength} (-1: none).
+     */
+    public record Rule(boolean ipv6, int priority, int table, long fwmark, boolean invert, int suppressPrefixLength) {
+        @Override
+        public String toString() {
+            return (invert ? "not " : "") + "from all" + (fwmark >= 0 ? " fwmark 0x" + Long.toHexString(fwmark) : "")
+                    + " lookup " + Integer.toUnsignedString(table)
+                    + (suppressPrefixLength >= 0 ? " suppress_prefixlength " + suppressPrefixLength : "");
+        }
+    }
+
+    /**
+     * Adds a rule without a priority (the kernel takes the one below the first non-zero rule's, as
+     * for {@code ip rule add}): {@code ip [-6] rule add [not] fwmark MARK table T} when {@code
+     * fwmark} &ge; 0, {@code ip [-6] rule add table T suppress_prefixlength N} when {@code
+     * suppressPrefixLength} &ge; 0 — wg-quick's two rules for a default route.
+     */
+    public synchronized void addRule(boolean ipv6, int table, long fwmark, boolean invert, int suppressPrefixLength)
+            throws ErrnoException {
+        ruleRequest(
+                Linux.RTM_NEWRULE,
+                (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL),
+                ipv6,
+                table,
+                fwmark,
+                invert,
+                suppressPrefixLength);
+        call("add rule " + new Rule(ipv6, 0, table, fwmark, invert, suppressPrefixLength) + (ipv6 ? " (IPv6)" : ""));
+    }
+
+    /** Deletes the first rule that matches these attributes ({@code ip rule del ...}). */
+    public synchronized void deleteRule(boolean ipv6, int table, long fwmark, boolean invert, int suppressPrefixLength)
+            throws ErrnoException {
+        ruleRequest(
+                Linux.RTM_DELRULE,
+                (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK),
+                ipv6,
+                table,
+                fwmark,
+                invert,
+                suppressPrefixLength);
+        call("delete rule " + new Rule(ipv6, 0, table, fwmark, invert, suppressPrefixLength) + (ipv6 ? " (IPv6)" : ""));
+    }
+
+    private void ruleRequest(
+            short type, short flags, boolean ipv6, int table, long fwmark, boolean invert, int suppressPrefixLength) {
+        msg.begin(type, flags, ++seq)
+                .rule(
+                        (byte) (ipv6 ? Linux.AF_INET6 : Linux.AF_INET),
+                        table,
+                        Linux.FR_ACT_TO_TBL,
+                        invert ? Linux.FIB_RULE_INVERT : 0)
+                .attr(Linux.FRA_TABLE, table);
+        if (fwmark >= 0) msg.attr(Linux.FRA_FWMARK, (int) fwmark);
+        if (suppressPrefixLength >= 0) msg.attr(Linux.FRA_SUPPRESS_PREFIXLEN, suppressPrefixLength);
+    }
+
+    /** The rules of one family, in the kernel's order ({@code ip [-6] rule show}). */
+    public synchronized List<Rule> rules(boolean ipv6) throws ErrnoException {
+        msg.begin(Linux.RTM_GETRULE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_DUMP), ++seq)
+                .rule((byte) (ipv6 ? Linux.AF_INET6 : Linux.AF_INET), 0, (byte) 0, 0);
+        List<Rule> rules = new ArrayList<>();
+        dump("list rules", Linux.RTM_NEWRULE, (at, end) -> {
+            long h = at + Layouts.NLMSGHDR.byteSize();
+            long attrs = h + Layouts.RTMSG.byteSize();
+            int flags = reply.get(JAVA_INT, h + Layouts.RTM_FLAGS);
+            long prio = NlMessage.findAttr(reply, attrs, end, Linux.FRA_PRIORITY);
+            long mark = NlMessage.findAttr(reply, attrs, end, Linux.FRA_FWMARK);
+            long sup = NlMessage.findAttr(reply, attrs, end, Linux.FRA_SUPPRESS_PREFIXLEN);
+            int suppress = sup < 0 ? -1 : reply.get(JAVA_INT, sup);
+            rules.add(new Rule(
+                    ipv6,
+                    prio < 0 ? 0 : reply.get(JAVA_INT, prio),
+                    table(h, attrs, end),
+                    mark < 0 ? -1 : Integer.toUnsignedLong(reply.get(JAVA_INT, mark)),
+                    (flags & Linux.FIB_RULE_INVERT) != 0,
+                    suppress == 0xFFFF_FFFF ? -1 : suppress));
+        });
+        return rules;
+    }
+
+    /** The routing tables that hold at least one IPv4 or IPv6 route (what wg-quick checks before taking a table). */
+    public synchronized Set<Integer> tablesInUse() throws ErrnoException {
+        Set<Integer> tables = new HashSet<>();
+        for (int family : new int[] {Linux.AF_INET, Linux.AF_INET6}) {
+            msg.begin(Linux.RTM_GETROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_DUMP), ++seq)
+                    .rt((byte) family, 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0);
+            dump("list routes", Linux.RTM_NEWROUTE, (at, end) -> {
+                long h = at + Layouts.NLMSGHDR.byteSize();
+                tables.add(table(h, h + Layouts.RTMSG.byteSize(), end));
+            });
+        }
+        return tables;
+    }
+
+    /** Where the kernel routes a packet: its outgoing interface, source address and table. */
+    public record Lookup(int oif, InetAddress source, int table) {}
+
+    /**
+     * {@code ip route get ADDRESS [mark MARK]}: the route a packet to {@code destination} carrying
+     * {@code mark} (0: none) takes, through the policy rules. Fails (e.g. "Network is unreachable")
+     * when there is none.
+     */
+    public synchronized Lookup route(InetAddress destination, int mark) throws ErrnoException {
+        byte[] dst = destination.getAddress();
+        msg.begin(Linux.RTM_GETROUTE, Linux.NLM_F_REQUEST, ++seq)
+                .rt(
+                        (byte) (dst.length == 4 ? Linux.AF_INET : Linux.AF_INET6),
+                        dst.length * 8,
+                        (byte) 0,
+                        (byte) 0,
+                        (byte) 0,
+                        (byte) 0)
+                .flags(Linux.RTM_F_LOOKUP_TABLE) // the IPv4 reply then names the table the lookup ended in
+                .attr(Linux.RTA_DST, dst);
+        if (mark != 0) msg.attr(Linux.RTA_MARK, mark);
+        String what =
+                "look up the route to " + destination.getHostAddress() + (mark == 0 ? "" : " with fwmark " + mark);
+        send(msg.finish(), what);
+        long at = awaitReply(what, Linux.RTM_NEWROUTE);
+        long h = at + Layouts.NLMSGHDR.byteSize();
+        long end = at + reply.get(JAVA_INT, at + Layouts.NLMSG_LEN);
+        long attrs = h + Layouts.RTMSG.byteSize();
+        long oif = NlMessage.findAttr(reply, attrs, end, Linux.RTA_OIF);
+        long src = NlMessage.findAttr(reply, attrs, end, Linux.RTA_PREFSRC);
+        InetAddress source = null;
+        if (src >= 0) {
+            try {
+                source = InetAddress.getByAddress(reply.asSlice(src, NlMessage.attrPayloadLength(reply, src))
+                        .toArray(JAVA_BYTE));
+            } catch (java.net.UnknownHostException e) {
+                source = null; // a length other than 4 or 16: none
+            }
+        }
+        return new Lookup(oif < 0 ? 0 : reply.get(JAVA_INT, oif), source, table(h, attrs, end));
+    }
+
+    private int table(long header, long attrs, long end) {
+        long t = NlMessage.findAttr(reply, attrs, end, Linux.RTA_TABLE); // FRA_TABLE has the same number
+        return t >= 0 ? reply.get(JAVA_INT, t) : Byte.toUnsignedInt(reply.get(JAVA_BYTE, header + Layouts.RTM_TABLE));
+    }
+
+    private interface DumpEntry {
+        void accept(long at, long end);
+    }
+
+    /** Sends the dump request in {@code msg} and hands each reply of {@code type} to {@code each}, until NLMSG_DONE. */
+    private void dump(String what, short type, DumpEntry each) throws ErrnoException {
+        send(msg.finish(), what);
+        while (true) {
+            long n = socket.tryReceive(reply, 0);
+            if (n < 0) throw new ErrnoException(what + " (netlink receive)", (int) -n);
+            long at = 0;
+            while (at + Layouts.NLMSGHDR.byteSize() <= n) {
+                int len = reply.get(JAVA_INT, at + Layouts.NLMSG_LEN);
+                if (len < Layouts.NLMSGHDR.byteSize() || at + len > n) break;
+                short t = reply.get(JAVA_SHORT, at + Layouts.NLMSG_TYPE);
+                if (reply.get(JAVA_INT, at + Layouts.NLMSG_SEQ) == seq) {
+                    if (t == Linux.NLMSG_DONE) return;
+                    if (t == Linux.NLMSG_ERROR) {
+                        int error = reply.get(JAVA_INT, at + Layouts.NLMSGHDR.byteSize() + Layouts.NLMSGERR_ERROR);
+                        if (error != 0) throw new ErrnoException(what, -error, explain(-error, null));
+                    } else if (t == type) each.accept(at, at + len);
+                }
+                at += Layouts.align4(len);
+            }
+        }
     }
 
     /** Sends the request in {@code msg} and waits for its ACK. */
