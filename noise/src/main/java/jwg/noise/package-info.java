@@ -16,7 +16,9 @@
  *     — MAC1/MAC2 on what we receive, cookie replies under load.</li>
  * <li>{@link jwg.noise.Keypair} (one session's keys, thread-safe seal/open), {@link jwg.noise.Keypairs}
  *     (previous/current/next), {@link jwg.noise.ReplayWindow} (8,128-counter window).</li>
- * <li>{@link jwg.noise.Timers} — rekey, retransmit, keepalive, zeroing, as timestamps.</li>
+ * <li>{@link jwg.noise.Timers} — every timer rule in one file (wireguard-go's timers.go): rekey,
+ *     retransmit and give-up, keepalives, zeroing; state as timestamps, {@code tick} and
+ *     {@code nextDeadline} decide. {@link jwg.noise.Tunnel} keeps the two public entry points.</li>
  * <li>{@link jwg.noise.Messages} — sizes, offsets, parsing; {@link jwg.noise.Constants} — the
  *     whitepaper's constants.</li>
  * <li>Results: {@link jwg.noise.Action} + {@link jwg.noise.Output} (no allocation);
