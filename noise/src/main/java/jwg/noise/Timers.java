@@ -192,7 +192,7 @@ final class Timers {
      * sendHandshakeInitiation(isRetry): at most one per REKEY_TIMEOUT. The tunnel writes the
      * initiation into {@code out}; this arms the retransmission.
      */
-    boolean sendInitiation(long now, boolean isRetry, Output out) {
+    boolean sendInitiation(long now, boolean isRetry, Result out) {
         if (!isRetry) attempts = 0;
         if (!initiationAllowed(now)) return false;
         if (!tunnel.writeInitiation(now, out)) return false;
@@ -206,9 +206,9 @@ final class Timers {
      * What is due at {@code now}: at most one thing, in this order — zero old keys, retransmit or
      * give up an unanswered initiation, start a wanted handshake, start a new one when our data
      * got no answer, send a keepalive or persistent keepalive. WRITE_TO_NETWORK with the message
-     * in {@code out}, or DONE ({@code out.dropStaged} when a handshake was given up).
+     * in {@code out}, or DONE ({@code out.dropStaged()} when a handshake was given up).
      */
-    Action tick(long now, Output out) {
+    Action tick(long now, Result out) {
         // zeroKeyMaterial: 3 × REJECT_AFTER_TIME after the last session was derived
         if (due(zeroKeysAt, now)) {
             zeroKeysAt = NONE;

@@ -11,12 +11,12 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * One peer: its handshake, keypairs and timers — the protocol core's equivalent of boringtun's
  * {@code Tunn}. Created by {@link NoiseDevice#addPeer}. The core keeps no packets and owns no
  * clock, socket or thread: every method takes {@code now} (monotonic nanoseconds) and writes
- * into a caller-owned {@link Output}.
+ * into a caller-owned {@link Result}, which it returns (the action and the bytes it concerns).
  *
  * <h2>Simple API (one thread per tunnel, or one sender + one receiver thread)</h2>
  * {@link #encapsulate}, {@link #decapsulate}, {@link #tick}. Packets that cannot be sent yet
  * get {@link Action#STAGE_PACKET}: the caller keeps them (a small bounded queue) and sends them
- * again when a result has {@link Output#flushStaged} set.
+ * again when a result has {@link Result#flushStaged} set.
  *
  * <h2>Split API (the dataplane: ordered I/O side + parallel crypto workers)</h2>
  * <pre>
@@ -28,7 +28,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  *
  *   receive (I/O):      e = device.lookup(receiverIndex)    // or device.decapsulate for types 1–3
  *   worker:             ok = kp.open(aead, datagram, off, len, plain, plainOff)
- *   ordered recv side:  action = tunnel.receivedData(now, kp, counter, plain, plainOff, len - 32, out)
+ *   ordered recv side:  r = tunnel.receivedData(now, kp, counter, plain, plainOff, len - 32, result) // r.action(), r.length()
  *   control thread:     device.decapsulate(...) for handshake messages; tunnel.tick(now, out) at
  *                       tunnel.nextDeadline(now) (a timer wheel), and soon when sentDataWantsHandshake asks for
  *                       a handshake or handshakeWanted() turns true
@@ -140,13 +140,17 @@ public final class Tunnel {
      * The ordered receive side, after a worker opened a transport message on {@code kp}: checks
      * the replay window, updates timers and confirms the responder's new keypair, and validates
      * the inner packet. {@code plainLen} is the decrypted length (datagram − 32, with padding).
-     * Returns WRITE_TO_TUNNEL_V4/V6 ({@code out.length} = the IP packet length without padding;
+     * Returns WRITE_TO_TUNNEL_V4/V6 ({@code out.length()} = the IP packet length without padding;
      * the packet stays where it is), DONE for a keepalive, or DROPPED. No allocation.
      */
-    public Action receivedData(
-            long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Output out) {
-        out.reset();
-        out.tunnel = this;
+    public Result receivedData(
+            long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Result out) {
+        out.reset(this);
+        return out.is(received(now, kp, counter, plain, plainOff, plainLen, out));
+    }
+
+    private Action received(
+            long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Result out) {
         if (kp.expired(now)) return drop(out, Drop.KEYPAIR_EXPIRED);
         if (!kp.replay.accept(counter, REJECT_AFTER_MESSAGES)) return drop(out, Drop.REPLAYED_COUNTER);
         timers.anyAuthenticatedPacketReceived(now);
@@ -175,12 +179,15 @@ public final class Tunnel {
     /**
      * Encrypts one IP packet ({@code len} bytes at {@code src[off]}; 0 = keepalive) into
      * {@code out}: WRITE_TO_NETWORK with the datagram, or STAGE_PACKET (no session; if
-     * {@code out.length > 0} out holds an initiation to send). {@code out} needs
-     * {@code len + 32 + 15} bytes; sealing in place works with {@code out.offset == off - 16}.
+     * {@code out.length() > 0} out holds an initiation to send). {@code out} needs
+     * {@code len + 32 + 15} bytes; sealing in place works with {@code out.offset() == off - 16}.
      */
-    public Action encapsulate(long now, MemorySegment src, long off, int len, Output out) {
-        out.reset();
-        out.tunnel = this;
+    public Result encapsulate(long now, MemorySegment src, long off, int len, Result out) {
+        out.reset(this);
+        return out.is(seal(now, src, off, len, out));
+    }
+
+    private Action seal(long now, MemorySegment src, long off, int len, Result out) {
         Keypair kp = sendingKeypair(now);
         long counter = kp == null ? -1 : kp.nextSendCounter();
         if (counter == -1 && kp != null) { // -1 is never a valid counter (max is 2^64 - 2^13 - 2)
@@ -205,14 +212,14 @@ public final class Tunnel {
     /**
      * Handles a datagram received from this peer (any type; {@code from} is its source address,
      * used for cookies). Same as {@link NoiseDevice#decapsulate}, except that a message that turns
-     * out to belong to another peer is still processed for that peer ({@code out.tunnel} says which).
+     * out to belong to another peer is still processed for that peer ({@link Result#tunnel} says which).
      */
-    public Action decapsulate(long now, MemorySegment datagram, long off, int len, InetSocketAddress from, Output out) {
+    public Result decapsulate(long now, MemorySegment datagram, long off, int len, InetSocketAddress from, Result out) {
         return device.decapsulate(now, datagram, off, len, from, out);
     }
 
     /** Transport message whose receiver index mapped to {@code kp} (single-threaded path). */
-    Action decapsulateTransport(long now, Keypair kp, MemorySegment d, long off, int len, Output out) {
+    Action decapsulateTransport(long now, Keypair kp, MemorySegment d, long off, int len, Result out) {
         long counter = Messages.transportCounter(d, off);
         if (kp.expired(now)) return drop(out, Drop.KEYPAIR_EXPIRED);
         if (!kp.replay.mayAccept(counter, REJECT_AFTER_MESSAGES)) return drop(out, Drop.REPLAYED_COUNTER);
@@ -220,7 +227,7 @@ public final class Tunnel {
         if (out.capacity < plainLen) return drop(out, Drop.BUFFER_TOO_SMALL);
         if (receiveAead == null) receiveAead = new ChaCha20Poly1305();
         if (!kp.open(receiveAead, d, off, len, out.segment, out.offset)) return drop(out, Drop.DECRYPT_FAILED);
-        return receivedData(now, kp, counter, out.segment, out.offset, plainLen, out);
+        return received(now, kp, counter, out.segment, out.offset, plainLen, out);
     }
 
     /**
@@ -230,11 +237,10 @@ public final class Tunnel {
      * one when our data got no answer for 15 s, send a keepalive (10 s) or persistent keepalive.
      * The rules are {@link Timers}'.
      */
-    public Action tick(long now, Output out) {
+    public Result tick(long now, Result out) {
         synchronized (device) { // the control-path lock (the same one handshake messages take)
-            out.reset();
-            out.tunnel = this;
-            return timers.tick(now, out);
+            out.reset(this);
+            return out.is(timers.tick(now, out));
         }
     }
 
@@ -264,16 +270,15 @@ public final class Tunnel {
     }
 
     /** Starts a handshake now (e.g. on peer creation), unless one was sent less than REKEY_TIMEOUT ago. */
-    public Action initiateHandshake(long now, Output out) {
-        out.reset();
-        out.tunnel = this;
+    public Result initiateHandshake(long now, Result out) {
+        out.reset(this);
         synchronized (device) {
-            return timers.sendInitiation(now, false, out) ? Action.WRITE_TO_NETWORK : Action.DONE;
+            return out.is(timers.sendInitiation(now, false, out) ? Action.WRITE_TO_NETWORK : Action.DONE);
         }
     }
 
     /** A keepalive (empty transport message) into out, if there is a session (timers). */
-    boolean keepalive(long now, Output out) {
+    boolean keepalive(long now, Result out) {
         Keypair kp = sendingKeypair(now);
         if (kp == null) return false;
         long c = kp.nextSendCounter();
@@ -288,7 +293,7 @@ public final class Tunnel {
      * Writes a new initiation into out ({@link Timers#sendInitiation} decides when, and arms the
      * retransmission). Caller holds the device lock.
      */
-    boolean writeInitiation(long now, Output out) {
+    boolean writeInitiation(long now, Result out) {
         if (out.capacity < Messages.INITIATION_LENGTH) return false;
         if (!handshake.createInitiation(now, device.wallClockNanos(), handshakeScratch)) {
             initiationFailed = true;
@@ -328,7 +333,7 @@ public final class Tunnel {
     }
 
     /** Counts the drop and reports it. */
-    private Action drop(Output out, Drop reason) {
+    private Action drop(Result out, Drop reason) {
         device.counters.drop(reason);
         out.drop = reason;
         out.length = 0;
