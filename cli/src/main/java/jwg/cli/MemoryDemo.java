@@ -10,9 +10,9 @@ import java.util.Deque;
 import jwg.noise.Action;
 import jwg.noise.Keypair;
 import jwg.noise.NoiseDevice;
-import jwg.noise.Output;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.Result;
 import jwg.noise.Tunnel;
 
 /**
@@ -115,7 +115,7 @@ final class MemoryDemo {
         private final NoiseDevice alice, bob;
         private final Tunnel aliceToBob, bobToAlice;
         private final MemorySegment buf;
-        private final Output out;
+        private final Result out;
         private final Deque<byte[]> inFlight = new ArrayDeque<>(); // datagrams on the wire
         private final Deque<Boolean> towardsBob = new ArrayDeque<>();
         private final Deque<byte[]> stagedAtAlice = new ArrayDeque<>();
@@ -128,7 +128,7 @@ final class MemoryDemo {
             this.aliceToBob = aliceToBob;
             this.bobToAlice = bobToAlice;
             this.buf = arena.allocate(2048);
-            this.out = new Output(arena.allocate(2048), 0, 2048);
+            this.out = new Result(arena.allocate(2048), 0, 2048);
         }
 
         private String name(Tunnel t) {
@@ -137,36 +137,36 @@ final class MemoryDemo {
 
         void send(Tunnel from, byte[] packet) {
             MemorySegment.copy(MemorySegment.ofArray(packet), 0, buf, 0, packet.length);
-            Action a = from.encapsulate(now, buf, 0, packet.length, out);
+            Action a = from.encapsulate(now, buf, 0, packet.length, out).action();
             String who = name(from);
             switch (a) {
                 case WRITE_TO_NETWORK -> {
                     say("  " + who + " encrypts a " + packet.length + "-byte IPv4 packet (\"" + text(packet)
-                            + "\") into a " + out.length + "-byte datagram (header 16 + padded payload + tag 16).");
+                            + "\") into a " + out.length() + "-byte datagram (header 16 + padded payload + tag 16).");
                     put(from, out.toArray());
                 }
                 case STAGE_PACKET -> {
                     (from == aliceToBob ? stagedAtAlice : stagedAtBob).add(packet);
                     say("  " + who + " has no usable session: the packet waits in " + who + "'s staged queue.");
-                    if (out.length > 0) {
-                        say("  " + who + " sends a handshake initiation (" + out.length
+                    if (out.length() > 0) {
+                        say("  " + who + " sends a handshake initiation (" + out.length()
                                 + " bytes): a fresh ephemeral key, " + who
                                 + "'s static key and a TAI64N timestamp, encrypted, plus MAC1.");
                         put(from, out.toArray());
                     }
                 }
-                default -> say("  " + who + ": " + a + " " + out.drop);
+                default -> say("  " + who + ": " + a + " " + out.drop());
             }
         }
 
         void tick(Tunnel t) {
             Action a;
-            while ((a = t.tick(now, out)) != Action.DONE) {
+            while ((a = t.tick(now, out).action()) != Action.DONE) {
                 if (a == Action.WRITE_TO_NETWORK) {
-                    say("  " + name(t) + "'s timers send a " + out.length + "-byte "
-                            + (out.length == 148
+                    say("  " + name(t) + "'s timers send a " + out.length() + "-byte "
+                            + (out.length() == 148
                                     ? "handshake initiation."
-                                    : out.length == 32
+                                    : out.length() == 32
                                             ? "keepalive, so the other side knows its data arrived."
                                             : "datagram."));
                     put(t, out.toArray());
@@ -199,18 +199,19 @@ final class MemoryDemo {
             String who = toBob ? "Bob" : "Alice";
             Tunnel self = toBob ? bobToAlice : aliceToBob;
             MemorySegment.copy(MemorySegment.ofArray(d), 0, buf, 0, d.length);
-            Action a = to.decapsulate(now, buf, 0, d.length, toBob ? ALICE_ADDR : BOB_ADDR, out);
+            Action a = to.decapsulate(now, buf, 0, d.length, toBob ? ALICE_ADDR : BOB_ADDR, out)
+                    .action();
             switch (a) {
                 case WRITE_TO_NETWORK -> {
-                    String what = switch (out.length) {
+                    String what = switch (out.length()) {
                         case 92 ->
-                            "handshake response (" + out.length + " bytes): an ephemeral key and an empty "
+                            "handshake response (" + out.length() + " bytes): an ephemeral key and an empty "
                                     + "encrypted payload proving " + who + " holds the keys.\n    " + who
                                     + "'s new keys wait as 'next': " + who
                                     + " may not send with them until the other side uses them.";
                         case 32 -> "keepalive (32 bytes: an empty encrypted packet) to confirm the new session.";
                         case 64 -> "cookie reply (64 bytes): it is under load.";
-                        default -> out.length + "-byte datagram.";
+                        default -> out.length() + "-byte datagram.";
                     };
                     say("  " + who + " receives " + d.length + " bytes and answers with a " + what);
                     put(self, out.toArray());
@@ -225,16 +226,16 @@ final class MemoryDemo {
                     say("  " + who + " receives " + d.length + " bytes"
                             + (d.length == 32
                                     ? " (a keepalive)"
-                                            + (out.flushStaged
+                                            + (out.flushStaged()
                                                     ? ": the new session is confirmed and becomes current."
                                                     : ".")
                                     : ": nothing to do."));
                 case DROPPED ->
-                    say("  " + who + " DROPS " + d.length + " bytes: " + out.drop + " (counted, never answered).");
+                    say("  " + who + " DROPS " + d.length + " bytes: " + out.drop() + " (counted, never answered).");
                 default -> say("  " + who + ": " + a);
             }
             Deque<byte[]> staged = toBob ? stagedAtBob : stagedAtAlice;
-            if (out.flushStaged && !staged.isEmpty()) {
+            if (out.flushStaged() && !staged.isEmpty()) {
                 say("  " + who + "'s session is ready: sending " + staged.size() + " staged packet(s).");
                 while (!staged.isEmpty()) send(self, staged.poll());
             }

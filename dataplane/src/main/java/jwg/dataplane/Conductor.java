@@ -16,7 +16,7 @@ import jwg.noise.Action;
 import jwg.noise.Drop;
 import jwg.noise.Keypair;
 import jwg.noise.NoiseDevice;
-import jwg.noise.Output;
+import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -72,7 +72,7 @@ final class Conductor extends DeviceThread {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-    private final Output out = new Output();
+    private final Result out = new Result();
     private volatile boolean running = true;
     /** The interface MTU padding must not pass: the conductor follows it (published: the sender reads it per packet). */
     private volatile int mtu;
@@ -293,17 +293,18 @@ final class Conductor extends DeviceThread {
         Endpoint from = m.from;
         if (from.isIpv4()) source.setIpv4(from.ipv4(), from.port());
         else source.setIpv6(from.high(), from.low(), from.port());
-        Action a =
-                noise.decapsulate(now, m.segment, 0, m.length, source, out.set(scratch, 0, (int) scratch.byteSize()));
+        Action a = noise.decapsulate(
+                        now, m.segment, 0, m.length, source, out.into(scratch, 0, (int) scratch.byteSize()))
+                .action();
         if (a == Action.DROPPED) {
-            if (out.drop == Drop.RATE_LIMITED) ctx.stats().drop(DeviceStats.Drop.RATE_LIMITED);
+            if (out.drop() == Drop.RATE_LIMITED) ctx.stats().drop(DeviceStats.Drop.RATE_LIMITED);
             return null;
         }
-        if (out.drop == Drop.COOKIE_REQUIRED) { // a cookie reply goes back to the source, nothing else
-            send(scratch, out.length, from, null);
+        if (out.drop() == Drop.COOKIE_REQUIRED) { // a cookie reply goes back to the source, nothing else
+            send(scratch, out.length(), from, null);
             return null;
         }
-        Peer peer = out.tunnel == null ? null : ctx.byTunnel().get(out.tunnel);
+        Peer peer = out.tunnel() == null ? null : ctx.byTunnel().get(out.tunnel());
         if (peer == null) return null;
         // authenticated: the peer is where this came from (roaming); the slot's endpoint is reused, so copy
         peer.control.rxControlBytes += m.length;
@@ -320,14 +321,14 @@ final class Conductor extends DeviceThread {
             copy.copyFrom(from);
             peer.endpoint = copy;
         }
-        boolean flush = out.flushStaged;
+        boolean flush = out.flushStaged();
         if (a == Action.WRITE_TO_NETWORK) {
             if (flush && peer.staged.nonEmpty) {
                 // the keepalive that confirms our new session would be redundant: staged data follows
                 flushStaged(peer, now, scratch);
                 return peer;
             }
-            send(scratch, out.length, from, peer);
+            send(scratch, out.length(), from, peer);
         }
         if (flush) flushStaged(peer, now, scratch);
         return peer;
@@ -337,15 +338,16 @@ final class Conductor extends DeviceThread {
     private void tick(Peer p, Tunnel t, long now, MemorySegment scratch) {
         peerTicks++;
         for (int guard = 0; guard < 8; guard++) {
-            Action a = t.tick(now, out.set(scratch, 0, (int) scratch.byteSize()));
-            if (out.dropStaged) {
+            Action a =
+                    t.tick(now, out.into(scratch, 0, (int) scratch.byteSize())).action();
+            if (out.dropStaged()) {
                 int n = p.staged.drop();
                 for (int i = 0; i < n; i++) ctx.stats().drop(DeviceStats.Drop.STAGED_OVERFLOW);
             }
             if (a != Action.WRITE_TO_NETWORK) break;
             Endpoint to = p.endpoint;
             if (to == null) break; // nowhere to send (no endpoint configured or learned yet)
-            send(scratch, out.length, to, p);
+            send(scratch, out.length(), to, p);
         }
     }
 

@@ -13,7 +13,7 @@ import jwg.noise.Action;
 import jwg.noise.Drop;
 import jwg.noise.Keypair;
 import jwg.noise.NoiseDevice;
-import jwg.noise.Output;
+import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import jwg.sys.Errno;
@@ -68,7 +68,9 @@ final class Receiver extends DeviceThread {
 
     private final DeviceContexts.ReceiverContext ctx;
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-    private final Output out = new Output();
+    /** What the protocol core returns for a packet (reused: a view over the packet's own slot). */
+    private final Result result = new Result();
+
     private final OpenJob[] jobs = new OpenJob[Bind.BATCH];
     /** Packets to the TUN carry a virtio_net_hdr (written into the 16 bytes before the plaintext). */
     private final boolean vnet;
@@ -175,8 +177,9 @@ final class Receiver extends DeviceThread {
         MemorySegment d = job.buffer;
         long plain = job.offset + HEADER;
         long counter = d.get(LONG_LE, job.offset + 8);
-        Action a = tunnel.receivedData(
-                System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, out.set(d, plain, job.length));
+        Result r = tunnel.receivedData(
+                System.nanoTime(), kp, counter, d, plain, job.length - MIN_MESSAGE, result.into(d, plain, job.length));
+        Action a = r.action();
         if (a == Action.DROPPED) return;
         peer.receive.rxPackets++; // published by the volatile write below
         peer.receive.rxBytes += job.length;
@@ -186,7 +189,7 @@ final class Receiver extends DeviceThread {
             copy.copyFrom(from);
             peer.endpoint = copy;
         }
-        if (out.flushStaged || tunnel.handshakeWanted()) ctx.conductor().wake(); // e.g. the rekey at 165 s
+        if (r.flushStaged() || tunnel.handshakeWanted()) ctx.conductor().wake(); // e.g. the rekey at 165 s
         if (a == Action.WRITE_TO_TUNNEL_V4 || a == Action.WRITE_TO_TUNNEL_V6) {
             if (ctx.allowedIps().lookupSource(d, plain) != peer) {
                 ctx.stats().drop(DeviceStats.Drop.SOURCE_NOT_ALLOWED);
@@ -194,15 +197,15 @@ final class Receiver extends DeviceThread {
             }
             peer.receive.rxDataPackets++;
             if (coalescer != null) {
-                coalescer.add(d, plain, out.length); // written with the rest of the batch
+                coalescer.add(r.segment(), r.offset(), r.length()); // written with the rest of the batch
                 return;
             }
             try {
                 if (vnet) { // offloads refused: each packet still needs its (empty) header
                     VirtioNetHdr.writeNone(d, plain - VirtioNetHdr.SIZE);
-                    ctx.tun().write(d, plain - VirtioNetHdr.SIZE, out.length + VirtioNetHdr.SIZE);
+                    ctx.tun().write(d, plain - VirtioNetHdr.SIZE, r.length() + VirtioNetHdr.SIZE);
                 } else {
-                    ctx.tun().write(d, plain, out.length);
+                    ctx.tun().write(r.segment(), r.offset(), r.length());
                 }
             } catch (IOException e) {
                 ctx.stats().drop(DeviceStats.Drop.IO_ERROR);

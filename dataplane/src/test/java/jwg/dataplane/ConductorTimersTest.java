@@ -21,9 +21,9 @@ import jwg.noise.Action;
 import jwg.noise.Constants;
 import jwg.noise.Messages;
 import jwg.noise.NoiseDevice;
-import jwg.noise.Output;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.Result;
 import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,13 +111,14 @@ class ConductorTimersTest {
 
             // now answer: the device completes the handshake and sends the staged packet; then, with a
             // persistent keepalive configured, a keepalive every second
-            Output out = new Output(arena.allocate(2048), 0, 2048);
+            Result out = new Result(arena.allocate(2048), 0, 2048);
             MemorySegment in = arena.allocate(2048);
             InetSocketAddress deviceAddr = new InetSocketAddress(InetAddress.getLoopbackAddress(), device.boundPort());
             MemorySegment.copy(MemorySegment.ofArray(second.data()), 0, in, 0, second.data().length);
             assertEquals(
                     Action.WRITE_TO_NETWORK,
-                    core.decapsulate(System.nanoTime(), in, 0, second.data().length, deviceAddr, out));
+                    core.decapsulate(System.nanoTime(), in, 0, second.data().length, deviceAddr, out)
+                            .action());
             byte[] response = out.toArray();
             peer.send(new DatagramPacket(response, response.length, deviceAddr));
             Arrival data = receive(peer, 3000);
@@ -127,7 +128,8 @@ class ConductorTimersTest {
             MemorySegment.copy(MemorySegment.ofArray(data.data()), 0, in, 0, data.data().length);
             assertEquals(
                     Action.WRITE_TO_TUNNEL_V4,
-                    core.decapsulate(System.nanoTime(), in, 0, data.data().length, deviceAddr, out));
+                    core.decapsulate(System.nanoTime(), in, 0, data.data().length, deviceAddr, out)
+                            .action());
             device.configure(new DeviceConfig(
                     deviceKey, 0, 0, List.of(new PeerConfig(pc.publicKey(), null, pc.endpoint(), pc.allowedIps(), 1))));
             List<Long> keepalives = new ArrayList<>();
@@ -139,7 +141,8 @@ class ConductorTimersTest {
                     MemorySegment.copy(MemorySegment.ofArray(a.data()), 0, in, 0, a.data().length);
                     assertEquals(
                             Action.DONE,
-                            core.decapsulate(System.nanoTime(), in, 0, a.data().length, deviceAddr, out),
+                            core.decapsulate(System.nanoTime(), in, 0, a.data().length, deviceAddr, out)
+                                    .action(),
                             "a valid keepalive");
                     keepalives.add(a.at());
                 }

@@ -198,31 +198,31 @@ public final class NoiseDevice {
 
     /**
      * Handles one received datagram ({@code len} bytes at {@code d[off]}; {@code from} = source
-     * IP and port, used only for cookies) and writes any result into {@code out}:
+     * IP and port, used only for cookies) and returns {@code out} filled in:
      * <ul>
-     * <li>transport → WRITE_TO_TUNNEL_V4/V6 (plaintext at out.offset, out.length = IP length),
-     *     DONE for a keepalive;</li>
+     * <li>transport → WRITE_TO_TUNNEL_V4/V6 (the plaintext IP packet: {@code out.length()} bytes at
+     *     {@code out.offset()}, padding removed), DONE for a keepalive;</li>
      * <li>initiation → WRITE_TO_NETWORK with the response;</li>
-     * <li>response → WRITE_TO_NETWORK with a keepalive, and {@code out.flushStaged};</li>
+     * <li>response → WRITE_TO_NETWORK with a keepalive, and {@code out.flushStaged()};</li>
      * <li>cookie reply → DONE;</li>
-     * <li>under load without valid MAC2 → WRITE_TO_NETWORK with a cookie reply ({@code out.drop}
+     * <li>under load without valid MAC2 → WRITE_TO_NETWORK with a cookie reply ({@code out.drop()}
      *     = COOKIE_REQUIRED);</li>
      * <li>anything invalid → DROPPED, counted, nothing sent.</li>
      * </ul>
-     * {@code out.tunnel} names the peer concerned. Never throws on hostile input.
+     * {@code out.tunnel()} names the peer concerned. Never throws on hostile input.
      */
-    public Action decapsulate(long now, MemorySegment d, long off, int len, InetSocketAddress from, Output out) {
-        return decapsulate(now, d, off, len, from, null, out);
+    public Result decapsulate(long now, MemorySegment d, long off, int len, InetSocketAddress from, Result out) {
+        return out.is(decapsulate(now, d, off, len, from, null, out));
     }
 
-    /** {@link #decapsulate(long, MemorySegment, long, int, InetSocketAddress, Output)} with the source in a reusable holder: allocates nothing. */
-    public Action decapsulate(long now, MemorySegment d, long off, int len, SourceAddress from, Output out) {
-        return decapsulate(now, d, off, len, null, from, out);
+    /** {@link #decapsulate(long, MemorySegment, long, int, InetSocketAddress, Result)} with the source in a reusable holder: allocates nothing. */
+    public Result decapsulate(long now, MemorySegment d, long off, int len, SourceAddress from, Result out) {
+        return out.is(decapsulate(now, d, off, len, null, from, out));
     }
 
     private Action decapsulate(
-            long now, MemorySegment d, long off, int len, InetSocketAddress inet, SourceAddress src, Output out) {
-        out.reset();
+            long now, MemorySegment d, long off, int len, InetSocketAddress inet, SourceAddress src, Result out) {
+        out.reset(null);
         int type = Messages.type(d, off, len);
         if (type == 0) return dropped(out, Drop.INVALID_TYPE);
         if (!Messages.lengthOk(type, len)) return dropped(out, Drop.INVALID_LENGTH);
@@ -257,7 +257,7 @@ public final class NoiseDevice {
             int len,
             SourceAddress src,
             InetSocketAddress inet,
-            Output out) {
+            Result out) {
         byte[] msg = scratch;
         MemorySegment.copy(d, off, scratchSegment, 0, len);
         if (type == Messages.TYPE_COOKIE_REPLY) {
@@ -292,7 +292,7 @@ public final class NoiseDevice {
     }
 
     /** Responder: consume an initiation, create the response, install the keypair as "next". */
-    private Action initiation(long now, byte[] msg, Output out) {
+    private Action initiation(long now, byte[] msg, Result out) {
         HandshakeState hs = responderScratch.resetResponder(responderInitial);
         if (!hs.readMessage1Static(msg, Messages.INIT_NOISE)) {
             hs.wipe();
@@ -322,7 +322,7 @@ public final class NoiseDevice {
     }
 
     /** Initiator: consume the response, install the keypair as current, send a keepalive. */
-    private Action response(long now, byte[] msg, Output out) {
+    private Action response(long now, byte[] msg, Result out) {
         IndexTable.Entry e = indices.get(Messages.getIntLE(msg, Messages.RESP_RECEIVER));
         if (e == null || e.keypair() != null) return dropped(out, Drop.UNKNOWN_RECEIVER_INDEX);
         Tunnel t = e.tunnel();
@@ -345,7 +345,7 @@ public final class NoiseDevice {
         return Action.WRITE_TO_NETWORK;
     }
 
-    private Action dropped(Output out, Drop reason) {
+    private Action dropped(Result out, Drop reason) {
         counters.drop(reason);
         out.drop = reason;
         out.length = 0;

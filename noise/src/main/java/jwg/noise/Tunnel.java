@@ -11,12 +11,12 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * One peer: its handshake, keypairs and timers — the protocol core's equivalent of boringtun's
  * {@code Tunn}. Created by {@link NoiseDevice#addPeer}. The core keeps no packets and owns no
  * clock, socket or thread: every method takes {@code now} (monotonic nanoseconds) and writes
- * into a caller-owned {@link Output}.
+ * into a caller-owned {@link Result}, which it returns (the action and the bytes it concerns).
  *
  * <h2>Simple API (one thread per tunnel, or one sender + one receiver thread)</h2>
  * {@link #encapsulate}, {@link #decapsulate}, {@link #tick}. Packets that cannot be sent yet
  * get {@link Action#STAGE_PACKET}: the caller keeps them (a small bounded queue) and sends them
- * again when a result has {@link Output#flushStaged} set.
+ * again when a result has {@link Result#flushStaged} set.
  *
  * <h2>Split API (the dataplane: ordered I/O side + parallel crypto workers)</h2>
  * <pre>
@@ -28,7 +28,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  *
  *   receive (I/O):      e = device.lookup(receiverIndex)    // or device.decapsulate for types 1–3
  *   worker:             ok = kp.open(aead, datagram, off, len, plain, plainOff)
- *   ordered recv side:  action = tunnel.receivedData(now, kp, counter, plain, plainOff, len - 32, out)
+ *   ordered recv side:  r = tunnel.receivedData(now, kp, counter, plain, plainOff, len - 32, result) // r.action(), r.length()
  *   control thread:     device.decapsulate(...) for handshake messages; tunnel.tick(now, out) at
  *                       tunnel.nextDeadline(now) (a timer wheel), and soon when sentDataWantsHandshake asks for
  *                       a handshake or handshakeWanted() turns true
@@ -44,7 +44,6 @@ public final class Tunnel {
     final Timers timers;
     private final PublicKey remoteStatic;
     private volatile int mtu = DEFAULT_MTU;
-    private volatile long persistentKeepalive; // nanos, 0 = off
     // Simple-API AEAD instances: one for the sending thread, one for the receiving thread, and
     // the control thread's own (tick keepalives, the keepalive after a response). Each is made by
     // its thread on first use: ~8 KB apiece, and a device with 10,000 configured peers has few
@@ -62,7 +61,7 @@ public final class Tunnel {
         this.device = device;
         this.remoteStatic = remoteStatic;
         this.keypairs = new Keypairs(device.indices);
-        this.timers = new Timers(device.random);
+        this.timers = new Timers(this, device.random);
         this.handshake = new Handshake(device, this, remoteStatic, psk);
     }
 
@@ -81,7 +80,7 @@ public final class Tunnel {
 
     /** Persistent keepalive interval in seconds (0 = off). */
     public void setPersistentKeepalive(int seconds) {
-        this.persistentKeepalive = seconds * 1_000_000_000L;
+        timers.persistentKeepalive = seconds * 1_000_000_000L;
     }
 
     public void setPresharedKey(PresharedKey psk) {
@@ -118,23 +117,10 @@ public final class Tunnel {
     public Keypair sendingKeypair(long now) {
         Keypair kp = keypairs.current;
         if (kp == null || kp.expired(now) || Long.compareUnsigned(kp.sendCounter(), REJECT_AFTER_MESSAGES) >= 0) {
-            requestHandshake(now);
+            timers.requestHandshake(now);
             return null;
         }
         return kp;
-    }
-
-    /**
-     * Asks the control thread for a handshake, unless we sent an initiation less than
-     * REKEY_TIMEOUT ago (then its retransmission timer is in charge — the same rate limit as
-     * wireguard-go's sendHandshakeInitiation). True if this is a new request (wake the control thread).
-     */
-    private boolean requestHandshake(long now) {
-        long last = timers.lastInitiationSent;
-        if (last != Timers.NONE && now - last < REKEY_TIMEOUT) return false;
-        if (timers.wantHandshake) return false;
-        timers.wantHandshake = true;
-        return true;
     }
 
     /**
@@ -145,13 +131,7 @@ public final class Tunnel {
     public boolean sentDataWantsHandshake(long now, Keypair kp, boolean keepalive) {
         timers.anyAuthenticatedPacketSent(now);
         if (!keepalive) timers.dataSent(now);
-        // keepKeyFreshSending: rekey after REKEY_AFTER_MESSAGES, or (initiator) REKEY_AFTER_TIME
-        if (kp == keypairs.current
-                && (Long.compareUnsigned(kp.sendCounter(), REKEY_AFTER_MESSAGES) > 0
-                        || (kp.initiator && now - kp.createdAt >= REKEY_AFTER_TIME))) {
-            return requestHandshake(now);
-        }
-        return false;
+        return timers.keepKeyFreshSending(now, kp);
     }
 
     // ------------------------------------------------------------------ split API: receiving
@@ -160,13 +140,17 @@ public final class Tunnel {
      * The ordered receive side, after a worker opened a transport message on {@code kp}: checks
      * the replay window, updates timers and confirms the responder's new keypair, and validates
      * the inner packet. {@code plainLen} is the decrypted length (datagram − 32, with padding).
-     * Returns WRITE_TO_TUNNEL_V4/V6 ({@code out.length} = the IP packet length without padding;
+     * Returns WRITE_TO_TUNNEL_V4/V6 ({@code out.length()} = the IP packet length without padding;
      * the packet stays where it is), DONE for a keepalive, or DROPPED. No allocation.
      */
-    public Action receivedData(
-            long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Output out) {
-        out.reset();
-        out.tunnel = this;
+    public Result receivedData(
+            long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Result out) {
+        out.reset(this);
+        return out.is(received(now, kp, counter, plain, plainOff, plainLen, out));
+    }
+
+    private Action received(
+            long now, Keypair kp, long counter, MemorySegment plain, long plainOff, int plainLen, Result out) {
         if (kp.expired(now)) return drop(out, Drop.KEYPAIR_EXPIRED);
         if (!kp.replay.accept(counter, REJECT_AFTER_MESSAGES)) return drop(out, Drop.REPLAYED_COUNTER);
         timers.anyAuthenticatedPacketReceived(now);
@@ -176,7 +160,7 @@ public final class Tunnel {
             device.counters.event(Counters.Event.HANDSHAKE_COMPLETED);
             out.flushStaged = true;
         }
-        keepKeyFreshReceiving(now);
+        timers.keepKeyFreshReceiving(now);
         if (plainLen == 0) {
             device.counters.event(Counters.Event.KEEPALIVE_RECEIVED);
             return Action.DONE;
@@ -190,38 +174,29 @@ public final class Tunnel {
                 : Action.WRITE_TO_TUNNEL_V6;
     }
 
-    /** keepKeyFreshReceiving: the initiator rekeys once at REJECT − KEEPALIVE − REKEY_TIMEOUT (165 s). */
-    private void keepKeyFreshReceiving(long now) {
-        if (timers.sentLastMinuteHandshake) return;
-        Keypair cur = keypairs.current;
-        if (cur != null
-                && cur.initiator
-                && now - cur.createdAt >= REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT) {
-            timers.sentLastMinuteHandshake = true;
-            requestHandshake(now);
-        }
-    }
-
     // ------------------------------------------------------------------ simple API
 
     /**
      * Encrypts one IP packet ({@code len} bytes at {@code src[off]}; 0 = keepalive) into
      * {@code out}: WRITE_TO_NETWORK with the datagram, or STAGE_PACKET (no session; if
-     * {@code out.length > 0} out holds an initiation to send). {@code out} needs
-     * {@code len + 32 + 15} bytes; sealing in place works with {@code out.offset == off - 16}.
+     * {@code out.length() > 0} out holds an initiation to send). {@code out} needs
+     * {@code len + 32 + 15} bytes; sealing in place works with {@code out.offset() == off - 16}.
      */
-    public Action encapsulate(long now, MemorySegment src, long off, int len, Output out) {
-        out.reset();
-        out.tunnel = this;
+    public Result encapsulate(long now, MemorySegment src, long off, int len, Result out) {
+        out.reset(this);
+        return out.is(seal(now, src, off, len, out));
+    }
+
+    private Action seal(long now, MemorySegment src, long off, int len, Result out) {
         Keypair kp = sendingKeypair(now);
         long counter = kp == null ? -1 : kp.nextSendCounter();
         if (counter == -1 && kp != null) { // -1 is never a valid counter (max is 2^64 - 2^13 - 2)
-            requestHandshake(now);
+            timers.requestHandshake(now);
             kp = null;
         }
         if (kp == null) {
             synchronized (device) { // control path: only when there is no session
-                sendInitiation(now, false, out); // if it wrote one, out.length > 0: send it
+                timers.sendInitiation(now, false, out); // if it wrote one, out.length > 0: send it
             }
             return Action.STAGE_PACKET;
         }
@@ -237,14 +212,14 @@ public final class Tunnel {
     /**
      * Handles a datagram received from this peer (any type; {@code from} is its source address,
      * used for cookies). Same as {@link NoiseDevice#decapsulate}, except that a message that turns
-     * out to belong to another peer is still processed for that peer ({@code out.tunnel} says which).
+     * out to belong to another peer is still processed for that peer ({@link Result#tunnel} says which).
      */
-    public Action decapsulate(long now, MemorySegment datagram, long off, int len, InetSocketAddress from, Output out) {
+    public Result decapsulate(long now, MemorySegment datagram, long off, int len, InetSocketAddress from, Result out) {
         return device.decapsulate(now, datagram, off, len, from, out);
     }
 
     /** Transport message whose receiver index mapped to {@code kp} (single-threaded path). */
-    Action decapsulateTransport(long now, Keypair kp, MemorySegment d, long off, int len, Output out) {
+    Action decapsulateTransport(long now, Keypair kp, MemorySegment d, long off, int len, Result out) {
         long counter = Messages.transportCounter(d, off);
         if (kp.expired(now)) return drop(out, Drop.KEYPAIR_EXPIRED);
         if (!kp.replay.mayAccept(counter, REJECT_AFTER_MESSAGES)) return drop(out, Drop.REPLAYED_COUNTER);
@@ -252,7 +227,7 @@ public final class Tunnel {
         if (out.capacity < plainLen) return drop(out, Drop.BUFFER_TOO_SMALL);
         if (receiveAead == null) receiveAead = new ChaCha20Poly1305();
         if (!kp.open(receiveAead, d, off, len, out.segment, out.offset)) return drop(out, Drop.DECRYPT_FAILED);
-        return receivedData(now, kp, counter, out.segment, out.offset, plainLen, out);
+        return received(now, kp, counter, out.segment, out.offset, plainLen, out);
     }
 
     /**
@@ -260,73 +235,13 @@ public final class Tunnel {
      * returns {@link Action#DONE}. In order: zero old keys (540 s), retransmit or give up an
      * unanswered initiation (5 s + jitter, 18 retries), start a wanted handshake, start a new
      * one when our data got no answer for 15 s, send a keepalive (10 s) or persistent keepalive.
+     * The rules are {@link Timers}'.
      */
-    public Action tick(long now, Output out) {
+    public Result tick(long now, Result out) {
         synchronized (device) { // the control-path lock (the same one handshake messages take)
-            return tickLocked(now, out);
+            out.reset(this);
+            return out.is(timers.tick(now, out));
         }
-    }
-
-    private Action tickLocked(long now, Output out) {
-        out.reset();
-        out.tunnel = this;
-        // zeroKeyMaterial: 3 × REJECT_AFTER_TIME after the last session was derived
-        if (Timers.due(timers.zeroKeysAt, now)) {
-            timers.zeroKeysAt = Timers.NONE;
-            zeroKeys();
-        }
-        // retransmitHandshake
-        // (armed until a handshake completes, whatever happened to our own initiation meanwhile —
-        // e.g. crossing initiations, where consuming the peer's discards ours, as in wireguard-go)
-        if (Timers.due(timers.retransmitAt, now)) {
-            if (timers.attempts > MAX_TIMER_HANDSHAKES) {
-                // give up: "Handshake did not complete after 20 attempts"
-                timers.retransmitAt = Timers.NONE;
-                timers.wantHandshake = false;
-                timers.sentSinceLastReceive = Timers.NONE;
-                handshake.clearPending();
-                if (timers.zeroKeysAt == Timers.NONE) timers.zeroKeysAt = now + 3 * REJECT_AFTER_TIME;
-                out.dropStaged = true;
-                return Action.DONE;
-            } else {
-                timers.attempts++;
-                if (sendInitiation(now, true, out)) return Action.WRITE_TO_NETWORK;
-            }
-        }
-        // a handshake the data path asked for (no session, REKEY_AFTER_TIME/MESSAGES)
-        if (timers.wantHandshake) {
-            if (sendInitiation(now, false, out)) return Action.WRITE_TO_NETWORK;
-            if (handshake.state == Handshake.State.INITIATION_CREATED) timers.wantHandshake = false; // one is in flight
-        }
-        // newHandshake: data sent, nothing received for KEEPALIVE + REKEY_TIMEOUT (+ jitter)
-        long sent = timers.sentSinceLastReceive;
-        if (sent != Timers.NONE && now - sent >= KEEPALIVE_TIMEOUT + REKEY_TIMEOUT + timers.newHandshakeJitter) {
-            timers.sentSinceLastReceive = Timers.NONE;
-            timers.newHandshakeJitter = timers.jitter();
-            if (sendInitiation(now, false, out)) return Action.WRITE_TO_NETWORK;
-        }
-        // sendKeepalive: data received, nothing sent for KEEPALIVE_TIMEOUT
-        long recv = timers.receivedSinceLastSend;
-        if (recv != Timers.NONE && now - recv >= KEEPALIVE_TIMEOUT) {
-            boolean again = timers.needAnotherKeepalive;
-            timers.needAnotherKeepalive = false;
-            if (keepalive(now, out)) {
-                if (again) timers.receivedSinceLastSend = now;
-                return Action.WRITE_TO_NETWORK;
-            }
-            timers.receivedSinceLastSend = Timers.NONE;
-        }
-        // persistentKeepalive
-        long pk = persistentKeepalive;
-        long last = timers.lastTraversal;
-        if (pk > 0 && (last == Timers.NONE || now - last >= pk)) {
-            if (keepalive(now, out)) return Action.WRITE_TO_NETWORK;
-            // no session: like wireguard-go's SendKeepalive, bring one up (this is what keeps a
-            // peer behind NAT reachable from the first moment)
-            if (sendInitiation(now, false, out)) return Action.WRITE_TO_NETWORK;
-            timers.lastTraversal = now; // a handshake is in flight; look again one interval later
-        }
-        return Action.DONE;
     }
 
     /**
@@ -350,48 +265,20 @@ public final class Tunnel {
      */
     public long nextDeadline(long now) {
         synchronized (device) {
-            long d = Long.MAX_VALUE;
-            long zero = timers.zeroKeysAt;
-            if (zero != Timers.NONE) d = Math.min(d, zero);
-            long retransmit = timers.retransmitAt;
-            if (retransmit != Timers.NONE) d = Math.min(d, retransmit);
-            if (timers.wantHandshake && !initiationFailed) {
-                long last = timers.lastInitiationSent;
-                // tick sends one once REKEY_TIMEOUT has passed since the last; before that, it drops
-                // the wish at once if an initiation is in flight, else keeps it until then
-                if (last == Timers.NONE
-                        || now - last >= REKEY_TIMEOUT
-                        || handshake.state == Handshake.State.INITIATION_CREATED) {
-                    d = now;
-                } else {
-                    d = Math.min(d, last + REKEY_TIMEOUT);
-                }
-            }
-            long sent = timers.sentSinceLastReceive;
-            if (sent != Timers.NONE)
-                d = Math.min(d, sent + KEEPALIVE_TIMEOUT + REKEY_TIMEOUT + timers.newHandshakeJitter);
-            long recv = timers.receivedSinceLastSend;
-            if (recv != Timers.NONE) d = Math.min(d, recv + KEEPALIVE_TIMEOUT);
-            long pk = persistentKeepalive;
-            if (pk > 0) {
-                long last = timers.lastTraversal;
-                d = Math.min(d, last == Timers.NONE ? now : last + pk);
-            }
-            return d == Long.MAX_VALUE ? d : Math.max(d, now);
+            return timers.nextDeadline(now);
         }
     }
 
     /** Starts a handshake now (e.g. on peer creation), unless one was sent less than REKEY_TIMEOUT ago. */
-    public Action initiateHandshake(long now, Output out) {
-        out.reset();
-        out.tunnel = this;
+    public Result initiateHandshake(long now, Result out) {
+        out.reset(this);
         synchronized (device) {
-            return sendInitiation(now, false, out) ? Action.WRITE_TO_NETWORK : Action.DONE;
+            return out.is(timers.sendInitiation(now, false, out) ? Action.WRITE_TO_NETWORK : Action.DONE);
         }
     }
 
-    /** A keepalive (empty transport message) into out, if there is a session. */
-    private boolean keepalive(long now, Output out) {
+    /** A keepalive (empty transport message) into out, if there is a session (timers). */
+    boolean keepalive(long now, Result out) {
         Keypair kp = sendingKeypair(now);
         if (kp == null) return false;
         long c = kp.nextSendCounter();
@@ -403,12 +290,10 @@ public final class Tunnel {
     }
 
     /**
-     * sendHandshakeInitiation(isRetry): at most one per REKEY_TIMEOUT. Writes the initiation
-     * into out and arms the retransmission. Caller holds the device lock.
+     * Writes a new initiation into out ({@link Timers#sendInitiation} decides when, and arms the
+     * retransmission). Caller holds the device lock.
      */
-    boolean sendInitiation(long now, boolean isRetry, Output out) {
-        if (!isRetry) timers.attempts = 0;
-        if (timers.lastInitiationSent != Timers.NONE && now - timers.lastInitiationSent < REKEY_TIMEOUT) return false;
+    boolean writeInitiation(long now, Result out) {
         if (out.capacity < Messages.INITIATION_LENGTH) return false;
         if (!handshake.createInitiation(now, device.wallClockNanos(), handshakeScratch)) {
             initiationFailed = true;
@@ -417,11 +302,13 @@ public final class Tunnel {
         initiationFailed = false;
         MemorySegment.copy(handshakeScratchSegment, 0, out.segment, out.offset, Messages.INITIATION_LENGTH);
         out.length = Messages.INITIATION_LENGTH;
-        timers.wantHandshake = false;
-        timers.anyAuthenticatedPacketSent(now);
-        timers.handshakeInitiated(now);
         device.counters.event(Counters.Event.INITIATION_SENT);
         return true;
+    }
+
+    /** The last attempt to create an initiation failed (a wanted handshake is then no deadline). */
+    boolean initiationFailed() {
+        return initiationFailed;
     }
 
     /** Zeroes all key material: keypairs, handshake, cookie (expiredZeroKeyMaterial). */
@@ -446,7 +333,7 @@ public final class Tunnel {
     }
 
     /** Counts the drop and reports it. */
-    private Action drop(Output out, Drop reason) {
+    private Action drop(Result out, Drop reason) {
         device.counters.drop(reason);
         out.drop = reason;
         out.length = 0;

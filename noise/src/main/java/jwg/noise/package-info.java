@@ -16,10 +16,13 @@
  *     — MAC1/MAC2 on what we receive, cookie replies under load.</li>
  * <li>{@link jwg.noise.Keypair} (one session's keys, thread-safe seal/open), {@link jwg.noise.Keypairs}
  *     (previous/current/next), {@link jwg.noise.ReplayWindow} (8,128-counter window).</li>
- * <li>{@link jwg.noise.Timers} — rekey, retransmit, keepalive, zeroing, as timestamps.</li>
+ * <li>{@link jwg.noise.Timers} — every timer rule in one file (wireguard-go's timers.go): rekey,
+ *     retransmit and give-up, keepalives, zeroing; state as timestamps, {@code tick} and
+ *     {@code nextDeadline} decide. {@link jwg.noise.Tunnel} keeps the two public entry points.</li>
  * <li>{@link jwg.noise.Messages} — sizes, offsets, parsing; {@link jwg.noise.Constants} — the
  *     whitepaper's constants.</li>
- * <li>Results: {@link jwg.noise.Action} + {@link jwg.noise.Output} (no allocation);
+ * <li>Results: {@link jwg.noise.Result} — an {@link jwg.noise.Action} and the bytes it concerns, a
+ *     view over the caller's buffer (boringtun's {@code TunnResult}; one per caller thread, no allocation);
  *     {@link jwg.noise.Drop} reasons counted in {@link jwg.noise.Counters}.</li>
  * </ul>
  *
@@ -41,8 +44,8 @@
  *
  * <h2>Staged packets</h2>
  * The core keeps no packets. Without a usable session, encapsulate answers
- * {@link jwg.noise.Action#STAGE_PACKET} (with an initiation in the output when one is due): the
+ * {@link jwg.noise.Action#STAGE_PACKET} (with an initiation in the result when one is due): the
  * caller keeps the packet in a small bounded per-peer queue and re-encapsulates it when a result
- * carries {@link jwg.noise.Output#flushStaged}, or drops the queue on {@link jwg.noise.Output#dropStaged}.
+ * carries {@link jwg.noise.Result#flushStaged}, or drops the queue on {@link jwg.noise.Result#dropStaged}.
  */
 package jwg.noise;

@@ -167,8 +167,8 @@ class CookieTest {
 
     private static byte[] nextInitiationAfter(TestNet n, long wait) {
         n.advance(wait);
-        Output o = new Output(n.arena.allocate(256), 0, 256);
-        assertEquals(Action.WRITE_TO_NETWORK, n.a.initiateHandshake(n.now, o));
+        Result o = new Result(n.arena.allocate(256), 0, 256);
+        assertEquals(Action.WRITE_TO_NETWORK, n.a.initiateHandshake(n.now, o).action());
         return o.toArray();
     }
 

@@ -56,7 +56,7 @@ class MalformedInputTest {
     void badMacBadTagUnknownIndexUnknownPeer() {
         try (TestNet n = new TestNet()) {
             // initiation with a broken MAC1
-            Output o = new Output(n.arena.allocate(256), 0, 256);
+            Result o = new Result(n.arena.allocate(256), 0, 256);
             n.a.initiateHandshake(n.now, o);
             byte[] init = o.toArray();
             byte[] badMac = init.clone();

@@ -103,7 +103,7 @@ class NextDeadlineTest {
         private long seq;
         long ticks, ticksThatSent;
         private final MemorySegment in = arena.allocate(4096);
-        private final Output out = new Output(arena.allocate(4096), 0, 4096);
+        private final Result out = new Result(arena.allocate(4096), 0, 4096);
         private int packetSeed;
 
         Sim(Scenario sc, Mode mode) {
@@ -180,9 +180,9 @@ class NextDeadlineTest {
 
         private void tickUntilDone(int s) {
             for (int guard = 0; guard < 16; guard++) {
-                Action a = tun[s].tick(now, out);
+                Action a = tun[s].tick(now, out).action();
                 ticks++;
-                if (out.dropStaged) {
+                if (out.dropStaged()) {
                     staged.get(s).clear();
                     log.add((now - T0) + " " + s + " gave-up");
                 }
@@ -206,8 +206,9 @@ class NextDeadlineTest {
                 else send(s, p, true);
             } else {
                 MemorySegment.copy(MemorySegment.ofArray(e.data), 0, in, 0, e.data.length);
-                Action a = dev[s].decapsulate(now, in, 0, e.data.length, addr[1 - s], out);
-                boolean flush = out.flushStaged;
+                Action a = dev[s].decapsulate(now, in, 0, e.data.length, addr[1 - s], out)
+                        .action();
+                boolean flush = out.flushStaged();
                 if (a == Action.WRITE_TO_NETWORK) emit(s, "reply");
                 if (flush) flush(s);
             }
@@ -226,9 +227,9 @@ class NextDeadlineTest {
         /** Encapsulates; false if it had to be staged. */
         private boolean send(int s, byte[] p, boolean stageAtEnd) {
             MemorySegment.copy(MemorySegment.ofArray(p), 0, in, 16, p.length);
-            Action a = tun[s].encapsulate(now, in, 16, p.length, out);
+            Action a = tun[s].encapsulate(now, in, 16, p.length, out).action();
             if (a == Action.STAGE_PACKET) {
-                if (out.length > 0) emit(s, "stage");
+                if (out.length() > 0) emit(s, "stage");
                 if (stageAtEnd) staged.get(s).addLast(p);
                 else staged.get(s).addFirst(p);
                 return false;
@@ -248,7 +249,7 @@ class NextDeadlineTest {
 
         private void emit(int s, String why) {
             byte[] d = out.toArray();
-            int type = Messages.type(out.segment, out.offset, d.length);
+            int type = Messages.type(out.segment(), out.offset(), d.length);
             String name = switch (type) {
                 case Messages.TYPE_INITIATION -> "initiation";
                 case Messages.TYPE_RESPONSE -> "response";

@@ -36,23 +36,24 @@ class NoiseDeviceFuzzTest {
     private static final InetSocketAddress ADDR_B = new InetSocketAddress("192.0.2.2", 51821);
     private static final MemorySegment IN = Arena.global().allocate(4096);
     private static final MemorySegment OUT = Arena.global().allocate(4096);
-    private static final Output O = new Output(OUT, 0, 4096);
+    private static final Result O = new Result(OUT, 0, 4096);
     /** name → flags byte + datagram, for {@link #writeSeeds}. */
     private static final java.util.Map<String, byte[]> SEEDS = new java.util.LinkedHashMap<>();
 
     static {
-        byte[] init = send("initiation", 0, AB.initiateHandshake(now, O));
+        byte[] init = send("initiation", 0, AB.initiateHandshake(now, O).action());
         byte[] resp = send("response", 1, deliver(B, init));
         byte[] keepalive = send("keepalive", 0, deliver(A, resp));
         check(Action.DONE, deliver(B, keepalive));
         now += 6 * S;
         byte[] v4 = TestNet.ipv4(60, 1);
         MemorySegment.copy(MemorySegment.ofArray(v4), 0, IN, 16, v4.length);
-        send("transport-v4", 0, AB.encapsulate(now, IN, 16, v4.length, O));
+        send("transport-v4", 0, AB.encapsulate(now, IN, 16, v4.length, O).action());
         byte[] v6 = TestNet.ipv6(30, 2);
         MemorySegment.copy(MemorySegment.ofArray(v6), 0, IN, 16, v6.length);
-        send("transport-v6", 1, BA.encapsulate(now, IN, 16, v6.length, O));
-        byte[] init2 = send("initiation-under-load", 2, AB.initiateHandshake(now, O));
+        send("transport-v6", 1, BA.encapsulate(now, IN, 16, v6.length, O).action());
+        byte[] init2 =
+                send("initiation-under-load", 2, AB.initiateHandshake(now, O).action());
         B.setUnderLoad(true);
         send("cookie-reply", 1, deliver(B, init2));
         B.setUnderLoad(false);
@@ -83,11 +84,12 @@ class NoiseDeviceFuzzTest {
 
     private static Action deliver(NoiseDevice to, byte[] datagram) {
         MemorySegment.copy(MemorySegment.ofArray(datagram), 0, IN, 0, datagram.length);
-        return to.decapsulate(now, IN, 0, datagram.length, to == A ? ADDR_B : ADDR_A, O);
+        return to.decapsulate(now, IN, 0, datagram.length, to == A ? ADDR_B : ADDR_A, O)
+                .action();
     }
 
     private static void check(Action want, Action got) {
-        if (got != want) throw new AssertionError("fixture: expected " + want + ", got " + got + " " + O.drop);
+        if (got != want) throw new AssertionError("fixture: expected " + want + ", got " + got + " " + O.drop());
     }
 
     /** Records what {@code out} holds after an action that writes to the network, as seed {@code name}. */
@@ -126,35 +128,35 @@ class NoiseDeviceFuzzTest {
         MemorySegment.copy(MemorySegment.ofArray(msg), 0, IN, 0, len);
         long dropsBefore = totalDrops(to);
 
-        Action a = to.decapsulate(NOW, IN, 0, len, to == A ? ADDR_B : ADDR_A, O);
+        Action a = to.decapsulate(NOW, IN, 0, len, to == A ? ADDR_B : ADDR_A, O).action();
 
         assertNotNull(a);
         int type = Messages.type(IN, 0, len);
         switch (a) {
             case DROPPED -> {
-                assertNotNull(O.drop, "a drop has a reason");
-                assertEquals(0, O.length, "nothing is sent for a drop");
+                assertNotNull(O.drop(), "a drop has a reason");
+                assertEquals(0, O.length(), "nothing is sent for a drop");
                 assertEquals(dropsBefore + 1, totalDrops(to), "a drop is counted once");
-                if (type == 0) assertEquals(Drop.INVALID_TYPE, O.drop);
-                else if (!Messages.lengthOk(type, len)) assertEquals(Drop.INVALID_LENGTH, O.drop);
+                if (type == 0) assertEquals(Drop.INVALID_TYPE, O.drop());
+                else if (!Messages.lengthOk(type, len)) assertEquals(Drop.INVALID_LENGTH, O.drop());
             }
             case WRITE_TO_NETWORK -> {
                 assertTrue(
                         type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE,
                         "only handshakes are answered");
                 assertTrue(
-                        O.length == Messages.RESPONSE_LENGTH
-                                || O.length == Messages.COOKIE_REPLY_LENGTH
-                                || O.length == Messages.TRANSPORT_MIN_LENGTH,
-                        () -> "answer of " + O.length + " bytes");
-                if (O.drop == Drop.COOKIE_REQUIRED) assertEquals(Messages.COOKIE_REPLY_LENGTH, O.length);
+                        O.length() == Messages.RESPONSE_LENGTH
+                                || O.length() == Messages.COOKIE_REPLY_LENGTH
+                                || O.length() == Messages.TRANSPORT_MIN_LENGTH,
+                        () -> "answer of " + O.length() + " bytes");
+                if (O.drop() == Drop.COOKIE_REQUIRED) assertEquals(Messages.COOKIE_REPLY_LENGTH, O.length());
             }
             case WRITE_TO_TUNNEL_V4, WRITE_TO_TUNNEL_V6 -> {
                 assertEquals(Messages.TYPE_TRANSPORT, type);
                 assertTrue(
-                        O.length > 0 && O.length <= len - Messages.TRANSPORT_OVERHEAD,
-                        () -> "plaintext of " + O.length);
-                int version = (OUT.get(java.lang.foreign.ValueLayout.JAVA_BYTE, O.offset) & 0xf0) >>> 4;
+                        O.length() > 0 && O.length() <= len - Messages.TRANSPORT_OVERHEAD,
+                        () -> "plaintext of " + O.length());
+                int version = (OUT.get(java.lang.foreign.ValueLayout.JAVA_BYTE, O.offset()) & 0xf0) >>> 4;
                 assertEquals(a == Action.WRITE_TO_TUNNEL_V4 ? 4 : 6, version);
             }
             case DONE -> assertTrue(type != 0);

@@ -64,30 +64,32 @@ class SplitApiTest {
                     int len = lens[i];
                     opened.add(pool.submit(() -> kp.open(aead.get(), bufs, off, len, bufs, off + 16)));
                 }
-                Output out = new Output();
+                Result out = new Result();
                 for (int k = 0; k < count; k++) {
                     int i = order.get(k);
                     assertTrue(opened.get(k).get());
                     long off = (long) i * 2048;
                     long counter = Messages.transportCounter(bufs, off);
-                    Action a = n.b.receivedData(n.now, kps.get(k), counter, bufs, off + 16, lens[i] - 32, out);
+                    Action a = n.b.receivedData(n.now, kps.get(k), counter, bufs, off + 16, lens[i] - 32, out)
+                            .action();
                     assertEquals(Action.WRITE_TO_TUNNEL_V4, a);
-                    assertEquals(size - 10, out.length);
-                    byte[] got = bufs.asSlice(off + 16, out.length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                    assertEquals(size - 10, out.length());
+                    byte[] got = bufs.asSlice(off + 16, out.length()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
                     assertArrayEquals(TestNet.ipv4(size - 10, i), got);
                 }
                 // a replay through the split path is caught by the ordered side
                 assertEquals(
                         Action.DROPPED,
                         n.b.receivedData(
-                                n.now,
-                                kps.get(0),
-                                Messages.transportCounter(bufs, (long) order.get(0) * 2048),
-                                bufs,
-                                16,
-                                0,
-                                out));
-                assertEquals(Drop.REPLAYED_COUNTER, out.drop);
+                                        n.now,
+                                        kps.get(0),
+                                        Messages.transportCounter(bufs, (long) order.get(0) * 2048),
+                                        bufs,
+                                        16,
+                                        0,
+                                        out)
+                                .action());
+                assertEquals(Drop.REPLAYED_COUNTER, out.drop());
             } finally {
                 pool.shutdownNow();
             }

@@ -38,7 +38,7 @@ final class TestNet implements AutoCloseable {
     InetSocketAddress addrA = new InetSocketAddress("192.0.2.1", 51820);
     InetSocketAddress addrB = new InetSocketAddress("192.0.2.2", 51821);
     private final MemorySegment in = arena.allocate(4096);
-    private final Output out = new Output(arena.allocate(4096), 0, 4096);
+    private final Result out = new Result(arena.allocate(4096), 0, 4096);
 
     void advance(long nanos) {
         now += nanos;
@@ -48,8 +48,8 @@ final class TestNet implements AutoCloseable {
         return t == a ? devA : devB;
     }
 
-    private Res res(Action act) {
-        return new Res(act, out.toArray(), out.drop, out.flushStaged, out.dropStaged, out.tunnel);
+    private Res res(Result r) {
+        return new Res(r.action(), r.toArray(), r.drop(), r.flushStaged(), r.dropStaged(), r.tunnel());
     }
 
     /** t.encapsulate(packet). */

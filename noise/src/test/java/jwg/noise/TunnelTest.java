@@ -378,18 +378,20 @@ class TunnelTest {
             long[] twinWall = {1_795_370_100L * S};
             NoiseDevice twin = new NoiseDevice(n.keyA, new java.security.SecureRandom(), () -> twinWall[0]);
             Tunnel ta = twin.addPeer(n.keyB.publicKey(), n.psk);
-            Output o = new Output(n.arena.allocate(256), 0, 256);
-            assertEquals(Action.WRITE_TO_NETWORK, n.a.initiateHandshake(n.now, o));
+            Result o = new Result(n.arena.allocate(256), 0, 256);
+            assertEquals(
+                    Action.WRITE_TO_NETWORK, n.a.initiateHandshake(n.now, o).action());
             byte[] i1 = o.toArray();
             n.advance(10 * MS);
-            assertEquals(Action.WRITE_TO_NETWORK, ta.initiateHandshake(n.now, o)); // later wall clock
+            assertEquals(Action.WRITE_TO_NETWORK, ta.initiateHandshake(n.now, o).action()); // later wall clock
             byte[] i2 = o.toArray();
             assertEquals(Action.WRITE_TO_NETWORK, n.deliver(n.devB, i2).action());
             n.advance(5 * MS);
             TestNet.Res r = n.deliver(n.devB, i1);
             assertEquals(Drop.REPLAYED_INITIATION, r.drop(), "older timestamp");
             twinWall[0] += S;
-            assertEquals(Action.WRITE_TO_NETWORK, ta.tick(n.now + 6 * S, o)); // retransmission, newer timestamp
+            assertEquals(
+                    Action.WRITE_TO_NETWORK, ta.tick(n.now + 6 * S, o).action()); // retransmission, newer timestamp
             byte[] i3 = o.toArray();
             TestNet.Res f = n.deliver(n.devB, i3);
             assertEquals(Drop.INITIATION_FLOOD, f.drop(), "within 20 ms of the last accepted one");

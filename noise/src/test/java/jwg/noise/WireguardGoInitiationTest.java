@@ -39,13 +39,14 @@ class WireguardGoInitiationTest {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment in = arena.allocate(init.length);
                 MemorySegment.copy(MemorySegment.ofArray(init), 0, in, 0, init.length);
-                Output out = new Output(arena.allocate(256), 0, 256);
+                Result out = new Result(arena.allocate(256), 0, 256);
                 var from = new InetSocketAddress("127.0.0.1", ((BigDecimal) v.get("initiator_listen_port")).intValue());
-                Action a = dev.decapsulate(1_000L, in, 0, init.length, from, out);
+                Action a =
+                        dev.decapsulate(1_000L, in, 0, init.length, from, out).action();
                 assertEquals(Action.WRITE_TO_NETWORK, a, "initiation accepted, response written: " + dev.counters());
-                assertSame(t, out.tunnel, "static key decrypted to the initiator's public key");
-                assertEquals(Messages.RESPONSE_LENGTH, out.length);
-                assertEquals(Messages.TYPE_RESPONSE, out.segment.get(Messages.INT_LE, 0));
+                assertSame(t, out.tunnel(), "static key decrypted to the initiator's public key");
+                assertEquals(Messages.RESPONSE_LENGTH, out.length());
+                assertEquals(Messages.TYPE_RESPONSE, out.segment().get(Messages.INT_LE, 0));
                 long ts = t.handshake.latestTimestampUnixNanos();
                 assertTrue(
                         Math.abs(ts - captured) < 5_000_000_000L,
@@ -53,10 +54,11 @@ class WireguardGoInitiationTest {
                 assertNotNull(t.nextKeypair(), "responder keypair waits in 'next' for confirmation");
 
                 // the same initiation again is a replay: dropped, counted, nothing sent
-                Action again = dev.decapsulate(2_000_000_000L, in, 0, init.length, from, out);
+                Action again = dev.decapsulate(2_000_000_000L, in, 0, init.length, from, out)
+                        .action();
                 assertEquals(Action.DROPPED, again);
-                assertEquals(Drop.REPLAYED_INITIATION, out.drop);
-                assertEquals(0, out.length);
+                assertEquals(Drop.REPLAYED_INITIATION, out.drop());
+                assertEquals(0, out.length());
             }
         }
     }

@@ -7,9 +7,9 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import jwg.noise.Action;
 import jwg.noise.NoiseDevice;
-import jwg.noise.Output;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,7 +41,7 @@ public class HandshakeBenchmark {
     private Arena arena;
     private NoiseDevice initiator, responder;
     private Tunnel toResponder;
-    private Output out, out2;
+    private Result out, out2;
     private MemorySegment initiation;
     private final InetSocketAddress from = new InetSocketAddress("192.0.2.1", 51820);
     private final InetSocketAddress fromResponder = new InetSocketAddress("192.0.2.2", 51820);
@@ -58,8 +58,8 @@ public class HandshakeBenchmark {
         toResponder = initiator.addPeer(b.publicKey(), psk);
         responder.addPeer(a.publicKey(), psk);
         arena = Arena.ofConfined();
-        out = new Output(arena.allocate(2048), 0, 2048);
-        out2 = new Output(arena.allocate(2048), 0, 2048);
+        out = new Result(arena.allocate(2048), 0, 2048);
+        out2 = new Result(arena.allocate(2048), 0, 2048);
         initiation = arena.allocate(2048);
     }
 
@@ -73,23 +73,23 @@ public class HandshakeBenchmark {
     public void makeInitiation() {
         now += 6 * S;
         wall += S;
-        if (toResponder.initiateHandshake(now, out) != Action.WRITE_TO_NETWORK)
+        if (toResponder.initiateHandshake(now, out).action() != Action.WRITE_TO_NETWORK)
             throw new IllegalStateException("no initiation");
-        MemorySegment.copy(out.segment, 0, initiation, 0, out.length);
+        MemorySegment.copy(out.segment(), 0, initiation, 0, out.length());
     }
 
     @Benchmark
     public int responder() {
-        Action a = responder.decapsulate(now, initiation, 0, 148, from, out2);
-        if (a != Action.WRITE_TO_NETWORK) throw new IllegalStateException(a + " " + out2.drop);
-        return out2.length;
+        Action a = responder.decapsulate(now, initiation, 0, 148, from, out2).action();
+        if (a != Action.WRITE_TO_NETWORK) throw new IllegalStateException(a + " " + out2.drop());
+        return out2.length();
     }
 
     @State(Scope.Thread)
     public static class Full {
         NoiseDevice initiator, responder;
         Tunnel toResponder;
-        Output out;
+        Result out;
         MemorySegment buf;
         Arena arena;
         long now = 1_000 * S;
@@ -104,7 +104,7 @@ public class HandshakeBenchmark {
             toResponder = initiator.addPeer(b.publicKey(), null);
             responder.addPeer(a.publicKey(), null);
             arena = Arena.ofConfined();
-            out = new Output(arena.allocate(2048), 0, 2048);
+            out = new Result(arena.allocate(2048), 0, 2048);
             buf = arena.allocate(2048);
         }
 
@@ -119,13 +119,15 @@ public class HandshakeBenchmark {
         f.now += 6 * S;
         f.wall += S;
         f.toResponder.initiateHandshake(f.now, f.out);
-        MemorySegment.copy(f.out.segment, 0, f.buf, 0, f.out.length);
+        MemorySegment.copy(f.out.segment(), 0, f.buf, 0, f.out.length());
         f.responder.decapsulate(f.now, f.buf, 0, 148, from, f.out);
-        MemorySegment.copy(f.out.segment, 0, f.buf, 0, f.out.length);
-        Action a = f.initiator.decapsulate(f.now, f.buf, 0, 92, fromResponder, f.out);
-        MemorySegment.copy(f.out.segment, 0, f.buf, 0, f.out.length);
-        if (a != Action.WRITE_TO_NETWORK) throw new IllegalStateException(a + " " + f.out.drop);
+        MemorySegment.copy(f.out.segment(), 0, f.buf, 0, f.out.length());
+        Action a = f.initiator
+                .decapsulate(f.now, f.buf, 0, 92, fromResponder, f.out)
+                .action();
+        MemorySegment.copy(f.out.segment(), 0, f.buf, 0, f.out.length());
+        if (a != Action.WRITE_TO_NETWORK) throw new IllegalStateException(a + " " + f.out.drop());
         f.responder.decapsulate(f.now, f.buf, 0, 32, from, f.out); // confirming keepalive
-        return f.out.length;
+        return f.out.length();
     }
 }

@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import jwg.noise.Action;
 import jwg.noise.Keypair;
 import jwg.noise.NoiseDevice;
-import jwg.noise.Output;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,7 +50,7 @@ public class TransportBenchmark {
     private NoiseDevice devA, devB;
     private Tunnel a;
     private MemorySegment packet, wire, plain, wire2;
-    private Output out, outB;
+    private Result out, outB;
     private Keypair kpB;
     private final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
     private final InetSocketAddress from = new InetSocketAddress("192.0.2.1", 51820);
@@ -70,26 +70,27 @@ public class TransportBenchmark {
         packet = arena.allocate(2048);
         wire = arena.allocate(2048);
         plain = arena.allocate(2048);
-        out = new Output(wire, 0, 2048);
-        outB = new Output(plain, 0, 2048);
+        out = new Result(wire, 0, 2048);
+        outB = new Result(plain, 0, 2048);
         // IPv4 header claiming `size` bytes
         packet.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 0x45);
         packet.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) (size >>> 8));
         packet.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 3, (byte) size);
         // handshake: A initiates, B responds, A's keepalive confirms
         MemorySegment tmp = arena.allocate(2048);
-        Output o = new Output(arena.allocate(2048), 0, 2048);
+        Result o = new Result(arena.allocate(2048), 0, 2048);
         a.initiateHandshake(now, o);
-        MemorySegment.copy(o.segment, 0, tmp, 0, o.length);
-        devB.decapsulate(now, tmp, 0, o.length, from, o);
-        MemorySegment.copy(o.segment, 0, tmp, 0, o.length);
-        devA.decapsulate(now, tmp, 0, o.length, from, o);
-        MemorySegment.copy(o.segment, 0, tmp, 0, o.length);
-        if (devB.decapsulate(now, tmp, 0, o.length, from, o) != Action.DONE)
+        MemorySegment.copy(o.segment(), 0, tmp, 0, o.length());
+        devB.decapsulate(now, tmp, 0, o.length(), from, o);
+        MemorySegment.copy(o.segment(), 0, tmp, 0, o.length());
+        devA.decapsulate(now, tmp, 0, o.length(), from, o);
+        MemorySegment.copy(o.segment(), 0, tmp, 0, o.length());
+        if (devB.decapsulate(now, tmp, 0, o.length(), from, o).action() != Action.DONE)
             throw new IllegalStateException("no session");
         // one sealed datagram for the open-only benchmark
-        if (a.encapsulate(now, packet, 0, size, out) != Action.WRITE_TO_NETWORK) throw new IllegalStateException();
-        sealedLen = out.length;
+        if (a.encapsulate(now, packet, 0, size, out).action() != Action.WRITE_TO_NETWORK)
+            throw new IllegalStateException();
+        sealedLen = out.length();
         kpB = devB.lookup(wire.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 4));
         kpA = a.sendingKeypair(now);
         wire2 = arena.allocate(2048);
@@ -103,15 +104,15 @@ public class TransportBenchmark {
     @Benchmark
     public int encapsulate() {
         a.encapsulate(now, packet, 0, size, out);
-        return out.length;
+        return out.length();
     }
 
     @Benchmark
     public int roundTrip() {
         a.encapsulate(now, packet, 0, size, out);
-        Action r = devB.decapsulate(now, wire, 0, out.length, from, outB);
-        if (r != Action.WRITE_TO_TUNNEL_V4) throw new IllegalStateException(r + " " + outB.drop);
-        return outB.length;
+        Action r = devB.decapsulate(now, wire, 0, out.length(), from, outB).action();
+        if (r != Action.WRITE_TO_TUNNEL_V4) throw new IllegalStateException(r + " " + outB.drop());
+        return outB.length();
     }
 
     private Keypair kpA;
@@ -135,8 +136,10 @@ public class TransportBenchmark {
         long c = kp.nextSendCounter();
         a.sentDataWantsHandshake(now, kp, false);
         Keypair rk = devB.lookup(kpB.localIndex());
-        Action r = rk.tunnel().receivedData(now, rk, recvCounter++, packet, 0, size, outB);
-        return (int) c + r.ordinal() + outB.length;
+        Action r = rk.tunnel()
+                .receivedData(now, rk, recvCounter++, packet, 0, size, outB)
+                .action();
+        return (int) c + r.ordinal() + outB.length();
     }
 
     @Benchmark
