@@ -221,7 +221,7 @@ class NatLabIT {
         List<String> names = new ArrayList<>();
         IOException e = assertThrows(
                 IOException.class,
-                () -> NatLab.start(Topology.CONE_CONE, lab -> {
+                () -> NatLab.start(Topology.CONE_CONE, LabOptions.DEFAULT, lab -> {
                     names.addAll(lab.namespaceNames());
                     throw new IOException("injected failure before coturn starts");
                 }));
