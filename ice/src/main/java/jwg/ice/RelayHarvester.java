@@ -1,13 +1,20 @@
 package jwg.ice;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
+import org.ice4j.ice.Candidate;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
 import org.ice4j.ice.HostCandidate;
+import org.ice4j.ice.RelayedCandidate;
+import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.ice.harvest.TurnCandidateHarvest;
 import org.ice4j.ice.harvest.TurnCandidateHarvester;
 import org.ice4j.message.Response;
@@ -28,11 +35,13 @@ import org.ice4j.socket.MultiplexingDatagramSocket;
 final class RelayHarvester extends TurnCandidateHarvester {
     private static final Logger LOG = Logger.getLogger(RelayHarvester.class.getName());
     private final List<MultiplexingDatagramSocket> sockets = new CopyOnWriteArrayList<>();
+    private final InetAddress server;
 
     RelayHarvester(IceServers.Turn turn) {
         super(
                 new TransportAddress(turn.address(), Transport.UDP),
                 new LongTermCredential(turn.username(), turn.password()));
+        this.server = turn.address().getAddress();
     }
 
     @Override
@@ -63,7 +72,39 @@ final class RelayHarvester extends TurnCandidateHarvester {
             protected void createServerReflexiveCandidate(Response response) {
                 // none: see above
             }
+
+            @Override
+            protected RelayedCandidate createRelayedCandidate(TransportAddress address, TransportAddress mapped) {
+                return new Relayed(address, this, mapped, server);
+            }
         };
+    }
+
+    /** A relayed candidate that pairs only with remote candidates its server can reach ({@link RelayReach}). */
+    private static final class Relayed extends RelayedCandidate {
+        private final InetAddress server;
+
+        Relayed(TransportAddress address, TurnCandidateHarvest harvest, TransportAddress mapped, InetAddress server) {
+            super(address, harvest, mapped);
+            this.server = server;
+        }
+
+        @Override
+        public boolean canReach(Candidate<?> remote) {
+            if (!super.canReach(remote)) return false;
+            List<InetAddress> reflexive = new ArrayList<>();
+            Component component = remote.getParentComponent();
+            if (component != null) {
+                for (RemoteCandidate c : component.getRemoteCandidates()) {
+                    if (c.getType() == CandidateType.SERVER_REFLEXIVE_CANDIDATE)
+                        reflexive.add(c.getTransportAddress().getAddress());
+                }
+            }
+            boolean may = RelayReach.mayCheck(
+                    server, remote.getType(), remote.getTransportAddress().getAddress(), reflexive);
+            if (!may) LOG.fine("relay " + getTransportAddress() + ": no checks to " + remote.getTransportAddress());
+            return may;
+        }
     }
 
     /** Closes the allocations' sockets (after the agent is freed). */

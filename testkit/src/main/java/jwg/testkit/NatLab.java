@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * dependent mapping), and dropping unsolicited inbound packets on the WAN (so such a packet
  * leaves no conntrack entry that would make the router pick another port for a later
  * outbound flow to the same peer, as Linux conntrack does otherwise); host hA (198.51.100.10) behind natA and hB (198.51.100.140) behind natB,
- * or hB at 198.51.100.11 on natA's LAN in {@link Topology#SAME_LAN}.
+ * or hB at 198.51.100.11 on natA's LAN in {@link Topology#SAME_LAN}. {@link LabOptions} vary this
+ * (both LANs on one subnet, routers without the WAN firewall, coturn without a default route).
  *
  * <p>Every namespace has a unique name per run; {@link #close()} (also run by a shutdown hook,
  * and on a failure half-way through {@link #start}) stops coturn and every process left in the
@@ -98,6 +99,7 @@ public final class NatLab implements AutoCloseable {
     private static final String BRIDGE = "br0", WAN_IF = "wan0", LAN_IF = "lan0", HOST_IF = "eth0";
 
     private final Topology topology;
+    private final LabOptions options;
     private final Path dir;
     private final String turnUser = "jwg", turnPassword;
     private final List<Netns> namespaces = new ArrayList<>();
@@ -110,8 +112,11 @@ public final class NatLab implements AutoCloseable {
     private Path probe;
     private boolean blocked;
 
-    private NatLab(Topology topology, Path dir) {
+    private NatLab(Topology topology, LabOptions options, Path dir) {
+        if (options.sameSubnet() && topology.natB == null)
+            throw new IllegalArgumentException("same subnet needs two routers, not " + topology);
         this.topology = topology;
+        this.options = options;
         this.dir = dir;
         this.turnPassword =
                 "pw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
@@ -119,7 +124,12 @@ public final class NatLab implements AutoCloseable {
 
     /** Builds the lab for {@code topology} and starts coturn; everything is undone if a step fails. */
     public static NatLab start(Topology topology) throws IOException {
-        return start(topology, lab -> {});
+        return start(topology, LabOptions.DEFAULT);
+    }
+
+    /** Builds the lab for {@code topology} in the variant {@code options} and starts coturn. */
+    public static NatLab start(Topology topology, LabOptions options) throws IOException {
+        return start(topology, options, lab -> {});
     }
 
     /** A step between building the network and starting coturn (tests inject failures with it). */
@@ -127,8 +137,8 @@ public final class NatLab implements AutoCloseable {
         void run(NatLab lab) throws IOException;
     }
 
-    static NatLab start(Topology topology, Step beforeCoturn) throws IOException {
-        NatLab lab = new NatLab(topology, Files.createTempDirectory("jwg-natlab-"));
+    static NatLab start(Topology topology, LabOptions options, Step beforeCoturn) throws IOException {
+        NatLab lab = new NatLab(topology, options, Files.createTempDirectory("jwg-natlab-"));
         Runtime.getRuntime().addShutdownHook(lab.hook);
         try {
             lab.build(beforeCoturn);
@@ -167,7 +177,7 @@ public final class NatLab implements AutoCloseable {
         ip(pub, "link", "add", "sink0", "type", "veth", "peer", "name", "sink1"); // (no dummy module on every host)
         ip(pub, "link", "set", "sink0", "up");
         ip(pub, "link", "set", "sink1", "up");
-        ip(pub, "route", "add", "default", "dev", "sink0");
+        if (options.turnDefaultRoute()) ip(pub, "route", "add", "default", "dev", "sink0");
         nft(pub, """
                 table bridge jwglab {
                   chain forward {
@@ -180,8 +190,9 @@ public final class NatLab implements AutoCloseable {
         if (topology.natB == null) {
             hostB = host("jnhB", natA, "hB", HOST_B_SAME_LAN, LAN_A_GATEWAY);
         } else {
-            natB = router("jnnatB", "pB", WAN_B, LAN_B_GATEWAY, topology.natB);
-            hostB = host("jnhB", natB, "hB", HOST_B, LAN_B_GATEWAY);
+            String gateway = options.sameSubnet() ? LAN_A_GATEWAY : LAN_B_GATEWAY;
+            natB = router("jnnatB", "pB", WAN_B, gateway, topology.natB);
+            hostB = host("jnhB", natB, "hB", hostAddress(Host.B), gateway);
         }
         if (topology.blocked) blockDirect();
         beforeCoturn.run(this);
@@ -200,6 +211,7 @@ public final class NatLab implements AutoCloseable {
         ip(r, "link", "set", LAN_IF, "up");
         ip(r, "route", "add", "default", "via", STUN_IP); // the router's upstream: see the sink above
         r.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+        String firewall = options.wanInputFirewall() ? "iifname \"" + WAN_IF + "\" ct state new drop" : "";
         nft(r, """
                 table ip jwgnat {
                   chain postrouting {
@@ -210,14 +222,14 @@ public final class NatLab implements AutoCloseable {
                 table inet jwgfw {
                   chain input {
                     type filter hook input priority filter; policy accept;
-                    iifname "%s" ct state new drop
+                    %s
                   }
                   chain forward {
                     type filter hook forward priority filter; policy accept;
-                    iifname "%s" ct state new drop
+                    %s
                   }
                 }
-                """.formatted(WAN_IF, type.nft, WAN_IF, WAN_IF));
+                """.formatted(WAN_IF, type.nft, firewall, firewall));
         return r;
     }
 
@@ -288,6 +300,10 @@ public final class NatLab implements AutoCloseable {
         return topology;
     }
 
+    public LabOptions options() {
+        return options;
+    }
+
     /** The namespace of the public network (bridge, coturn, a signaling server). */
     public Netns publicNetns() {
         return pub;
@@ -322,7 +338,8 @@ public final class NatLab implements AutoCloseable {
 
     /** The LAN address of {@code host}. */
     public String hostAddress(Host host) {
-        return host == Host.A ? HOST_A : natB == null ? HOST_B_SAME_LAN : HOST_B;
+        if (host == Host.A || options.sameSubnet()) return HOST_A;
+        return topology.natB == null ? HOST_B_SAME_LAN : HOST_B;
     }
 
     /** The WAN (public) address of the router in front of {@code host}. */
@@ -573,7 +590,7 @@ public final class NatLab implements AutoCloseable {
         }
         for (Netns n : namespaces.reversed()) {
             try {
-                killAll(n);
+                Netns.killAll(n);
                 n.close();
             } catch (IOException e) {
                 if (failure == null) failure = e;
@@ -582,28 +599,6 @@ public final class NatLab implements AutoCloseable {
         }
         if (!Boolean.getBoolean("jwg.natlab.keep")) deleteTree(dir);
         if (failure != null) throw failure;
-    }
-
-    /** Kills (by pid) every process still inside namespace {@code n}. */
-    private static void killAll(Netns n) throws IOException {
-        for (int round = 0; round < 20; round++) {
-            List<Long> pids = Netns.tryRun("ip", "netns", "pids", n.name())
-                    .output()
-                    .lines()
-                    .map(String::strip)
-                    .filter(s -> s.matches("\\d+"))
-                    .map(Long::valueOf)
-                    .toList();
-            if (pids.isEmpty()) return;
-            for (long pid : pids)
-                ProcessHandle.of(pid).ifPresent(round < 5 ? ProcessHandle::destroy : ProcessHandle::destroyForcibly);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     private static void deleteTree(Path root) {
@@ -639,6 +634,6 @@ public final class NatLab implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NatLab[" + topology + " " + namespaceNames() + "]";
+        return "NatLab[" + topology + " " + options + " " + namespaceNames() + "]";
     }
 }

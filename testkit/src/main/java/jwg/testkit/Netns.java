@@ -131,6 +131,28 @@ public final class Netns implements AutoCloseable {
         return tryRun("ip", "netns", "list").output().lines().anyMatch(l -> l.split(" ")[0].equals(name));
     }
 
+    /** Kills (by pid) every process still inside namespace {@code n}. */
+    static void killAll(Netns n) throws IOException {
+        for (int round = 0; round < 20; round++) {
+            List<Long> pids = tryRun("ip", "netns", "pids", n.name())
+                    .output()
+                    .lines()
+                    .map(String::strip)
+                    .filter(s -> s.matches("\\d+"))
+                    .map(Long::valueOf)
+                    .toList();
+            if (pids.isEmpty()) return;
+            for (long pid : pids)
+                ProcessHandle.of(pid).ifPresent(round < 5 ? ProcessHandle::destroy : ProcessHandle::destroyForcibly);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         for (String link : peerLinks) tryRun("ip", "link", "del", link);

@@ -216,12 +216,57 @@ class NatLabIT {
         }
     }
 
+    /**
+     * The variant of home routers without a WAN input firewall (issue 13): an unsolicited packet
+     * from A's mapping to B's router leaves a conntrack entry there, so B's later outbound flow from
+     * that very port to A is masqueraded to another port; with the firewall the packet leaves
+     * nothing and B keeps its port. Both LANs on one subnet: both hosts at 198.51.100.10.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anUnsolicitedProbeRemapsAConeNatWithoutWanFirewall(boolean firewall) throws IOException {
+        LabOptions options = LabOptions.DEFAULT.withWanInputFirewall(firewall).withSameSubnet(true);
+        try (NatLab lab = NatLab.start(Topology.CONE_CONE, options)) {
+            assertEquals(NatLab.HOST_A, lab.hostAddress(Host.B), "same subnet: the same host address on both sides");
+            assertEquals(
+                    NatLab.HOST_A,
+                    lab.exec(Host.B, "ip", "-4", "-o", "addr", "show", "eth0")
+                            .output()
+                            .split("\\s+")[3]
+                            .split("/")[0]);
+            String send = "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); "
+                    + "s.bind(('',int(sys.argv[1]))); s.sendto(b'probe',(sys.argv[2],int(sys.argv[3])))";
+            // A first: from port 40000 to B's WAN address, port 40001, where B has nothing yet
+            lab.exec(Host.A, "python3", "-c", send, "40000", NatLab.WAN_B, "40001");
+            Thread.sleep(200);
+            // then B, from port 40001 to A's mapping
+            lab.exec(Host.B, "python3", "-c", send, "40001", NatLab.WAN_A, "40000");
+            Thread.sleep(200);
+            String conntrack = lab.routerNetns(Host.B)
+                    .exec("cat", "/proc/net/nf_conntrack")
+                    .output();
+            String outbound = conntrack
+                    .lines()
+                    .filter(l ->
+                            l.contains("src=" + NatLab.HOST_A + " dst=" + NatLab.WAN_A + " sport=40001 dport=40000"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no conntrack entry of B's flow:\n" + conntrack));
+            boolean kept = outbound.contains("dst=" + NatLab.WAN_B + " sport=40000 dport=40001");
+            assertEquals(firewall, kept, (firewall ? "kept" : "remapped") + " expected: " + outbound);
+            boolean stray = conntrack.contains(
+                    "src=" + NatLab.WAN_A + " dst=" + NatLab.WAN_B + " sport=40000 dport=40001 [UNREPLIED]");
+            assertEquals(!firewall, stray, "the unsolicited probe's entry:\n" + conntrack);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aFailureHalfWayThroughConstructionLeavesNothingBehind() throws IOException {
         List<String> names = new ArrayList<>();
         IOException e = assertThrows(
                 IOException.class,
-                () -> NatLab.start(Topology.CONE_CONE, lab -> {
+                () -> NatLab.start(Topology.CONE_CONE, LabOptions.DEFAULT, lab -> {
                     names.addAll(lab.namespaceNames());
                     throw new IOException("injected failure before coturn starts");
                 }));
