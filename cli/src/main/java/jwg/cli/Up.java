@@ -220,7 +220,7 @@ final class Up {
         // ICE for the peers without an Endpoint (the .conf's '#! Ice...' keys)
         Connectivity connectivity = ice == null
                 ? null
-                : Connectivity.start(device, mux, conf.device().privateKey(), ice.settings(name));
+                : Connectivity.start(device, mux, conf.device().privateKey(), ice.forInterface(name));
         MetricsEndpoint metrics;
         try {
             metrics = Daemon.metrics(metricsAddress, device, connectivity, err);
