@@ -79,8 +79,11 @@ public final class Probe {
             long session = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
             String failure = null;
             List<String> peerReport = null;
+            // gathered before any offer: a cold JVM's first agent takes long (ice4j's start-up), and the
+            // peer must not wait for it between offer and answer
+            agent = new PeerAgent(
+                    mux, config.servers(), controlling, session, config.hosts(), relay, outcome::complete);
             if (controlling) {
-                agent = new PeerAgent(mux, config.servers(), true, session, config.hosts(), relay, outcome::complete);
                 long nextOffer = 0;
                 Answer answer = null;
                 while (answer == null && System.nanoTime() < deadline) {
@@ -104,8 +107,6 @@ public final class Probe {
                     failure = "no offer from the peer (is jwg probe running there, same signaling?)";
                 } else {
                     session = offer.sessionId();
-                    agent = new PeerAgent(
-                            mux, config.servers(), false, session, config.hosts(), relay, outcome::complete);
                     signal.send(peer, new Answer(session, agent.ufrag(), agent.password(), agent.candidates()));
                     agent.connect(offer.ufrag(), offer.pwd(), offer.candidates());
                 }
@@ -118,7 +119,7 @@ public final class Probe {
                     } catch (java.util.concurrent.TimeoutException e) {
                         SignalMessage m = inbox.poll();
                         if (m instanceof ProbeReport r) peerReport = r.lines();
-                        else if (m instanceof Offer re && !controlling && agent != null) // our answer was lost
+                        else if (m instanceof Offer && !controlling) // our answer was lost
                         signal.send(peer, new Answer(session, agent.ufrag(), agent.password(), agent.candidates()));
                     } catch (java.util.concurrent.ExecutionException e) {
                         throw new IOException(e.getCause());
@@ -127,10 +128,11 @@ public final class Probe {
                 if (o == null) failure = "ICE checks unfinished after " + timeout.toSeconds() + " s";
                 else if (o == PeerAgent.Outcome.FAILED) failure = "ICE checks failed: no candidate pair worked";
             }
+            if (o == null) failure += " [" + signalText(signal.status()) + "]";
             PeerAgent.Selected selected = o == PeerAgent.Outcome.CONNECTED ? agent.selected() : null;
             double rtt = selected == null ? -1 : mux.rttMillis(selected.remote());
             long millis = (System.nanoTime() - t0) / 1_000_000;
-            List<PeerAgent.Check> checks = agent == null ? List.of() : agent.checks();
+            List<PeerAgent.Check> checks = agent.checks();
             List<String> ours = new ArrayList<>();
             ours.add("nat=" + (ourNat == null ? "unknown" : ourNat));
             ours.add("outcome=" + (selected != null ? "connected " + PathType.of(selected) : failure));
@@ -159,6 +161,13 @@ public final class Probe {
             receiver.join(2_000);
             if (!receiver.isAlive()) arena.close();
         }
+    }
+
+    private static String signalText(SignalClient.Status s) {
+        return "signaling " + s.server() + (s.connected() ? " connected" : " not connected")
+                + (s.lastError() == null ? "" : ", last error: " + s.lastError()) + ", " + s.sent() + " sent, "
+                + s.received() + " received" + (s.rejected().isEmpty() ? "" : ", rejected " + s.rejected())
+                + (s.dropped().isEmpty() ? "" : ", dropped " + s.dropped());
     }
 
     /** Feeds the mux until the bind closes; anything WireGuard-shaped is ignored (there is no device). */
