@@ -87,6 +87,7 @@ final class Probe {
             conf = ConfFile.read(a.conf());
             ice = IceConfig.from(file, conf);
             if (ice == null) throw new ConfigException(file, 0, "no '#! IceSignal = URL': nothing to probe");
+            ice = ice.withRelayOverride(System.getenv(IceConfig.RELAY_ENV));
             if (conf.device().privateKey() == null) throw new ConfigException(file, 0, "no PrivateKey");
             peer = peer(file, conf, a.peer());
         } catch (ConfigException e) {

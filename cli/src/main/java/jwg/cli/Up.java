@@ -67,6 +67,7 @@ final class Up {
             conf = ConfFile.read(a.conf());
             check(conf);
             ice = IceConfig.from(String.valueOf(a.conf().getFileName()), conf);
+            if (ice != null) ice = ice.withRelayOverride(System.getenv(IceConfig.RELAY_ENV));
             metrics = MetricsAddress.from(String.valueOf(a.conf().getFileName()), conf);
             LinuxTun.checkName(name);
         } catch (ConfigException | IllegalArgumentException e) {

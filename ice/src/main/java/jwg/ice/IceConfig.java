@@ -95,6 +95,20 @@ public record IceConfig(
         return new IceConfig(signal, servers, lazy, idleTimeout, relay, peerRelay, hosts);
     }
 
+    /** The environment variable that overrides every {@code IceRelay} (a debugging switch, as Netbird's NB_FORCE_RELAY). */
+    public static final String RELAY_ENV = "JWG_ICE_RELAY";
+
+    /**
+     * With {@code $JWG_ICE_RELAY}'s policy for every peer when {@code value} (the variable's
+     * value) is set and not blank; a value that is not on, off or force is refused naming it.
+     */
+    public IceConfig withRelayOverride(String value) throws ConfigException {
+        if (value == null || value.isBlank()) return this;
+        RelayPolicy p = RelayPolicy.parse(value);
+        if (p == null) throw new ConfigException(RELAY_ENV, 0, "'" + value + "': expected on, off or force");
+        return withRelay(p, Map.of());
+    }
+
     /** For a device on interface {@code ifname}: its own addresses never become candidates. */
     public IceConfig forInterface(String ifname) {
         Set<String> excluded = new java.util.HashSet<>(hosts.excludedInterfaces());

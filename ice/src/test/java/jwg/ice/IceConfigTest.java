@@ -106,6 +106,12 @@ class IceConfigTest {
                 RelayPolicy.FORCE,
                 c.relayFor(jwg.noise.PrivateKey.fromBase64(KEY).publicKey()),
                 "a peer without its own key (added later by wg set) takes the interface's");
+        IceConfig forced = c.withRelayOverride("off");
+        assertEquals(RelayPolicy.OFF, forced.relayFor(jwg.noise.PublicKey.fromBase64(PEER)));
+        assertEquals(RelayPolicy.OFF, forced.relay(), "$JWG_ICE_RELAY overrides interface and peers");
+        assertSame(c, c.withRelayOverride(" "));
+        ConfigException env = assertThrows(ConfigException.class, () -> c.withRelayOverride("sometimes"));
+        assertTrue(env.getMessage().startsWith("JWG_ICE_RELAY: 'sometimes'"), env.getMessage());
         ConfigException e =
                 assertThrows(ConfigException.class, () -> read("#! IceSignal = http://x/\n#! IceRelay = maybe\n"));
         assertTrue(e.getMessage().contains("IceRelay") && e.getMessage().contains("on, off or force"), e.getMessage());

@@ -51,6 +51,12 @@ class IceLabIT {
     }
 
     static Lab start(Topology t, boolean lazy, Duration idle) throws Exception {
+        return start(t, lazy, idle, (a, b) -> {});
+    }
+
+    /** As above; {@code keys} may set each node's extra '#!' lines before it comes up. */
+    static Lab start(Topology t, boolean lazy, Duration idle, java.util.function.BiConsumer<IceNode, IceNode> keys)
+            throws Exception {
         Requires.root();
         Requires.tool("turnserver");
         Requires.tool("nft");
@@ -64,6 +70,7 @@ class IceLabIT {
             IceNode b = new IceNode(lab, Host.B, "jib" + id, "192.0.2.2");
             a.peer = b;
             b.peer = a;
+            keys.accept(a, b);
             Lab l = new Lab(lab, a, b, launcher, new Daemon[] {startSignal(lab, launcher)});
             Netns.Result upA = a.up(launcher, lazy, idle);
             assertEquals(0, upA.exitCode(), upA.output());
@@ -282,7 +289,7 @@ class IceLabIT {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
-    private static String logs(Lab l) {
+    static String logs(Lab l) {
         StringBuilder b = new StringBuilder();
         List<String> turn =
                 l.lab.coturn().log().lines().filter(x -> x.contains("session")).toList();
