@@ -104,7 +104,7 @@ final class Daemon {
         Connectivity connectivity = ice == null
                 ? null
                 : Connectivity.start(
-                        device, mux, ice.conf().device().privateKey(), ice.ice().settings(ifname));
+                        device, mux, ice.conf().device().privateKey(), ice.ice().forInterface(ifname));
         if (ice != null) err.println("jwg: ICE for " + ifname + " from the '#!' keys of " + ice.file());
         MetricsEndpoint metrics;
         try {

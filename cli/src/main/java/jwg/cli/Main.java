@@ -41,6 +41,9 @@ public final class Main {
               doctor [--json] [IFNAME]
                                 why each peer's path is what it is: host addresses, STUN/TURN
                                 servers checked, this host's NAT behaviour (RFC 5780)
+              probe [--json] [-t SECONDS] [--peer KEY] CONF
+                                ICE alone with a peer of CONF (no interface, no root; run it on both
+                                nodes): the pair that worked, its RTT, both NAT types, why others failed
               bench [OPTIONS] [PAIR...]
                                 jwg against wireguard-go through real tunnels, side by side: throughput,
                                 RTT, CPU per Gbit/s, medians and ratios; --json FILE, --svg FILE (a chart)
@@ -81,6 +84,7 @@ public final class Main {
             Command.of("show", Show.USAGE, (a, in, out, err) -> Show.run(a, out, err)),
             Command.of("status", Status.USAGE, (a, in, out, err) -> Status.run(a, out, err)),
             Command.of("doctor", Doctor.USAGE, (a, in, out, err) -> Doctor.run(a, out, err)),
+            Command.of("probe", Probe.USAGE, (a, in, out, err) -> Probe.run(a, out, err)),
             Command.of(
                     "bench",
                     jwg.cli.bench.Bench.USAGE,

@@ -68,6 +68,7 @@ final class Up {
             conf = ConfFile.read(a.conf());
             check(conf);
             ice = IceConfig.from(String.valueOf(a.conf().getFileName()), conf);
+            if (ice != null) ice = ice.withRelayOverride(System.getenv(IceConfig.RELAY_ENV));
             metrics = MetricsAddress.from(String.valueOf(a.conf().getFileName()), conf);
             LinuxTun.checkName(name);
         } catch (ConfigException | IllegalArgumentException e) {
@@ -228,7 +229,7 @@ final class Up {
         // ICE for the peers without an Endpoint (the .conf's '#! Ice...' keys)
         Connectivity connectivity = ice == null
                 ? null
-                : Connectivity.start(device, mux, conf.device().privateKey(), ice.settings(name));
+                : Connectivity.start(device, mux, conf.device().privateKey(), ice.forInterface(name));
         MetricsEndpoint metrics;
         try {
             metrics = Daemon.metrics(metricsAddress, device, connectivity, err);

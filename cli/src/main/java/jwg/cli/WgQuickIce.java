@@ -60,6 +60,7 @@ final class WgQuickIce {
         }
         IceConfig ice = IceConfig.from(String.valueOf(f.getFileName()), conf);
         if (ice == null) return null;
+        ice = ice.withRelayOverride(System.getenv(IceConfig.RELAY_ENV));
         if (conf.device().privateKey() == null)
             throw new ConfigException(String.valueOf(f.getFileName()), 0, "ICE keys given but no PrivateKey");
         return new Found(f, conf, ice);

@@ -117,6 +117,10 @@ class CommandLineTest {
                 Arguments.of(
                         List.of("status", "-d", "--json"), "--json always carries every field", "usage: jwg status"),
                 Arguments.of(List.of("doctor", "-d"), "unexpected argument '-d'", "usage: jwg doctor"),
+                Arguments.of(List.of("probe"), "which configuration file?", "usage: jwg probe"),
+                Arguments.of(List.of("probe", "-t", "0", "a.conf"), "-t takes a number of seconds", "usage: jwg probe"),
+                Arguments.of(List.of("probe", "--peer"), "--peer takes a public key", "usage: jwg probe"),
+                Arguments.of(List.of("probe", "a.conf", "b.conf"), "unexpected argument 'b.conf'", "usage: jwg probe"),
                 Arguments.of(List.of("bench", "-t"), "-t needs a value", "usage: jwg bench"),
                 Arguments.of(List.of("bench", "-r", "0"), "-r must be a whole number", "usage: jwg bench"),
                 Arguments.of(List.of("bench", "jwg"), "SENDER:RECEIVER", "usage: jwg bench"),

@@ -51,6 +51,8 @@ public final class Device implements UapiDevice, AutoCloseable {
     volatile Bind bind;
     /** Told when a packet is routed to a peer with no endpoint (the ICE layer); null = drop such packets. */
     volatile PathListener pathListener;
+    /** Told after every configuration change (the ICE layer follows the peers); null = nobody. */
+    private volatile java.util.function.Consumer<DeviceConfig> configListener;
 
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
@@ -166,6 +168,8 @@ public final class Device implements UapiDevice, AutoCloseable {
         else if (next.fwmark() != config.fwmark()) mark(bind, next.fwmark());
         conductor.runLocked(() -> apply(next, endpoints));
         config = next;
+        java.util.function.Consumer<DeviceConfig> l = configListener;
+        if (l != null) l.accept(next);
     }
 
     private static Endpoint resolve(PeerEndpoint pe) throws UapiException {
@@ -297,6 +301,16 @@ public final class Device implements UapiDevice, AutoCloseable {
      */
     public void setPathListener(PathListener listener) {
         this.pathListener = listener;
+    }
+
+    /**
+     * Installs the listener told, with the new configuration, after every successful
+     * {@link #configure} (a UAPI set, a setconf): the ICE layer follows the peers without polling.
+     * It runs on the configuring thread with the device's lock held, so it must only hand the
+     * configuration over. Null removes it.
+     */
+    public void setConfigListener(java.util.function.Consumer<DeviceConfig> listener) {
+        this.configListener = listener;
     }
 
     /**

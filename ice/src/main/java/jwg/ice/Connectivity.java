@@ -2,9 +2,7 @@ package jwg.ice;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -30,36 +28,18 @@ import jwg.noise.PublicKey;
 /**
  * The connectivity layer of one device: a signaling client, and for every configured peer that
  * has no static endpoint a {@link PeerConnection} that finds it a path with ICE. One control
- * thread runs every peer's state machine (signaling messages, ICE outcomes, the once-every-250 ms
- * tick); gathering, which may wait on STUN/TURN servers, runs on virtual threads.
+ * thread runs every peer's state machine (signaling messages, ICE outcomes, configuration changes
+ * the device pushes, the once-every-250 ms tick that drives the peers' timers: liveness, timeouts,
+ * guard retries, upgrades, idling); gathering, which may wait on STUN/TURN servers, runs on virtual
+ * threads.
  */
 public final class Connectivity implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Connectivity.class.getName());
     static final long TICK_MS = 250;
 
-    /**
-     * How a node connects. {@code hostAddresses} fixes the host candidates' addresses (empty:
-     * every up interface except {@code excludedInterfaces}, e.g. the WireGuard one).
-     */
-    public record Settings(
-            URI signalServer,
-            IceServers servers,
-            boolean lazy,
-            Duration idleTimeout,
-            List<InetAddress> hostAddresses,
-            Set<String> excludedInterfaces,
-            boolean loopbackCandidates) {
-        public Settings {
-            hostAddresses = List.copyOf(hostAddresses);
-            excludedInterfaces = Set.copyOf(excludedInterfaces);
-            if (idleTimeout.isNegative() || idleTimeout.isZero())
-                throw new IllegalArgumentException("idle timeout must be positive");
-        }
-    }
-
     final Device device;
     final StunMux mux;
-    final Settings settings;
+    final IceConfig config;
     final SecureRandom random = new SecureRandom();
     private final PublicKey self;
     private final SignalClient signal;
@@ -71,21 +51,20 @@ public final class Connectivity implements AutoCloseable {
     /** True once the start-up gathering is done (the first session will not pay the JVM's warm-up). */
     volatile boolean warm;
     // control thread only
-    private DeviceConfig lastConfig;
     private int ticks;
     private Set<InetAddress> lastAddresses;
 
     /** How often (in ticks) the local addresses are compared with the last look: every 2 s. */
     static final int ADDRESS_CHECK_TICKS = 8;
 
-    private Connectivity(Device device, StunMux mux, PrivateKey key, Settings settings) {
+    private Connectivity(Device device, StunMux mux, PrivateKey key, IceConfig config) {
         this.device = device;
         this.mux = mux;
-        this.settings = settings;
+        this.config = config;
         this.self = key.publicKey();
         this.control = Executors.newSingleThreadScheduledExecutor(r ->
                 Thread.ofPlatform().daemon().name("jwg-ice-" + device.name()).unstarted(r));
-        this.signal = new SignalClient(settings.signalServer(), key, new SignalClient.Listener() {
+        this.signal = new SignalClient(config.signal(), key, new SignalClient.Listener() {
             @Override
             public void onMessage(PublicKey from, SignalMessage message) {
                 run(() -> message(from, message));
@@ -103,12 +82,13 @@ public final class Connectivity implements AutoCloseable {
      * on an {@link IceBind} over {@code mux}. {@code key} is the device's private key (it seals the
      * signaling messages; the caller keeps ownership).
      */
-    public static Connectivity start(Device device, StunMux mux, PrivateKey key, Settings settings) {
-        Connectivity c = new Connectivity(device, mux, key, settings);
+    public static Connectivity start(Device device, StunMux mux, PrivateKey key, IceConfig config) {
+        Connectivity c = new Connectivity(device, mux, key, config);
         device.setPathListener(peer -> c.run(() -> c.wake(peer)));
+        device.setConfigListener(next -> c.run(() -> c.syncPeers(next))); // a UAPI set changed the peers
         c.signal.start();
         c.gatherers.execute(c::warmUp);
-        c.run(c::syncPeers);
+        c.run(() -> c.syncPeers(device.configuration()));
         c.control.scheduleWithFixedDelay(() -> c.safely(c::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         return c;
     }
@@ -120,7 +100,7 @@ public final class Connectivity implements AutoCloseable {
      */
     private void warmUp() {
         long t0 = System.nanoTime();
-        try (PeerAgent a = newAgent(false, 0, o -> {})) {
+        try (PeerAgent a = newAgent(false, 0, config.relay(), o -> {})) {
             LOG.fine(() -> "ICE warm-up: gathered " + a.candidateTypes() + " in " + (System.nanoTime() - t0) / 1_000_000
                     + " ms");
         } catch (IOException | RuntimeException e) {
@@ -131,29 +111,21 @@ public final class Connectivity implements AutoCloseable {
     }
 
     /** An agent gathering with this node's servers and host-candidate rules (blocks while it gathers). */
-    private PeerAgent newAgent(boolean controlling, long sessionId, Consumer<PeerAgent.Outcome> outcome)
+    private PeerAgent newAgent(
+            boolean controlling, long sessionId, RelayPolicy relay, Consumer<PeerAgent.Outcome> outcome)
             throws IOException {
-        return new PeerAgent(
-                mux,
-                settings.servers(),
-                controlling,
-                sessionId,
-                settings.hostAddresses(),
-                settings.excludedInterfaces(),
-                settings.loopbackCandidates(),
-                outcome);
+        return new PeerAgent(mux, config.servers(), controlling, sessionId, config.hosts(), relay, outcome);
     }
 
     /** Brings the peer connections in line with the device's configuration (at start, and after a UAPI set). */
-    private void syncPeers() {
-        lastConfig = device.configuration();
+    private void syncPeers(DeviceConfig current) {
         Set<PublicKey> wanted = new HashSet<>();
-        for (PeerConfig pc : lastConfig.peers()) {
+        for (PeerConfig pc : current.peers()) {
             if (pc.endpoint() != null) continue; // a static endpoint: plain WireGuard
             wanted.add(pc.publicKey());
             peers.computeIfAbsent(pc.publicKey(), k -> {
-                PeerConnection p = new PeerConnection(this, k, controlling(self, k));
-                if (!settings.lazy()) p.connect("startup");
+                PeerConnection p = new PeerConnection(this, k, controlling(self, k), config.relayFor(k));
+                if (!config.lazy()) p.connect("startup");
                 return p;
             });
         }
@@ -186,7 +158,6 @@ public final class Connectivity implements AutoCloseable {
     }
 
     private void tick() {
-        if (device.configuration() != lastConfig) syncPeers(); // a UAPI set changed the peers
         if (++ticks % ADDRESS_CHECK_TICKS == 0) watchAddresses();
         long now = System.nanoTime();
         for (PeerConnection p : peers.values()) p.tick(now);
@@ -195,9 +166,7 @@ public final class Connectivity implements AutoCloseable {
     /** A local address came or went (a new network, a VPN, DHCP): every peer's path is in question. */
     private void watchAddresses() {
         Set<InetAddress> now = new HashSet<>();
-        for (HostAddresses.HostAddress h : HostAddresses.of(
-                settings.hostAddresses(), settings.excludedInterfaces(), settings.loopbackCandidates()))
-            now.add(h.address());
+        for (HostAddresses.HostAddress h : HostAddresses.of(config.hosts())) now.add(h.address());
         if (lastAddresses != null && !now.equals(lastAddresses)) {
             LOG.info("local addresses changed: " + lastAddresses + " -> " + now);
             peers.values().forEach(PeerConnection::networkChanged);
@@ -225,7 +194,7 @@ public final class Connectivity implements AutoCloseable {
             PeerAgent[] holder = new PeerAgent[1];
             PeerAgent a = null;
             try {
-                a = newAgent(pc.controlling, sessionId, o -> run(() -> pc.outcome(holder[0], o)));
+                a = newAgent(pc.controlling, sessionId, pc.relay, o -> run(() -> pc.outcome(holder[0], o)));
                 holder[0] = a;
             } catch (IOException | RuntimeException e) {
                 LOG.warning(pc.key + ": gathering: " + e);
@@ -282,12 +251,10 @@ public final class Connectivity implements AutoCloseable {
 
     /** What {@code jwg doctor} needs: the servers, this host's candidate addresses and a status snapshot. */
     public DoctorInput doctorInput() {
-        Set<String> excluded = new HashSet<>(settings.excludedInterfaces());
-        excluded.add(device.name());
         return new DoctorInput(
                 device.name(),
-                settings.servers(),
-                HostAddresses.of(settings.hostAddresses(), excluded, settings.loopbackCandidates()),
+                config.servers(),
+                HostAddresses.of(config.forInterface(device.name()).hosts()),
                 status());
     }
 
@@ -303,6 +270,7 @@ public final class Connectivity implements AutoCloseable {
         }
         closed = true;
         device.setPathListener(null);
+        device.setConfigListener(null);
         control.shutdownNow();
         gatherers.shutdownNow();
         signal.close();

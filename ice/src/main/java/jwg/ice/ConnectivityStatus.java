@@ -37,7 +37,8 @@ public record ConnectivityStatus(
             int sessionsConnected,
             int sessionsFailed,
             int pathChanges,
-            int guardRetries) {}
+            int guardRetries,
+            RelayPolicy relayPolicy) {}
 
     public record Signal(String server, boolean connected, String since, String lastError, long sent, long received) {}
 
@@ -53,8 +54,8 @@ public record ConnectivityStatus(
             String relay = null;
             if (sel != null
                     && sel.localType() == CandidateType.RELAYED_CANDIDATE
-                    && !c.settings.servers().turn().isEmpty())
-                relay = text(c.settings.servers().turn().get(0).address());
+                    && !c.config.servers().turn().isEmpty())
+                relay = text(c.config.servers().turn().get(0).address());
             else if (sel != null && sel.remoteType() == CandidateType.RELAYED_CANDIDATE)
                 relay = "peer's relay " + text(sel.remote());
             out.add(new Peer(
@@ -78,9 +79,10 @@ public record ConnectivityStatus(
                     p.sessionsConnected,
                     p.sessionsFailed,
                     p.pathChanges,
-                    p.guardRetries));
+                    p.guardRetries,
+                    p.relay));
         }
-        List<Relay> relays = c.settings.servers().turn().stream()
+        List<Relay> relays = c.config.servers().turn().stream()
                 .map(t -> new Relay(text(t.address()), t.username()))
                 .toList();
         Signal sig = new Signal(
@@ -127,6 +129,12 @@ public record ConnectivityStatus(
                         .append(p.path())
                         .append(')');
             b.append('\n');
+            if (p.relayPolicy() != RelayPolicy.ON)
+                b.append("  relay policy: ")
+                        .append(p.relayPolicy() == RelayPolicy.OFF ? "off (direct only)" : "force (relayed only)")
+                        .append('\n');
+            if (p.state() == ConnectionState.CONNECTING && !detailed)
+                b.append("  last event: ").append(p.lastEvent()).append('\n');
             if (p.local() != null) {
                 b.append("  local candidate: ")
                         .append(p.localType())
@@ -214,7 +222,8 @@ public record ConnectivityStatus(
                     .field("sessionsConnected", p.sessionsConnected())
                     .field("sessionsFailed", p.sessionsFailed())
                     .field("pathChanges", p.pathChanges())
-                    .field("guardRetries", p.guardRetries());
+                    .field("guardRetries", p.guardRetries())
+                    .field("relayPolicy", p.relayPolicy().text());
             j.close('}');
         }
         j.close(']');

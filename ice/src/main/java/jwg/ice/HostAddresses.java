@@ -19,6 +19,11 @@ public final class HostAddresses {
 
     private HostAddresses() {}
 
+    /** The addresses {@code hosts} selects. */
+    public static List<HostAddress> of(IceConfig.HostCandidates hosts) {
+        return of(hosts.addresses(), hosts.excludedInterfaces(), hosts.loopback());
+    }
+
     public static List<HostAddress> of(List<InetAddress> fixed, Set<String> excludedInterfaces, boolean loopback) {
         if (!fixed.isEmpty())
             return fixed.stream().map(a -> new HostAddress("configured", a)).toList();

@@ -2,11 +2,9 @@ package jwg.ice;
 
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
@@ -49,26 +47,30 @@ final class PeerAgent implements AutoCloseable {
     private final SharedHostHarvester host;
     private final List<RelayHarvester> relays = new ArrayList<>();
     private final long sessionId;
+    private final RelayPolicy relay;
     private volatile boolean closed;
 
     /**
-     * @param hostAddresses fixed host addresses (tests) or empty to enumerate interfaces
-     * @param excludedInterfaces never used for candidates (the WireGuard interface)
+     * @param hosts which local addresses become host candidates
+     * @param relay OFF: no TURN allocation and the peer's relayed candidates are not paired; FORCE:
+     *              only relayed candidates are offered and only the peer's relayed ones paired, so
+     *              every pair goes through a relay (a peer's check reaching our relay still pairs)
      */
     PeerAgent(
             StunMux mux,
             IceServers servers,
             boolean controlling,
             long sessionId,
-            List<InetAddress> hostAddresses,
-            Set<String> excludedInterfaces,
-            boolean loopback,
+            IceConfig.HostCandidates hosts,
+            RelayPolicy relay,
             Consumer<Outcome> listener)
             throws IOException {
         Ice4j.configure();
         this.sessionId = sessionId;
+        this.relay = relay;
         Agent a = new Agent();
-        host = new SharedHostHarvester(mux, a.getLocalUfrag(), hostAddresses, excludedInterfaces, loopback);
+        host = new SharedHostHarvester(
+                mux, a.getLocalUfrag(), hosts.addresses(), hosts.excludedInterfaces(), hosts.loopback());
         try {
             a.setUseDynamicPorts(false);
             a.setControlling(controlling);
@@ -77,7 +79,7 @@ final class PeerAgent implements AutoCloseable {
             a.addCandidateHarvester(host);
             for (InetSocketAddress s : servers.stun())
                 a.addCandidateHarvester(new StunCandidateHarvester(new TransportAddress(s, Transport.UDP)));
-            for (IceServers.Turn t : servers.turn()) {
+            for (IceServers.Turn t : relay == RelayPolicy.OFF ? List.<IceServers.Turn>of() : servers.turn()) {
                 RelayHarvester r = new RelayHarvester(t);
                 relays.add(r);
                 a.addCandidateHarvester(r);
@@ -113,11 +115,12 @@ final class PeerAgent implements AutoCloseable {
         return agent.getLocalPassword();
     }
 
-    /** The gathered local candidates as signaling text. */
+    /** The gathered local candidates as signaling text (with FORCE, only the relayed ones). */
     List<String> candidates() {
         List<String> out = new ArrayList<>();
         for (LocalCandidate c : component.getLocalCandidates())
-            out.add(CandidateText.of(c).format());
+            if (relay != RelayPolicy.FORCE || c.getType() == CandidateType.RELAYED_CANDIDATE)
+                out.add(CandidateText.of(c).format());
         return out;
     }
 
@@ -135,7 +138,10 @@ final class PeerAgent implements AutoCloseable {
         stream.setRemotePassword(remotePassword);
         for (String text : remoteCandidates) {
             try {
-                component.addRemoteCandidate(CandidateText.parse(text).toRemote(component));
+                CandidateText c = CandidateText.parse(text);
+                boolean relayed = c.type() == CandidateType.RELAYED_CANDIDATE;
+                if (relay == RelayPolicy.OFF && relayed || relay == RelayPolicy.FORCE && !relayed) continue;
+                component.addRemoteCandidate(c.toRemote(component));
             } catch (IllegalArgumentException e) {
                 rejected.add(e.getMessage());
             }
@@ -153,6 +159,32 @@ final class PeerAgent implements AutoCloseable {
                 sock(p.getLocalCandidate().getTransportAddress()),
                 p.getRemoteCandidate().getType(),
                 sock(p.getRemoteCandidate().getTransportAddress()));
+    }
+
+    /** One pair of the check list and how its checks went (ice4j's state: Succeeded, Failed, Waiting, Frozen, In-Progress). */
+    record Check(
+            CandidateType localType,
+            InetSocketAddress local,
+            CandidateType remoteType,
+            InetSocketAddress remote,
+            String state,
+            boolean nominated) {}
+
+    /** The check list as it stands (for {@code jwg probe}: why the other pairs failed). */
+    List<Check> checks() {
+        List<Check> out = new ArrayList<>();
+        CandidatePair selected = component.getSelectedPair();
+        synchronized (stream.getCheckList()) {
+            for (CandidatePair p : stream.getCheckList())
+                out.add(new Check(
+                        p.getLocalCandidate().getType(),
+                        sock(p.getLocalCandidate().getTransportAddress()),
+                        p.getRemoteCandidate().getType(),
+                        sock(p.getRemoteCandidate().getTransportAddress()),
+                        String.valueOf(p.getState()),
+                        p.equals(selected)));
+        }
+        return out;
     }
 
     /** The selected pair itself (the relay proxy sends through its socket). */

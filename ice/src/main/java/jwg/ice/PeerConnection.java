@@ -13,6 +13,7 @@ import jwg.ice.signal.Answer;
 import jwg.ice.signal.Candidates;
 import jwg.ice.signal.GoIdle;
 import jwg.ice.signal.Offer;
+import jwg.ice.signal.ProbeReport;
 import jwg.ice.signal.SignalMessage;
 import jwg.noise.PublicKey;
 import org.ice4j.ice.CandidateType;
@@ -38,6 +39,9 @@ final class PeerConnection {
 
     final PublicKey key;
     final boolean controlling;
+    /** Whether this peer's sessions may, or must, go through a relay ({@code #! IceRelay}). */
+    final RelayPolicy relay;
+
     private final Connectivity owner;
     final Guard guard;
 
@@ -60,10 +64,11 @@ final class PeerConnection {
     // lazy idling
     private long lastTx = -1, lastRx = -1, lastActivityNanos;
 
-    PeerConnection(Connectivity owner, PublicKey key, boolean controlling) {
+    PeerConnection(Connectivity owner, PublicKey key, boolean controlling, RelayPolicy relay) {
         this.owner = owner;
         this.key = key;
         this.controlling = controlling;
+        this.relay = relay;
         this.guard = new Guard(owner.random);
         this.lastActivityNanos = System.nanoTime();
     }
@@ -117,6 +122,7 @@ final class PeerConnection {
             case Offer o -> onOffer(o);
             case Answer a -> onAnswer(a);
             case GoIdle g -> onGoIdle(g);
+            case ProbeReport r -> LOG.fine(key + ": a jwg probe report, for probes only");
             case Candidates c -> LOG.fine(key + ": trickled candidates ignored (sessions are not trickled)");
         }
     }
@@ -157,7 +163,12 @@ final class PeerConnection {
         if (o == PeerAgent.Outcome.FAILED) {
             dropPending();
             failed("ICE checks failed: no candidate pair worked (local " + localTypes + ", remote " + remoteTypes
-                    + ")");
+                    + ")"
+                    + switch (relay) {
+                        case ON -> "";
+                        case OFF -> "; IceRelay = off: no direct pair answered and relayed pairs are not tried";
+                        case FORCE -> "; IceRelay = force: only relayed pairs were tried";
+                    });
             return;
         }
         PeerAgent.Selected s = agent.selected();
@@ -250,11 +261,15 @@ final class PeerConnection {
                         owner.device.name(), key, guardRetries, guard.nextDeadline() - now, guard.lastReset());
             connect("guard retry");
         }
-        if (state == ConnectionState.CONNECTED && !path.p2p() && now - nextUpgradeNanos >= 0 && !sessionUnderWay()) {
+        if (state == ConnectionState.CONNECTED
+                && !path.p2p()
+                && relay != RelayPolicy.FORCE // relayed on purpose: no upgrades
+                && now - nextUpgradeNanos >= 0
+                && !sessionUnderWay()) {
             nextUpgradeNanos = now + UPGRADE_EVERY_MS * 1_000_000L;
             connect("trying for a direct path while relayed");
         }
-        if (owner.settings.lazy()) idleCheck(now);
+        if (owner.config.lazy()) idleCheck(now);
     }
 
     private void pathLost(String why) {
@@ -295,8 +310,8 @@ final class PeerConnection {
             return;
         }
         if (state != ConnectionState.IDLE
-                && now - lastActivityNanos > owner.settings.idleTimeout().toNanos()) {
-            idle("no traffic for " + owner.settings.idleTimeout().toSeconds() + " s", true);
+                && now - lastActivityNanos > owner.config.idleTimeout().toNanos()) {
+            idle("no traffic for " + owner.config.idleTimeout().toSeconds() + " s", true);
         }
     }
 

@@ -13,6 +13,7 @@ import jwg.dataplane.Device;
 import jwg.dataplane.Packets;
 import jwg.dataplane.TwoDevices;
 import jwg.dataplane.bind.LinuxUdpBind;
+import jwg.dataplane.config.DeviceConfig;
 import jwg.ice.signal.SignalServer;
 import jwg.tun.MemoryTun;
 import org.junit.jupiter.api.AfterEach;
@@ -51,8 +52,9 @@ class ConnectivityLoopbackTest {
                 .binds(() -> new IceBind(new LinuxUdpBind(), muxA), () -> new IceBind(new LinuxUdpBind(), muxB))
                 .start();
         b = devices.b();
-        Connectivity.Settings s =
-                new Connectivity.Settings(uri, IceServers.NONE, lazy, idle, List.of(LO), Set.of(), true);
+        IceConfig s = IceConfig.of(uri, IceServers.NONE)
+                .withLazy(lazy, idle)
+                .withHosts(new IceConfig.HostCandidates(List.of(LO), Set.of(), true));
         ca = Connectivity.start(devices.a(), muxA, devices.keyA(), s);
         cb = Connectivity.start(b, muxB, devices.keyB(), s);
     }
@@ -107,6 +109,27 @@ class ConnectivityLoopbackTest {
         byte[] again = Packets.ipv4("192.0.2.1", "192.0.2.2", "again".getBytes());
         tunA.inject(again);
         assertArrayEquals(again, tunB.take(8000));
+    }
+
+    @Test
+    void peersRemovedAndAddedByAConfigurationChangeAreFollowed() throws Exception {
+        start(true, Duration.ofMinutes(15));
+        Device a = devices.a();
+        DeviceConfig full = a.configuration();
+        assertEquals(1, ca.status().peers().size());
+        a.configure(new DeviceConfig(full.privateKey(), full.listenPort(), full.fwmark(), List.of()));
+        awaitPeers(ca, 0);
+        a.configure(full); // the device pushes each change; nothing polls its configuration
+        awaitPeers(ca, 1);
+        byte[] ping = Packets.ipv4("192.0.2.1", "192.0.2.2", "back".getBytes());
+        tunA.inject(ping);
+        assertArrayEquals(ping, tunB.take(8000), "the re-added peer connects on traffic");
+    }
+
+    private static void awaitPeers(Connectivity c, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (c.status().peers().size() != n && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(n, c.status().peers().size(), c.status().toText(true));
     }
 
     static ConnectivityStatus.Peer await(Connectivity c, Predicate<ConnectivityStatus.Peer> cond, long millis)

@@ -54,7 +54,7 @@ class IceConfigTest {
             {"#! IceStun = 203.0.113.1:3478\n", "no '#! IceSignal"},
             {"#! IceSignal = ftp://x/\n", "IceSignal"},
             {"#! IceSignal = http://x/\n#! IceStun = 203.0.113.1\n", "IceStun"},
-            {"#! IceSignal = http://x/\n#! IceStun = 203.0.113.1:99999\n", "port out of range"},
+            {"#! IceSignal = http://x/\n#! IceStun = 203.0.113.1:99999\n", "1..65535"},
             {"#! IceSignal = http://x/\n#! IceTurn = 203.0.113.1:3478\n", "user:password@host:port"},
             {"#! IceSignal = http://x/\n#! IceLazy = maybe\n", "IceLazy"},
             {"#! IceSignal = http://x/\n#! IceIdleTimeout = 1s\n", "at least"},
@@ -78,6 +78,43 @@ class IceConfigTest {
         ConfigException e = assertThrows(
                 ConfigException.class, () -> IceConfig.from("wg0.conf", ConfFile.parseWgQuick("wg0.conf", text)));
         assertTrue(e.getMessage().contains("[Interface]"), e.getMessage());
+        assertEquals(9, e.line(), e.getMessage());
+    }
+
+    @Test
+    void aBadValueNamesItsLine() {
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> read("#! IceSignal = http://x/\n#! IceIdleTimeout = soon\n"));
+        assertEquals(5, e.line());
+        assertTrue(e.getMessage().startsWith("wg0.conf line 5: '#! IceIdleTimeout = soon'"), e.getMessage());
+        e = assertThrows(
+                ConfigException.class, () -> read("#! IceSignal = http://x/\n#! IceTurn = u:hunter2@nohost\n"));
+        assertEquals(5, e.line());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void iceRelayPerInterfaceAndPerPeerThePeersWins() throws Exception {
+        assertEquals(RelayPolicy.ON, read("#! IceSignal = http://x/\n").relay());
+        IceConfig c = IceConfig.from(
+                "wg0.conf",
+                ConfFile.parseWgQuick(
+                        "wg0.conf", conf("#! IceSignal = http://x/\n#! IceRelay = force\n") + "#! IceRelay = off\n"));
+        assertEquals(RelayPolicy.FORCE, c.relay());
+        assertEquals(RelayPolicy.OFF, c.relayFor(jwg.noise.PublicKey.fromBase64(PEER)));
+        assertEquals(
+                RelayPolicy.FORCE,
+                c.relayFor(jwg.noise.PrivateKey.fromBase64(KEY).publicKey()),
+                "a peer without its own key (added later by wg set) takes the interface's");
+        IceConfig forced = c.withRelayOverride("off");
+        assertEquals(RelayPolicy.OFF, forced.relayFor(jwg.noise.PublicKey.fromBase64(PEER)));
+        assertEquals(RelayPolicy.OFF, forced.relay(), "$JWG_ICE_RELAY overrides interface and peers");
+        assertSame(c, c.withRelayOverride(" "));
+        ConfigException env = assertThrows(ConfigException.class, () -> c.withRelayOverride("sometimes"));
+        assertTrue(env.getMessage().startsWith("JWG_ICE_RELAY: 'sometimes'"), env.getMessage());
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> read("#! IceSignal = http://x/\n#! IceRelay = maybe\n"));
+        assertTrue(e.getMessage().contains("IceRelay") && e.getMessage().contains("on, off or force"), e.getMessage());
     }
 
     @Test

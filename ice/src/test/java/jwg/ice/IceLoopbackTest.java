@@ -69,9 +69,21 @@ class IceLoopbackTest {
                 Side b = new Side()) {
             CompletableFuture<PeerAgent.Outcome> doneA = new CompletableFuture<>(), doneB = new CompletableFuture<>();
             try (PeerAgent ia = new PeerAgent(
-                            a.mux, IceServers.NONE, true, 1, List.of(lo), Set.of(), true, doneA::complete);
+                            a.mux,
+                            IceServers.NONE,
+                            true,
+                            1,
+                            new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
+                            RelayPolicy.ON,
+                            doneA::complete);
                     PeerAgent ib = new PeerAgent(
-                            b.mux, IceServers.NONE, false, 1, List.of(lo), Set.of(), true, doneB::complete)) {
+                            b.mux,
+                            IceServers.NONE,
+                            false,
+                            1,
+                            new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
+                            RelayPolicy.ON,
+                            doneB::complete)) {
                 assertEquals(List.of(CandidateType.HOST_CANDIDATE), ia.candidateTypes());
                 assertTrue(
                         ia.candidates().get(0).contains("127.0.0.1 " + a.bind.port() + " typ host"),

@@ -31,7 +31,45 @@ class IceRelayTest {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         int port = ThreadLocalRandom.current().nextInt(40000, 45000);
         Path dir = Files.createTempDirectory("jwg-turn");
-        List<String> cmd = List.of(
+        List<String> cmd = coturn(port, dir);
+        try (Daemon turn = Daemon.start(dir.resolve("out"), cmd);
+                IceLoopbackTest.Side a = new IceLoopbackTest.Side();
+                IceLoopbackTest.Side b = new IceLoopbackTest.Side()) {
+            Thread.sleep(700);
+            IceServers servers =
+                    new IceServers(List.of(), List.of(new IceServers.Turn(new InetSocketAddress(lo, port), "u", "p")));
+            CompletableFuture<PeerAgent.Outcome> doneA = new CompletableFuture<>(), doneB = new CompletableFuture<>();
+            try (PeerAgent ia = new PeerAgent(
+                            a.mux,
+                            servers,
+                            true,
+                            1,
+                            new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
+                            RelayPolicy.ON,
+                            doneA::complete);
+                    PeerAgent ib = new PeerAgent(
+                            b.mux,
+                            servers,
+                            false,
+                            1,
+                            new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
+                            RelayPolicy.ON,
+                            doneB::complete)) {
+                assertTrue(
+                        ia.candidateTypes().contains(CandidateType.RELAYED_CANDIDATE),
+                        "relay gathered: " + ia.candidates() + "\n" + log(dir));
+                ib.connect(ia.ufrag(), ia.password(), relayed(ia.candidates()));
+                ia.connect(ib.ufrag(), ib.password(), relayed(ib.candidates()));
+                assertEquals(PeerAgent.Outcome.CONNECTED, doneA.get(15, TimeUnit.SECONDS), log(dir));
+                assertEquals(PeerAgent.Outcome.CONNECTED, doneB.get(15, TimeUnit.SECONDS));
+                assertTrue(ia.selected().relayed(), ia.selected().toString());
+            }
+        }
+    }
+
+    /** coturn on 127.0.0.1:{@code port} (user u, password p), relaying on the next 200 ports. */
+    static List<String> coturn(int port, Path dir) {
+        return List.of(
                 "turnserver",
                 "-n",
                 "--listening-ip=127.0.0.1",
@@ -52,26 +90,6 @@ class IceRelayTest {
                 "--simple-log",
                 "--no-stdout-log",
                 "--verbose");
-        try (Daemon turn = Daemon.start(dir.resolve("out"), cmd);
-                IceLoopbackTest.Side a = new IceLoopbackTest.Side();
-                IceLoopbackTest.Side b = new IceLoopbackTest.Side()) {
-            Thread.sleep(700);
-            IceServers servers =
-                    new IceServers(List.of(), List.of(new IceServers.Turn(new InetSocketAddress(lo, port), "u", "p")));
-            CompletableFuture<PeerAgent.Outcome> doneA = new CompletableFuture<>(), doneB = new CompletableFuture<>();
-            try (PeerAgent ia = new PeerAgent(a.mux, servers, true, 1, List.of(lo), Set.of(), true, doneA::complete);
-                    PeerAgent ib =
-                            new PeerAgent(b.mux, servers, false, 1, List.of(lo), Set.of(), true, doneB::complete)) {
-                assertTrue(
-                        ia.candidateTypes().contains(CandidateType.RELAYED_CANDIDATE),
-                        "relay gathered: " + ia.candidates() + "\n" + log(dir));
-                ib.connect(ia.ufrag(), ia.password(), relayed(ia.candidates()));
-                ia.connect(ib.ufrag(), ib.password(), relayed(ib.candidates()));
-                assertEquals(PeerAgent.Outcome.CONNECTED, doneA.get(15, TimeUnit.SECONDS), log(dir));
-                assertEquals(PeerAgent.Outcome.CONNECTED, doneB.get(15, TimeUnit.SECONDS));
-                assertTrue(ia.selected().relayed(), ia.selected().toString());
-            }
-        }
     }
 
     static List<String> relayed(List<String> candidates) {

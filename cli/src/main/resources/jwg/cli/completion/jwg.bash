@@ -19,7 +19,7 @@ _jwg() {
     local cur prev cmd
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="demo up down exec show status doctor bench signal genkey pubkey genpsk completion version help"
+    local commands="demo up down exec show status doctor probe bench signal genkey pubkey genpsk completion version help"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands -f --foreground -h --help --version" -- "$cur"))
@@ -46,6 +46,7 @@ _jwg() {
         show)       COMPREPLY=($(compgen -W "all interfaces $(_jwg_interfaces) --help" -- "$cur")) ;;
         status)     COMPREPLY=($(compgen -W "-d --detail --json --help $(_jwg_interfaces)" -- "$cur")) ;;
         doctor)     COMPREPLY=($(compgen -W "--json --help $(_jwg_interfaces)" -- "$cur")) ;;
+        probe)      COMPREPLY=($(compgen -W "--json -t --peer --help" -- "$cur") $(compgen -f -X '!*.conf' -- "$cur")) ;;
         bench)
             case $prev in
                 -t|-r|-p|-w|-f) return ;;

@@ -52,10 +52,26 @@ class IceLabIT {
     }
 
     static Lab start(Topology t, boolean lazy, Duration idle) throws Exception {
-        return start(t, LabOptions.DEFAULT, lazy, idle);
+        return start(t, LabOptions.DEFAULT, lazy, idle, (a, b) -> {});
     }
 
     static Lab start(Topology t, LabOptions options, boolean lazy, Duration idle) throws Exception {
+        return start(t, options, lazy, idle, (a, b) -> {});
+    }
+
+    /** As above; {@code keys} may set each node's extra '#!' lines before it comes up. */
+    static Lab start(Topology t, boolean lazy, Duration idle, java.util.function.BiConsumer<IceNode, IceNode> keys)
+            throws Exception {
+        return start(t, LabOptions.DEFAULT, lazy, idle, keys);
+    }
+
+    static Lab start(
+            Topology t,
+            LabOptions options,
+            boolean lazy,
+            Duration idle,
+            java.util.function.BiConsumer<IceNode, IceNode> keys)
+            throws Exception {
         Requires.root();
         Requires.tool("turnserver");
         Requires.tool("nft");
@@ -69,6 +85,7 @@ class IceLabIT {
             IceNode b = new IceNode(lab, Host.B, "jib" + id, "192.0.2.2");
             a.peer = b;
             b.peer = a;
+            keys.accept(a, b);
             Lab l = new Lab(lab, a, b, launcher, new Daemon[] {startSignal(lab, launcher)});
             Netns.Result upA = a.up(launcher, lazy, idle);
             assertEquals(0, upA.exitCode(), upA.output());

@@ -23,6 +23,8 @@ final class IceNode {
     final String tunnelIp;
     final PrivateKey key;
     IceNode peer;
+    /** Extra '#!' lines for [Interface] and for the [Peer] section (e.g. IceRelay), empty by default. */
+    String interfaceKeys = "", peerKeys = "";
 
     IceNode(NatLab lab, NatLab.Host host, String ifname, String tunnelIp) {
         this.lab = lab;
@@ -44,10 +46,11 @@ final class IceNode {
                 #! IceTurn = %s:%s@%s:%d
                 #! IceLazy = %s
                 #! IceIdleTimeout = %ds
-
+                %s
                 [Peer]
                 PublicKey = %s
                 AllowedIPs = %s/32
+                %s
                 """.formatted(
                         key.toBase64(),
                         tunnelIp,
@@ -61,8 +64,10 @@ final class IceNode {
                         NatLab.STUN_PORT,
                         lazy ? "on" : "off",
                         idle.toSeconds(),
+                        interfaceKeys,
                         peer.key.publicKey().toBase64(),
-                        peer.tunnelIp);
+                        peer.tunnelIp,
+                        peerKeys);
         Path p = lab.dir().resolve(ifname + ".conf");
         Files.writeString(p, text);
         return p;

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +21,7 @@ import jwg.dataplane.config.DeviceConfig;
 import jwg.dataplane.config.PeerConfig;
 import jwg.ice.Connectivity;
 import jwg.ice.IceBind;
+import jwg.ice.IceConfig;
 import jwg.ice.IceServers;
 import jwg.ice.StunMux;
 import jwg.ice.signal.SignalServer;
@@ -88,8 +88,8 @@ class IcePathMetricsTest {
                     0,
                     0,
                     List.of(new PeerConfig(keyA.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-            Connectivity.Settings s = new Connectivity.Settings(
-                    uri, IceServers.NONE, false, Duration.ofMinutes(15), List.of(LO), Set.of(), true);
+            IceConfig s = IceConfig.of(uri, IceServers.NONE)
+                    .withHosts(new IceConfig.HostCandidates(List.of(LO), Set.of(), true));
             ca = Connectivity.start(a, muxA, keyA, s);
             cb = Connectivity.start(b, muxB, keyB, s);
             DeviceMetrics metrics = new DeviceMetrics(a, ca);

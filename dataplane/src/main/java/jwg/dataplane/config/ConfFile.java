@@ -235,7 +235,8 @@ public final class ConfFile {
             extensions.add(new WgQuickConfig.Extension(
                     section == 1 ? -1 : peers.size() - 1,
                     key,
-                    body.substring(eq + 1).strip()));
+                    body.substring(eq + 1).strip(),
+                    lineNo));
         }
 
         private void interfaceKey(String key, String rawValue) throws ConfigException {

@@ -67,18 +67,44 @@ public record WgQuickConfig(
      *
      * @param peer the index of the peer in {@link DeviceConfig#peers()} whose section holds the key,
      *             or -1 for [Interface]
+     * @param line the 1-based line it was read from (0: not read from a file), for the error that
+     *             refuses its value
      */
-    public record Extension(int peer, String key, String value) {
+    public record Extension(int peer, String key, String value, int line) {
         public Extension {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
+        }
+
+        /** Equal when section, key and value are: the line says where it was read, not what it is. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Extension e && e.peer == peer && e.key.equals(key) && e.value.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(peer, key, value);
+        }
+
+        /** An extension not read from a file (line 0). */
+        public Extension(int peer, String key, String value) {
+            this(peer, key, value, 0);
+        }
+
+        /** The error refusing this key's value, naming the file, the line and the key (a TURN password is never quoted). */
+        public ConfigException error(String file, String why) {
+            return new ConfigException(
+                    file,
+                    line,
+                    "'#! " + key + " = " + (key.equalsIgnoreCase("IceTurn") ? "(redacted)" : value) + "': " + why);
         }
 
         /** Never shows a secret: an {@code IceTurn} value's password is redacted. */
         @Override
         public String toString() {
             return "Extension[peer=" + peer + ", key=" + key + ", value="
-                    + (key.equalsIgnoreCase("IceTurn") ? redactTurn(value) : value) + "]";
+                    + (key.equalsIgnoreCase("IceTurn") ? redactTurn(value) : value) + ", line=" + line + "]";
         }
 
         private static String redactTurn(String v) {

@@ -92,6 +92,10 @@ class ConfFileTest {
                         new WgQuickConfig.Extension(-1, "IceSignal", "https://signal.example:443"),
                         new WgQuickConfig.Extension(0, "IceMode", "lazy")),
                 q.extensions());
+        assertEquals(
+                List.of(17, 26),
+                q.extensions().stream().map(WgQuickConfig.Extension::line).toList(),
+                "each key knows its line, for the error that refuses its value");
 
         assertEquals(2, d.peers().size());
         PeerConfig p1 = d.peers().get(0);

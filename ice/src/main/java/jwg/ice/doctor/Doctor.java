@@ -52,6 +52,20 @@ public final class Doctor {
         }
     }
 
+    /**
+     * This host's NAT type toward the first STUN server (else the first TURN server) of
+     * {@code servers}, as RFC 5780 discovery classifies it ("endpoint-independent mapping,
+     * address dependent filtering"), or null with no server. What {@code jwg probe} reports.
+     */
+    public static String natType(IceServers servers) {
+        InetSocketAddress server = !servers.stun().isEmpty()
+                ? servers.stun().get(0)
+                : !servers.turn().isEmpty() ? servers.turn().get(0).address() : null;
+        if (server == null) return null;
+        NatDiscovery.Result n = NatDiscovery.discover(NatDiscovery.routeSource(server), server);
+        return n.mapping().text + ", " + n.filtering().text + (n.note() == null ? "" : " (" + n.note() + ")");
+    }
+
     /** The report on {@code input} as text, or as JSON: what {@code jwg-status=doctor} answers ({@link jwg.ice.StatusProtocol.Examiner}). */
     public static String report(DoctorInput input, boolean json) {
         DoctorReport r = examine(input);
@@ -91,7 +105,8 @@ public final class Doctor {
                 ourMapping,
                 turnConfigured,
                 turnWorks,
-                signalConnected);
+                signalConnected,
+                p.relayPolicy());
     }
 
     private static DoctorReport.StunServer stun(InetSocketAddress server) {

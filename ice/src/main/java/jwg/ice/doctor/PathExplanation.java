@@ -5,6 +5,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import jwg.ice.ConnectionState;
 import jwg.ice.PathType;
+import jwg.ice.RelayPolicy;
 import jwg.ice.doctor.NatDiscovery.Mapping;
 
 /**
@@ -26,9 +27,40 @@ final class PathExplanation {
             Mapping ourMapping,
             boolean turnConfigured,
             boolean turnWorks,
-            boolean signalConnected) {
+            boolean signalConnected,
+            RelayPolicy relayPolicy) {
         public Facts {
             remoteTypes = List.copyOf(remoteTypes);
+        }
+
+        /** With the default relay policy (relay when direct fails). */
+        Facts(
+                ConnectionState state,
+                PathType path,
+                String localType,
+                String remoteType,
+                List<String> remoteTypes,
+                int sessionsStarted,
+                int sessionsFailed,
+                String lastEvent,
+                Mapping ourMapping,
+                boolean turnConfigured,
+                boolean turnWorks,
+                boolean signalConnected) {
+            this(
+                    state,
+                    path,
+                    localType,
+                    remoteType,
+                    remoteTypes,
+                    sessionsStarted,
+                    sessionsFailed,
+                    lastEvent,
+                    ourMapping,
+                    turnConfigured,
+                    turnWorks,
+                    signalConnected,
+                    RelayPolicy.ON);
         }
 
         boolean connected() {
@@ -85,6 +117,10 @@ final class PathExplanation {
                     f -> f.connected() && f.path() == PathType.P2P_REFLEXIVE,
                     f -> "P2P through NAT (server-reflexive)"),
             new Rule(
+                    "relayed, forced",
+                    f -> f.relayed() && f.relayPolicy() == RelayPolicy.FORCE,
+                    f -> "relayed on purpose: IceRelay = force (only relayed pairs are tried)"),
+            new Rule(
                     "relayed, symmetric here",
                     f -> f.relayed() && f.ourMapping() == Mapping.ADDRESS_AND_PORT_DEPENDENT,
                     f -> SYMMETRIC),
@@ -123,6 +159,25 @@ final class PathExplanation {
                     "no answer from the peer",
                     f -> !f.connected() && f.remoteTypes().isEmpty() && f.sessionsStarted() > 0,
                     f -> "not connected: no candidates from the peer yet (is it up, on the same signaling server?)"),
+            new Rule(
+                    "direct only",
+                    f -> f.failedAndNotConnecting() && f.relayPolicy() == RelayPolicy.OFF,
+                    f -> "not connected: IceRelay = off (direct only) and no direct pair answered"
+                            + switch (f.ourMapping()) {
+                                case ADDRESS_AND_PORT_DEPENDENT ->
+                                    " — this host's NAT is symmetric (address-and-port-dependent): only a relay"
+                                            + " can reach it unless the peer has no NAT";
+                                case ADDRESS_DEPENDENT ->
+                                    " — this host's NAT is address-dependent: only a relay can reach it unless the"
+                                            + " peer has no NAT";
+                                default -> " (the peer's NAT may be symmetric: run jwg doctor there)";
+                            }
+                            + "; allow the relay with IceRelay = on"),
+            new Rule(
+                    "forced relay failed",
+                    f -> f.failedAndNotConnecting() && f.relayPolicy() == RelayPolicy.FORCE,
+                    f -> "not connected: IceRelay = force and no relayed pair answered"
+                            + (f.turnConfigured() ? "" : " (no TURN server configured here)")),
             new Rule(
                     "no TURN",
                     f -> f.failedAndNotConnecting() && !f.turnConfigured(),

@@ -16,6 +16,7 @@ import jwg.ice.DoctorInput;
 import jwg.ice.HostAddresses;
 import jwg.ice.IceServers;
 import jwg.ice.PathType;
+import jwg.ice.RelayPolicy;
 import jwg.testkit.Daemon;
 import jwg.testkit.Requires;
 import org.junit.jupiter.api.AfterAll;
@@ -156,7 +157,8 @@ class DoctorCoturnTest {
                 1,
                 0,
                 1,
-                0);
+                0,
+                RelayPolicy.ON);
         ConnectivityStatus status = new ConnectivityStatus(
                 List.of(peer),
                 new ConnectivityStatus.Signal("http://127.0.0.1:1/", true, null, null, 0, 0),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import jwg.ice.ConnectionState;
 import jwg.ice.PathType;
+import jwg.ice.RelayPolicy;
 import jwg.ice.doctor.NatDiscovery.Mapping;
 import jwg.ice.doctor.PathExplanation.Facts;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,39 @@ class DoctorPathExplanationTest {
                 signal);
     }
 
+    static Facts with(Facts f, RelayPolicy p) {
+        return new Facts(
+                f.state(),
+                f.path(),
+                f.localType(),
+                f.remoteType(),
+                f.remoteTypes(),
+                f.sessionsStarted(),
+                f.sessionsFailed(),
+                f.lastEvent(),
+                f.ourMapping(),
+                f.turnConfigured(),
+                f.turnWorks(),
+                f.signalConnected(),
+                p);
+    }
+
     static final List<Case> CASES = List.of(
+            new Case(
+                    with(
+                            connected(PathType.RELAYED, "relay", "host", ALL, Mapping.ENDPOINT_INDEPENDENT),
+                            RelayPolicy.FORCE),
+                    "relayed, forced",
+                    "relayed on purpose: IceRelay = force"),
+            new Case(
+                    with(connecting(ALL, 3, 3, Mapping.ADDRESS_AND_PORT_DEPENDENT, true, true, true), RelayPolicy.OFF),
+                    "direct only",
+                    "not connected: IceRelay = off (direct only) and no direct pair answered — this host's NAT is"
+                            + " symmetric"),
+            new Case(
+                    with(connecting(ALL, 3, 3, Mapping.UNKNOWN, false, false, true), RelayPolicy.FORCE),
+                    "forced relay failed",
+                    "not connected: IceRelay = force and no relayed pair answered (no TURN server configured here)"),
             new Case(
                     new Facts(
                             ConnectionState.IDLE,

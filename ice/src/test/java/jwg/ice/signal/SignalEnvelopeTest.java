@@ -40,7 +40,8 @@ class SignalEnvelopeTest {
                 offer,
                 new Answer(7, "u", "p", List.of()),
                 new Candidates(-1, List.of("a", "ünï")),
-                new GoIdle(Long.MAX_VALUE))) {
+                new GoIdle(Long.MAX_VALUE),
+                new ProbeReport(3, List.of("nat=endpoint-independent mapping")))) {
             Opened.Accepted a = assertInstanceOf(Opened.Accepted.class, bobOpens(aliceSide.seal(bob, m)));
             assertEquals(alice, a.from());
             assertEquals(m, a.message());
