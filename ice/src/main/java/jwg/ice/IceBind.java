@@ -37,7 +37,7 @@ public final class IceBind implements Bind {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ChannelData.HEADER + 0xFFFF));
 
     public IceBind(Bind inner, StunMux mux) {
-        this(inner, mux, new RelayRoutes());
+        this(inner, mux, mux.routes);
     }
 
     IceBind(Bind inner, StunMux mux, RelayRoutes routes) {
@@ -105,9 +105,8 @@ public final class IceBind implements Bind {
         RelayRoutes.Route r = RelayRoutes.forChannel(rs, batch.endpoint(i), channel);
         if (r == null) return false;
         int n = ChannelData.dataLength(b, off);
-        if (!isWireGuard(b, off + ChannelData.HEADER, n)) {
+        if (!isWireGuard(b, off + ChannelData.HEADER, n)) { // the peer's ICE checks: to the mux, for the relay's agent
             routes.notWireGuard.increment();
-            batch.length(i, 0); // empty: the mux drops it as unroutable, nothing is answered
             return false;
         }
         batch.set(i, b, off + ChannelData.HEADER, n);

@@ -48,6 +48,7 @@ final class PeerAgent implements AutoCloseable {
     private final Component component;
     private final SharedHostHarvester host;
     private final List<RelayHarvester> relays = new ArrayList<>();
+    private final List<DeviceRelayHarvester> deviceRelays = new ArrayList<>();
     private final long sessionId;
     private volatile boolean closed;
 
@@ -78,6 +79,12 @@ final class PeerAgent implements AutoCloseable {
             for (InetSocketAddress s : servers.stun())
                 a.addCandidateHarvester(new StunCandidateHarvester(new TransportAddress(s, Transport.UDP)));
             for (IceServers.Turn t : servers.turn()) {
+                if (DeviceRelayHarvester.enabled()) {
+                    DeviceRelayHarvester r = new DeviceRelayHarvester(mux, t, a.getLocalUfrag());
+                    deviceRelays.add(r);
+                    a.addCandidateHarvester(r);
+                    continue;
+                }
                 RelayHarvester r = new RelayHarvester(t);
                 relays.add(r);
                 a.addCandidateHarvester(r);
@@ -89,6 +96,7 @@ final class PeerAgent implements AutoCloseable {
             a.free();
             host.close(); // its sockets are registered with the mux: a failed agent must not leave them there
             relays.forEach(RelayHarvester::close);
+            deviceRelays.forEach(DeviceRelayHarvester::close);
             throw e;
         }
         this.agent = a;
@@ -179,6 +187,7 @@ final class PeerAgent implements AutoCloseable {
         } finally {
             host.close();
             relays.forEach(RelayHarvester::close);
+            deviceRelays.forEach(DeviceRelayHarvester::close);
         }
     }
 }

@@ -22,9 +22,12 @@ final class TurnSchedule {
     /** A failed refresh is tried again after this long. */
     static final long RETRY_MS = 1_000;
 
+    /** Not tracked (never set): never due, never expires. One schedule may track any of the three. */
+    private static final long NEVER = Long.MAX_VALUE / 4;
+
     private final long permissionLifetimeMs, channelLifetimeMs;
-    private long allocationExpires, permissionExpires, channelExpires;
-    private long nextRefresh, nextPermission, nextChannel;
+    private long allocationExpires = NEVER, permissionExpires = NEVER, channelExpires = NEVER;
+    private long nextRefresh = NEVER, nextPermission = NEVER, nextChannel = NEVER;
 
     TurnSchedule() {
         this(PERMISSION_LIFETIME_MS, CHANNEL_LIFETIME_MS);
@@ -61,6 +64,11 @@ final class TurnSchedule {
         channelExpires = now + channelLifetimeMs;
         nextChannel = channelExpires - margin(channelLifetimeMs);
         permitted(now);
+    }
+
+    /** Stops tracking the channel (it was unbound: the server lets it time out). */
+    void channelDropped() {
+        channelExpires = nextChannel = NEVER;
     }
 
     /** A refresh of {@code a} failed at {@code now}: try again in {@link #RETRY_MS}. */
