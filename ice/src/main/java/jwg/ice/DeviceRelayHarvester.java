@@ -14,7 +14,7 @@ import org.ice4j.ice.harvest.AbstractCandidateHarvester;
  * TURN for one agent on the device's own allocation ({@link StunMux#relay}, shared by all agents:
  * one allocation per 5-tuple): one {@link DeviceRelayCandidate} per TURN server. The fast relayed
  * path; {@link RelayHarvester} (ice4j's allocation, with {@link RelayProxy}) is the fallback
- * ({@code -Djwg.relay=proxy}).
+ * ({@code -Djwg.relay=proxy} or {@code JWG_RELAY=proxy}).
  */
 final class DeviceRelayHarvester extends AbstractCandidateHarvester {
     private static final Logger LOG = Logger.getLogger(DeviceRelayHarvester.class.getName());
@@ -30,9 +30,12 @@ final class DeviceRelayHarvester extends AbstractCandidateHarvester {
         this.ufrag = ufrag;
     }
 
-    /** True unless {@code -Djwg.relay=proxy} forces ice4j's relayed socket and the loopback proxy. */
+    /**
+     * True unless {@code -Djwg.relay=proxy} or the environment's {@code JWG_RELAY=proxy} forces
+     * ice4j's relayed socket and the loopback proxy (the fallback; the benchmark's comparison).
+     */
     static boolean enabled() {
-        return !"proxy".equals(System.getProperty("jwg.relay"));
+        return !"proxy".equals(System.getProperty("jwg.relay", System.getenv("JWG_RELAY")));
     }
 
     @Override
