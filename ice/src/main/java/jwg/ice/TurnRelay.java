@@ -69,6 +69,15 @@ final class TurnRelay implements AutoCloseable {
     private final Map<String, CompletableFuture<StunMessage>> pending = new ConcurrentHashMap<>();
     private final List<RelaySocket> candidates = new CopyOnWriteArrayList<>();
     private final Map<InetSocketAddress, RelaySocket> lastSender = new ConcurrentHashMap<>();
+    /** The agents' checks in flight through the relay, by transaction ID: their responses go back to them. */
+    private final Map<String, RelaySocket> checks =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<String, RelaySocket>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, RelaySocket> e) {
+                    return size() > 1024;
+                }
+            });
+
     private final AtomicInteger nextChannel = new AtomicInteger(ChannelData.MIN_CHANNEL);
     private final Object auth = new Object();
     private String realm, nonce;
@@ -196,6 +205,7 @@ final class TurnRelay implements AutoCloseable {
         if (!permit(peer)) throw new SocketException("TURN permission for " + peer + " refused");
         lastSender.put(peer, from);
         byte[] value = java.util.Arrays.copyOfRange(data, off, off + len);
+        if (StunPacket.kind(value, len) == StunPacket.Kind.REQUEST) checks.put(StunPacket.transactionId(value), from);
         byte[] id = newTransactionId();
         byte[] wire = StunMessage.of(SEND, Stun.INDICATION, id)
                 .add(Stun.XOR_PEER_ADDRESS, peer)
@@ -211,6 +221,9 @@ final class TurnRelay implements AutoCloseable {
     void detach(RelaySocket s) {
         candidates.remove(s);
         lastSender.values().removeIf(v -> v == s);
+        synchronized (checks) {
+            checks.values().removeIf(v -> v == s);
+        }
     }
 
     // ------------------------------------------------------------------ receiving
@@ -254,12 +267,14 @@ final class TurnRelay implements AutoCloseable {
     /** Hands what a peer sent through the relay to the agent it belongs to. */
     private void deliver(byte[] data, InetSocketAddress from) {
         RelaySocket target = null;
-        if (StunPacket.kind(data, data.length) == StunPacket.Kind.REQUEST) {
+        StunPacket.Kind kind = StunPacket.kind(data, data.length);
+        if (kind == StunPacket.Kind.REQUEST) {
             String ufrag = StunPacket.localUfrag(data, data.length);
             for (RelaySocket s : candidates) if (s.ufrag().equals(ufrag)) target = s;
-        } else {
-            target = lastSender.get(from);
+        } else if (kind == StunPacket.Kind.RESPONSE) {
+            target = checks.remove(StunPacket.transactionId(data));
         }
+        if (target == null) target = lastSender.get(from);
         if (target != null) target.offer(data, from);
     }
 
@@ -286,6 +301,13 @@ final class TurnRelay implements AutoCloseable {
                     continue;
                 }
                 TurnSchedule.Action a = p.schedule.due(now);
+                if (a == TurnSchedule.Action.PERMISSION && p.route == null) {
+                    // a peer only checked, not bound (another session's candidate): forgotten before
+                    // its permission lapses; the next check to it installs a new one
+                    p.permitted = false;
+                    peers.remove(p.address, p);
+                    continue;
+                }
                 boolean ok = switch (a) {
                     case PERMISSION -> safely(() -> createPermission(p));
                     case CHANNEL -> safely(() -> channelBind(p));
