@@ -173,7 +173,9 @@ public final class IceBind implements Bind {
     public void send(MemorySegment buffer, long offset, int length, Endpoint to) throws IOException {
         RelayRoutes.Route[] rs = routes.snapshot();
         RelayRoutes.Route r = rs.length == 0 ? null : RelayRoutes.forPeer(rs, to);
-        if (r == null || length > 0xFFFF) {
+        // only WireGuard takes the channel: ICE's own checks to the same address (a direct pair
+        // being tried while relayed) must go direct, or the direct path could never be proven
+        if (r == null || length > 0xFFFF || !isWireGuard(buffer, offset, length)) {
             inner.send(buffer, offset, length, to);
             return;
         }

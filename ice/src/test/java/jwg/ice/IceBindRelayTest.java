@@ -135,6 +135,10 @@ class IceBindRelayTest {
                 ChannelData.channel(MemorySegment.ofArray(inner.sent.get(0).data()), 0, 152));
         bind.send(MemorySegment.ofArray(handshake), 0, handshake.length, Endpoint.of(DIRECT));
         assertArrayEquals(handshake, inner.sent.get(1).data());
+        byte[] stun = StunPacketTest.SAMPLE_REQUEST; // an ICE check to the relayed peer's address
+        bind.send(MemorySegment.ofArray(stun), 0, stun.length, Endpoint.of(PEER));
+        assertEquals(PEER, inner.sent.get(2).to(), "a check goes direct, never into the channel");
+        assertArrayEquals(stun, inner.sent.get(2).data());
     }
 
     @Test
