@@ -274,5 +274,6 @@ public final class Connectivity implements AutoCloseable {
         control.shutdownNow();
         gatherers.shutdownNow();
         signal.close();
+        mux.closeRelays(); // the device's TURN allocations: deleted (Refresh 0), their routes gone
     }
 }

@@ -46,6 +46,7 @@ final class PeerAgent implements AutoCloseable {
     private final Component component;
     private final SharedHostHarvester host;
     private final List<RelayHarvester> relays = new ArrayList<>();
+    private final List<DeviceRelayHarvester> deviceRelays = new ArrayList<>();
     private final long sessionId;
     private final RelayPolicy relay;
     private volatile boolean closed;
@@ -80,6 +81,12 @@ final class PeerAgent implements AutoCloseable {
             for (InetSocketAddress s : servers.stun())
                 a.addCandidateHarvester(new StunCandidateHarvester(new TransportAddress(s, Transport.UDP)));
             for (IceServers.Turn t : relay == RelayPolicy.OFF ? List.<IceServers.Turn>of() : servers.turn()) {
+                if (DeviceRelayHarvester.enabled()) {
+                    DeviceRelayHarvester r = new DeviceRelayHarvester(mux, t, a.getLocalUfrag());
+                    deviceRelays.add(r);
+                    a.addCandidateHarvester(r);
+                    continue;
+                }
                 RelayHarvester r = new RelayHarvester(t);
                 relays.add(r);
                 a.addCandidateHarvester(r);
@@ -91,6 +98,7 @@ final class PeerAgent implements AutoCloseable {
             a.free();
             host.close(); // its sockets are registered with the mux: a failed agent must not leave them there
             relays.forEach(RelayHarvester::close);
+            deviceRelays.forEach(DeviceRelayHarvester::close);
             throw e;
         }
         this.agent = a;
@@ -211,6 +219,7 @@ final class PeerAgent implements AutoCloseable {
         } finally {
             host.close();
             relays.forEach(RelayHarvester::close);
+            deviceRelays.forEach(DeviceRelayHarvester::close);
         }
     }
 }

@@ -21,7 +21,7 @@ import org.ice4j.ice.CandidateType;
 /**
  * One peer's connection, Netbird-style: ICE sessions negotiated over signaling (offer/answer,
  * the side with the greater public key controlling), the selected pair set as the peer's
- * WireGuard endpoint (a relayed pair through a {@link RelayProxy}), a liveness watch on the
+ * WireGuard endpoint (a relayed pair through a {@link RelayPath}), a liveness watch on the
  * selected pair, the reconnect {@link Guard}, upgrade attempts while relayed, and lazy idling.
  *
  * <p>Every method runs on the owning {@link Connectivity}'s single control thread.
@@ -49,7 +49,7 @@ final class PeerConnection {
     PathType path = PathType.NONE;
     PeerAgent.Selected selected;
     private PeerAgent active;
-    private RelayProxy proxy;
+    private RelayPath proxy;
     private PeerAgent pending;
     private long pendingSince;
     private long pendingSession; // the session being gathered or offered (0 = none)
@@ -182,20 +182,21 @@ final class PeerConnection {
     }
 
     private void promote(PeerAgent agent, PeerAgent.Selected s, PathType type) {
-        RelayProxy newProxy = null;
+        RelayPath newProxy = null;
         InetSocketAddress endpoint = s.remote();
         if (s.localType() == CandidateType.RELAYED_CANDIDATE) {
             try {
-                newProxy = new RelayProxy(agent.selectedPair(), owner.device.boundPort(), owner.device.name());
-                endpoint = newProxy.address();
+                newProxy = RelayPath.open(
+                        agent.selectedPair(), s.remote(), proxy, owner.device.boundPort(), owner.device.name());
+                endpoint = newProxy.endpoint();
             } catch (IOException e) {
                 dropPending();
-                failed("relay proxy: " + e.getMessage());
+                failed("relay path: " + e.getMessage());
                 return;
             }
         }
         PeerAgent oldAgent = active;
-        RelayProxy oldProxy = proxy;
+        RelayPath oldProxy = proxy == newProxy ? null : proxy;
         pending = null;
         pendingSession = 0;
         pendingAnswered = false;

@@ -3,18 +3,14 @@ package jwg.ice;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Candidate;
-import org.ice4j.ice.CandidateType;
-import org.ice4j.ice.Component;
 import org.ice4j.ice.HostCandidate;
 import org.ice4j.ice.RelayedCandidate;
-import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.ice.harvest.TurnCandidateHarvest;
 import org.ice4j.ice.harvest.TurnCandidateHarvester;
 import org.ice4j.message.Response;
@@ -92,16 +88,7 @@ final class RelayHarvester extends TurnCandidateHarvester {
         @Override
         public boolean canReach(Candidate<?> remote) {
             if (!super.canReach(remote)) return false;
-            List<InetAddress> reflexive = new ArrayList<>();
-            Component component = remote.getParentComponent();
-            if (component != null) {
-                for (RemoteCandidate c : component.getRemoteCandidates()) {
-                    if (c.getType() == CandidateType.SERVER_REFLEXIVE_CANDIDATE)
-                        reflexive.add(c.getTransportAddress().getAddress());
-                }
-            }
-            boolean may = RelayReach.mayCheck(
-                    server, remote.getType(), remote.getTransportAddress().getAddress(), reflexive);
+            boolean may = RelayReach.mayCheck(server, remote);
             if (!may) LOG.fine("relay " + getTransportAddress() + ": no checks to " + remote.getTransportAddress());
             return may;
         }

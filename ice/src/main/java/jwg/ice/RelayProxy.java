@@ -18,7 +18,7 @@ import org.ice4j.ice.CandidatePair;
  * sends there goes out through the relay to the remote candidate, and what the relay delivers is
  * sent on to the device's port from it. Only the relayed path pays for this copy.
  */
-final class RelayProxy implements AutoCloseable {
+final class RelayProxy implements RelayPath {
     private static final Logger LOG = Logger.getLogger(RelayProxy.class.getName());
     private static final int MAX_DATAGRAM = 65535;
 
@@ -45,6 +45,11 @@ final class RelayProxy implements AutoCloseable {
     /** Where the device sends the peer's datagrams. */
     InetSocketAddress address() {
         return (InetSocketAddress) local.getLocalSocketAddress();
+    }
+
+    @Override
+    public InetSocketAddress endpoint() {
+        return address();
     }
 
     private void fromRelay() {

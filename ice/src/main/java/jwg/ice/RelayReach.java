@@ -3,8 +3,13 @@ package jwg.ice;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import org.ice4j.ice.Candidate;
 import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.RemoteCandidate;
 
 /**
  * Which remote candidates a relayed local candidate may send checks to: only addresses the TURN
@@ -27,6 +32,19 @@ import org.ice4j.ice.CandidateType;
  */
 final class RelayReach {
     private RelayReach() {}
+
+    /** {@link #mayCheck(InetAddress, CandidateType, InetAddress, Collection)} for an ice4j remote candidate. */
+    static boolean mayCheck(InetAddress server, Candidate<?> remote) {
+        List<InetAddress> reflexive = new ArrayList<>();
+        Component component = remote.getParentComponent();
+        if (component != null) {
+            for (RemoteCandidate c : component.getRemoteCandidates()) {
+                if (c.getType() == CandidateType.SERVER_REFLEXIVE_CANDIDATE)
+                    reflexive.add(c.getTransportAddress().getAddress());
+            }
+        }
+        return mayCheck(server, remote.getType(), remote.getTransportAddress().getAddress(), reflexive);
+    }
 
     static boolean mayCheck(
             InetAddress server, CandidateType remoteType, InetAddress remote, Collection<InetAddress> remoteReflexive) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * candidate's agent, and it sends through the device's UDP socket ({@link StunMux}). So STUN
  * and WireGuard share one port and the WireGuard data path never goes through ice4j.
  */
-final class SharedSocket extends DatagramSocket {
+class SharedSocket extends DatagramSocket {
     /** Queued STUN datagrams per candidate; more are dropped (and counted by the mux). */
     static final int QUEUE = 256;
 

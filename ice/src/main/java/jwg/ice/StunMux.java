@@ -40,6 +40,13 @@ public final class StunMux {
                 }
             });
     private final Map<InetSocketAddress, Long> rttNanos = new ConcurrentHashMap<>();
+    /** The device's own TURN allocations' sockets, by server: they take that server's indications and ChannelData. */
+    private final Map<InetSocketAddress, SharedSocket> turnClients = new ConcurrentHashMap<>();
+    /** The device's own TURN allocations, by server (one each: an allocation is per 5-tuple). */
+    private final Map<InetSocketAddress, TurnRelay> relays = new ConcurrentHashMap<>();
+    /** The relayed peers {@link IceBind} frames as ChannelData. */
+    final RelayRoutes routes = new RelayRoutes();
+
     private volatile Bind bind;
 
     /** A request in flight: who sent it, where, when. */
@@ -65,7 +72,33 @@ public final class StunMux {
         byUfrag.computeIfAbsent(ufrag, k -> new CopyOnWriteArrayList<>()).add(s);
     }
 
+    /** Routes {@code server}'s indications and ChannelData to {@code s} (a {@link TurnRelay}'s socket). */
+    void turn(InetSocketAddress server, SharedSocket s) {
+        turnClients.put(server, s);
+    }
+
+    /** The device's allocation on {@code turn}, allocating it now if there is none (or it lapsed). */
+    TurnRelay relay(IceServers.Turn turn) throws IOException {
+        synchronized (relays) {
+            TurnRelay r = relays.get(turn.address());
+            if (r != null && r.active()) return r;
+            if (r != null) r.close();
+            r = TurnRelay.allocate(this, routes, turn);
+            relays.put(turn.address(), r);
+            return r;
+        }
+    }
+
+    /** Releases the device's allocations (the device is closing). */
+    void closeRelays() {
+        synchronized (relays) {
+            relays.values().forEach(TurnRelay::close);
+            relays.clear();
+        }
+    }
+
     void unregister(SharedSocket s) {
+        turnClients.values().removeIf(v -> v == s);
         byUfrag.values().forEach(l -> l.remove(s));
         byUfrag.values().removeIf(List::isEmpty);
         byRemote.values().removeIf(v -> v == s);
@@ -90,7 +123,10 @@ public final class StunMux {
                 SharedSocket t = answered(byTransaction.remove(StunPacket.transactionId(data)));
                 yield t != null ? t : byRemote.get(src);
             }
-            default -> byRemote.get(src);
+            default -> {
+                SharedSocket t = turnClients.get(src);
+                yield t != null ? t : byRemote.get(src);
+            }
         };
         if (target == null) {
             unroutable.increment();

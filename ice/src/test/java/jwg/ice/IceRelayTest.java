@@ -63,6 +63,11 @@ class IceRelayTest {
                 assertEquals(PeerAgent.Outcome.CONNECTED, doneA.get(15, TimeUnit.SECONDS), log(dir));
                 assertEquals(PeerAgent.Outcome.CONNECTED, doneB.get(15, TimeUnit.SECONDS));
                 assertTrue(ia.selected().relayed(), ia.selected().toString());
+                assertEquals(
+                        DeviceRelayHarvester.enabled(),
+                        ia.selectedPair().getLocalCandidate() instanceof DeviceRelayCandidate
+                                || ib.selectedPair().getLocalCandidate() instanceof DeviceRelayCandidate,
+                        "the relayed candidate is the device's own allocation's");
             }
         }
     }

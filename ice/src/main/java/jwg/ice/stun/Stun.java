@@ -17,7 +17,11 @@ public final class Stun {
     public static final int TRANSACTION_ID_LENGTH = 12;
 
     // methods (RFC 5389 §18.1, RFC 5766 §13)
-    public static final int BINDING = 0x001, ALLOCATE = 0x003, REFRESH = 0x004;
+    public static final int BINDING = 0x001,
+            ALLOCATE = 0x003,
+            REFRESH = 0x004,
+            CREATE_PERMISSION = 0x008,
+            CHANNEL_BIND = 0x009;
     // classes, as bits of the message type (RFC 5389 §6)
     public static final int REQUEST = 0x000, INDICATION = 0x010, SUCCESS_RESPONSE = 0x100, ERROR_RESPONSE = 0x110;
 
@@ -27,7 +31,9 @@ public final class Stun {
             USERNAME = 0x0006,
             MESSAGE_INTEGRITY = 0x0008,
             ERROR_CODE = 0x0009,
+            CHANNEL_NUMBER = 0x000C,
             LIFETIME = 0x000D,
+            XOR_PEER_ADDRESS = 0x0012,
             REALM = 0x0014,
             NONCE = 0x0015,
             XOR_RELAYED_ADDRESS = 0x0016,

@@ -18,7 +18,7 @@ public final class StunAddress {
 
     /** True for the attribute types whose value is XORed. */
     public static boolean xored(int type) {
-        return type == Stun.XOR_MAPPED_ADDRESS || type == Stun.XOR_RELAYED_ADDRESS;
+        return type == Stun.XOR_MAPPED_ADDRESS || type == Stun.XOR_RELAYED_ADDRESS || type == Stun.XOR_PEER_ADDRESS;
     }
 
     /**

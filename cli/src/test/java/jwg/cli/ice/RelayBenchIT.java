@@ -1,0 +1,152 @@
+package jwg.cli.ice;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jwg.testkit.Daemon;
+import jwg.testkit.Launcher;
+import jwg.testkit.NatLab;
+import jwg.testkit.NatLab.Host;
+import jwg.testkit.NatLab.Topology;
+import jwg.testkit.Netns;
+import jwg.testkit.Requires;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relayed path against the direct one in the NAT lab, rounds alternating (issue 13, item 1):
+ * <ul>
+ *   <li>{@code p2p}: two cone NATs, the direct reflexive path;</li>
+ *   <li>{@code channel}: two symmetric NATs, relayed as TURN ChannelData by the device itself;</li>
+ *   <li>{@code proxy}: the same, with {@code JWG_RELAY=proxy} (ice4j's relayed socket and the
+ *       loopback {@code RelayProxy}, as before).</li>
+ * </ul>
+ * Each measurement: a fresh lab, two {@code jwg up} daemons (not lazy), the path `jwg status`
+ * reports checked, iperf3 TCP for {@code -Djwg.bench.seconds} (default 5) after a 2 s warm-up, and
+ * the ping RTT (20 pings). Prints every round and the medians; asserts only that each mode ends on
+ * its path and carries traffic (figures on a loaded machine are recorded in docs/benchmarks.md).
+ *
+ * <pre>
+ *   mvn -o verify -pl cli -Dit.test=RelayBenchIT -Djwg.bench.rounds=3 -Djwg.bench.seconds=5
+ * </pre>
+ */
+class RelayBenchIT {
+    private static final Pattern PATH = Pattern.compile("\"path\":\"([A-Z_0-9]+)\"");
+    private static final Pattern BPS =
+            Pattern.compile("\"sum_received\":\\s*\\{[^}]*?\"bits_per_second\":\\s*([0-9.e+]+)");
+    private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/");
+
+    record Figure(double mbps, double rttMs) {}
+
+    @Test
+    void relayedThroughputAgainstTheDirectPath() throws Exception {
+        Requires.root();
+        Requires.tool("turnserver");
+        Requires.tool("nft");
+        Requires.tool("iperf3");
+        Requires.tool("ping");
+        int rounds = Integer.getInteger("jwg.bench.rounds", 3);
+        int seconds = Integer.getInteger("jwg.bench.seconds", 5);
+        String launcher = Launcher.jwg().toString();
+        List<String> order = List.of("p2p", "channel", "proxy");
+        Map<String, List<Figure>> figures = new TreeMap<>();
+        for (int r = 0; r < rounds; r++) {
+            List<String> modes = new ArrayList<>(order);
+            if (r % 2 == 1) java.util.Collections.reverse(modes); // drift hits every mode alike
+            for (String mode : modes) {
+                Figure f = measure(mode, launcher, seconds);
+                figures.computeIfAbsent(mode, k -> new ArrayList<>()).add(f);
+                System.out.printf(
+                        "[relay-bench] round %d %-7s %8.1f Mbit/s  rtt %6.3f ms%n", r + 1, mode, f.mbps(), f.rttMs());
+            }
+        }
+        double p2p = median(figures.get("p2p"), true);
+        for (String mode : order) {
+            List<Figure> fs = figures.get(mode);
+            double m = median(fs, true);
+            double min = fs.stream().mapToDouble(Figure::mbps).min().orElse(0);
+            System.out.printf(
+                    "[relay-bench] median %-7s %8.1f Mbit/s (min/median %.2f)  rtt %6.3f ms  x%.2f of p2p%n",
+                    mode, m, min / m, median(fs, false), m / p2p);
+        }
+    }
+
+    private static double median(List<Figure> fs, boolean throughput) {
+        double[] v = fs.stream()
+                .mapToDouble(f -> throughput ? f.mbps() : f.rttMs())
+                .sorted()
+                .toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static Figure measure(String mode, String launcher, int seconds) throws Exception {
+        Topology t = mode.equals("p2p") ? Topology.CONE_CONE : Topology.SYMMETRIC_SYMMETRIC;
+        try (NatLab lab = NatLab.start(t)) {
+            String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff), 36);
+            IceNode a = new IceNode(lab, Host.A, "jra" + id, "192.0.2.1");
+            IceNode b = new IceNode(lab, Host.B, "jrb" + id, "192.0.2.2");
+            a.peer = b;
+            b.peer = a;
+            Daemon signal = lab.start(
+                    lab.publicNetns(),
+                    "signal.log",
+                    launcher,
+                    "signal",
+                    "--listen",
+                    NatLab.STUN_IP + ":" + NatLab.SIGNALING_PORT);
+            try {
+                long deadline = System.nanoTime() + 90_000_000_000L; // a JVM start on a loaded machine
+                while (!signal.output().contains("listening")) {
+                    if (System.nanoTime() > deadline) fail("signal server not listening: " + signal.output());
+                    Thread.sleep(50);
+                }
+                String relay = "JWG_RELAY=" + (mode.equals("proxy") ? "proxy" : "device");
+                for (IceNode n : List.of(a, b)) {
+                    Netns.Result up = lab.tryExec(
+                            n.host,
+                            "env",
+                            relay,
+                            launcher,
+                            "up",
+                            n.conf(false, Duration.ofMinutes(5)).toString());
+                    assertEquals(0, up.exitCode(), up.output());
+                }
+                Netns.Result ping = a.exec("ping", "-c", "1", "-W", "60", b.tunnelIp);
+                assertEquals(0, ping.exitCode(), mode + ": no connectivity: " + ping.output());
+                String json = a.statusJson(launcher);
+                Matcher m = PATH.matcher(json);
+                assertTrue(m.find(), json);
+                assertEquals(mode.equals("p2p") ? "P2P_REFLEXIVE" : "RELAYED", m.group(1), mode + ": " + json);
+                Daemon server = lab.start(lab.hostNetns(Host.B), "iperf-" + mode + ".log", "iperf3", "-s", "-1");
+                Thread.sleep(300);
+                Netns.Result warm = a.exec("iperf3", "-c", b.tunnelIp, "-t", "2");
+                server.await(Duration.ofSeconds(30));
+                assertEquals(0, warm.exitCode(), warm.output());
+                Netns.Result rtt = a.exec("ping", "-q", "-c", "20", "-i", "0.05", b.tunnelIp);
+                Matcher rm = RTT.matcher(rtt.output());
+                assertTrue(rm.find(), rtt.output());
+                Daemon server2 = lab.start(lab.hostNetns(Host.B), "iperf2-" + mode + ".log", "iperf3", "-s", "-1");
+                Thread.sleep(300);
+                Netns.Result run = a.exec("iperf3", "-c", b.tunnelIp, "-t", Integer.toString(seconds), "-J");
+                server2.await(Duration.ofSeconds(60));
+                assertEquals(0, run.exitCode(), run.output());
+                Matcher bm = BPS.matcher(run.output());
+                assertTrue(bm.find(), run.output());
+                return new Figure(Double.parseDouble(bm.group(1)) / 1e6, Double.parseDouble(rm.group(1)));
+            } finally {
+                try {
+                    a.down();
+                    b.down();
+                } finally {
+                    signal.close();
+                }
+            }
+        }
+    }
+}
