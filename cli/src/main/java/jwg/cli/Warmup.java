@@ -3,12 +3,19 @@ package jwg.cli;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.logging.Logger;
 import jwg.dataplane.bind.Datagrams;
 import jwg.dataplane.bind.Endpoint;
 import jwg.dataplane.bind.LinuxUdpBind;
+import jwg.noise.Action;
+import jwg.noise.InitiationFilter;
 import jwg.noise.Keypair;
+import jwg.noise.NoiseDevice;
+import jwg.noise.PrivateKey;
+import jwg.noise.Result;
+import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import jwg.noise.crypto.VectorGate;
 import jwg.tun.offload.Coalescer;
@@ -19,7 +26,11 @@ import jwg.tun.offload.VirtioNetHdr;
 /**
  * Compiles the packet path before the first real packets: a fresh JVM runs it interpreted, then
  * half-optimized, for its first seconds. At daemon start ({@link #beforeStart}) a background
- * thread at nice 19 runs, with a throwaway key and the same code and shapes as live traffic: a TCP
+ * thread at nice 19 runs, with throwaway keys and the same code and shapes as live traffic: first
+ * a few hundred handshakes between two in-memory devices ({@link #handshakes}: X25519, BLAKE2s,
+ * the AEAD on handshake payloads, the handshake workers' {@link InitiationFilter}), so that a
+ * daemon flooded with initiations from its first second answers them at compiled speed instead
+ * of falling behind and replying cookies (HandshakeFloodIT); then a TCP
  * super-packet split into segments ({@link Segmenter}), each sealed in place by
  * {@link Keypair#seal}, the batch sent to ourselves over loopback with UDP GSO and received with
  * GRO ({@link LinuxUdpBind}), opened by {@link Keypair#open} and merged again ({@link Coalescer});
@@ -31,6 +42,8 @@ import jwg.tun.offload.VirtioNetHdr;
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
+    /** Full handshakes (initiation, filter, response, confirmation) before the packet path. */
+    static final int HANDSHAKE_ROUNDS = Integer.getInteger("jwg.warmupHandshakes", 300);
     /** Rounds of the whole packet path (split, seal, GSO, GRO, open, coalesce) before the vector part. */
     static final int PATH_ROUNDS = Integer.getInteger("jwg.warmupPathRounds", 200);
     /** Most rounds of the warm-up's vector part (-Djwg.warmupRounds; 0 turns the warm-up off). */
@@ -60,6 +73,7 @@ final class Warmup {
             jwg.sys.Fds.niceThisThread(19); // only the CPU that traffic leaves: never slow the first packets down
             try {
                 long deadline = System.nanoTime() + MILLIS * 1_000_000L;
+                handshakes(HANDSHAKE_ROUNDS, deadline);
                 run(PATH_ROUNDS, deadline, false); // the packet path as traffic will take it first (gate closed)
                 vectors(ROUNDS, deadline);
             } catch (IOException | RuntimeException e) {
@@ -68,6 +82,58 @@ final class Warmup {
                 VectorGate.open();
             }
         });
+    }
+
+    /**
+     * Full handshakes between two in-memory devices with throwaway keys, each initiation also
+     * through the responder's {@link InitiationFilter} (the handshake workers' admission check) and
+     * an altered copy of it that the filter refuses (the junk path of a flood). A fake clock moves
+     * on so that neither the 20 ms flood limit nor the 5 s initiation limit interferes. Returns the
+     * handshakes completed.
+     */
+    static int handshakes(int rounds, long deadline) {
+        SecureRandom random = new SecureRandom();
+        long second = 1_000_000_000L;
+        long[] clock = {1_000 * second, 1_700_000_000L * second}; // now, wall
+        PrivateKey a = PrivateKey.generate(random), b = PrivateKey.generate(random);
+        NoiseDevice initiator = new NoiseDevice(a, random, () -> clock[1]);
+        NoiseDevice responder = new NoiseDevice(b, random, () -> clock[1]);
+        a.wipe();
+        b.wipe();
+        InetSocketAddress fromA = new InetSocketAddress("192.0.2.1", 51820);
+        InetSocketAddress fromB = new InetSocketAddress("192.0.2.2", 51820);
+        int done = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            Tunnel toResponder = initiator.addPeer(responder.publicKey(), null);
+            responder.addPeer(initiator.publicKey(), null);
+            InitiationFilter filter = responder.initiationFilter();
+            Result out = new Result(arena.allocate(2048), 0, 2048);
+            MemorySegment buf = arena.allocate(2048);
+            byte[] copy = new byte[148];
+            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
+                clock[0] += 6 * second;
+                clock[1] += second;
+                if (toResponder.initiateHandshake(clock[0], out).action() != Action.WRITE_TO_NETWORK) break;
+                int len = out.length();
+                MemorySegment.copy(out.segment(), out.offset(), buf, 0, len);
+                MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, copy, 0, len);
+                if (!filter.admits(copy, len)) break;
+                copy[40] ^= 1; // inside the encrypted static key: refused after the es DH, as junk is
+                filter.admits(copy, len);
+                if (responder.decapsulate(clock[0], buf, 0, len, fromA, out).action() != Action.WRITE_TO_NETWORK) break;
+                len = out.length();
+                MemorySegment.copy(out.segment(), out.offset(), buf, 0, len);
+                if (initiator.decapsulate(clock[0], buf, 0, len, fromB, out).action() != Action.WRITE_TO_NETWORK) break;
+                len = out.length();
+                MemorySegment.copy(out.segment(), out.offset(), buf, 0, len);
+                responder.decapsulate(clock[0], buf, 0, len, fromA, out); // the confirming keepalive
+                done++;
+            }
+        } finally {
+            initiator.close();
+            responder.close();
+        }
+        return done;
     }
 
     /**

@@ -70,7 +70,8 @@ public final class NoiseDevice {
         this.cookieChecker = new CookieChecker(staticPublic, random);
         this.responderInitial = HandshakeState.initialState(
                 Constants.IDENTIFIER.getBytes(StandardCharsets.US_ASCII), staticPublic.rawBytes());
-        this.responderScratch = HandshakeState.reusable(staticPrivate.rawBytes(), staticPublic.rawBytes());
+        // this.staticPrivate: our copy — the caller may wipe its key once we are made
+        this.responderScratch = HandshakeState.reusable(this.staticPrivate.rawBytes(), staticPublic.rawBytes());
     }
 
     /** With the system wall clock. */
