@@ -45,9 +45,13 @@ class ProbeIT {
             assertTrue(json.contains("\"ourNat\":\"address and port dependent mapping"), json);
             assertTrue(json.contains("\"peerNat\":\"address and port dependent mapping"), json);
         }
-        // the controlling side checked srflx pairs, which got no answer through the symmetric NATs
+        // the direct pairs got no answer through the symmetric NATs: failed, or (a quick relay on a
+        // quiet machine) still unanswered when ICE finished — either way the probe says so
         String all = out[0] + out[1];
-        assertTrue(all.contains("\"state\":\"Failed\",\"why\":\"no answer to the connectivity checks"), all);
+        assertTrue(
+                all.contains("\"state\":\"Failed\",\"why\":\"no answer to the connectivity checks")
+                        || all.contains("\"state\":\"In-Progress\",\"why\":\"checks still in flight when ICE finished"),
+                all);
     }
 
     /** Both probes at once; their JSON lines (A's, B's). */
