@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14: on a fresh clone bin/jwg builds the jar first, and Debian's Maven 3.8 writes colour
  * resets (ESC[0m) even with -B -q; they must not reach the terminal in front of the command's
  * first line. A copy of bin/jwg in a tree without the jar, with a stand-in {@code mvn} on PATH
- * that prints those escapes and puts the real jar in place, runs {@code jwg version}.
+ * that prints those escapes and puts the real jar (and the JVM flags file the build writes) in
+ * place, runs {@code jwg version}.
  */
 class LauncherFirstBuildIT {
     @TempDir
@@ -27,6 +28,7 @@ class LauncherFirstBuildIT {
         Path real = Launcher.jwg();
         Path jar = real.getParent().getParent().resolve("cli/target/jwg.jar");
         Requires.that(Files.isRegularFile(jar), "needs " + jar + " (run after package)");
+        Path flags = real.getParent().getParent().resolve("cli/target/launcher/jvm-flags");
         Path root = dir.resolve("clone");
         Files.createDirectories(root.resolve("bin"));
         Files.copy(real, root.resolve("bin/jwg"));
@@ -34,8 +36,9 @@ class LauncherFirstBuildIT {
         Path mvn = fakeBin.resolve("mvn");
         Files.writeString(
                 mvn,
-                "#!/bin/sh\nprintf '\\033[0m\\033[0m'\nmkdir -p cli/target && cp '" + jar
-                        + "' cli/target/jwg.jar\nprintf '\\033[0m'\n");
+                "#!/bin/sh\nprintf '\\033[0m\\033[0m'\nmkdir -p cli/target/launcher && cp '" + jar
+                        + "' cli/target/jwg.jar && cp '" + flags
+                        + "' cli/target/launcher/jvm-flags\nprintf '\\033[0m'\n");
         Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/jwg").toString(), "version").redirectErrorStream(true);
