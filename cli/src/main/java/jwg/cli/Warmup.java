@@ -3,6 +3,7 @@ package jwg.cli;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.logging.Logger;
@@ -116,7 +117,7 @@ final class Warmup {
                 if (toResponder.initiateHandshake(clock[0], out).action() != Action.WRITE_TO_NETWORK) break;
                 int len = out.length();
                 MemorySegment.copy(out.segment(), out.offset(), buf, 0, len);
-                MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, copy, 0, len);
+                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, copy, 0, len);
                 if (!filter.admits(copy, len)) break;
                 copy[40] ^= 1; // inside the encrypted static key: refused after the es DH, as junk is
                 filter.admits(copy, len);
