@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
-import jwg.tun.LinuxTun;
+import jwg.tun.InterfaceName;
 
 /** The {@code jwg} command: dispatches to subcommands. */
 public final class Main {
@@ -191,7 +191,7 @@ public final class Main {
 
     /**
      * Checks every interface name {@code command} takes from the command line with
-     * {@link LinuxTun#checkName}'s rule before anything touches a file named after it (a name like
+     * {@link InterfaceName#check}'s rule before anything touches a file named after it (a name like
      * {@code ../x} would otherwise reach outside the socket directory); the refusal, naming the
      * argument, or null if all are fine.
      */
@@ -211,7 +211,7 @@ public final class Main {
         }
         for (String n : names) {
             try {
-                LinuxTun.checkName(n);
+                InterfaceName.check(n);
             } catch (IllegalArgumentException e) {
                 return "bad interface name '" + n + "': " + e.getMessage();
             }

@@ -23,7 +23,7 @@ final class SafeFiles {
     }
 
     static Path daemonLog(Path base, String ifname) throws IOException {
-        jwg.tun.LinuxTun.checkName(ifname);
+        jwg.tun.InterfaceName.check(ifname);
         Path dir = PrivateDir.ensure(base.resolve("jwg-" + Fds.getuid()));
         Path log = dir.resolve(ifname + ".log");
         try (var ignored =

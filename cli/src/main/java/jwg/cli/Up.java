@@ -24,6 +24,7 @@ import jwg.ice.IceBind;
 import jwg.ice.IceConfig;
 import jwg.ice.StatusProtocol;
 import jwg.ice.StunMux;
+import jwg.tun.InterfaceName;
 import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
 import jwg.tun.TunOptions;
@@ -70,7 +71,7 @@ final class Up {
             ice = IceConfig.from(String.valueOf(a.conf().getFileName()), conf);
             if (ice != null) ice = ice.withRelayOverride(System.getenv(IceConfig.RELAY_ENV));
             metrics = MetricsAddress.from(String.valueOf(a.conf().getFileName()), conf);
-            LinuxTun.checkName(name);
+            InterfaceName.check(name);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("jwg up: " + e.getMessage());
             return 1;

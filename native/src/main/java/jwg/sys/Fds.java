@@ -209,13 +209,22 @@ public final class Fds {
         }
     }
 
-    /** getuid(2). */
+    /**
+     * The real user id, as getuid(2) returns it, read from {@code /proc/self/status} without a
+     * native call: the CLI's parent process ({@code jwg IFNAME} before it starts the daemon) asks
+     * for it, and linking libc's calls would cost it ~0.3 s of its start (docs/benchmarks.md,
+     * "Start-up").
+     */
     public static int getuid() {
         try {
-            return (int) Libc.GETUID.invokeExact();
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:"))
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the user id from /proc/self/status: " + e.getMessage(), e);
         }
+        throw new IllegalStateException("/proc/self/status has no Uid line");
     }
 
     /**

@@ -74,7 +74,6 @@ final class Libc {
     static final MethodHandle EVENTFD = fn("eventfd", ints(2), E);
     static final MethodHandle SETNS = fn("setns", ints(2), E);
     static final MethodHandle GETPID = fn("getpid", FunctionDescriptor.of(JAVA_INT));
-    static final MethodHandle GETUID = fn("getuid", FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle GETTID = fn("gettid", FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle SETPRIORITY = fn("setpriority", ints(3));
 

@@ -73,7 +73,7 @@ public final class LinuxTun implements TunDevice {
      * while the device is open. Errors say what to do: name taken, no permission, no /dev/net/tun.
      */
     public static LinuxTun create(String name, TunOptions options) throws IOException {
-        checkName(name);
+        InterfaceName.check(name);
         int fd = openClone(CLONE_DEVICE, name);
         try {
             String actual = attach(fd, name, options);
@@ -175,22 +175,6 @@ public final class LinuxTun implements TunDevice {
     static String needsCapNetAdmin() {
         return "creating a TUN interface needs CAP_NET_ADMIN: run as root, or use the rootless mode"
                 + " (a user + network namespace, see docs/tun.md)";
-    }
-
-    /** Checks an interface name: 1 to 15 bytes, no '/', ':' or whitespace. */
-    public static byte[] checkName(String name) {
-        if (name == null || name.isEmpty()) throw new IllegalArgumentException("the interface name is empty");
-        byte[] b = name.getBytes(StandardCharsets.UTF_8);
-        if (b.length >= Linux.IFNAMSIZ) {
-            throw new IllegalArgumentException("interface name '" + name + "' is " + b.length
-                    + " bytes long; Linux allows at most " + (Linux.IFNAMSIZ - 1));
-        }
-        if (name.equals(".")
-                || name.equals("..")
-                || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c == 0)) {
-            throw new IllegalArgumentException("interface name '" + name + "' may not contain '/', ':' or spaces");
-        }
-        return b;
     }
 
     @Override

@@ -10,7 +10,7 @@ public record TunConfig(String name, int mtu, List<Cidr> addresses, List<Cidr> r
     public static final int DEFAULT_MTU = 1420;
 
     public TunConfig {
-        LinuxTun.checkName(name);
+        InterfaceName.check(name);
         if (mtu < 68 || mtu > 65535) throw new IllegalArgumentException("MTU " + mtu + " out of range 68..65535");
         addresses = List.copyOf(addresses);
         routes = List.copyOf(routes);

@@ -22,6 +22,7 @@ import jwg.sys.Layouts;
 import jwg.sys.Linux;
 import jwg.sys.SockAddrs;
 import jwg.sys.Sockets;
+import jwg.tun.InterfaceName;
 import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
 import jwg.tun.TunOptions;
@@ -59,7 +60,7 @@ public final class RootlessTun implements AutoCloseable {
     }
 
     public static RootlessTun start(String name, TunOptions options) throws IOException {
-        LinuxTun.checkName(name);
+        InterfaceName.check(name);
         Path unshare = findTool("unshare");
         if (unshare == null) throw new IOException("rootless mode needs the 'unshare' command (package util-linux)");
         Path dir = Files.createTempDirectory(
