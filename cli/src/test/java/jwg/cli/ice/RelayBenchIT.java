@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * Each measurement: a fresh lab, two {@code jwg up} daemons (not lazy), the path `jwg status`
  * reports checked, iperf3 TCP for {@code -Djwg.bench.seconds} (default 5) after a 2 s warm-up, and
- * the ping RTT (20 pings). Prints every round and the medians; asserts only that each mode ends on
- * its path and carries traffic (figures on a loaded machine are recorded in docs/benchmarks.md).
+ * the ping RTT (20 pings). Prints every round and the medians, and for each measured run the CPU
+ * per process and busy thread in each namespace (coturn's, the routers', the hosts') and the UDP
+ * receive-buffer drops there ({@link NamespaceLoad}), and coturn's sockets that dropped; asserts
+ * only that each mode ends on its path and carries traffic (figures on a loaded machine are
+ * recorded in docs/benchmarks.md). {@code -Djwg.bench.modes=channel,p2p} measures only those.
  *
  * <pre>
  *   mvn -o verify -pl cli -Dit.test=RelayBenchIT -Djwg.bench.rounds=3 -Djwg.bench.seconds=5
@@ -54,7 +57,8 @@ class RelayBenchIT {
         int rounds = Integer.getInteger("jwg.bench.rounds", 3);
         int seconds = Integer.getInteger("jwg.bench.seconds", 5);
         String launcher = Launcher.jwg().toString();
-        List<String> order = List.of("p2p", "channel", "proxy");
+        List<String> order = List.of(
+                System.getProperty("jwg.bench.modes", "p2p,channel,proxy").split(","));
         Map<String, List<Figure>> figures = new TreeMap<>();
         for (int r = 0; r < rounds; r++) {
             List<String> modes = new ArrayList<>(order);
@@ -66,7 +70,7 @@ class RelayBenchIT {
                         "[relay-bench] round %d %-7s %8.1f Mbit/s  rtt %6.3f ms%n", r + 1, mode, f.mbps(), f.rttMs());
             }
         }
-        double p2p = median(figures.get("p2p"), true);
+        double p2p = figures.containsKey("p2p") ? median(figures.get("p2p"), true) : Double.NaN;
         for (String mode : order) {
             List<Figure> fs = figures.get(mode);
             double m = median(fs, true);
@@ -133,11 +137,27 @@ class RelayBenchIT {
                 assertTrue(rm.find(), rtt.output());
                 Daemon server2 = lab.start(lab.hostNetns(Host.B), "iperf2-" + mode + ".log", "iperf3", "-s", "-1");
                 Thread.sleep(300);
+                Map<String, Netns> spaces = new java.util.LinkedHashMap<>();
+                spaces.put("public(coturn)", lab.publicNetns());
+                for (Host h : List.of(Host.A, Host.B)) {
+                    spaces.put("router" + h, lab.routerNetns(h));
+                    spaces.put("host" + h, lab.hostNetns(h));
+                }
+                NamespaceLoad before = NamespaceLoad.of(spaces);
                 Netns.Result run = a.exec("iperf3", "-c", b.tunnelIp, "-t", Integer.toString(seconds), "-J");
+                NamespaceLoad after = NamespaceLoad.of(spaces);
+                String dropped =
+                        lab.publicNetns().tryExec("ss", "-Huanm").output().replaceAll("\\n\\s+skmem", " skmem");
+                dropped.lines()
+                        .filter(l -> !l.matches(".*,d0\\).*"))
+                        .forEach(l -> System.out.println("[relay-bench] " + mode + " coturn socket " + l.strip()));
                 server2.await(Duration.ofSeconds(60));
                 assertEquals(0, run.exitCode(), run.output());
                 Matcher bm = BPS.matcher(run.output());
                 assertTrue(bm.find(), run.output());
+                double bits = Double.parseDouble(bm.group(1)) * seconds;
+                System.out.print(after.since(before, (long) (bits / 8 / NamespaceLoad.FULL_DATAGRAM))
+                        .replaceAll("(?m)^", "[relay-bench] " + mode + " "));
                 return new Figure(Double.parseDouble(bm.group(1)) / 1e6, Double.parseDouble(rm.group(1)));
             } finally {
                 try {
