@@ -8,13 +8,15 @@ public enum PathType {
     P2P_HOST,
     /** Direct through NATs: a server-reflexive or peer-reflexive candidate on at least one side. */
     P2P_REFLEXIVE,
+    /** Direct through a cone and a symmetric NAT, the pair found by birthday probing ({@code jwg probe}). */
+    P2P_BIRTHDAY,
     /** Through a TURN relay (ours or the peer's). */
     RELAYED,
     /** Not connected. */
     NONE;
 
     public boolean p2p() {
-        return this == P2P_HOST || this == P2P_REFLEXIVE;
+        return this == P2P_HOST || this == P2P_REFLEXIVE || this == P2P_BIRTHDAY;
     }
 
     static PathType of(PeerAgent.Selected s) {

@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import jwg.dataplane.bind.Datagrams;
 import jwg.dataplane.bind.LinuxUdpBind;
+import jwg.ice.punch.PunchAuth;
 import jwg.ice.signal.Answer;
 import jwg.ice.signal.Offer;
 import jwg.ice.signal.ProbeReport;
@@ -79,6 +80,7 @@ public final class Probe {
             long session = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
             String failure = null;
             List<String> peerReport = null;
+            String remoteUfrag = null, remotePwd = null;
             // gathered before any offer: a cold JVM's first agent takes long (ice4j's start-up), and the
             // peer must not wait for it between offer and answer
             agent = new PeerAgent(
@@ -96,7 +98,11 @@ public final class Probe {
                     else if (m instanceof ProbeReport r) peerReport = r.lines();
                 }
                 if (answer == null) failure = "no answer from the peer (is jwg probe running there, same signaling?)";
-                else agent.connect(answer.ufrag(), answer.pwd(), answer.candidates());
+                else {
+                    remoteUfrag = answer.ufrag();
+                    remotePwd = answer.pwd();
+                    agent.connect(answer.ufrag(), answer.pwd(), answer.candidates());
+                }
             } else {
                 Offer offer = null;
                 while (offer == null && System.nanoTime() < deadline) {
@@ -107,6 +113,8 @@ public final class Probe {
                     failure = "no offer from the peer (is jwg probe running there, same signaling?)";
                 } else {
                     session = offer.sessionId();
+                    remoteUfrag = offer.ufrag();
+                    remotePwd = offer.pwd();
                     signal.send(peer, new Answer(session, agent.ufrag(), agent.password(), agent.candidates()));
                     agent.connect(offer.ufrag(), offer.pwd(), offer.candidates());
                 }
@@ -142,6 +150,25 @@ public final class Probe {
                 SignalMessage m = inbox.poll(100, TimeUnit.MILLISECONDS);
                 if (m instanceof ProbeReport r) peerReport = r.lines();
             }
+            ProbePunch.Outcome punch = null;
+            String peerNat = ProbeResult.line(peerReport, "nat="),
+                    peerOutcome = ProbeResult.line(peerReport, "outcome=");
+            var role = ProbePunch.role(ourNat, peerNat);
+            if (role.isPresent()
+                    && relay != RelayPolicy.FORCE
+                    && remoteUfrag != null
+                    && (selected == null || !PathType.of(selected).p2p())
+                    && (peerOutcome == null || !peerOutcome.startsWith("connected P2P"))) {
+                punch = ProbePunch.run(
+                        role.get(),
+                        session,
+                        new PunchAuth(agent.ufrag(), agent.password(), remoteUfrag, remotePwd),
+                        config.servers(),
+                        agent.candidates(),
+                        signal,
+                        peer,
+                        inbox);
+            }
             return ProbeResult.of(
                     key.publicKey(),
                     peer,
@@ -153,7 +180,9 @@ public final class Probe {
                     checks,
                     failure,
                     ourNat,
-                    peerReport);
+                    peerReport,
+                    punch,
+                    (System.nanoTime() - t0) / 1_000_000);
         } finally {
             if (agent != null) agent.close();
             signal.close();

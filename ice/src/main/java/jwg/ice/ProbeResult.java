@@ -12,6 +12,8 @@ import jwg.noise.PublicKey;
  *                  (a pair through our relay: its checks go through ice4j's TURN socket)
  * @param peerNat   the peer's NAT type as it reported it, null if its report did not arrive
  * @param peerOutcome the peer's own verdict, null if its report did not arrive
+ * @param punch     what birthday probing did after ICE ended relayed or failed between a cone and a
+ *                  symmetric NAT, null if it did not run
  */
 public record ProbeResult(
         String self,
@@ -27,7 +29,8 @@ public record ProbeResult(
         String ourNat,
         String peerNat,
         String peerOutcome,
-        List<Pair> pairs) {
+        List<Pair> pairs,
+        String punch) {
 
     /** One candidate pair: types, addresses, ice4j's check state, and what that state means. */
     public record Pair(
@@ -56,7 +59,9 @@ public record ProbeResult(
             List<PeerAgent.Check> checks,
             String failure,
             String ourNat,
-            List<String> peerReport) {
+            List<String> peerReport,
+            ProbePunch.Outcome punch,
+            long punchedMillis) {
         List<Pair> pairs = checks.stream()
                 .map(c -> new Pair(
                         c.localType().toString(),
@@ -75,24 +80,27 @@ public record ProbeResult(
                         ConnectivityStatus.text(s.remote()),
                         "Succeeded",
                         true);
+        boolean punched = punch != null && punch.punched();
+        if (punched) sel = new Pair("birthday", punch.local(), "birthday", punch.remote(), "Succeeded", true);
         return new ProbeResult(
                 self.toBase64(),
                 peer.toBase64(),
                 controlling,
                 relay,
-                s != null,
-                s == null ? PathType.NONE : PathType.of(s),
+                s != null || punched,
+                punched ? PathType.P2P_BIRTHDAY : s == null ? PathType.NONE : PathType.of(s),
                 sel,
-                rtt,
-                millis,
-                failure,
+                punched ? -1 : rtt,
+                punched ? punchedMillis : millis,
+                punched ? null : failure,
                 ourNat,
                 line(peerReport, "nat="),
                 line(peerReport, "outcome="),
-                pairs);
+                pairs,
+                punch == null ? null : punch.text());
     }
 
-    private static String line(List<String> report, String prefix) {
+    static String line(List<String> report, String prefix) {
         if (report == null) return null;
         for (String l : report) if (l.startsWith(prefix)) return l.substring(prefix.length());
         return null;
@@ -110,7 +118,7 @@ public record ProbeResult(
             b.append("result: connected, ")
                     .append(path.p2p() ? "P2P" : "Relayed")
                     .append(" (")
-                    .append(path)
+                    .append(path == PathType.P2P_BIRTHDAY ? "P2P_BIRTHDAY: birthday probe" : path.name())
                     .append(") in ")
                     .append(millis)
                     .append(" ms\n");
@@ -125,9 +133,11 @@ public record ProbeResult(
                     .append('\n');
             b.append("rtt: ")
                     .append(
-                            rttMillis < 0
-                                    ? "not measured (the checks went through the relay's socket)"
-                                    : String.format(Locale.ROOT, "%.2f ms", rttMillis))
+                            path == PathType.P2P_BIRTHDAY
+                                    ? "not measured (birthday probe)"
+                                    : rttMillis < 0
+                                            ? "not measured (the checks went through the relay's socket)"
+                                            : String.format(Locale.ROOT, "%.2f ms", rttMillis))
                     .append('\n');
         } else {
             b.append("result: not connected: ").append(failure).append('\n');
@@ -137,6 +147,7 @@ public record ProbeResult(
                 .append(peerNat == null ? "unknown (no report from the peer)" : peerNat)
                 .append('\n');
         if (peerOutcome != null) b.append("peer's result: ").append(peerOutcome).append('\n');
+        if (punch != null) b.append("birthday probe: ").append(punch).append('\n');
         b.append("pairs (").append(pairs.size()).append("):\n");
         for (Pair p : pairs)
             b.append("  ")
@@ -170,7 +181,8 @@ public record ProbeResult(
                 .field("failure", failure)
                 .field("ourNat", ourNat)
                 .field("peerNat", peerNat)
-                .field("peerOutcome", peerOutcome);
+                .field("peerOutcome", peerOutcome)
+                .field("punch", punch);
         if (selected != null) pair(j.key("selected"), selected);
         j.key("pairs").open('[');
         for (Pair p : pairs) pair(j, p);

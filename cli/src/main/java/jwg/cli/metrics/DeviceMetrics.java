@@ -157,7 +157,7 @@ public final class DeviceMetrics {
         x.family(
                 "jwg_peer_path",
                 GAUGE,
-                "The peer's path type (1 for the current one): p2p_host, p2p_reflexive, relayed or none. ICE peers only.");
+                "The peer's path type (1 for the current one): p2p_host, p2p_reflexive, p2p_birthday, relayed or none. ICE peers only.");
         for (ConnectivityStatus.Peer p : peers) {
             for (PathType t : PathType.values())
                 x.sample(p.path() == t ? 1 : 0, "interface", ifc, "peer", p.publicKey(), "path", lower(t.name()));

@@ -54,6 +54,44 @@ class ProbeIT {
                 all);
     }
 
+    /**
+     * Cone (A) <-> symmetric (B): ICE alone relays; birthday probing then finds a direct pair. Runs
+     * {@code jwg.probe.birthday.attempts} times (default 1), each in a new lab, and prints the times.
+     */
+    @Test
+    void coneToSymmetricEndsP2PByBirthdayProbing() throws Exception {
+        int attempts = Integer.getInteger("jwg.probe.birthday.attempts", 1);
+        int punched = 0;
+        StringBuilder times = new StringBuilder();
+        for (int i = 0; i < attempts; i++) {
+            String[] out = probe(Topology.CONE_SYMMETRIC);
+            boolean both = true;
+            for (String json : out) {
+                assertTrue(json.contains("\"connected\":true"), json);
+                both &= "P2P_BIRTHDAY".equals(IceLabIT.path(json));
+                assertTrue(json.contains("\"punch\":\""), "birthday probing ran: " + json);
+            }
+            assertTrue(out[0].contains("\"ourNat\":\"endpoint-independent mapping"), out[0]);
+            assertTrue(out[0].contains("\"punch\":\"easy side"), out[0]);
+            assertTrue(out[1].contains("\"ourNat\":\"address and port dependent mapping"), out[1]);
+            assertTrue(out[1].contains("\"punch\":\"hard side"), out[1]);
+            if (both) punched++;
+            times.append(millis(out[0]))
+                    .append('/')
+                    .append(millis(out[1]))
+                    .append(both ? " P2P" : " not")
+                    .append("; ");
+        }
+        System.out.println("[probe] birthday cone<->symmetric: " + punched + "/" + attempts
+                + " P2P_BIRTHDAY; ms (A/B from probe start): " + times);
+        assertTrue(punched >= Math.ceil(attempts * 0.95), punched + "/" + attempts + ": " + times);
+    }
+
+    private static String millis(String json) {
+        var m = java.util.regex.Pattern.compile("\"millis\":(\\d+)").matcher(json);
+        return m.find() ? m.group(1) : "?";
+    }
+
     /** Both probes at once; their JSON lines (A's, B's). */
     private static String[] probe(Topology t) throws Exception {
         Requires.root();
