@@ -10,11 +10,9 @@ import java.util.List;
 import jwg.cli.metrics.MetricsAddress;
 import jwg.cli.metrics.MetricsEndpoint;
 import jwg.dataplane.Device;
-import jwg.dataplane.IpPrefix;
 import jwg.dataplane.UapiSocket;
 import jwg.dataplane.config.ConfFile;
 import jwg.dataplane.config.ConfigException;
-import jwg.dataplane.config.InterfaceAddress;
 import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.UapiException;
 import jwg.dataplane.config.UapiProtocol;
@@ -27,6 +25,7 @@ import jwg.ice.StunMux;
 import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
 import jwg.tun.TunOptions;
+import jwg.tun.ip.IpPrefix;
 import jwg.tun.rootless.RootlessTun;
 
 /**
@@ -139,29 +138,24 @@ final class Up {
      * rootless mode, whose private namespace holds no underlay to exempt.
      */
     static TunConfig tunConfig(String name, WgQuickConfig conf, boolean rootless) {
-        List<String> addresses = new ArrayList<>();
-        for (InterfaceAddress ia : conf.addresses()) addresses.add(ia.toString());
         RouteTable table = RouteTable.of(conf.table());
-        List<String> routes = !table.main() ? List.of() : rootless || !table.auto() ? routes(conf) : mainRoutes(conf);
+        List<IpPrefix> routes = !table.main() ? List.of() : rootless || !table.auto() ? routes(conf) : mainRoutes(conf);
         int mtu = conf.mtu() != null ? conf.mtu() : TunConfig.DEFAULT_MTU;
-        return TunConfig.of(name)
-                .withMtu(mtu)
-                .withAddresses(addresses.toArray(String[]::new))
-                .withRoutes(routes.toArray(String[]::new));
+        return TunConfig.of(name).withMtu(mtu).withAddresses(conf.addresses()).withRoutes(routes);
     }
 
-    private static List<String> mainRoutes(WgQuickConfig conf) {
-        List<String> routes = new ArrayList<>();
+    private static List<IpPrefix> mainRoutes(WgQuickConfig conf) {
+        List<IpPrefix> routes = new ArrayList<>();
         for (PeerConfig p : conf.device().peers()) {
-            for (IpPrefix ip : p.allowedIps()) if (FullTunnel.inMainTable(ip)) routes.add(ip.toString());
+            for (IpPrefix ip : p.allowedIps()) if (FullTunnel.inMainTable(ip)) routes.add(ip);
         }
         return routes;
     }
 
-    private static List<String> routes(WgQuickConfig conf) {
-        List<String> routes = new ArrayList<>();
+    private static List<IpPrefix> routes(WgQuickConfig conf) {
+        List<IpPrefix> routes = new ArrayList<>();
         for (PeerConfig p : conf.device().peers()) {
-            for (IpPrefix ip : p.allowedIps()) routes.add(ip.toString());
+            for (IpPrefix ip : p.allowedIps()) routes.add(ip);
         }
         return routes;
     }
@@ -202,7 +196,7 @@ final class Up {
             }
             if (options.vnetHeader()) tun.enableOffloads(true);
             if (!table.off() && !table.main()) {
-                for (String r : routes(conf)) tun.addRoute(jwg.tun.Cidr.parse(r), table.number());
+                for (IpPrefix r : routes(conf)) tun.addRoute(r, table.number());
             }
             if (!rootless) full = FullTunnel.plan(conf, table, tun.netlink().tablesInUse());
         } catch (IOException | RuntimeException e) {

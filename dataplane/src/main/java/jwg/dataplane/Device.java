@@ -24,6 +24,7 @@ import jwg.noise.PresharedKey;
 import jwg.noise.PublicKey;
 import jwg.noise.Tunnel;
 import jwg.tun.TunDevice;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * A WireGuard device: a TUN interface, a UDP bind and the peers, with three threads —

@@ -25,6 +25,7 @@ import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 import jwg.noise.Result;
 import jwg.tun.MemoryTun;
+import jwg.tun.ip.IpPrefix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -10,6 +10,7 @@ import jwg.dataplane.config.UapiException;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 import jwg.tun.TunDevice;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * The two-device fixture (dataplane's test-jar, for the dataplane's and ICE's tests): two real
