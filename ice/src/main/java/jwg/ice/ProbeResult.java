@@ -156,7 +156,7 @@ public record ProbeResult(
     }
 
     public String toJson() {
-        Json j = new Json();
+        JsonWriter j = new JsonWriter();
         j.open('{')
                 .field("self", self)
                 .field("peer", peer)
@@ -179,7 +179,7 @@ public record ProbeResult(
         return j.toString();
     }
 
-    private static void pair(Json j, Pair p) {
+    private static void pair(JsonWriter j, Pair p) {
         j.open('{')
                 .field("localType", p.localType())
                 .field("local", p.local())

@@ -18,7 +18,7 @@ class WireguardGoInitiationTest {
     @SuppressWarnings("unchecked")
     @Test
     void acceptsEveryCapturedInitiation() throws Exception {
-        var list = (List<Map<String, Object>>) Json.parse(Vectors.read("wireguard-go-initiations.json"));
+        var list = (List<Map<String, Object>>) JsonReader.parse(Vectors.read("wireguard-go-initiations.json"));
         assertFalse(list.isEmpty());
         for (var v : list) {
             PrivateKey responder = PrivateKey.fromBase64((String) v.get("responder_private_key"));
