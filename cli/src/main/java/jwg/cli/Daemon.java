@@ -86,7 +86,7 @@ final class Daemon {
         Path dir = uapiDirectory();
         TunDevice tun;
         try {
-            tun = Tuns.create(ifname, TunConfig.DEFAULT_MTU);
+            tun = LinuxIo.create(ifname, TunConfig.DEFAULT_MTU);
         } catch (IOException | RuntimeException e) {
             err.println("jwg: failed to create TUN device " + ifname + ": " + e.getMessage());
             return 1;
@@ -100,7 +100,8 @@ final class Daemon {
             return 1;
         }
         StunMux mux = ice == null ? null : new StunMux();
-        Device device = Device.start(options, tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Device device =
+                Device.start(options, tun, ice == null ? LinuxIo::bind : () -> new IceBind(LinuxIo.bind(), mux));
         Connectivity connectivity = ice == null
                 ? null
                 : Connectivity.start(

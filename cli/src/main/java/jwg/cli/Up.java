@@ -186,7 +186,7 @@ final class Up {
         LinuxTun tun = null;
         FullTunnel full = null;
         try {
-            TunOptions options = Tuns.options();
+            TunOptions options = LinuxIo.options();
             if (rootless) {
                 rt = RootlessTun.start(name, options);
                 tun = rt.tun();
@@ -207,8 +207,8 @@ final class Up {
         }
         RootlessTun helper = rt;
         StunMux mux = ice == null ? null : new StunMux();
-        Device device =
-                Device.start(Daemon.options(), tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Device device = Device.start(
+                Daemon.options(), tun, ice == null ? LinuxIo::bind : () -> new IceBind(LinuxIo.bind(), mux));
         FullTunnel fullTunnel = full;
         try {
             // wg-quick's order: the device is configured (with the table as its fwmark), then the rules go in

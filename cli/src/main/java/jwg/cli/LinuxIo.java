@@ -6,9 +6,9 @@ import jwg.tun.LinuxTun;
 import jwg.tun.TunDevice;
 import jwg.tun.TunOptions;
 
-/** Creates the platform's TUN device and UDP bind for the commands, with offloads unless turned off. */
-final class Tuns {
-    private Tuns() {}
+/** The Linux TUN and UDP bind the commands run on, with offloads unless {@code JWG_OFFLOAD} turns them off. */
+final class LinuxIo {
+    private LinuxIo() {}
 
     /**
      * Offloads (TUN TSO/USO with GRO on write, UDP GSO/GRO) are on unless the environment says
