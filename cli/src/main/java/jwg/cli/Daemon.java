@@ -20,8 +20,8 @@ import jwg.ice.Connectivity;
 import jwg.ice.IceBind;
 import jwg.ice.StatusProtocol;
 import jwg.ice.StunMux;
+import jwg.tun.Tun;
 import jwg.tun.TunConfig;
-import jwg.tun.TunDevice;
 
 /**
  * {@code jwg [-f|--foreground] IFNAME}: the wireguard-go command line, so that
@@ -84,7 +84,7 @@ final class Daemon {
         }
         Warmup.beforeStart();
         Path dir = uapiDirectory();
-        TunDevice tun;
+        Tun tun;
         try {
             tun = LinuxIo.create(ifname, TunConfig.DEFAULT_MTU);
         } catch (IOException | RuntimeException e) {

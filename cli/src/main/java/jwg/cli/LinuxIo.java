@@ -3,7 +3,7 @@ package jwg.cli;
 import java.io.IOException;
 import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.tun.LinuxTun;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
 import jwg.tun.TunOptions;
 
 /** The Linux TUN and UDP bind the commands run on, with offloads unless {@code JWG_OFFLOAD} turns them off. */
@@ -30,7 +30,7 @@ final class LinuxIo {
         return new TunOptions(offload(), false);
     }
 
-    static TunDevice create(String name, int mtu) throws IOException {
+    static Tun create(String name, int mtu) throws IOException {
         TunOptions options = options();
         LinuxTun tun = LinuxTun.create(name, options);
         try {

@@ -23,7 +23,7 @@ import jwg.noise.NoiseDevice;
 import jwg.noise.PresharedKey;
 import jwg.noise.PublicKey;
 import jwg.noise.Tunnel;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
 import jwg.tun.ip.IpPrefix;
 
 /**
@@ -42,7 +42,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Device.class.getName());
 
     final DeviceOptions options;
-    final TunDevice tun;
+    final Tun tun;
     final SecureRandom random = new SecureRandom();
     final DeviceStats stats = new DeviceStats();
     final AllowedIps<Peer> allowedIps = new AllowedIps<>();
@@ -72,7 +72,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         Bind create();
     }
 
-    private Device(DeviceOptions options, TunDevice tun, BindFactory bindFactory) {
+    private Device(DeviceOptions options, Tun tun, BindFactory bindFactory) {
         this.options = options;
         this.tun = tun;
         this.bindFactory = bindFactory;
@@ -100,7 +100,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     }
 
     /** Starts a device on {@code tun}, with no key, no port and no peers until configured. */
-    public static Device start(DeviceOptions options, TunDevice tun, BindFactory bindFactory) {
+    public static Device start(DeviceOptions options, Tun tun, BindFactory bindFactory) {
         Device d = new Device(options, tun, bindFactory);
         d.conductor.start();
         d.sender.start();
@@ -373,7 +373,7 @@ public final class Device implements UapiDevice, AutoCloseable {
 
     /**
      * The offloads in force: the TUN device's virtio header and TUN_F_* flags
-     * ({@link jwg.tun.TunDevice#offloads()}), and UDP GSO/GRO on the bind (false before it is open).
+     * ({@link jwg.tun.Tun#offloads()}), and UDP GSO/GRO on the bind (false before it is open).
      */
     public Offloads offloads() {
         Bind b = bind;

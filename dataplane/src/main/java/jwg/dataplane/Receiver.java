@@ -18,7 +18,7 @@ import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import jwg.sys.Errno;
 import jwg.tun.LinuxTun;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
 import jwg.tun.offload.Coalescer;
 import jwg.tun.offload.VirtioNetHdr;
 
@@ -80,7 +80,7 @@ final class Receiver extends DeviceThread {
     Receiver(DeviceContexts.ReceiverContext ctx) {
         super("jwg-recv-" + ctx.name());
         this.ctx = ctx;
-        TunDevice tun = ctx.tun();
+        Tun tun = ctx.tun();
         this.vnet = tun.vnetHeader();
         int offloads = tun.offloads();
         this.coalescer =

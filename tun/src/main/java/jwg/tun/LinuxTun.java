@@ -32,7 +32,7 @@ import jwg.tun.netlink.Rtnetlink;
  * created them (see {@link jwg.sys.NetNs#run}); the netlink socket is opened there too, so
  * configuration keeps working from any thread.
  */
-public final class LinuxTun implements TunDevice {
+public final class LinuxTun implements Tun {
     /** The clone device. */
     public static final String CLONE_DEVICE = "/dev/net/tun";
 
