@@ -13,8 +13,8 @@ import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.noise.Action;
 import jwg.noise.InitiationFilter;
 import jwg.noise.Keypair;
-import jwg.noise.NoiseDevice;
 import jwg.noise.PrivateKey;
+import jwg.noise.ProtocolCore;
 import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
@@ -97,8 +97,8 @@ final class Warmup {
         long second = 1_000_000_000L;
         long[] clock = {1_000 * second, 1_700_000_000L * second}; // now, wall
         PrivateKey a = PrivateKey.generate(random), b = PrivateKey.generate(random);
-        NoiseDevice initiator = new NoiseDevice(a, random, () -> clock[1]);
-        NoiseDevice responder = new NoiseDevice(b, random, () -> clock[1]);
+        ProtocolCore initiator = new ProtocolCore(a, random, () -> clock[1]);
+        ProtocolCore responder = new ProtocolCore(b, random, () -> clock[1]);
         a.wipe();
         b.wipe();
         InetSocketAddress fromA = new InetSocketAddress("192.0.2.1", 51820);

@@ -19,8 +19,8 @@ import jwg.dataplane.config.PeerEndpoint;
 import jwg.dataplane.config.UapiDevice;
 import jwg.dataplane.config.UapiException;
 import jwg.dataplane.config.UapiSet;
-import jwg.noise.NoiseDevice;
 import jwg.noise.PresharedKey;
+import jwg.noise.ProtocolCore;
 import jwg.noise.PublicKey;
 import jwg.noise.Tunnel;
 import jwg.tun.Tun;
@@ -48,7 +48,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     final AllowedIps<Peer> allowedIps = new AllowedIps<>();
     final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
     final Map<Tunnel, Peer> byTunnel = new ConcurrentHashMap<>();
-    volatile NoiseDevice noise;
+    volatile ProtocolCore noise;
     volatile Bind bind;
     /** Told when a packet is routed to a peer with no endpoint (the ICE layer); null = drop such packets. */
     volatile PathListener pathListener;
@@ -119,7 +119,7 @@ public final class Device implements UapiDevice, AutoCloseable {
 
     /** The protocol core's counters (handshakes, keepalives, drops by reason), or null without a key. */
     public jwg.noise.Counters protocolCounters() {
-        NoiseDevice n = noise;
+        ProtocolCore n = noise;
         return n == null ? null : n.counters();
     }
 
@@ -224,8 +224,8 @@ public final class Device implements UapiDevice, AutoCloseable {
                 ? config.privateKey() != null
                 : config.privateKey() == null || !next.privateKey().equals(config.privateKey());
         if (keyChanged) {
-            NoiseDevice old = noise;
-            noise = next.privateKey() == null ? null : new NoiseDevice(next.privateKey(), random);
+            ProtocolCore old = noise;
+            noise = next.privateKey() == null ? null : new ProtocolCore(next.privateKey(), random);
             byTunnel.clear();
             for (Peer p : peers.values()) p.tunnel = null;
             if (old != null) old.close();
@@ -265,7 +265,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     }
 
     private void attachTunnel(Peer p) {
-        NoiseDevice n = noise;
+        ProtocolCore n = noise;
         if (n == null || p.tunnel != null) return;
         Tunnel t =
                 n.addPeer(p.publicKey, p.config.presharedKey() == null ? PresharedKey.none() : p.config.presharedKey());
@@ -288,7 +288,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         Tunnel t = p.tunnel;
         if (t != null) {
             byTunnel.remove(t);
-            NoiseDevice n = noise;
+            ProtocolCore n = noise;
             if (n != null) n.removePeer(p.publicKey);
         }
         p.staged.drop();
@@ -439,7 +439,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         conductor.join();
         crypto.close();
         conductor.runLocked(() -> {
-            NoiseDevice n = noise;
+            ProtocolCore n = noise;
             noise = null;
             if (n != null) n.close();
             for (Peer p : peers.values()) p.staged.drop();

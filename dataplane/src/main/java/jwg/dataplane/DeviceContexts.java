@@ -5,7 +5,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import jwg.dataplane.bind.Bind;
-import jwg.noise.NoiseDevice;
+import jwg.noise.ProtocolCore;
 import jwg.noise.PublicKey;
 import jwg.noise.Tunnel;
 import jwg.tun.Tun;
@@ -43,7 +43,7 @@ final class DeviceContexts {
             DeviceStats stats,
             CryptoPool crypto,
             Supplier<Bind> bind,
-            Supplier<NoiseDevice> noise,
+            Supplier<ProtocolCore> noise,
             BooleanSupplier closed,
             ConductorProxy conductor) {}
 
@@ -56,5 +56,5 @@ final class DeviceContexts {
             Map<Tunnel, Peer> byTunnel,
             DeviceStats stats,
             Supplier<Bind> bind,
-            Supplier<NoiseDevice> noise) {}
+            Supplier<ProtocolCore> noise) {}
 }

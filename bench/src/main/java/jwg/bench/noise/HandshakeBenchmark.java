@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import jwg.noise.Action;
-import jwg.noise.NoiseDevice;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.ProtocolCore;
 import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class HandshakeBenchmark {
     private static final long S = 1_000_000_000L;
     private Arena arena;
-    private NoiseDevice initiator, responder;
+    private ProtocolCore initiator, responder;
     private Tunnel toResponder;
     private Result out, out2;
     private MemorySegment initiation;
@@ -53,8 +53,8 @@ public class HandshakeBenchmark {
         SecureRandom random = new SecureRandom();
         PrivateKey a = PrivateKey.generate(random), b = PrivateKey.generate(random);
         PresharedKey psk = PresharedKey.generate(random);
-        initiator = new NoiseDevice(a, random, () -> wall);
-        responder = new NoiseDevice(b, random, () -> wall);
+        initiator = new ProtocolCore(a, random, () -> wall);
+        responder = new ProtocolCore(b, random, () -> wall);
         toResponder = initiator.addPeer(b.publicKey(), psk);
         responder.addPeer(a.publicKey(), psk);
         arena = Arena.ofConfined();
@@ -87,7 +87,7 @@ public class HandshakeBenchmark {
 
     @State(Scope.Thread)
     public static class Full {
-        NoiseDevice initiator, responder;
+        ProtocolCore initiator, responder;
         Tunnel toResponder;
         Result out;
         MemorySegment buf;
@@ -99,8 +99,8 @@ public class HandshakeBenchmark {
         public void setup() {
             SecureRandom random = new SecureRandom();
             PrivateKey a = PrivateKey.generate(random), b = PrivateKey.generate(random);
-            initiator = new NoiseDevice(a, random, () -> wall);
-            responder = new NoiseDevice(b, random, () -> wall);
+            initiator = new ProtocolCore(a, random, () -> wall);
+            responder = new ProtocolCore(b, random, () -> wall);
             toResponder = initiator.addPeer(b.publicKey(), null);
             responder.addPeer(a.publicKey(), null);
             arena = Arena.ofConfined();
