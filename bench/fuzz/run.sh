@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one @FuzzTest target for N minutes (docs/fuzzing.md), niced, on this machine.
 #
-#   bench/fuzz/run.sh TARGET MINUTES        TARGET = Class#method, e.g. NoiseDeviceFuzzTest#decapsulate
+#   bench/fuzz/run.sh TARGET MINUTES        TARGET = Class#method, e.g. ProtocolCoreFuzzTest#decapsulate
 #   bench/fuzz/run.sh --list                 the targets
 #
 # The fuzzer's new inputs go to MODULE/.cifuzz-corpus/ (not committed); a finding is written into the

@@ -20,8 +20,8 @@ import jwg.ice.Connectivity;
 import jwg.ice.IceBind;
 import jwg.ice.StatusProtocol;
 import jwg.ice.StunMux;
+import jwg.tun.Tun;
 import jwg.tun.TunConfig;
-import jwg.tun.TunDevice;
 
 /**
  * {@code jwg [-f|--foreground] IFNAME}: the wireguard-go command line, so that
@@ -84,9 +84,9 @@ final class Daemon {
         }
         Warmup.beforeStart();
         Path dir = uapiDirectory();
-        TunDevice tun;
+        Tun tun;
         try {
-            tun = Tuns.create(ifname, TunConfig.DEFAULT_MTU);
+            tun = LinuxIo.create(ifname, TunConfig.DEFAULT_MTU);
         } catch (IOException | RuntimeException e) {
             err.println("jwg: failed to create TUN device " + ifname + ": " + e.getMessage());
             return 1;
@@ -100,7 +100,8 @@ final class Daemon {
             return 1;
         }
         StunMux mux = ice == null ? null : new StunMux();
-        Device device = Device.start(options, tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Device device =
+                Device.start(options, tun, ice == null ? LinuxIo::bind : () -> new IceBind(LinuxIo.bind(), mux));
         Connectivity connectivity = ice == null
                 ? null
                 : Connectivity.start(

@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import jwg.dataplane.IpPrefix;
 import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.WgQuickConfig;
 import jwg.sys.ErrnoException;
-import jwg.tun.Cidr;
 import jwg.tun.LinuxTun;
+import jwg.tun.ip.IpPrefix;
 import jwg.tun.netlink.Rtnetlink;
 
 /**
@@ -101,7 +100,7 @@ final class FullTunnel {
     }
 
     private void family(LinuxTun tun, Rtnetlink nl, boolean v6) throws IOException {
-        tun.addRoute(Cidr.parse(v6 ? "::/0" : "0.0.0.0/0"), table); // goes with the interface
+        tun.addRoute(v6 ? IpPrefix.ofIpv6(0, 0, 0) : IpPrefix.ofIpv4(0, 0), table); // goes with the interface
         nl.addRule(v6, table, Integer.toUnsignedLong(table), true, -1);
         added.add(() -> delete(nl, v6, table, Integer.toUnsignedLong(table), true, -1));
         nl.addRule(v6, RouteTable.MAIN, -1, false, 0);

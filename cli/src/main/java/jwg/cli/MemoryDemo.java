@@ -9,9 +9,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import jwg.noise.Action;
 import jwg.noise.Keypair;
-import jwg.noise.NoiseDevice;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.ProtocolCore;
 import jwg.noise.Result;
 import jwg.noise.Tunnel;
 
@@ -48,8 +48,8 @@ final class MemoryDemo {
         say("  Private keys print as " + alicePriv + "; the preshared key as " + psk + ".");
 
         long wallAtStart = System.currentTimeMillis() * 1_000_000L;
-        NoiseDevice alice = new NoiseDevice(alicePriv, random, () -> wallAtStart + now);
-        NoiseDevice bob = new NoiseDevice(bobPriv, random, () -> wallAtStart + now);
+        ProtocolCore alice = new ProtocolCore(alicePriv, random, () -> wallAtStart + now);
+        ProtocolCore bob = new ProtocolCore(bobPriv, random, () -> wallAtStart + now);
         Tunnel aliceToBob = alice.addPeer(bobPriv.publicKey(), psk);
         Tunnel bobToAlice = bob.addPeer(alicePriv.publicKey(), psk);
         say("Each side knows the other as a peer (a Tunnel). Nothing has been sent yet.");
@@ -112,7 +112,7 @@ final class MemoryDemo {
 
     /** Moves datagrams between the two devices and stages packets while there is no session. */
     private static final class Wire {
-        private final NoiseDevice alice, bob;
+        private final ProtocolCore alice, bob;
         private final Tunnel aliceToBob, bobToAlice;
         private final MemorySegment buf;
         private final Result out;
@@ -122,7 +122,7 @@ final class MemoryDemo {
         private final Deque<byte[]> stagedAtBob = new ArrayDeque<>();
         private byte[] lastData;
 
-        Wire(Arena arena, NoiseDevice alice, NoiseDevice bob, Tunnel aliceToBob, Tunnel bobToAlice) {
+        Wire(Arena arena, ProtocolCore alice, ProtocolCore bob, Tunnel aliceToBob, Tunnel bobToAlice) {
             this.alice = alice;
             this.bob = bob;
             this.aliceToBob = aliceToBob;
@@ -195,7 +195,7 @@ final class MemoryDemo {
         }
 
         private void deliver(byte[] d, boolean toBob) {
-            NoiseDevice to = toBob ? bob : alice;
+            ProtocolCore to = toBob ? bob : alice;
             String who = toBob ? "Bob" : "Alice";
             Tunnel self = toBob ? bobToAlice : aliceToBob;
             MemorySegment.copy(MemorySegment.ofArray(d), 0, buf, 0, d.length);

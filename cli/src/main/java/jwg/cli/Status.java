@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import jwg.dataplane.UapiSocket;
-import jwg.ice.Json;
+import jwg.ice.JsonWriter;
 import jwg.noise.PublicKey;
 
 /**
@@ -83,7 +83,7 @@ final class Status {
             err.println("jwg status: unable to access interface " + name + ": " + e.getMessage());
             return null;
         }
-        Json j = new Json();
+        JsonWriter j = new JsonWriter();
         j.key("peers").open('[');
         for (Map<String, List<String>> p : i.peers()) {
             j.open('{')

@@ -10,11 +10,9 @@ import java.util.List;
 import jwg.cli.metrics.MetricsAddress;
 import jwg.cli.metrics.MetricsEndpoint;
 import jwg.dataplane.Device;
-import jwg.dataplane.IpPrefix;
 import jwg.dataplane.UapiSocket;
 import jwg.dataplane.config.ConfFile;
 import jwg.dataplane.config.ConfigException;
-import jwg.dataplane.config.InterfaceAddress;
 import jwg.dataplane.config.PeerConfig;
 import jwg.dataplane.config.UapiException;
 import jwg.dataplane.config.UapiProtocol;
@@ -28,6 +26,7 @@ import jwg.tun.InterfaceName;
 import jwg.tun.LinuxTun;
 import jwg.tun.TunConfig;
 import jwg.tun.TunOptions;
+import jwg.tun.ip.IpPrefix;
 import jwg.tun.rootless.RootlessTun;
 
 /**
@@ -140,29 +139,24 @@ final class Up {
      * rootless mode, whose private namespace holds no underlay to exempt.
      */
     static TunConfig tunConfig(String name, WgQuickConfig conf, boolean rootless) {
-        List<String> addresses = new ArrayList<>();
-        for (InterfaceAddress ia : conf.addresses()) addresses.add(ia.toString());
         RouteTable table = RouteTable.of(conf.table());
-        List<String> routes = !table.main() ? List.of() : rootless || !table.auto() ? routes(conf) : mainRoutes(conf);
+        List<IpPrefix> routes = !table.main() ? List.of() : rootless || !table.auto() ? routes(conf) : mainRoutes(conf);
         int mtu = conf.mtu() != null ? conf.mtu() : TunConfig.DEFAULT_MTU;
-        return TunConfig.of(name)
-                .withMtu(mtu)
-                .withAddresses(addresses.toArray(String[]::new))
-                .withRoutes(routes.toArray(String[]::new));
+        return TunConfig.of(name).withMtu(mtu).withAddresses(conf.addresses()).withRoutes(routes);
     }
 
-    private static List<String> mainRoutes(WgQuickConfig conf) {
-        List<String> routes = new ArrayList<>();
+    private static List<IpPrefix> mainRoutes(WgQuickConfig conf) {
+        List<IpPrefix> routes = new ArrayList<>();
         for (PeerConfig p : conf.device().peers()) {
-            for (IpPrefix ip : p.allowedIps()) if (FullTunnel.inMainTable(ip)) routes.add(ip.toString());
+            for (IpPrefix ip : p.allowedIps()) if (FullTunnel.inMainTable(ip)) routes.add(ip);
         }
         return routes;
     }
 
-    private static List<String> routes(WgQuickConfig conf) {
-        List<String> routes = new ArrayList<>();
+    private static List<IpPrefix> routes(WgQuickConfig conf) {
+        List<IpPrefix> routes = new ArrayList<>();
         for (PeerConfig p : conf.device().peers()) {
-            for (IpPrefix ip : p.allowedIps()) routes.add(ip.toString());
+            for (IpPrefix ip : p.allowedIps()) routes.add(ip);
         }
         return routes;
     }
@@ -193,7 +187,7 @@ final class Up {
         LinuxTun tun = null;
         FullTunnel full = null;
         try {
-            TunOptions options = Tuns.options();
+            TunOptions options = LinuxIo.options();
             if (rootless) {
                 rt = RootlessTun.start(name, options);
                 tun = rt.tun();
@@ -203,7 +197,7 @@ final class Up {
             }
             if (options.vnetHeader()) tun.enableOffloads(true);
             if (!table.off() && !table.main()) {
-                for (String r : routes(conf)) tun.addRoute(jwg.tun.Cidr.parse(r), table.number());
+                for (IpPrefix r : routes(conf)) tun.addRoute(r, table.number());
             }
             if (!rootless) full = FullTunnel.plan(conf, table, tun.netlink().tablesInUse());
         } catch (IOException | RuntimeException e) {
@@ -214,8 +208,8 @@ final class Up {
         }
         RootlessTun helper = rt;
         StunMux mux = ice == null ? null : new StunMux();
-        Device device =
-                Device.start(Daemon.options(), tun, ice == null ? Tuns::bind : () -> new IceBind(Tuns.bind(), mux));
+        Device device = Device.start(
+                Daemon.options(), tun, ice == null ? LinuxIo::bind : () -> new IceBind(LinuxIo.bind(), mux));
         FullTunnel fullTunnel = full;
         try {
             // wg-quick's order: the device is configured (with the table as its fwmark), then the rules go in

@@ -38,7 +38,7 @@ final class Version {
 
     private static String offload() {
         try {
-            return Tuns.offload()
+            return LinuxIo.offload()
                     ? "on: TUN TSO/USO with GRO on write, UDP GSO/GRO (each used if the kernel accepts it)"
                     : "off (JWG_OFFLOAD): one packet per TUN read/write and per datagram";
         } catch (IllegalArgumentException e) {

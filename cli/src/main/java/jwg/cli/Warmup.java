@@ -4,19 +4,14 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.logging.Logger;
 import jwg.dataplane.bind.Datagrams;
 import jwg.dataplane.bind.Endpoint;
 import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.noise.Action;
+import jwg.noise.InMemoryHandshakes;
 import jwg.noise.InitiationFilter;
 import jwg.noise.Keypair;
-import jwg.noise.NoiseDevice;
-import jwg.noise.PrivateKey;
-import jwg.noise.Result;
-import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import jwg.noise.crypto.VectorGate;
 import jwg.tun.offload.Coalescer;
@@ -86,53 +81,29 @@ final class Warmup {
     }
 
     /**
-     * Full handshakes between two in-memory devices with throwaway keys, each initiation also
+     * Full handshakes between two in-memory protocol cores ({@link InMemoryHandshakes}), each initiation also
      * through the responder's {@link InitiationFilter} (the handshake workers' admission check) and
      * an altered copy of it that the filter refuses (the junk path of a flood). A fake clock moves
      * on so that neither the 20 ms flood limit nor the 5 s initiation limit interferes. Returns the
      * handshakes completed.
      */
     static int handshakes(int rounds, long deadline) {
-        SecureRandom random = new SecureRandom();
-        long second = 1_000_000_000L;
-        long[] clock = {1_000 * second, 1_700_000_000L * second}; // now, wall
-        PrivateKey a = PrivateKey.generate(random), b = PrivateKey.generate(random);
-        NoiseDevice initiator = new NoiseDevice(a, random, () -> clock[1]);
-        NoiseDevice responder = new NoiseDevice(b, random, () -> clock[1]);
-        a.wipe();
-        b.wipe();
-        InetSocketAddress fromA = new InetSocketAddress("192.0.2.1", 51820);
-        InetSocketAddress fromB = new InetSocketAddress("192.0.2.2", 51820);
         int done = 0;
-        try (Arena arena = Arena.ofConfined()) {
-            Tunnel toResponder = initiator.addPeer(responder.publicKey(), null);
-            responder.addPeer(initiator.publicKey(), null);
-            InitiationFilter filter = responder.initiationFilter();
-            Result out = new Result(arena.allocate(2048), 0, 2048);
-            MemorySegment buf = arena.allocate(2048);
-            byte[] copy = new byte[148];
-            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
-                clock[0] += 6 * second;
-                clock[1] += second;
-                if (toResponder.initiateHandshake(clock[0], out).action() != Action.WRITE_TO_NETWORK) break;
-                int len = out.length();
-                MemorySegment.copy(out.segment(), out.offset(), buf, 0, len);
-                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, copy, 0, len);
-                if (!filter.admits(copy, len)) break;
+        byte[] copy = new byte[148];
+        try (Arena arena = Arena.ofConfined();
+                InMemoryHandshakes pair = new InMemoryHandshakes(arena, new SecureRandom())) {
+            InitiationFilter filter = pair.responder().initiationFilter();
+            InMemoryHandshakes.InitiationCheck check = (initiation, len) -> {
+                MemorySegment.copy(initiation, ValueLayout.JAVA_BYTE, 0, copy, 0, len);
+                if (!filter.admits(copy, len)) return false;
                 copy[40] ^= 1; // inside the encrypted static key: refused after the es DH, as junk is
                 filter.admits(copy, len);
-                if (responder.decapsulate(clock[0], buf, 0, len, fromA, out).action() != Action.WRITE_TO_NETWORK) break;
-                len = out.length();
-                MemorySegment.copy(out.segment(), out.offset(), buf, 0, len);
-                if (initiator.decapsulate(clock[0], buf, 0, len, fromB, out).action() != Action.WRITE_TO_NETWORK) break;
-                len = out.length();
-                MemorySegment.copy(out.segment(), out.offset(), buf, 0, len);
-                responder.decapsulate(clock[0], buf, 0, len, fromA, out); // the confirming keepalive
+                return true;
+            };
+            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
+                if (!pair.handshake(check)) break;
                 done++;
             }
-        } finally {
-            initiator.close();
-            responder.close();
         }
         return done;
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * Cryptokey routing: a longest-prefix-match table from IPv4/IPv6 prefixes to values (peers),
@@ -103,9 +104,14 @@ public final class AllowedIps<T> {
 
     // ---------------------------------------------------------------- writers (serialized)
 
-    /** Routes {@code prefix} to {@code value}; if another value held the prefix, it moves (as in wg). */
+    /**
+     * Routes {@code prefix} to {@code value}; if another value held the prefix, it moves (as in wg).
+     * The table keeps networks: host bits are cleared (10.1.2.3/8 is 10.0.0.0/8), here and in
+     * {@link #remove} and {@link #exact}.
+     */
     public synchronized void insert(IpPrefix prefix, T value) {
         if (value == null) throw new NullPointerException("value");
+        prefix = prefix.network();
         T previous = exact(prefix);
         if (previous == value) return;
         if (previous != null) unindex(prefix, previous);
@@ -116,6 +122,7 @@ public final class AllowedIps<T> {
 
     /** Removes {@code prefix} if it is routed to {@code value}; returns whether it was. */
     public synchronized boolean remove(IpPrefix prefix, T value) {
+        prefix = prefix.network();
         if (value == null || exact(prefix) != value) return false;
         setRoot(prefix, remove(root(prefix), prefix.high(), prefix.low(), bits(prefix)));
         unindex(prefix, value);
@@ -149,6 +156,7 @@ public final class AllowedIps<T> {
 
     /** The value routed by exactly this prefix (not longest match), or null. */
     public synchronized T exact(IpPrefix prefix) {
+        prefix = prefix.network();
         int bits = bits(prefix);
         Node<T> n = root(prefix);
         while (n != null && n.bits <= bits && matches(n, prefix.high(), prefix.low())) {

@@ -15,7 +15,7 @@ import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Action;
 import jwg.noise.Drop;
 import jwg.noise.Keypair;
-import jwg.noise.NoiseDevice;
+import jwg.noise.ProtocolCore;
 import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
@@ -284,7 +284,7 @@ final class Conductor extends DeviceThread {
      * ({@link #sourceLimiter}), then Diffie-Hellman. Allocates nothing unless a peer roams.
      */
     private Peer handshake(HandshakeMessage m, MemorySegment scratch) {
-        NoiseDevice noise = ctx.noise().get();
+        ProtocolCore noise = ctx.noise().get();
         if (noise == null) return null;
         long now = System.nanoTime();
         // a worker's admission decided "not under load" for it already (ConductorProxy.HandshakeMessage.admitted)

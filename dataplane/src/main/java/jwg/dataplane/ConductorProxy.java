@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Messages;
-import jwg.noise.NoiseDevice;
+import jwg.noise.ProtocolCore;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
@@ -111,7 +111,7 @@ final class ConductorProxy {
      * slot is free; otherwise drop and count it (the protocol core counts INVALID_MAC1 and
      * INVALID_LENGTH, the device HANDSHAKE_QUEUE_FULL). Allocates nothing.
      */
-    void enqueueHandshake(NoiseDevice noise, MemorySegment d, long off, int len, Endpoint from) {
+    void enqueueHandshake(ProtocolCore noise, MemorySegment d, long off, int len, Endpoint from) {
         if (noise == null || len > Messages.INITIATION_LENGTH) {
             if (noise == null) stats.drop(DeviceStats.Drop.NOT_WIREGUARD);
             else noise.counters().drop(jwg.noise.Drop.INVALID_LENGTH);

@@ -19,11 +19,12 @@ import jwg.dataplane.config.PeerEndpoint;
 import jwg.dataplane.config.UapiDevice;
 import jwg.dataplane.config.UapiException;
 import jwg.dataplane.config.UapiSet;
-import jwg.noise.NoiseDevice;
 import jwg.noise.PresharedKey;
+import jwg.noise.ProtocolCore;
 import jwg.noise.PublicKey;
 import jwg.noise.Tunnel;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * A WireGuard device: a TUN interface, a UDP bind and the peers, with three threads —
@@ -41,13 +42,13 @@ public final class Device implements UapiDevice, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Device.class.getName());
 
     final DeviceOptions options;
-    final TunDevice tun;
+    final Tun tun;
     final SecureRandom random = new SecureRandom();
     final DeviceStats stats = new DeviceStats();
     final AllowedIps<Peer> allowedIps = new AllowedIps<>();
     final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
     final Map<Tunnel, Peer> byTunnel = new ConcurrentHashMap<>();
-    volatile NoiseDevice noise;
+    volatile ProtocolCore noise;
     volatile Bind bind;
     /** Told when a packet is routed to a peer with no endpoint (the ICE layer); null = drop such packets. */
     volatile PathListener pathListener;
@@ -71,7 +72,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         Bind create();
     }
 
-    private Device(DeviceOptions options, TunDevice tun, BindFactory bindFactory) {
+    private Device(DeviceOptions options, Tun tun, BindFactory bindFactory) {
         this.options = options;
         this.tun = tun;
         this.bindFactory = bindFactory;
@@ -99,7 +100,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     }
 
     /** Starts a device on {@code tun}, with no key, no port and no peers until configured. */
-    public static Device start(DeviceOptions options, TunDevice tun, BindFactory bindFactory) {
+    public static Device start(DeviceOptions options, Tun tun, BindFactory bindFactory) {
         Device d = new Device(options, tun, bindFactory);
         d.conductor.start();
         d.sender.start();
@@ -118,7 +119,7 @@ public final class Device implements UapiDevice, AutoCloseable {
 
     /** The protocol core's counters (handshakes, keepalives, drops by reason), or null without a key. */
     public jwg.noise.Counters protocolCounters() {
-        NoiseDevice n = noise;
+        ProtocolCore n = noise;
         return n == null ? null : n.counters();
     }
 
@@ -223,8 +224,8 @@ public final class Device implements UapiDevice, AutoCloseable {
                 ? config.privateKey() != null
                 : config.privateKey() == null || !next.privateKey().equals(config.privateKey());
         if (keyChanged) {
-            NoiseDevice old = noise;
-            noise = next.privateKey() == null ? null : new NoiseDevice(next.privateKey(), random);
+            ProtocolCore old = noise;
+            noise = next.privateKey() == null ? null : new ProtocolCore(next.privateKey(), random);
             byTunnel.clear();
             for (Peer p : peers.values()) p.tunnel = null;
             if (old != null) old.close();
@@ -264,7 +265,7 @@ public final class Device implements UapiDevice, AutoCloseable {
     }
 
     private void attachTunnel(Peer p) {
-        NoiseDevice n = noise;
+        ProtocolCore n = noise;
         if (n == null || p.tunnel != null) return;
         Tunnel t =
                 n.addPeer(p.publicKey, p.config.presharedKey() == null ? PresharedKey.none() : p.config.presharedKey());
@@ -287,7 +288,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         Tunnel t = p.tunnel;
         if (t != null) {
             byTunnel.remove(t);
-            NoiseDevice n = noise;
+            ProtocolCore n = noise;
             if (n != null) n.removePeer(p.publicKey);
         }
         p.staged.drop();
@@ -372,7 +373,7 @@ public final class Device implements UapiDevice, AutoCloseable {
 
     /**
      * The offloads in force: the TUN device's virtio header and TUN_F_* flags
-     * ({@link jwg.tun.TunDevice#offloads()}), and UDP GSO/GRO on the bind (false before it is open).
+     * ({@link jwg.tun.Tun#offloads()}), and UDP GSO/GRO on the bind (false before it is open).
      */
     public Offloads offloads() {
         Bind b = bind;
@@ -438,7 +439,7 @@ public final class Device implements UapiDevice, AutoCloseable {
         conductor.join();
         crypto.close();
         conductor.runLocked(() -> {
-            NoiseDevice n = noise;
+            ProtocolCore n = noise;
             noise = null;
             if (n != null) n.close();
             for (Peer p : peers.values()) p.staged.drop();

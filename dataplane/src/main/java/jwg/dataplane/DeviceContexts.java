@@ -5,10 +5,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import jwg.dataplane.bind.Bind;
-import jwg.noise.NoiseDevice;
+import jwg.noise.ProtocolCore;
 import jwg.noise.PublicKey;
 import jwg.noise.Tunnel;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
 
 /**
  * What each device thread is given (Aeron's SenderContext, ReceiverContext ...): exactly the
@@ -23,7 +23,7 @@ final class DeviceContexts {
     /** The sender's: TUN → route → seal → UDP. */
     record SenderContext(
             String name,
-            TunDevice tun,
+            Tun tun,
             AllowedIps<Peer> allowedIps,
             DeviceStats stats,
             CryptoPool crypto,
@@ -37,13 +37,13 @@ final class DeviceContexts {
     /** The receiver's: UDP → open → TUN; handshake messages to the conductor. */
     record ReceiverContext(
             String name,
-            TunDevice tun,
+            Tun tun,
             AllowedIps<Peer> allowedIps,
             Map<Tunnel, Peer> byTunnel,
             DeviceStats stats,
             CryptoPool crypto,
             Supplier<Bind> bind,
-            Supplier<NoiseDevice> noise,
+            Supplier<ProtocolCore> noise,
             BooleanSupplier closed,
             ConductorProxy conductor) {}
 
@@ -51,10 +51,10 @@ final class DeviceContexts {
     record ConductorContext(
             String name,
             DeviceOptions options,
-            TunDevice tun,
+            Tun tun,
             Map<PublicKey, Peer> peers,
             Map<Tunnel, Peer> byTunnel,
             DeviceStats stats,
             Supplier<Bind> bind,
-            Supplier<NoiseDevice> noise) {}
+            Supplier<ProtocolCore> noise) {}
 }

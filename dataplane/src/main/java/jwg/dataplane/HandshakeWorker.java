@@ -10,7 +10,7 @@ import jwg.dataplane.bind.Bind;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.InitiationFilter;
 import jwg.noise.Messages;
-import jwg.noise.NoiseDevice;
+import jwg.noise.ProtocolCore;
 import jwg.noise.SourceAddress;
 
 /**
@@ -75,7 +75,7 @@ final class HandshakeWorker extends DeviceThread {
     }
 
     private void handle(HandshakeMessage m) {
-        NoiseDevice n = ctx.noise().get();
+        ProtocolCore n = ctx.noise().get();
         if (n == null) { // no key (any more): nothing can be admitted
             proxy.release(m);
             return;

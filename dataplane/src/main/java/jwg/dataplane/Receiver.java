@@ -12,13 +12,13 @@ import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Action;
 import jwg.noise.Drop;
 import jwg.noise.Keypair;
-import jwg.noise.NoiseDevice;
+import jwg.noise.ProtocolCore;
 import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
 import jwg.sys.Errno;
 import jwg.tun.LinuxTun;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
 import jwg.tun.offload.Coalescer;
 import jwg.tun.offload.VirtioNetHdr;
 
@@ -80,7 +80,7 @@ final class Receiver extends DeviceThread {
     Receiver(DeviceContexts.ReceiverContext ctx) {
         super("jwg-recv-" + ctx.name());
         this.ctx = ctx;
-        TunDevice tun = ctx.tun();
+        Tun tun = ctx.tun();
         this.vnet = tun.vnetHeader();
         int offloads = tun.offloads();
         this.coalescer =
@@ -110,7 +110,7 @@ final class Receiver extends DeviceThread {
                     if (ctx.bind().get() == b) sleepBriefly();
                     continue;
                 }
-                NoiseDevice noise = ctx.noise().get();
+                ProtocolCore noise = ctx.noise().get();
                 for (int i = 0; i < n; i++) classify(noise, batch, i);
                 if (coalescer != null) coalescer.reset();
                 for (int i = 0; i < n; i++) {
@@ -134,7 +134,7 @@ final class Receiver extends DeviceThread {
     }
 
     /** Sorts datagram {@code i}: transport → an open job; handshake → the conductor; else dropped. */
-    private void classify(NoiseDevice noise, Datagrams batch, int i) {
+    private void classify(ProtocolCore noise, Datagrams batch, int i) {
         MemorySegment d = batch.buffer(i);
         long off = batch.offset(i);
         int len = batch.length(i);
@@ -165,7 +165,7 @@ final class Receiver extends DeviceThread {
     }
 
     /** The ordered side of one opened message: replay window, timers, roaming, source check, TUN. */
-    private void deliver(NoiseDevice noise, OpenJob job, Endpoint from) {
+    private void deliver(ProtocolCore noise, OpenJob job, Endpoint from) {
         if (!job.ok) {
             noise.counters().drop(Drop.DECRYPT_FAILED);
             return;

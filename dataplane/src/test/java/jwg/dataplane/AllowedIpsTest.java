@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import jwg.tun.ip.IpPrefix;
+import jwg.tun.ip.IpText;
 import org.junit.jupiter.api.Test;
 
 class AllowedIpsTest {
@@ -67,7 +69,7 @@ class AllowedIpsTest {
                 // cluster addresses so that prefixes overlap a lot
                 int a = (r.nextInt(4) << 30) | (r.nextInt(16) << 20) | r.nextInt();
                 a = r.nextBoolean() ? a : (a & 0xFFF0_0000) | (r.nextInt(256));
-                IpPrefix prefix = IpPrefix.ofIpv4(a, r.nextInt(33));
+                IpPrefix prefix = IpPrefix.ofIpv4(a, r.nextInt(33)).network();
                 Peer peer = peers.get(r.nextInt(peers.size()));
                 t.insert(prefix, peer);
                 ref.map.put(prefix, peer);
@@ -118,7 +120,7 @@ class AllowedIpsTest {
         for (int i = 0; i < 4000; i++) {
             long h = (0xfd00L << 48) | ((long) r.nextInt(8) << 40) | (r.nextLong() & 0xFF_FFFF_FFFFL);
             long l = r.nextInt(3) == 0 ? 0 : r.nextLong();
-            IpPrefix prefix = IpPrefix.ofIpv6(h, l, r.nextInt(129));
+            IpPrefix prefix = IpPrefix.ofIpv6(h, l, r.nextInt(129)).network();
             Peer peer = peers.get(r.nextInt(peers.size()));
             t.insert(prefix, peer);
             ref.map.put(prefix, peer);
@@ -162,8 +164,8 @@ class AllowedIpsTest {
         t.insert(p("fd00::1/128"), a);
         assertSame(a, t.lookupIpv6(0xfd00L << 48, 1));
         assertSame(c, t.lookupIpv6(0xfd00L << 48, 2));
-        // host bits are masked off: 10.1.2.3/8 is 10.0.0.0/8
-        assertEquals(p("10.0.0.0/8"), p("10.1.2.3/8"));
+        // the table keeps networks, as wg: 10.1.2.3/8 goes in as 10.0.0.0/8
+        assertEquals(p("10.0.0.0/8"), p("10.1.2.3/8").network());
         // re-inserting moves the prefix
         t.insert(p("10.9.9.9/8"), a);
         assertSame(a, t.lookupIpv4(v4("10.1.2.4")));
@@ -227,62 +229,6 @@ class AllowedIpsTest {
             seg.set(ValueLayout.JAVA_BYTE, off, (byte) 0x10);
             assertNull(t.lookupDestination(seg, off), "not IP");
             assertNull(t.lookupDestination(seg, 100), "empty");
-        }
-    }
-
-    @Test
-    void prefixParsingErrors() {
-        var e = assertThrows(IllegalArgumentException.class, () -> p("10.0.0.1/33"));
-        assertEquals("'10.0.0.1/33': prefix length must be 0..32", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> p("fd00::/129"));
-        assertEquals("'fd00::/129': prefix length must be 0..128", e.getMessage());
-        for (String bad : new String[] {
-            "",
-            "/8",
-            "10.0.0/8",
-            "10.0.0.256/8",
-            "10.0.0.01/8",
-            "10.0.0.1/",
-            "10.0.0.1/-1",
-            "10.0.0.1/+8",
-            "10.0.0.1/08",
-            "fd00:::/8",
-            "fd00::1::/64",
-            "1:2:3:4:5:6:7:8:9/128",
-            "fe80::1%eth0/64",
-            "::1.2.3/128",
-            "1.2.3.4.5/32",
-            " 10.0.0.0/8",
-            "10.0.0.0 /8",
-            "x"
-        }) {
-            assertThrows(IllegalArgumentException.class, () -> p(bad), bad);
-        }
-        assertEquals("10.0.0.1/32", p("10.0.0.1").toString());
-        assertEquals("fd00::1/128", p("FD00:0:0::1").toString());
-        assertEquals("::ffff:1.2.3.4/128", p("::ffff:1.2.3.4").toString());
-        assertTrue(p("::ffff:1.2.3.4/128").isIpv6(), "v4-mapped text stays IPv6");
-        assertEquals("2001:db8::1:0:0:1/128", p("2001:db8:0:0:1:0:0:1").toString());
-        assertEquals("::/0", p("1::/0").toString());
-        assertEquals("1:2:3:4:5:6:7:8/128", p("1:2:3:4:5:6:7:8").toString());
-        assertEquals(
-                "0:1:2:3:4:5:6:7/128", p("::1:2:3:4:5:6:7").toString(), "RFC 5952: one zero group is not compressed");
-        assertEquals("1:2:3:4:5:6:7:0/128", p("1:2:3:4:5:6:7::").toString());
-        assertEquals("1::4:0:0:7:8/128", p("1:0:0:4:0:0:7:8").toString(), "RFC 5952: the first of equal runs");
-    }
-
-    @Test
-    void ipv6TextRoundTripsAgainstJdk() throws Exception {
-        Random r = new Random(3);
-        for (int i = 0; i < 5000; i++) {
-            byte[] b = new byte[16];
-            r.nextBytes(b);
-            for (int j = 0; j < 16; j++) if (r.nextInt(3) == 0) b[j] = 0;
-            String s = IpText.format(b);
-            assertArrayEquals(b, IpText.parse(s), s);
-            // the JDK's own (uncompressed) text must parse to the same bytes
-            String jdk = java.net.InetAddress.getByAddress(b).getHostAddress();
-            if (jdk.contains(":")) assertArrayEquals(b, IpText.parse(jdk), jdk);
         }
     }
 

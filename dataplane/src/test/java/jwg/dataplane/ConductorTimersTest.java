@@ -20,11 +20,12 @@ import jwg.dataplane.config.PeerEndpoint;
 import jwg.noise.Action;
 import jwg.noise.Constants;
 import jwg.noise.Messages;
-import jwg.noise.NoiseDevice;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.ProtocolCore;
 import jwg.noise.Result;
 import jwg.tun.MemoryTun;
+import jwg.tun.ip.IpPrefix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class ConductorTimersTest {
     void retransmittedInitiationThenPersistentKeepalivesOnTime() throws Exception {
         try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
                 Arena arena = Arena.ofConfined()) {
-            NoiseDevice core = new NoiseDevice(peerKey, random);
+            ProtocolCore core = new ProtocolCore(peerKey, random);
             core.addPeer(deviceKey.publicKey(), PresharedKey.none());
             MemoryTun tun = new MemoryTun("memT", 1420);
             device = Device.start(DeviceOptions.defaults(), tun, LinuxUdpBind::new);

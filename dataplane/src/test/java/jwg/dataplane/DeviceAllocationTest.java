@@ -8,7 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceAllocationTest {
     /** Hands out one prepared packet per read (rate-limited by permits); counts writes. Allocation-free. */
-    static class CountingTun implements TunDevice {
+    static class CountingTun implements Tun {
         final String name;
         final byte[] packet;
         final AtomicInteger permits = new AtomicInteger();

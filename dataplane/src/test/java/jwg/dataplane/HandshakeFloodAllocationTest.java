@@ -17,6 +17,7 @@ import jwg.noise.Counters;
 import jwg.noise.Drop;
 import jwg.noise.PrivateKey;
 import jwg.noise.crypto.Blake2s;
+import jwg.tun.ip.IpPrefix;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -9,7 +9,8 @@ import jwg.dataplane.config.PeerEndpoint;
 import jwg.dataplane.config.UapiException;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * The two-device fixture (dataplane's test-jar, for the dataplane's and ICE's tests): two real
@@ -30,7 +31,7 @@ public record TwoDevices(Device a, Device b, PrivateKey keyA, PrivateKey keyB) i
     }
 
     /** Two devices to start on {@code tunA} and {@code tunB}. */
-    public static Builder between(TunDevice tunA, TunDevice tunB) {
+    public static Builder between(Tun tunA, Tun tunB) {
         return new Builder(tunA, tunB);
     }
 
@@ -44,13 +45,13 @@ public record TwoDevices(Device a, Device b, PrivateKey keyA, PrivateKey keyB) i
     }
 
     public static final class Builder {
-        private final TunDevice tunA, tunB;
+        private final Tun tunA, tunB;
         private DeviceOptions options = DeviceOptions.defaults();
         private Device.BindFactory bindA = LinuxUdpBind::new, bindB = LinuxUdpBind::new;
         private PresharedKey presharedKey;
         private Endpoints endpoints = Endpoints.A_KNOWS_B;
 
-        private Builder(TunDevice tunA, TunDevice tunB) {
+        private Builder(Tun tunA, Tun tunB) {
             this.tunA = tunA;
             this.tunB = tunB;
         }

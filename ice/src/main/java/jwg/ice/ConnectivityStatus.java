@@ -191,7 +191,7 @@ public record ConnectivityStatus(
 
     /** The {@code --json} view. */
     public String toJson() {
-        Json j = new Json();
+        JsonWriter j = new JsonWriter();
         j.open('{');
         j.field("ready", ready);
         j.key("peers").open('[');

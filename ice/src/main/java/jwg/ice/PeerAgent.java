@@ -66,7 +66,7 @@ final class PeerAgent implements AutoCloseable {
             RelayPolicy relay,
             Consumer<Outcome> listener)
             throws IOException {
-        Ice4j.configure();
+        Ice4jSettings.configure();
         this.sessionId = sessionId;
         this.relay = relay;
         Agent a = new Agent();

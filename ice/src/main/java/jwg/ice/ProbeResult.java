@@ -167,7 +167,7 @@ public record ProbeResult(
     }
 
     public String toJson() {
-        Json j = new Json();
+        JsonWriter j = new JsonWriter();
         j.open('{')
                 .field("self", self)
                 .field("peer", peer)
@@ -191,7 +191,7 @@ public record ProbeResult(
         return j.toString();
     }
 
-    private static void pair(Json j, Pair p) {
+    private static void pair(JsonWriter j, Pair p) {
         j.open('{')
                 .field("localType", p.localType())
                 .field("local", p.local())

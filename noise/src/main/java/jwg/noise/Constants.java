@@ -48,7 +48,8 @@ public final class Constants {
     /**
      * The MTU the protocol core pads to until the device tells it the interface's (padding never
      * goes past it): wg-quick's default, the same value as {@code jwg.tun.TunConfig.DEFAULT_MTU}
-     * (noise sees no other module, so the interface side keeps its own).
+     * (noise sees no other module, so the interface side keeps its own; dataplane's {@code
+     * DefaultMtuTest} holds the two equal).
      */
     public static final int DEFAULT_MTU = 1420;
 }

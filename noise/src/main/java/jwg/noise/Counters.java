@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Per-reason drop counters (thread-safe, allocation-free to bump) plus a few event counters,
- * for the dataplane to show. One instance per {@link NoiseDevice}, shared by its tunnels.
+ * for the dataplane to show. One instance per {@link ProtocolCore}, shared by its tunnels.
  */
 public final class Counters {
     private final AtomicLongArray drops = new AtomicLongArray(Drop.VALUES.length);

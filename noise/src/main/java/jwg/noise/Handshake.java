@@ -21,7 +21,7 @@ final class Handshake {
         INITIATION_CONSUMED
     }
 
-    private final NoiseDevice device;
+    private final ProtocolCore device;
     private final Tunnel tunnel;
     final PublicKey remoteStatic;
     private volatile PresharedKey psk;
@@ -58,7 +58,7 @@ final class Handshake {
 
     private boolean anyInitiationConsumed;
 
-    Handshake(NoiseDevice device, Tunnel tunnel, PublicKey remoteStatic, PresharedKey psk) {
+    Handshake(ProtocolCore device, Tunnel tunnel, PublicKey remoteStatic, PresharedKey psk) {
         this.device = device;
         this.tunnel = tunnel;
         this.remoteStatic = remoteStatic;
@@ -126,7 +126,7 @@ final class Handshake {
     }
 
     /**
-     * Second half of consuming an initiation, after {@link NoiseDevice} decrypted the static key
+     * Second half of consuming an initiation, after {@link ProtocolCore} decrypted the static key
      * and found this peer: decrypts the timestamp, rejects replays (timestamp not newer) and
      * floods (less than 20 ms since the last accepted one). Returns null or the drop reason.
      * {@code hs} (the device's scratch) is copied into this handshake's own state, and wiped.

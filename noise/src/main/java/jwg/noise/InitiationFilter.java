@@ -12,28 +12,28 @@ package jwg.noise;
  * valid MAC2 gets a cookie reply from the worker, as in wireguard-go, and never reaches the
  * control thread.
  *
- * <p>One instance per thread and device ({@link NoiseDevice#initiationFilter}); it holds its own
+ * <p>One instance per thread and device ({@link ProtocolCore#initiationFilter}); it holds its own
  * handshake state, reads only what never changes after the device is made (the static key pair,
  * the initial hash) and the concurrent peer map, and counts refusals in the device's thread-safe
  * {@link Counters}. It decides nothing else: what it admits goes through
- * {@link NoiseDevice#decapsulate} as before (MAC1 again, MAC2 under load, the rate limit, the
+ * {@link ProtocolCore#decapsulate} as before (MAC1 again, MAC2 under load, the rate limit, the
  * whole handshake — the es DH is done twice for an admitted initiation, a cost only real peers
  * cause). Allocates nothing.
  */
 public final class InitiationFilter {
-    private final NoiseDevice device;
+    private final ProtocolCore device;
     private final HandshakeState hs;
     private final byte[] msg = new byte[Messages.INITIATION_LENGTH];
     private final PublicKey probe = new PublicKey(new byte[32]);
     private final byte[] reply = new byte[Messages.COOKIE_REPLY_LENGTH];
 
-    InitiationFilter(NoiseDevice device) {
+    InitiationFilter(ProtocolCore device) {
         this.device = device;
         this.hs = HandshakeState.reusable(device.staticPrivate.rawBytes(), device.staticPublic.rawBytes());
     }
 
     /** The device this filter reads (a worker makes a new filter when the device changes). */
-    public NoiseDevice device() {
+    public ProtocolCore device() {
         return device;
     }
 

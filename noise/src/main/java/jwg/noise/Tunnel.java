@@ -9,7 +9,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
 
 /**
  * One peer: its handshake, keypairs and timers — the protocol core's equivalent of boringtun's
- * {@code Tunn}. Created by {@link NoiseDevice#addPeer}. The core keeps no packets and owns no
+ * {@code Tunn}. Created by {@link ProtocolCore#addPeer}. The core keeps no packets and owns no
  * clock, socket or thread: every method takes {@code now} (monotonic nanoseconds) and writes
  * into a caller-owned {@link Result}, which it returns (the action and the bytes it concerns).
  *
@@ -38,7 +38,7 @@ import jwg.noise.crypto.ChaCha20Poly1305;
  * receive side only. Handshakes, tick and peer configuration run on one control thread.
  */
 public final class Tunnel {
-    final NoiseDevice device;
+    final ProtocolCore device;
     final Handshake handshake;
     final Keypairs keypairs;
     final Timers timers;
@@ -57,7 +57,7 @@ public final class Tunnel {
      */
     private boolean initiationFailed;
 
-    Tunnel(NoiseDevice device, PublicKey remoteStatic, PresharedKey psk) {
+    Tunnel(ProtocolCore device, PublicKey remoteStatic, PresharedKey psk) {
         this.device = device;
         this.remoteStatic = remoteStatic;
         this.keypairs = new Keypairs(device.indices);
@@ -211,7 +211,7 @@ public final class Tunnel {
 
     /**
      * Handles a datagram received from this peer (any type; {@code from} is its source address,
-     * used for cookies). Same as {@link NoiseDevice#decapsulate}, except that a message that turns
+     * used for cookies). Same as {@link ProtocolCore#decapsulate}, except that a message that turns
      * out to belong to another peer is still processed for that peer ({@link Result#tunnel} says which).
      */
     public Result decapsulate(long now, MemorySegment datagram, long off, int len, InetSocketAddress from, Result out) {

@@ -4,9 +4,9 @@
  *
  * <h2>Where each concept lives</h2>
  * <ul>
- * <li>{@link jwg.noise.NoiseDevice} — the interface's half: static key, {@link jwg.noise.CookieChecker
+ * <li>{@link jwg.noise.ProtocolCore} — the interface's half: static key, {@link jwg.noise.CookieChecker
  *     cookie checker}, {@link jwg.noise.IndexTable receiver-index table}, peers by public key.
- *     Every received datagram enters through {@link jwg.noise.NoiseDevice#decapsulate}.</li>
+ *     Every received datagram enters through {@link jwg.noise.ProtocolCore#decapsulate}.</li>
  * <li>{@link jwg.noise.Tunnel} — one peer (boringtun's {@code Tunn}): encapsulate, tick, and the
  *     split data-path API for the dataplane's worker pool.</li>
  * <li>{@link jwg.noise.Handshake} — Noise_IKpsk2 with WireGuard's framing, TAI64N replay and
@@ -29,16 +29,16 @@
  * <h2>Threading contract</h2>
  * <ul>
  * <li><b>Control thread</b> (or any thread holding the device's monitor, which these take
- *     themselves): handshake messages (types 1–3) via {@code NoiseDevice.decapsulate},
+ *     themselves): handshake messages (types 1–3) via {@code ProtocolCore.decapsulate},
  *     {@code Tunnel.tick}, {@code Tunnel.initiateHandshake}, {@code addPeer}/{@code removePeer}.</li>
  * <li><b>Ordered send side</b> of a peer: {@code Tunnel.sendingKeypair} + {@code Keypair.nextSendCounter},
  *     later {@code Tunnel.sentDataWantsHandshake}. Lock-free.</li>
  * <li><b>Workers</b>: {@code Keypair.seal} / {@code Keypair.open}, each thread with its own
  *     {@link jwg.noise.crypto.ChaCha20Poly1305}. Lock-free, allocation-free.</li>
- * <li><b>Ordered receive side</b> of a peer: {@code NoiseDevice.lookup(receiverIndex)}, then after the
+ * <li><b>Ordered receive side</b> of a peer: {@code ProtocolCore.lookup(receiverIndex)}, then after the
  *     worker, {@code Tunnel.receivedData} (replay window, timers, confirmation). One thread per
  *     peer at a time.</li>
- * <li>The simple API ({@code Tunnel.encapsulate}, {@code NoiseDevice.decapsulate} of type 4) may be
+ * <li>The simple API ({@code Tunnel.encapsulate}, {@code ProtocolCore.decapsulate} of type 4) may be
  *     used instead, from one sending and one receiving thread.</li>
  * </ul>
  *

@@ -39,11 +39,11 @@ class InitiationFilterTest {
             assertEquals(1, n.devB.counters().get(Drop.INVALID_INITIATION));
 
             // a well-formed initiation to B from a key B does not know
-            NoiseDevice stranger = new NoiseDevice(PrivateKey.generate(new SecureRandom()), new SecureRandom());
+            ProtocolCore stranger = new ProtocolCore(PrivateKey.generate(new SecureRandom()), new SecureRandom());
             try {
                 Tunnel t = stranger.addPeer(n.keyB.publicKey(), null);
                 byte[] init = new byte[Messages.INITIATION_LENGTH];
-                assertTrue(t.handshake.createInitiation(n.now, NoiseDevice.systemWallClockNanos(), init));
+                assertTrue(t.handshake.createInitiation(n.now, ProtocolCore.systemWallClockNanos(), init));
                 assertFalse(f.admits(init, init.length));
                 assertEquals(1, n.devB.counters().get(Drop.UNKNOWN_PEER));
             } finally {

@@ -69,7 +69,7 @@ class MalformedInputTest {
             assertDropped(n.deliver(n.devB, badStatic), Drop.INVALID_INITIATION);
             // a valid initiation from a stranger (B does not know C)
             TestNet other = new TestNet();
-            NoiseDevice c = new NoiseDevice(
+            ProtocolCore c = new ProtocolCore(
                     PrivateKey.generate(new java.security.SecureRandom()), new java.security.SecureRandom());
             Tunnel cb = c.addPeer(n.keyB.publicKey(), null);
             cb.initiateHandshake(n.now, o);

@@ -89,7 +89,7 @@ class NextDeadlineTest {
         final Scenario sc;
         final Arena arena = Arena.ofConfined();
         long now = T0;
-        final NoiseDevice[] dev = new NoiseDevice[2];
+        final ProtocolCore[] dev = new ProtocolCore[2];
         final Tunnel[] tun = new Tunnel[2];
         final InetSocketAddress[] addr = {
             new InetSocketAddress("192.0.2.1", 51820), new InetSocketAddress("192.0.2.2", 51821)
@@ -113,7 +113,7 @@ class NextDeadlineTest {
             long wallOffset = 1_795_370_000L * S - T0;
             PrivateKey[] keys = {PrivateKey.generate(seeded(sc.seed(), 1)), PrivateKey.generate(seeded(sc.seed(), 2))};
             for (int i = 0; i < 2; i++)
-                dev[i] = new NoiseDevice(keys[i], seeded(sc.seed(), 3 + i), () -> wallOffset + now);
+                dev[i] = new ProtocolCore(keys[i], seeded(sc.seed(), 3 + i), () -> wallOffset + now);
             PresharedKey psk = PresharedKey.generate(seeded(sc.seed(), 5));
             for (int i = 0; i < 2; i++) {
                 tun[i] = dev[i].addPeer(keys[1 - i].publicKey(), psk);

@@ -16,7 +16,7 @@ class NoiseVectorTest {
     @SuppressWarnings("unchecked")
     @Test
     void reproducesCacophonyVector() throws Exception {
-        var root = (Map<String, Object>) Json.parse(Vectors.read("noise-IKpsk2_25519_ChaChaPoly_BLAKE2s.json"));
+        var root = (Map<String, Object>) JsonReader.parse(Vectors.read("noise-IKpsk2_25519_ChaChaPoly_BLAKE2s.json"));
         var vectors = (List<Map<String, Object>>) root.get("vectors");
         assertFalse(vectors.isEmpty());
         for (var v : vectors) {

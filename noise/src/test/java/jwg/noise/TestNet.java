@@ -28,8 +28,8 @@ final class TestNet implements AutoCloseable {
     private final long wallOffset = 1_795_370_000L * S - now;
     final PrivateKey keyA = PrivateKey.generate(new SecureRandom());
     final PrivateKey keyB = PrivateKey.generate(new SecureRandom());
-    final NoiseDevice devA = new NoiseDevice(keyA, new SecureRandom(), () -> wallOffset + now);
-    final NoiseDevice devB = new NoiseDevice(keyB, new SecureRandom(), () -> wallOffset + now);
+    final ProtocolCore devA = new ProtocolCore(keyA, new SecureRandom(), () -> wallOffset + now);
+    final ProtocolCore devB = new ProtocolCore(keyB, new SecureRandom(), () -> wallOffset + now);
     final PresharedKey psk = PresharedKey.generate(new SecureRandom());
     /** A's tunnel to B, and B's tunnel to A. */
     final Tunnel a = devA.addPeer(keyB.publicKey(), psk);
@@ -44,7 +44,7 @@ final class TestNet implements AutoCloseable {
         now += nanos;
     }
 
-    NoiseDevice deviceOf(Tunnel t) {
+    ProtocolCore deviceOf(Tunnel t) {
         return t == a ? devA : devB;
     }
 
@@ -59,11 +59,11 @@ final class TestNet implements AutoCloseable {
     }
 
     /** Delivers a datagram to A (from B's address) or to B. */
-    Res deliver(NoiseDevice to, byte[] datagram) {
+    Res deliver(ProtocolCore to, byte[] datagram) {
         return deliver(to, datagram, to == devA ? addrB : addrA);
     }
 
-    Res deliver(NoiseDevice to, byte[] datagram, InetSocketAddress from) {
+    Res deliver(ProtocolCore to, byte[] datagram, InetSocketAddress from) {
         MemorySegment.copy(MemorySegment.ofArray(datagram), 0, in, 0, datagram.length);
         return res(to.decapsulate(now, in, 0, datagram.length, from, out));
     }
@@ -75,7 +75,7 @@ final class TestNet implements AutoCloseable {
     /** Full handshake initiated by {@code initiator}, including the confirming keepalive. */
     void handshake(Tunnel initiator) {
         Tunnel responder = initiator == a ? b : a;
-        NoiseDevice rDev = deviceOf(responder), iDev = deviceOf(initiator);
+        ProtocolCore rDev = deviceOf(responder), iDev = deviceOf(initiator);
         Res init = res(initiator.initiateHandshake(now, out));
         assertEquals(Action.WRITE_TO_NETWORK, init.action(), "initiation");
         assertEquals(Messages.INITIATION_LENGTH, init.length());

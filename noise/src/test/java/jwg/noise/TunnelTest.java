@@ -376,7 +376,7 @@ class TunnelTest {
         try (TestNet n = new TestNet()) {
             // a second device with A's identity lets us make two initiations 10 ms apart
             long[] twinWall = {1_795_370_100L * S};
-            NoiseDevice twin = new NoiseDevice(n.keyA, new java.security.SecureRandom(), () -> twinWall[0]);
+            ProtocolCore twin = new ProtocolCore(n.keyA, new java.security.SecureRandom(), () -> twinWall[0]);
             Tunnel ta = twin.addPeer(n.keyB.publicKey(), n.psk);
             Result o = new Result(n.arena.allocate(256), 0, 256);
             assertEquals(

@@ -18,7 +18,7 @@ class WireguardGoInitiationTest {
     @SuppressWarnings("unchecked")
     @Test
     void acceptsEveryCapturedInitiation() throws Exception {
-        var list = (List<Map<String, Object>>) Json.parse(Vectors.read("wireguard-go-initiations.json"));
+        var list = (List<Map<String, Object>>) JsonReader.parse(Vectors.read("wireguard-go-initiations.json"));
         assertFalse(list.isEmpty());
         for (var v : list) {
             PrivateKey responder = PrivateKey.fromBase64((String) v.get("responder_private_key"));
@@ -30,7 +30,7 @@ class WireguardGoInitiationTest {
             long captured =
                     ((BigDecimal) v.get("captured_unix_time")).movePointRight(9).longValue();
 
-            NoiseDevice dev = new NoiseDevice(responder, new SecureRandom(), () -> captured);
+            ProtocolCore dev = new ProtocolCore(responder, new SecureRandom(), () -> captured);
             Tunnel t = dev.addPeer(initiator, psk);
             byte[] init = HexFormat.of().parseHex((String) v.get("initiation_hex"));
             assertEquals(Messages.INITIATION_LENGTH, init.length);

@@ -15,6 +15,7 @@ import jwg.sys.ErrnoException;
 import jwg.sys.Fds;
 import jwg.sys.Layouts;
 import jwg.sys.Linux;
+import jwg.tun.ip.IpPrefix;
 import jwg.tun.netlink.Rtnetlink;
 
 /**
@@ -31,7 +32,7 @@ import jwg.tun.netlink.Rtnetlink;
  * created them (see {@link jwg.sys.NetNs#run}); the netlink socket is opened there too, so
  * configuration keeps working from any thread.
  */
-public final class LinuxTun implements TunDevice {
+public final class LinuxTun implements Tun {
     /** The clone device. */
     public static final String CLONE_DEVICE = "/dev/net/tun";
 
@@ -108,9 +109,9 @@ public final class LinuxTun implements TunDevice {
     /** Applies MTU, addresses and routes of {@code config} to this interface and brings it up. */
     public void configure(TunConfig config) throws IOException {
         setMtu(config.mtu());
-        for (Cidr a : config.addresses()) addAddress(a);
+        for (IpPrefix a : config.addresses()) addAddress(a);
         setUp(true);
-        for (Cidr r : config.routes()) addRoute(r); // routes need the link up
+        for (IpPrefix r : config.routes()) addRoute(r); // routes need the link up
     }
 
     /**
@@ -260,25 +261,25 @@ public final class LinuxTun implements TunDevice {
         netlink.setUp(index, name, up);
     }
 
-    public void addAddress(Cidr address) throws IOException {
+    public void addAddress(IpPrefix address) throws IOException {
         netlink.addAddress(index, name, address);
     }
 
-    public void deleteAddress(Cidr address) throws IOException {
+    public void deleteAddress(IpPrefix address) throws IOException {
         netlink.deleteAddress(index, name, address);
     }
 
     /** A route through this interface, e.g. a peer's AllowedIPs (the link must be up). */
-    public void addRoute(Cidr destination) throws IOException {
+    public void addRoute(IpPrefix destination) throws IOException {
         netlink.addRoute(index, name, destination);
     }
 
-    /** {@link #addRoute(Cidr)} into routing table {@code table} (wg-quick's Table = N; 254 is main). */
-    public void addRoute(Cidr destination, int table) throws IOException {
+    /** {@link #addRoute(IpPrefix)} into routing table {@code table} (wg-quick's Table = N; 254 is main). */
+    public void addRoute(IpPrefix destination, int table) throws IOException {
         netlink.addRoute(index, name, destination, table);
     }
 
-    public void deleteRoute(Cidr destination) throws IOException {
+    public void deleteRoute(IpPrefix destination) throws IOException {
         netlink.deleteRoute(index, name, destination);
     }
 

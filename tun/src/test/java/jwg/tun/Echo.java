@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * TUN by writing the replies back into it (addresses swapped, checksum redone).
  */
 public final class Echo implements Runnable {
-    private final TunDevice tun;
+    private final Tun tun;
     public final AtomicInteger replies = new AtomicInteger();
     public volatile int endResult = Integer.MIN_VALUE;
     public volatile Throwable failure;
 
-    public Echo(TunDevice tun) {
+    public Echo(Tun tun) {
         this.tun = tun;
     }
 

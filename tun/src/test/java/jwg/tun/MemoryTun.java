@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread makes a blocked {@link #read} return -1. Packets are copied (tests only; the
  * allocation-free TUNs of the allocation tests are their own).
  */
-public final class MemoryTun implements TunDevice {
+public final class MemoryTun implements Tun {
     /** Packets each direction holds before it drops. */
     public static final int DEFAULT_CAPACITY = 4096;
 

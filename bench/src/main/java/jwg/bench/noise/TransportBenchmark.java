@@ -7,9 +7,9 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import jwg.noise.Action;
 import jwg.noise.Keypair;
-import jwg.noise.NoiseDevice;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
+import jwg.noise.ProtocolCore;
 import jwg.noise.Result;
 import jwg.noise.Tunnel;
 import jwg.noise.crypto.ChaCha20Poly1305;
@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * buffers; run with {@code -prof gc}: the steady state must allocate 0 B/op.
  * <ul>
  * <li>{@code encapsulate}: Tunnel.encapsulate (pick keypair, counter, pad, seal, timers).</li>
- * <li>{@code roundTrip}: encapsulate on A, then NoiseDevice.decapsulate on B (index lookup,
+ * <li>{@code roundTrip}: encapsulate on A, then ProtocolCore.decapsulate on B (index lookup,
  *     open, replay window, timers, inner-IP check). Decapsulate ≈ roundTrip − encapsulate
  *     (a datagram can be decapsulated only once: the replay window).</li>
  * <li>{@code seal}: Keypair.seal alone (the worker's part of the split send path).</li>
@@ -47,7 +47,7 @@ public class TransportBenchmark {
     public int size;
 
     private Arena arena;
-    private NoiseDevice devA, devB;
+    private ProtocolCore devA, devB;
     private Tunnel a;
     private MemorySegment packet, wire, plain, wire2;
     private Result out, outB;
@@ -62,8 +62,8 @@ public class TransportBenchmark {
         SecureRandom random = new SecureRandom();
         PrivateKey ka = PrivateKey.generate(random), kb = PrivateKey.generate(random);
         long wall = 1_795_370_000L * S;
-        devA = new NoiseDevice(ka, random, () -> wall);
-        devB = new NoiseDevice(kb, random, () -> wall);
+        devA = new ProtocolCore(ka, random, () -> wall);
+        devB = new ProtocolCore(kb, random, () -> wall);
         a = devA.addPeer(kb.publicKey(), PresharedKey.none());
         devB.addPeer(ka.publicKey(), PresharedKey.none());
         arena = Arena.ofConfined();

@@ -2,7 +2,7 @@ package jwg.cli.bench;
 
 import java.util.List;
 import java.util.Map;
-import jwg.ice.Json;
+import jwg.ice.JsonWriter;
 
 /**
  * The {@code --json FILE} form: the machine and settings, then per pair the implementations, the
@@ -13,7 +13,7 @@ final class BenchJson {
     private BenchJson() {}
 
     static String of(Results r) {
-        Json j = new Json();
+        JsonWriter j = new JsonWriter();
         j.open('{');
         j.field("tool", "jwg bench").field("version", r.version());
         Machine m = r.machine();
@@ -70,14 +70,14 @@ final class BenchJson {
         return j.toString();
     }
 
-    private static void implementation(Json j, String key, Implementation i) {
+    private static void implementation(JsonWriter j, String key, Implementation i) {
         j.key(key).open('{').field("label", i.label()).field("executable", i.shown());
         j.key("env").open('{');
         for (Map.Entry<String, String> e : i.env().entrySet()) j.field(e.getKey(), e.getValue());
         j.close('}').close('}');
     }
 
-    private static void stats(Json j, String key, Stats s) {
+    private static void stats(JsonWriter j, String key, Stats s) {
         j.key(key)
                 .open('{')
                 .field("median", s.median())

@@ -5,7 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import jwg.dataplane.IpText;
+import jwg.tun.ip.IpText;
 
 /**
  * A UDP endpoint (IPv4 or IPv6 address and port) held in plain fields, so the receive path

@@ -12,10 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import jwg.dataplane.IpPrefix;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
+import jwg.tun.ip.IpPrefix;
+import jwg.tun.ip.IpText;
+import jwg.tun.ip.UntrustedText;
 
 /**
  * The WireGuard .conf format, read and written: the wg-quick file (with Address, DNS, MTU, …)
@@ -142,7 +144,7 @@ public final class ConfFile {
         private int listenPort;
         private long fwmark;
         private final List<PeerDraft> peers = new ArrayList<>();
-        private final List<InterfaceAddress> addresses = new ArrayList<>();
+        private final List<IpPrefix> addresses = new ArrayList<>();
         private Integer mtu;
         private final List<String> dns = new ArrayList<>(), dnsSearch = new ArrayList<>();
         private String table;
@@ -193,10 +195,11 @@ public final class ConfFile {
                 return;
             }
             int eq = line.indexOf('=');
-            if (eq < 0) throw error("expected 'Key = Value' or a [Section], got " + Texts.quote(line));
+            if (eq < 0) throw error("expected 'Key = Value' or a [Section], got " + UntrustedText.quote(line));
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
-            if (section == 0) throw error(Texts.quote(key) + " is outside a section: begin with [Interface] or [Peer]");
+            if (section == 0)
+                throw error(UntrustedText.quote(key) + " is outside a section: begin with [Interface] or [Peer]");
             try {
                 if (section == 1) interfaceKey(key, value);
                 else peerKey(key, value);
@@ -206,7 +209,9 @@ public final class ConfFile {
         }
 
         private static String keyName(String key) {
-            return key.chars().allMatch(Character::isLetterOrDigit) && key.length() < 40 ? key : Texts.quote(key);
+            return key.chars().allMatch(Character::isLetterOrDigit) && key.length() < 40
+                    ? key
+                    : UntrustedText.quote(key);
         }
 
         private void header(String h) throws ConfigException {
@@ -216,7 +221,7 @@ public final class ConfFile {
                 section = 2;
                 peers.add(new PeerDraft(lineNo));
             } else {
-                throw error("unknown section " + Texts.quote(h) + ": expected [Interface] or [Peer]");
+                throw error("unknown section " + UntrustedText.quote(h) + ": expected [Interface] or [Peer]");
             }
         }
 
@@ -231,7 +236,7 @@ public final class ConfFile {
                     || !key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
                 return;
             }
-            if (section == 0) throw error("extension " + Texts.quote(key) + " is outside a section");
+            if (section == 0) throw error("extension " + UntrustedText.quote(key) + " is outside a section");
             extensions.add(new WgQuickConfig.Extension(
                     section == 1 ? -1 : peers.size() - 1,
                     key,
@@ -250,16 +255,15 @@ public final class ConfFile {
                 case "listenport" -> listenPort = port(value);
                 case "fwmark" -> fwmark = fwmark(value);
                 case "address" -> {
-                    for (String a : list(rawValue)) addresses.add(InterfaceAddress.parse(a));
+                    for (String a : list(rawValue)) addresses.add(IpPrefix.parse(a));
                 }
                 case "dns" -> {
                     for (String d : list(rawValue)) {
-                        if (d.matches("[0-9.]+") || d.contains(":"))
-                            dns.add(jwg.dataplane.IpText.format(jwg.dataplane.IpText.parse(d)));
+                        if (d.matches("[0-9.]+") || d.contains(":")) dns.add(IpText.format(IpText.parse(d)));
                         else if (PeerEndpoint.isHostName(d)) dnsSearch.add(d);
                         else
                             throw new IllegalArgumentException(
-                                    Texts.quote(d) + " is neither an IP address nor a search domain");
+                                    UntrustedText.quote(d) + " is neither an IP address nor a search domain");
                     }
                 }
                 case "mtu" -> mtu = number(value, MIN_MTU, MAX_MTU);
@@ -300,10 +304,10 @@ public final class ConfFile {
                     if (value.isEmpty()) return;
                     for (String s : value.split(",", -1)) {
                         if (s.startsWith("+") || s.startsWith("-")) {
-                            throw new IllegalArgumentException(
-                                    Texts.quote(s) + ": '+'/'-' (incremental changes) belong to wg set, not to a file");
+                            throw new IllegalArgumentException(UntrustedText.quote(s)
+                                    + ": '+'/'-' (incremental changes) belong to wg set, not to a file");
                         }
-                        p.allowedIps.add(IpPrefix.parse(s));
+                        p.allowedIps.add(IpPrefix.parse(s).network());
                     }
                 }
                 case "persistentkeepalive" -> p.keepalive = value.equalsIgnoreCase("off") ? 0 : number(value, 0, 65535);
@@ -317,7 +321,7 @@ public final class ConfFile {
             String where = WG_QUICK_KEYS.contains(key.toLowerCase(Locale.ROOT)) && section.equals("[Peer]")
                     ? " (it belongs in [Interface])"
                     : "";
-            return "unknown key " + Texts.quote(key) + " in " + section + where + "; known keys: " + known;
+            return "unknown key " + UntrustedText.quote(key) + " in " + section + where + "; known keys: " + known;
         }
 
         private WgQuickConfig finish() throws ConfigException {
@@ -374,7 +378,7 @@ public final class ConfFile {
 
     private static int number(String value, int min, int max) {
         if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException(Texts.quote(value) + " is not a number " + min + ".." + max);
+            throw new IllegalArgumentException(UntrustedText.quote(value) + " is not a number " + min + ".." + max);
         }
         long v = Long.parseLong(value);
         if (v < min || v > max) throw new IllegalArgumentException(value + " is not in " + min + ".." + max);
@@ -389,18 +393,18 @@ public final class ConfFile {
         if (digits.isEmpty()
                 || digits.length() > (hex ? 8 : 10)
                 || !digits.chars().allMatch(c -> Character.digit(c, hex ? 16 : 10) >= 0)) {
-            throw new IllegalArgumentException(Texts.quote(value) + " is neither off nor 0..0xffffffff");
+            throw new IllegalArgumentException(UntrustedText.quote(value) + " is neither off nor 0..0xffffffff");
         }
         long v = Long.parseLong(digits, hex ? 16 : 10);
         if (v > 0xFFFF_FFFFL)
-            throw new IllegalArgumentException(Texts.quote(value) + " is neither off nor 0..0xffffffff");
+            throw new IllegalArgumentException(UntrustedText.quote(value) + " is neither off nor 0..0xffffffff");
         return v;
     }
 
     private static boolean bool(String value) {
         if (value.equalsIgnoreCase("true")) return true;
         if (value.equalsIgnoreCase("false")) return false;
-        throw new IllegalArgumentException(Texts.quote(value) + " is neither true nor false");
+        throw new IllegalArgumentException(UntrustedText.quote(value) + " is neither true nor false");
     }
 
     // ------------------------------------------------------------------------------ writing

@@ -3,9 +3,9 @@ package jwg.dataplane.config;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import jwg.dataplane.IpPrefix;
 import jwg.noise.PresharedKey;
 import jwg.noise.PublicKey;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * One peer's configuration. {@code presharedKey} and {@code endpoint} may be null (none);

@@ -3,7 +3,8 @@ package jwg.dataplane.config;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import jwg.dataplane.IpText;
+import jwg.tun.ip.IpText;
+import jwg.tun.ip.UntrustedText;
 
 /**
  * A peer's endpoint as configured: a host (numeric IPv4/IPv6, or a DNS name in a wg-quick file)
@@ -17,7 +18,7 @@ public record PeerEndpoint(String host, int port) {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("endpoint port must be 1..65535, got " + port);
         if (IpText.isAddress(host)) host = IpText.format(IpText.parse(host));
         else if (!isHostName(host))
-            throw new IllegalArgumentException(Texts.quote(host) + " is neither an IP address nor a host name");
+            throw new IllegalArgumentException(UntrustedText.quote(host) + " is neither an IP address nor a host name");
     }
 
     /** Parses "host:port" or "[ipv6]:port"; the host may be a DNS name (resolved later, as wg does). */
@@ -25,24 +26,24 @@ public record PeerEndpoint(String host, int port) {
         String host, port;
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
-            if (close < 0) throw new IllegalArgumentException(Texts.quote(text) + ": no matching ']'");
+            if (close < 0) throw new IllegalArgumentException(UntrustedText.quote(text) + ": no matching ']'");
             if (close + 1 >= text.length() || text.charAt(close + 1) != ':')
-                throw new IllegalArgumentException(Texts.quote(text) + ": no port after ']'");
+                throw new IllegalArgumentException(UntrustedText.quote(text) + ": no port after ']'");
             host = text.substring(1, close);
             if (!host.contains(":") || !IpText.isAddress(host))
                 throw new IllegalArgumentException(
-                        Texts.quote(text) + ": " + Texts.quote(host) + " is not an IPv6 address");
+                        UntrustedText.quote(text) + ": " + UntrustedText.quote(host) + " is not an IPv6 address");
             port = text.substring(close + 2);
         } else {
             int colon = text.lastIndexOf(':');
-            if (colon < 0) throw new IllegalArgumentException(Texts.quote(text) + ": expected host:port");
+            if (colon < 0) throw new IllegalArgumentException(UntrustedText.quote(text) + ": expected host:port");
             host = text.substring(0, colon);
             if (host.contains(":"))
                 throw new IllegalArgumentException(
-                        Texts.quote(text) + ": an IPv6 endpoint needs brackets, as [addr]:port");
+                        UntrustedText.quote(text) + ": an IPv6 endpoint needs brackets, as [addr]:port");
             port = text.substring(colon + 1);
         }
-        if (host.isEmpty()) throw new IllegalArgumentException(Texts.quote(text) + ": no host");
+        if (host.isEmpty()) throw new IllegalArgumentException(UntrustedText.quote(text) + ": no host");
         return new PeerEndpoint(host, parsePort(text, port));
     }
 
@@ -50,7 +51,7 @@ public record PeerEndpoint(String host, int port) {
     public static PeerEndpoint parseNumeric(String text) {
         PeerEndpoint e = parse(text);
         if (!e.isNumeric())
-            throw new IllegalArgumentException(Texts.quote(text) + ": the host must be a numeric IP address");
+            throw new IllegalArgumentException(UntrustedText.quote(text) + ": the host must be a numeric IP address");
         return e;
     }
 
@@ -60,11 +61,11 @@ public record PeerEndpoint(String host, int port) {
 
     private static int parsePort(String text, String port) {
         if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException(Texts.quote(text) + ": the port must be a number 1..65535");
+            throw new IllegalArgumentException(UntrustedText.quote(text) + ": the port must be a number 1..65535");
         }
         int p = Integer.parseInt(port);
         if (p < 1 || p > 65535)
-            throw new IllegalArgumentException(Texts.quote(text) + ": the port must be a number 1..65535");
+            throw new IllegalArgumentException(UntrustedText.quote(text) + ": the port must be a number 1..65535");
         return p;
     }
 

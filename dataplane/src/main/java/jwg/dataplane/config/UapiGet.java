@@ -1,9 +1,9 @@
 package jwg.dataplane.config;
 
 import java.net.InetSocketAddress;
-import jwg.dataplane.IpPrefix;
-import jwg.dataplane.IpText;
 import jwg.noise.PublicKey;
+import jwg.tun.ip.IpPrefix;
+import jwg.tun.ip.IpText;
 
 /**
  * The body of a UAPI {@code get=1} reply, in wireguard-go's order: private_key, listen_port and

@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import jwg.dataplane.IpPrefix;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
+import jwg.tun.ip.IpPrefix;
+import jwg.tun.ip.UntrustedText;
 
 /**
  * A parsed and validated UAPI {@code set=1} request: the operations in the order they came.
@@ -70,7 +71,8 @@ public record UapiSet(List<Op> ops) {
         boolean device = true;
         for (String line : lines) {
             int eq = line.indexOf('=');
-            if (eq < 0) throw new UapiException(UapiException.EPROTO, "failed to parse line " + Texts.quote(line));
+            if (eq < 0)
+                throw new UapiException(UapiException.EPROTO, "failed to parse line " + UntrustedText.quote(line));
             String key = line.substring(0, eq), value = line.substring(eq + 1);
             if (key.equals("public_key")) {
                 device = false;
@@ -96,7 +98,7 @@ public record UapiSet(List<Op> ops) {
                 mustBeTrue(key, value);
                 yield new ReplacePeers();
             }
-            default -> throw invalid("invalid UAPI device key: " + Texts.quote(key));
+            default -> throw invalid("invalid UAPI device key: " + UntrustedText.quote(key));
         };
     }
 
@@ -128,19 +130,20 @@ public record UapiSet(List<Op> ops) {
             }
             case "allowed_ip" -> allowedIp(value);
             case "protocol_version" -> {
-                if (!value.equals("1")) throw invalid("invalid protocol version: " + Texts.quote(value));
+                if (!value.equals("1")) throw invalid("invalid protocol version: " + UntrustedText.quote(value));
                 yield null;
             }
-            default -> throw invalid("invalid UAPI peer key: " + Texts.quote(key));
+            default -> throw invalid("invalid UAPI peer key: " + UntrustedText.quote(key));
         };
     }
 
     private static Op allowedIp(String value) throws UapiException {
         boolean remove = value.startsWith("-");
         String text = remove ? value.substring(1) : value;
-        if (text.indexOf('/') < 0) throw invalid("failed to set allowed ip: " + Texts.quote(value) + " has no /length");
+        if (text.indexOf('/') < 0)
+            throw invalid("failed to set allowed ip: " + UntrustedText.quote(value) + " has no /length");
         try {
-            IpPrefix p = IpPrefix.parse(text);
+            IpPrefix p = IpPrefix.parse(text).network();
             return remove ? new RemoveAllowedIp(p) : new AddAllowedIp(p);
         } catch (IllegalArgumentException e) {
             throw invalid("failed to set allowed ip: " + e.getMessage());
@@ -152,7 +155,8 @@ public record UapiSet(List<Op> ops) {
     }
 
     private static void mustBeTrue(String key, String value) throws UapiException {
-        if (!value.equals("true")) throw invalid("failed to set " + key + ", invalid value: " + Texts.quote(value));
+        if (!value.equals("true"))
+            throw invalid("failed to set " + key + ", invalid value: " + UntrustedText.quote(value));
     }
 
     /** 64 hex digits (either case, as Go's hex decoder); the value is not echoed (it may be a secret). */
@@ -166,11 +170,11 @@ public record UapiSet(List<Op> ops) {
     /** Decimal digits only, as Go's strconv.ParseUint(value, 10, bits). */
     private static long unsigned(String key, String value, long max) throws UapiException {
         if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw invalid("failed to parse " + key + ": " + Texts.quote(value) + " is not a number");
+            throw invalid("failed to parse " + key + ": " + UntrustedText.quote(value) + " is not a number");
         }
         String digits = value.replaceFirst("^0+(?=.)", "");
         if (digits.length() > 19 || Long.parseLong(digits) > max) {
-            throw invalid("failed to parse " + key + ": " + Texts.quote(value) + " is out of range 0.." + max);
+            throw invalid("failed to parse " + key + ": " + UntrustedText.quote(value) + " is out of range 0.." + max);
         }
         return Long.parseLong(digits);
     }

@@ -2,6 +2,7 @@ package jwg.dataplane.config;
 
 import java.util.List;
 import java.util.Objects;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * A whole wg-quick file: the {@link DeviceConfig} that {@code wg setconf} takes (what
@@ -15,7 +16,7 @@ import java.util.Objects;
  */
 public record WgQuickConfig(
         DeviceConfig device,
-        List<InterfaceAddress> addresses,
+        List<IpPrefix> addresses,
         Integer mtu,
         List<String> dns,
         List<String> dnsSearch,

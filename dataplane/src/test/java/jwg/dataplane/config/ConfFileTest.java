@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import jwg.dataplane.IpPrefix;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
+import jwg.tun.ip.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,10 +73,7 @@ class ConfFileTest {
         assertEquals(51820, d.listenPort());
         assertEquals(0x1234, d.fwmark());
         assertEquals(
-                List.of(
-                        InterfaceAddress.parse("10.0.0.1/24"),
-                        InterfaceAddress.parse("fd00::1/64"),
-                        InterfaceAddress.parse("192.0.2.1/32")),
+                List.of(IpPrefix.parse("10.0.0.1/24"), IpPrefix.parse("fd00::1/64"), IpPrefix.parse("192.0.2.1/32")),
                 q.addresses());
         assertEquals(1420, q.mtu());
         assertEquals(List.of("10.0.0.53", "fd00::53"), q.dns());

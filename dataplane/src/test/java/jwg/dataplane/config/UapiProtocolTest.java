@@ -10,10 +10,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import jwg.dataplane.IpPrefix;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
+import jwg.tun.ip.IpPrefix;
 import org.junit.jupiter.api.Test;
 
 class UapiProtocolTest {

@@ -11,12 +11,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import jwg.dataplane.IpPrefix;
 import jwg.dataplane.UapiSocket;
 import jwg.noise.PresharedKey;
 import jwg.noise.PrivateKey;
 import jwg.noise.PublicKey;
 import jwg.testkit.Requires;
+import jwg.tun.ip.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package jwg.ice.doctor;
 
 import java.util.List;
-import jwg.ice.Json;
+import jwg.ice.JsonWriter;
 
 /**
  * What {@code jwg doctor} prints for one interface: this host's candidate addresses, each STUN
@@ -108,7 +108,7 @@ public record DoctorReport(
 
     /** The {@code --json} view. */
     public String toJson() {
-        Json j = new Json().open('{').field("interface", interfaceName);
+        JsonWriter j = new JsonWriter().open('{').field("interface", interfaceName);
         j.key("hosts").open('[');
         for (Host h : hosts)
             j.open('{')

@@ -33,36 +33,6 @@ final class PathExplanation {
             remoteTypes = List.copyOf(remoteTypes);
         }
 
-        /** With the default relay policy (relay when direct fails). */
-        Facts(
-                ConnectionState state,
-                PathType path,
-                String localType,
-                String remoteType,
-                List<String> remoteTypes,
-                int sessionsStarted,
-                int sessionsFailed,
-                String lastEvent,
-                Mapping ourMapping,
-                boolean turnConfigured,
-                boolean turnWorks,
-                boolean signalConnected) {
-            this(
-                    state,
-                    path,
-                    localType,
-                    remoteType,
-                    remoteTypes,
-                    sessionsStarted,
-                    sessionsFailed,
-                    lastEvent,
-                    ourMapping,
-                    turnConfigured,
-                    turnWorks,
-                    signalConnected,
-                    RelayPolicy.ON);
-        }
-
         boolean connected() {
             return state == ConnectionState.CONNECTED;
         }

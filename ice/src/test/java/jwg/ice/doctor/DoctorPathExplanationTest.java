@@ -20,7 +20,19 @@ class DoctorPathExplanationTest {
 
     static Facts connected(PathType path, String local, String remote, List<String> remoteTypes, Mapping m) {
         return new Facts(
-                ConnectionState.CONNECTED, path, local, remote, remoteTypes, 1, 0, "connected", m, true, true, true);
+                ConnectionState.CONNECTED,
+                path,
+                local,
+                remote,
+                remoteTypes,
+                1,
+                0,
+                "connected",
+                m,
+                true,
+                true,
+                true,
+                RelayPolicy.ON);
     }
 
     static Facts connecting(
@@ -43,7 +55,8 @@ class DoctorPathExplanationTest {
                 m,
                 turn,
                 turnWorks,
-                signal);
+                signal,
+                RelayPolicy.ON);
     }
 
     static Facts with(Facts f, RelayPolicy p) {
@@ -92,7 +105,8 @@ class DoctorPathExplanationTest {
                             Mapping.UNKNOWN,
                             true,
                             true,
-                            true),
+                            true,
+                            RelayPolicy.ON),
                     "idle, never connected",
                     "idle (lazy): no traffic yet"),
             new Case(
@@ -108,7 +122,8 @@ class DoctorPathExplanationTest {
                             Mapping.UNKNOWN,
                             true,
                             true,
-                            true),
+                            true,
+                            RelayPolicy.ON),
                     "idle again",
                     "idle (lazy): no traffic for the idle timeout"),
             new Case(

@@ -16,7 +16,7 @@ import jwg.sys.ErrnoException;
 import jwg.sys.Layouts;
 import jwg.sys.Linux;
 import jwg.sys.NetlinkSocket;
-import jwg.tun.Cidr;
+import jwg.tun.ip.IpPrefix;
 
 /**
  * Interface configuration over rtnetlink (rtnetlink(7)), the way iproute2 does it but from
@@ -114,7 +114,7 @@ public final class Rtnetlink implements AutoCloseable {
      * detection), like {@code ip addr add 192.0.2.1/24 dev NAME}. Fails with "File exists" if the
      * interface already has it.
      */
-    public synchronized void addAddress(int index, String name, Cidr address) throws ErrnoException {
+    public synchronized void addAddress(int index, String name, IpPrefix address) throws ErrnoException {
         addressRequest(
                 Linux.RTM_NEWADDR,
                 (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL),
@@ -133,17 +133,17 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /** Removes an address (RTM_DELADDR). */
-    public synchronized void deleteAddress(int index, String name, Cidr address) throws ErrnoException {
+    public synchronized void deleteAddress(int index, String name, IpPrefix address) throws ErrnoException {
         addressRequest(Linux.RTM_DELADDR, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), index, address);
         call("remove address " + address + " from " + name);
     }
 
-    private void addressRequest(short type, short flags, int index, Cidr a) {
+    private void addressRequest(short type, short flags, int index, IpPrefix a) {
         byte family = (byte) (a.isIpv4() ? Linux.AF_INET : Linux.AF_INET6);
         msg.begin(type, flags, ++seq)
-                .ifaddr(family, a.prefixLength(), a.isIpv4() ? 0 : Linux.IFA_F_NODAD, Linux.RT_SCOPE_UNIVERSE, index)
-                .attr(Linux.IFA_LOCAL, a.bytes())
-                .attr(Linux.IFA_ADDRESS, a.bytes());
+                .ifaddr(family, a.length(), a.isIpv4() ? 0 : Linux.IFA_F_NODAD, Linux.RT_SCOPE_UNIVERSE, index)
+                .attr(Linux.IFA_LOCAL, a.addressBytes())
+                .attr(Linux.IFA_ADDRESS, a.addressBytes());
         if (!a.isIpv4()) msg.attr(Linux.IFA_FLAGS, Linux.IFA_F_NODAD);
     }
 
@@ -152,7 +152,7 @@ public final class Rtnetlink implements AutoCloseable {
      * table, like {@code ip route add 198.51.100.0/24 dev NAME} — what wg-quick adds for each
      * peer's AllowedIPs.
      */
-    public synchronized void addRoute(int index, String name, Cidr destination) throws ErrnoException {
+    public synchronized void addRoute(int index, String name, IpPrefix destination) throws ErrnoException {
         addRoute(index, name, destination, MAIN_TABLE);
     }
 
@@ -160,11 +160,11 @@ public final class Rtnetlink implements AutoCloseable {
     public static final int MAIN_TABLE = 254;
 
     /**
-     * {@link #addRoute(int, String, Cidr)} into routing table {@code table} (1..2^32-1), like
+     * {@link #addRoute(int, String, IpPrefix)} into routing table {@code table} (1..2^32-1), like
      * {@code ip route add 198.51.100.0/24 dev NAME table 1234} — wg-quick's Table = 1234.
      */
-    public synchronized void addRoute(int index, String name, Cidr destination, int table) throws ErrnoException {
-        Cidr dst = destination.network();
+    public synchronized void addRoute(int index, String name, IpPrefix destination, int table) throws ErrnoException {
+        IpPrefix dst = destination.network();
         routeRequest(
                 Linux.RTM_NEWROUTE,
                 (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK | Linux.NLM_F_CREATE | Linux.NLM_F_EXCL),
@@ -176,19 +176,19 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /** Removes a route added with {@link #addRoute}. */
-    public synchronized void deleteRoute(int index, String name, Cidr destination) throws ErrnoException {
-        Cidr dst = destination.network();
+    public synchronized void deleteRoute(int index, String name, IpPrefix destination) throws ErrnoException {
+        IpPrefix dst = destination.network();
         routeRequest(Linux.RTM_DELROUTE, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_ACK), index, dst, MAIN_TABLE);
         call("remove route " + dst + " via " + name);
     }
 
     /** The table goes in rtm_table when it fits a byte, and always in RTA_TABLE (tables above 255 exist only there). */
-    private void routeRequest(short type, short flags, int index, Cidr dst, int table) {
+    private void routeRequest(short type, short flags, int index, IpPrefix dst, int table) {
         byte family = (byte) (dst.isIpv4() ? Linux.AF_INET : Linux.AF_INET6);
         byte small = Integer.compareUnsigned(table, 255) <= 0 ? (byte) table : 0; // 0 = RT_TABLE_UNSPEC: see RTA_TABLE
         msg.begin(type, flags, ++seq)
-                .rt(family, dst.prefixLength(), small, Linux.RTPROT_BOOT, Linux.RT_SCOPE_LINK, Linux.RTN_UNICAST)
-                .attr(Linux.RTA_DST, dst.bytes())
+                .rt(family, dst.length(), small, Linux.RTPROT_BOOT, Linux.RT_SCOPE_LINK, Linux.RTN_UNICAST)
+                .attr(Linux.RTA_DST, dst.addressBytes())
                 .attr(Linux.RTA_OIF, index)
                 .attr(Linux.RTA_TABLE, table);
     }

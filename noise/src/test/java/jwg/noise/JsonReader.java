@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /** A minimal JSON reader for the test vectors (objects, arrays, strings, numbers, literals). */
-final class Json {
+final class JsonReader {
     private final String s;
     private int i;
 
-    private Json(String s) {
+    private JsonReader(String s) {
         this.s = s;
     }
 
     static Object parse(String text) {
-        Json j = new Json(text);
+        JsonReader j = new JsonReader(text);
         Object v = j.value();
         j.ws();
         if (j.i != j.s.length()) throw new IllegalArgumentException("trailing data at " + j.i);

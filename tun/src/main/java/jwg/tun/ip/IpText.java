@@ -1,4 +1,4 @@
-package jwg.dataplane;
+package jwg.tun.ip;
 
 /**
  * Strict numeric IP address text, both ways, without DNS and without {@link java.net.InetAddress}'s
@@ -12,7 +12,7 @@ public final class IpText {
     /** The 4 or 16 address bytes of {@code text}; throws with the reason if it is not an address. */
     public static byte[] parse(String text) {
         byte[] b = text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text);
-        if (b == null) throw new IllegalArgumentException(Texts.quote(text) + " is not an IP address");
+        if (b == null) throw new IllegalArgumentException(UntrustedText.quote(text) + " is not an IP address");
         return b;
     }
 

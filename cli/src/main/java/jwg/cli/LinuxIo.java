@@ -3,12 +3,12 @@ package jwg.cli;
 import java.io.IOException;
 import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.tun.LinuxTun;
-import jwg.tun.TunDevice;
+import jwg.tun.Tun;
 import jwg.tun.TunOptions;
 
-/** Creates the platform's TUN device and UDP bind for the commands, with offloads unless turned off. */
-final class Tuns {
-    private Tuns() {}
+/** The Linux TUN and UDP bind the commands run on, with offloads unless {@code JWG_OFFLOAD} turns them off. */
+final class LinuxIo {
+    private LinuxIo() {}
 
     /**
      * Offloads (TUN TSO/USO with GRO on write, UDP GSO/GRO) are on unless the environment says
@@ -30,7 +30,7 @@ final class Tuns {
         return new TunOptions(offload(), false);
     }
 
-    static TunDevice create(String name, int mtu) throws IOException {
+    static Tun create(String name, int mtu) throws IOException {
         TunOptions options = options();
         LinuxTun tun = LinuxTun.create(name, options);
         try {

@@ -9,10 +9,10 @@ import java.util.logging.Logger;
  * default STUN server is configured; consent freshness runs every second so a dead path is
  * noticed within a few seconds (RFC 7675 allows this for an application's own keepalives).
  */
-final class Ice4j {
+final class Ice4jSettings {
     private static boolean done;
 
-    private Ice4j() {}
+    private Ice4jSettings() {}
 
     static synchronized void configure() {
         if (done) return;

@@ -6,10 +6,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The status JSON writer: separators between fields and between array elements, escaping. */
-class JsonTest {
+class JsonWriterTest {
     @Test
     void arraysOfObjectsAndEscapes() {
-        Json j = new Json();
+        JsonWriter j = new JsonWriter();
         j.open('{').field("a", 1L).key("peers").open('[');
         j.open('{').field("k", "x\"y\\z\n").close('}');
         j.open('{')

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
 /**
- * Fuzz target (docs/fuzzing.md): every received datagram enters {@link NoiseDevice#decapsulate},
+ * Fuzz target (docs/fuzzing.md): every received datagram enters {@link ProtocolCore#decapsulate},
  * whose contract is "never throws on hostile input": drops are counted with a reason, and anything
  * it answers has a WireGuard message's length.
  *
@@ -22,13 +22,13 @@ import java.net.InetSocketAddress;
  * handshake), the rest is the datagram. The devices keep their state across inputs (a session
  * per input would cost milliseconds): a seed delivered twice is a replay, which is tested too.
  */
-class NoiseDeviceFuzzTest {
+class ProtocolCoreFuzzTest {
     private static final long S = 1_000_000_000L;
     private static long now = 7_000 * S;
     private static final long NOW;
     private static final long WALL_OFFSET = 1_795_370_000L * S - now;
-    private static final NoiseDevice A = new NoiseDevice(key(1), rng(11), () -> WALL_OFFSET + now);
-    private static final NoiseDevice B = new NoiseDevice(key(2), rng(12), () -> WALL_OFFSET + now);
+    private static final ProtocolCore A = new ProtocolCore(key(1), rng(11), () -> WALL_OFFSET + now);
+    private static final ProtocolCore B = new ProtocolCore(key(2), rng(12), () -> WALL_OFFSET + now);
     private static final PresharedKey PSK = new PresharedKey(bytes(3));
     private static final Tunnel AB = A.addPeer(B.publicKey(), PSK);
     private static final Tunnel BA = B.addPeer(A.publicKey(), PSK);
@@ -82,7 +82,7 @@ class NoiseDeviceFuzzTest {
         }
     }
 
-    private static Action deliver(NoiseDevice to, byte[] datagram) {
+    private static Action deliver(ProtocolCore to, byte[] datagram) {
         MemorySegment.copy(MemorySegment.ofArray(datagram), 0, IN, 0, datagram.length);
         return to.decapsulate(now, IN, 0, datagram.length, to == A ? ADDR_B : ADDR_A, O)
                 .action();
@@ -103,7 +103,7 @@ class NoiseDeviceFuzzTest {
         return m;
     }
 
-    /** Regenerates the seed corpus: {@code mvn test -Dtest=NoiseDeviceFuzzTest#writeSeeds -Djwg.fuzz.seeds=DIR}. */
+    /** Regenerates the seed corpus: {@code mvn test -Dtest=ProtocolCoreFuzzTest#writeSeeds -Djwg.fuzz.seeds=DIR}. */
     @org.junit.jupiter.api.Test
     @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "jwg.fuzz.seeds", matches = ".+")
     void writeSeeds() throws java.io.IOException {
@@ -118,7 +118,7 @@ class NoiseDeviceFuzzTest {
         int flags = data[0];
         int len = Math.min(data.length - 1, 2048);
         byte[] msg = java.util.Arrays.copyOfRange(data, 1, 1 + len);
-        NoiseDevice to = (flags & 1) != 0 ? A : B;
+        ProtocolCore to = (flags & 1) != 0 ? A : B;
         Tunnel sender = to == A ? BA : AB; // the sending side's tunnel to 'to'
         if ((flags & 4) != 0 && len == Messages.INITIATION_LENGTH && msg[0] == Messages.TYPE_INITIATION)
             sender.handshake.cookies.addMacs(msg, Messages.INIT_MAC1, NOW);
@@ -164,7 +164,7 @@ class NoiseDeviceFuzzTest {
         }
     }
 
-    private static long totalDrops(NoiseDevice d) {
+    private static long totalDrops(ProtocolCore d) {
         long n = 0;
         for (Drop r : Drop.values()) n += d.counters().get(r);
         return n;

@@ -1,9 +1,13 @@
-package jwg.dataplane;
+package jwg.tun.ip;
 
 /**
- * An IPv4 or IPv6 network prefix (address/length) with the host bits masked off, as wg and
- * wireguard-go store allowed IPs. The address is kept as a left-aligned 128-bit key: IPv4
- * occupies the top 32 bits of {@link #high()}. Immutable; equal prefixes are equal objects.
+ * An IPv4 or IPv6 address with a prefix length, as in "192.0.2.1/24" or "fd00::/8": jwg's one IP
+ * type, for interface addresses, routes and allowed IPs alike. The address keeps its host bits (an
+ * interface address 10.0.0.1/24 is the address 10.0.0.1 on the network 10.0.0.0/24); {@link
+ * #network()} clears them, which is what a route and an allowed IP are (wg and wireguard-go store
+ * allowed IPs so). The address is kept as a left-aligned 128-bit key: IPv4 occupies the top 32 bits
+ * of {@link #high()}. Immutable and compact (two longs, a length, the family); the {@code contains}
+ * checks and the masks allocate nothing. Equal prefixes are equal objects.
  */
 public final class IpPrefix {
     private final boolean ipv6;
@@ -13,9 +17,9 @@ public final class IpPrefix {
 
     private IpPrefix(boolean ipv6, long hi, long lo, int length) {
         this.ipv6 = ipv6;
+        this.hi = hi;
+        this.lo = lo;
         this.length = length;
-        this.hi = hi & maskHigh(length);
-        this.lo = lo & maskLow(length);
     }
 
     public static IpPrefix ofIpv4(int address, int length) {
@@ -47,9 +51,10 @@ public final class IpPrefix {
     }
 
     /**
-     * Parses "address/length", or a bare address (a host route: /32 or /128), as wg does.
-     * Host bits are masked off. The message names the text and the reason, e.g.
-     * "'10.0.0.1/33': prefix length must be 0..32".
+     * Parses "address/length", or a bare address (a host prefix: /32 or /128), as wg and wg-quick
+     * take them; literal addresses only ({@link IpText}: no DNS, no zone). Host bits are kept (see
+     * {@link #network()}). The message names the text and the reason, e.g. "'10.0.0.1/33': prefix
+     * length must be 0..32".
      */
     public static IpPrefix parse(String text) {
         int slash = text.indexOf('/');
@@ -58,7 +63,8 @@ public final class IpPrefix {
         try {
             a = IpText.parse(addr);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(Texts.quote(text) + ": " + Texts.quote(addr) + " is not an IP address");
+            throw new IllegalArgumentException(
+                    UntrustedText.quote(text) + ": " + UntrustedText.quote(addr) + " is not an IP address");
         }
         int max = a.length * 8;
         int len = max;
@@ -66,7 +72,7 @@ public final class IpPrefix {
             String bits = text.substring(slash + 1);
             len = parseLength(bits);
             if (len < 0 || len > max) {
-                throw new IllegalArgumentException(Texts.quote(text) + ": prefix length must be 0.." + max);
+                throw new IllegalArgumentException(UntrustedText.quote(text) + ": prefix length must be 0.." + max);
             }
         }
         return of(a, len);
@@ -82,6 +88,12 @@ public final class IpPrefix {
         }
         if (s.length() > 1 && s.charAt(0) == '0') return -1;
         return v;
+    }
+
+    /** The same prefix with the host bits cleared (this one if they already are): a route's or an allowed IP's form. */
+    public IpPrefix network() {
+        long h = hi & maskHigh(length), l = lo & maskLow(length);
+        return h == hi && l == lo ? this : new IpPrefix(ipv6, h, l, length);
     }
 
     public boolean isIpv4() {
@@ -112,17 +124,22 @@ public final class IpPrefix {
         return lo;
     }
 
-    /** The IPv4 network address; only meaningful for IPv4. */
+    /** The IPv4 address; only meaningful for IPv4. */
     public int ipv4() {
         return (int) (hi >>> 32);
     }
 
-    /** The network address bytes (4 or 16). */
+    /** The address bytes (4 or 16), host bits as they are. */
     public byte[] addressBytes() {
         byte[] b = new byte[ipv6 ? 16 : 4];
         for (int i = 0; i < b.length && i < 8; i++) b[i] = (byte) (hi >>> (56 - 8 * i));
         for (int i = 8; i < b.length; i++) b[i] = (byte) (lo >>> (120 - 8 * i));
         return b;
+    }
+
+    /** The address alone, in the text {@link IpText} prints (RFC 5952 for IPv6). */
+    public String address() {
+        return ipv6 ? IpText.ipv6(hi, lo) : IpText.ipv4(ipv4());
     }
 
     /** True if the IPv4 address is inside this (IPv4) prefix. */
@@ -135,17 +152,28 @@ public final class IpPrefix {
         return ipv6 && ((high ^ hi) & maskHigh(length)) == 0 && ((low ^ lo) & maskLow(length)) == 0;
     }
 
-    static long maskHigh(int length) {
+    /** True if every address of {@code other} (same family, at least as long) is inside this prefix. */
+    public boolean contains(IpPrefix other) {
+        return other.ipv6 == ipv6
+                && other.length >= length
+                && ((other.hi ^ hi) & maskHigh(length)) == 0
+                && ((other.lo ^ lo) & maskLow(length)) == 0;
+    }
+
+    /** The mask of the first 64 bits of a left-aligned key for a prefix of {@code length} bits. */
+    public static long maskHigh(int length) {
         return length >= 64 ? -1L : length == 0 ? 0 : -1L << (64 - length);
     }
 
-    static long maskLow(int length) {
+    /** The mask of bits 64..127 of a left-aligned key for a prefix of {@code length} bits. */
+    public static long maskLow(int length) {
         return length <= 64 ? 0 : length >= 128 ? -1L : -1L << (128 - length);
     }
 
+    /** "address/length", canonical: dotted quad, or RFC 5952 text for IPv6; host bits as they are. */
     @Override
     public String toString() {
-        return (ipv6 ? IpText.ipv6(hi, lo) : IpText.ipv4(ipv4())) + "/" + length;
+        return address() + "/" + length;
     }
 
     @Override

@@ -9,12 +9,12 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
 /** Issue 12 item 5: closing a device wipes its static private key. */
-class NoiseDeviceWipeTest {
+class ProtocolCoreWipeTest {
     @Test
     void closeWipesTheStaticPrivateKeyButNotTheCallers() {
         PrivateKey key = PrivateKey.generate(new SecureRandom());
         byte[] before = key.toBytes();
-        NoiseDevice d = new NoiseDevice(key, new SecureRandom());
+        ProtocolCore d = new ProtocolCore(key, new SecureRandom());
         assertFalse(d.staticPrivate.isZero());
         d.close();
         assertTrue(d.staticPrivate.isZero(), "the device's copy is wiped");
@@ -25,7 +25,7 @@ class NoiseDeviceWipeTest {
     void theCallerWipingItsKeyLeavesTheDeviceAnswering() {
         SecureRandom random = new SecureRandom();
         PrivateKey a = PrivateKey.generate(random), b = PrivateKey.generate(random);
-        NoiseDevice initiator = new NoiseDevice(a, random), responder = new NoiseDevice(b, random);
+        ProtocolCore initiator = new ProtocolCore(a, random), responder = new ProtocolCore(b, random);
         Tunnel t = initiator.addPeer(responder.publicKey(), null);
         responder.addPeer(initiator.publicKey(), null);
         a.wipe();

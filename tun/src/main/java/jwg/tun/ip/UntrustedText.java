@@ -1,8 +1,8 @@
-package jwg.dataplane;
+package jwg.tun.ip;
 
 /** Quoting untrusted text for error messages: bounded length, control and non-ASCII bytes escaped. */
-public final class Texts {
-    private Texts() {}
+public final class UntrustedText {
+    private UntrustedText() {}
 
     static final int MAX_QUOTED = 80;
 

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A layer-3 TUN interface: whole IPv4/IPv6 packets in and out, no link-layer header.
+ * A layer-3 TUN interface as the data plane sees it: whole IPv4/IPv6 packets in and out, no
+ * link-layer header. {@link LinuxTun} is the handle of a kernel interface; the tests' in-memory
+ * one is {@code MemoryTun}.
  * Buffers belong to the caller (off-heap segments); reads and writes allocate nothing.
  * {@link #close()} from any thread makes a blocked {@link #read} return -1 promptly.
  */
-public interface TunDevice extends AutoCloseable {
+public interface Tun extends AutoCloseable {
     /** The interface name (at most 15 bytes). */
     String name();
 

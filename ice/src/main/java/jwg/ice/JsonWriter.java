@@ -3,24 +3,24 @@ package jwg.ice;
 import java.util.List;
 
 /** A small JSON writer for the status and doctor output (no dependency for a few dozen fields). */
-public final class Json {
+public final class JsonWriter {
     private final StringBuilder b = new StringBuilder();
     private boolean first = true;
 
-    public Json open(char c) {
+    public JsonWriter open(char c) {
         if (!first) b.append(','); // the next element of an array
         b.append(c);
         first = true;
         return this;
     }
 
-    public Json close(char c) {
+    public JsonWriter close(char c) {
         b.append(c);
         first = false;
         return this;
     }
 
-    public Json key(String k) {
+    public JsonWriter key(String k) {
         comma();
         quote(k);
         b.append(':');
@@ -33,7 +33,7 @@ public final class Json {
         first = false;
     }
 
-    public Json field(String k, String v) {
+    public JsonWriter field(String k, String v) {
         key(k);
         first = false;
         if (v == null) b.append("null");
@@ -41,21 +41,21 @@ public final class Json {
         return this;
     }
 
-    public Json field(String k, long v) {
+    public JsonWriter field(String k, long v) {
         key(k);
         first = false;
         b.append(v);
         return this;
     }
 
-    public Json field(String k, double v) {
+    public JsonWriter field(String k, double v) {
         key(k);
         first = false;
         b.append(Double.isFinite(v) ? Double.toString(Math.round(v * 1000) / 1000.0) : "null");
         return this;
     }
 
-    public Json field(String k, boolean v) {
+    public JsonWriter field(String k, boolean v) {
         key(k);
         first = false;
         b.append(v);
@@ -63,13 +63,13 @@ public final class Json {
     }
 
     /** A literal value (e.g. null) after a {@link #key}. */
-    public Json raw(String literal) {
+    public JsonWriter raw(String literal) {
         b.append(literal);
         first = false;
         return this;
     }
 
-    public Json strings(String k, List<String> vs) {
+    public JsonWriter strings(String k, List<String> vs) {
         key(k);
         b.append('[');
         for (int i = 0; i < vs.size(); i++) {

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 import jwg.noise.crypto.X25519;
 
 /**
- * The device-level half of the protocol core: the local static key, the cookie checker
+ * The protocol state of one WireGuard interface and all its peers — what wireguard-go keeps in its
+ * Device besides I/O (the data plane's {@code Device} owns one): the local static key, the cookie checker
  * (MAC1/MAC2, cookie replies), the receiver-index table and the peers ({@link Tunnel}s) by
  * public key. Every received datagram enters here ({@link #decapsulate}): initiations are
  * matched to a peer by the static key they carry, everything else by receiver index.
@@ -22,7 +23,7 @@ import jwg.noise.crypto.X25519;
  * (type 4) may be decapsulated on the receive thread, or split: {@link #lookup} (lock-free) +
  * {@link Keypair#open} on a worker + {@link Tunnel#receivedData} on the ordered side.
  */
-public final class NoiseDevice {
+public final class ProtocolCore {
     final PrivateKey staticPrivate;
     final PublicKey staticPublic;
     final SecureRandom random;
@@ -60,7 +61,7 @@ public final class NoiseDevice {
      * @param wallClock     Unix time in nanoseconds, for TAI64N timestamps only (timers use the
      *                      {@code now} passed to each call)
      */
-    public NoiseDevice(PrivateKey staticPrivate, SecureRandom random, LongSupplier wallClock) {
+    public ProtocolCore(PrivateKey staticPrivate, SecureRandom random, LongSupplier wallClock) {
         this.staticPrivate =
                 new PrivateKey(Objects.requireNonNull(staticPrivate).rawBytes()); // our copy, wiped by close()
         this.staticPublic = staticPrivate.publicKey();
@@ -75,8 +76,8 @@ public final class NoiseDevice {
     }
 
     /** With the system wall clock. */
-    public NoiseDevice(PrivateKey staticPrivate, SecureRandom random) {
-        this(staticPrivate, random, NoiseDevice::systemWallClockNanos);
+    public ProtocolCore(PrivateKey staticPrivate, SecureRandom random) {
+        this(staticPrivate, random, ProtocolCore::systemWallClockNanos);
     }
 
     static long systemWallClockNanos() {
@@ -363,6 +364,6 @@ public final class NoiseDevice {
 
     @Override
     public String toString() {
-        return "NoiseDevice[" + staticPublic + ", " + peers.size() + " peers]";
+        return "ProtocolCore[" + staticPublic + ", " + peers.size() + " peers]";
     }
 }
