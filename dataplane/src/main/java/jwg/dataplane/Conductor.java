@@ -90,8 +90,9 @@ final class Conductor extends DeviceThread {
     Conductor(DeviceContexts.ConductorContext ctx) {
         super("jwg-conductor-" + ctx.name());
         this.ctx = ctx;
-        this.queue =
-                new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue() + 1); // + the one pending wake-up
+        this.queue = new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue()
+                + ConductorProxy.reservedSlots(ctx.options().handshakeQueue())
+                + 1); // + the reserved slots, + the one pending wake-up
         int n = ctx.options().handshakeWorkers();
         this.proxy = new ConductorProxy(queue, ctx.options().handshakeQueue(), n, wakePending, ctx.stats());
         this.workers = new HandshakeWorker[n];

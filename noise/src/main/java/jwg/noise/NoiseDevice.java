@@ -142,6 +142,18 @@ public final class NoiseDevice {
     }
 
     /**
+     * True if {@code msg[0, len)} is an initiation carrying a MAC2 made with the cookie we would
+     * give {@code from} now. An all-zero MAC2 (no cookie: every first initiation, and junk) is
+     * refused without any MAC computed. For the receive thread under load, so a peer answering
+     * our cookie reply need not queue behind (or be dropped by) unauthenticated initiations.
+     * Any thread; allocates nothing.
+     */
+    public boolean initiationMac2Valid(byte[] msg, int len, SourceAddress from, long now) {
+        if (len != Messages.INITIATION_LENGTH || msg[0] != Messages.TYPE_INITIATION) return false;
+        return Messages.initiationCarriesMac2(msg) && cookieChecker.checkMac2(msg, Messages.INIT_MAC2, from, now);
+    }
+
+    /**
      * Whether a handshake message may wait for the control thread (any thread, lock-free, no
      * allocation): an initiation or response must have its length and a valid MAC1 for us; a
      * cookie reply (which has no MAC1) its length. A refusal is counted (INVALID_LENGTH,
