@@ -139,7 +139,7 @@ class HandshakeFloodIT {
         for (String line : reply.split("\n")) {
             String l = line.strip();
             if (l.matches(
-                    ".*(invalid_initiation|cookie_required|handshake_queue_full|rate_limited|invalid_mac1|handshake_completed|initiation_sent|initiation_received|response_sent|cookie_reply_received).*"))
+                    ".*(invalid_initiation|cookie_required|handshake_queue_full|rate_limited|invalid_mac1|handshake_completed|initiation_sent|initiation_received|response_sent|cookie_reply_received|initiation_resent_with_cookie).*"))
                 s.append(l.replaceAll("\\s+", "=")).append(' ');
         }
         return s.toString().strip();

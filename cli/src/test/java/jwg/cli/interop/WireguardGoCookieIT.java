@@ -31,30 +31,32 @@ import org.junit.jupiter.params.provider.EnumSource;
  * kernel would); wireguard-go accepts the MAC2 and answers. Asserted: the cookie reply arrived
  * and jwg resent its initiation (jwg's counters), and the first ping reply came within
  * {@link #BOUND} seconds. When wireguard-go happened to be between two under-load periods
- * (queue below the mark for over a second: a few percent of the time) the handshake completes
+ * (its queue below the mark for over a second, then growing back to it: up to a fifth of the
+ * time at these settings) the handshake completes
  * without a cookie; the test then makes jwg start a new handshake (the peer removed and added
  * again) and tries again, up to {@link #ATTEMPTS} times.
  */
-// two daemons' start-up, the flooder's pool (5-7 s at load 25) and up to three attempts
+// two daemons' start-up, the flooder's pool (5-7 s at load 25) and up to four attempts
 @Timeout(240)
 class WireguardGoCookieIT {
     /** Seconds to the first ping reply, handshake and cookie round trip included. */
     static final double BOUND = Double.parseDouble(System.getProperty("jwg.cookie.bound", "3.0"));
 
-    static final int ATTEMPTS = 3;
+    static final int ATTEMPTS = 4;
     /**
      * The responder's CPU cap, percent of one core, and the flood's rate: the Diffie-Hellman work
      * of the flood must exceed the cap (so the queue passes the mark), its cookie replies must not
      * (so the queue drains and the legit initiation finds room). Measured here: Debian's
-     * wireguard-go at 10 % and 4,000/s; the modern one spends more per message (it allocates per
-     * message, and its garbage collector shares the one thread) and needs more.
+     * wireguard-go (GOMAXPROCS=1) spends ~40 µs of CPU per cookie reply, so 2,000/s saturated an
+     * 8 % cap (its queue filled and dropped jwg's resent initiation once in four runs); 1,000/s
+     * leaves it half the cap. The modern one ran at 20 % and 2,500/s.
      */
     static int quota(Impl responder) {
         return Integer.getInteger("jwg.cookie.quota", responder == Impl.WIREGUARD_GO ? 8 : 20);
     }
 
     static int rate(Impl responder) {
-        return Integer.getInteger("jwg.cookie.rate", responder == Impl.WIREGUARD_GO ? 2_000 : 2_500);
+        return Integer.getInteger("jwg.cookie.rate", responder == Impl.WIREGUARD_GO ? 1_000 : 2_500);
     }
 
     @ParameterizedTest
