@@ -36,13 +36,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * without a cookie; the test then makes jwg start a new handshake (the peer removed and added
  * again) and tries again, up to {@link #ATTEMPTS} times.
  */
-// two daemons' start-up, the flooder's pool (5-7 s at load 25) and up to four attempts
+// two daemons' start-up, the flooder's pool (5-7 s at load 25) and up to six attempts
 @Timeout(240)
 class WireguardGoCookieIT {
     /** Seconds to the first ping reply, handshake and cookie round trip included. */
     static final double BOUND = Double.parseDouble(System.getProperty("jwg.cookie.bound", "3.0"));
 
-    static final int ATTEMPTS = 4;
+    static final int ATTEMPTS = 6;
     /**
      * The responder's CPU cap, percent of one core, and the flood's rate: the Diffie-Hellman work
      * of the flood must exceed the cap (so the queue passes the mark), its cookie replies must not
