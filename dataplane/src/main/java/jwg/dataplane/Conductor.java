@@ -90,8 +90,9 @@ final class Conductor extends DeviceThread {
     Conductor(DeviceContexts.ConductorContext ctx) {
         super("jwg-conductor-" + ctx.name());
         this.ctx = ctx;
-        this.queue =
-                new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue() + 1); // + the one pending wake-up
+        this.queue = new ManyToOneConcurrentArrayQueue<>(ctx.options().handshakeQueue()
+                + ConductorProxy.reservedSlots(ctx.options().handshakeQueue())
+                + 1); // + the reserved slots, + the one pending wake-up
         int n = ctx.options().handshakeWorkers();
         this.proxy = new ConductorProxy(queue, ctx.options().handshakeQueue(), n, wakePending, ctx.stats());
         this.workers = new HandshakeWorker[n];
@@ -306,10 +307,17 @@ final class Conductor extends DeviceThread {
         }
         Peer peer = out.tunnel() == null ? null : ctx.byTunnel().get(out.tunnel());
         if (peer == null) return null;
-        // authenticated: the peer is where this came from (roaming); the slot's endpoint is reused, so copy
         peer.control.rxControlBytes += m.length;
         peer.control.rxControlPackets++;
         int type = m.data[0];
+        if (type == jwg.noise.Messages.TYPE_COOKIE_REPLY) {
+            // not authenticated by the peer's key (anyone who saw our MAC1 can make one): no roaming;
+            // our initiation resent with MAC2 goes where the first one went, not to this source
+            Endpoint to = peer.endpoint;
+            if (a == Action.WRITE_TO_NETWORK && to != null) send(scratch, out.length(), to, peer);
+            return null;
+        }
+        // authenticated: the peer is where this came from (roaming); the slot's endpoint is reused, so copy
         if (!Jfr.on()) {
             // no recording can want the event (and its class stays unloaded: see Jfr)
         } else if (type == jwg.noise.Messages.TYPE_RESPONSE) HandshakeEvent.emit(ctx.name(), peer, true, from);

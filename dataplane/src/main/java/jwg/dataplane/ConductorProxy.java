@@ -8,6 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 import jwg.dataplane.bind.Endpoint;
 import jwg.noise.Messages;
 import jwg.noise.ProtocolCore;
+import jwg.noise.SourceAddress;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
@@ -27,6 +28,12 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * take it from their own queue, do its Diffie-Hellman admission check unless the device is under
  * load, and forward what passes (or, under load, everything: the conductor answers it with a
  * cookie reply) to the conductor's queue. "Under load" counts the slots waiting in both queues.
+ *
+ * <p>Under load, an initiation that carries a valid MAC2 (a peer answering our cookie reply) goes
+ * straight to the conductor, and may take one of a few reserved slots when the ordinary ones are
+ * all taken ({@link #reservedSlots}): a flood of initiations without MAC2 can fill the queue
+ * but neither drop it nor make it wait behind them. wireguard-go has one queue for both (its
+ * MAC2 answer may be dropped by a full queue, and waits behind it otherwise).
  */
 final class ConductorProxy {
     /** One preallocated handshake-queue slot: the message's bytes and where it came from. */
@@ -34,7 +41,15 @@ final class ConductorProxy {
         final byte[] data = new byte[Messages.INITIATION_LENGTH]; // the longest handshake message
         final MemorySegment segment = MemorySegment.ofArray(data);
         final Endpoint from = new Endpoint();
+        /** One of the slots kept for initiations with a valid MAC2 ({@link #reservedSlots}). */
+        final boolean reserved;
+
         int length;
+
+        HandshakeMessage(boolean reserved) {
+            this.reserved = reserved;
+        }
+
         /**
          * A handshake worker found the device not under load and the initiation's static key one
          * of the peers': the conductor handles it as not under load too (the decision is made
@@ -44,11 +59,15 @@ final class ConductorProxy {
     }
 
     /** The wake-up command: no message, just run the timers and flush staged packets. */
-    static final HandshakeMessage WAKE = new HandshakeMessage();
+    static final HandshakeMessage WAKE = new HandshakeMessage(false);
 
     private final ManyToOneConcurrentArrayQueue<HandshakeMessage> queue;
     /** Slots not in the queue (nor being handled): the conductor and the workers give back, the receiver takes. */
     private final ManyToOneConcurrentArrayQueue<HandshakeMessage> free;
+    /** Free reserved slots: only an initiation with a valid MAC2 under load keeps one. */
+    private final ManyToOneConcurrentArrayQueue<HandshakeMessage> reserve;
+    /** The receive thread's source holder for the MAC2 check. */
+    private final SourceAddress source = new SourceAddress();
     /** Initiations for the handshake workers (null: none, initiations go to the conductor). */
     private final ManyToManyConcurrentArrayQueue<HandshakeMessage> toWorkers;
     /** Each handshake worker while it sleeps waiting for its queue (null while it runs). */
@@ -75,16 +94,28 @@ final class ConductorProxy {
             int workers,
             AtomicBoolean wakePending,
             DeviceStats stats) {
-        if (queue.remainingCapacity() < slots + 1)
+        int reserved = reservedSlots(slots);
+        if (queue.remainingCapacity() < slots + reserved + 1)
             throw new IllegalArgumentException("the queue needs room for every slot and a wake-up");
         this.queue = queue;
         this.free = new ManyToOneConcurrentArrayQueue<>(slots);
-        for (int i = 0; i < slots; i++) free.offer(new HandshakeMessage());
+        for (int i = 0; i < slots; i++) free.offer(new HandshakeMessage(false));
+        this.reserve = new ManyToOneConcurrentArrayQueue<>(reserved);
+        for (int i = 0; i < reserved; i++) reserve.offer(new HandshakeMessage(true));
         this.toWorkers = workers > 0 ? new ManyToManyConcurrentArrayQueue<>(slots) : null;
         this.workerSleepers = new AtomicReferenceArray<>(Math.max(workers, 1));
         this.underLoadMark = Math.max(1, slots / 8);
         this.wakePending = wakePending;
         this.stats = stats;
+    }
+
+    /**
+     * Slots kept beside the {@code slots} ordinary ones for initiations with a valid MAC2 under
+     * load (1/16 of them): junk fills the ordinary slots, never these. The conductor's queue
+     * needs room for both and the wake-up.
+     */
+    static int reservedSlots(int slots) {
+        return Math.max(2, slots / 16);
     }
 
     /** Asks the conductor to sweep its peers soon: a handshake wanted, packets staged, a session confirmed (any thread). */
@@ -118,24 +149,48 @@ final class ConductorProxy {
             return;
         }
         HandshakeMessage m = free.poll();
+        if (m == null) m = reserve.poll(); // kept below only by an initiation with a valid MAC2
         if (m == null) {
             stats.drop(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL);
             return;
         }
         MemorySegment.copy(d, off, m.segment, 0, len);
         if (!noise.mac1Valid(m.data, len, mac)) {
-            free.offer(m);
+            release(m);
             return;
         }
         m.length = len;
         m.from.copyFrom(from);
         m.admitted = false;
-        if (toWorkers != null && m.data[0] == Messages.TYPE_INITIATION) {
-            toWorkers.offer(m); // always room: it holds every slot
+        if (m.data[0] == Messages.TYPE_INITIATION
+                && len == Messages.INITIATION_LENGTH
+                && Messages.initiationCarriesMac2(m.data)
+                && mac2ValidUnderLoad(noise, m)) {
+            // a peer answering our cookie reply: straight to the conductor (the rate limit, then
+            // the handshake), not behind the junk in the workers' queue, and never dropped for it
+            forward(m);
+        } else if (m.reserved) {
+            release(m);
+            stats.drop(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL);
+        } else if (toWorkers != null && m.data[0] == Messages.TYPE_INITIATION) {
+            toWorkers.offer(m); // always room: it holds every ordinary slot
             ringWorker();
         } else {
             forward(m);
         }
+    }
+
+    /**
+     * Under load, whether the initiation in {@code m} carries a valid MAC2 for its source (an
+     * all-zero MAC2, junk's and every first initiation's, costs no MAC). Receive thread.
+     */
+    private boolean mac2ValidUnderLoad(ProtocolCore noise, HandshakeMessage m) {
+        long now = System.nanoTime();
+        if (!underLoad(now)) return false;
+        Endpoint from = m.from;
+        if (from.isIpv4()) source.setIpv4(from.ipv4(), from.port());
+        else source.setIpv6(from.high(), from.low(), from.port());
+        return noise.initiationMac2Valid(m.data, m.length, source, now);
     }
 
     /** From the receiver or a handshake worker: hands a slot to the conductor. */
@@ -199,6 +254,8 @@ final class ConductorProxy {
 
     /** From the conductor or a handshake worker: the slot is handled and may take the next message. */
     void release(HandshakeMessage m) {
-        if (m != WAKE) free.offer(m);
+        if (m == WAKE) return;
+        if (m.reserved) reserve.offer(m);
+        else free.offer(m);
     }
 }

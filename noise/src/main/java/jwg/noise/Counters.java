@@ -18,6 +18,8 @@ public final class Counters {
         RESPONSE_RECEIVED,
         COOKIE_REPLY_SENT,
         COOKIE_REPLY_RECEIVED,
+        /** Our initiation sent again with MAC2 at once, on a cookie reply to it (at most once per initiation). */
+        INITIATION_RESENT_WITH_COOKIE,
         KEEPALIVE_SENT,
         KEEPALIVE_RECEIVED,
         HANDSHAKE_COMPLETED,

@@ -47,6 +47,15 @@ final class Handshake {
     private HandshakeState own, spare;
     /** Scratch for the decrypted TAI64N timestamp. */
     private final byte[] ts = new byte[Tai64n.LENGTH];
+    /**
+     * The initiation we sent last (public bytes: they went on the wire), kept so a cookie reply
+     * to it can be answered at once ({@link #resendWithCookie}); and whether that may still
+     * happen for this attempt (at most once: a cookie reply never makes us send more than one
+     * extra message).
+     */
+    private final byte[] lastInitiation = new byte[Messages.INITIATION_LENGTH];
+
+    private boolean cookieResendAllowed;
 
     private static final byte[] EMPTY = new byte[0];
     int localIndex;
@@ -107,11 +116,35 @@ final class Handshake {
             }
             // msg.mac1 = MAC(HASH(LABEL_MAC1 || Spub_r), msg_alpha); msg.mac2 = cookie ? MAC(cookie, msg_beta) : 0
             cookies.addMacs(msg, Messages.INIT_MAC1, now);
+            System.arraycopy(msg, 0, lastInitiation, 0, Messages.INITIATION_LENGTH);
+            cookieResendAllowed = true;
             state = State.INITIATION_CREATED;
             return true;
         } finally {
             Arrays.fill(e, (byte) 0);
         }
+    }
+
+    /**
+     * A cookie reply addressed to {@code receiverIndex} was just consumed ({@link
+     * CookieGenerator#consumeReply}): if it answers the initiation still in flight, and that
+     * initiation was not resent yet, writes it again into {@code msg} — the same bytes (the same
+     * ephemeral key, timestamp and sender index, so MAC1 is unchanged) with the MAC2 the new
+     * cookie gives — and returns true. The responder answered the first copy with a cookie reply
+     * instead of consuming it, so its timestamp is still new to it. Neither the whitepaper nor
+     * wireguard-go resend here (they use the cookie at the next retransmission, REKEY_TIMEOUT
+     * later); doing it once per attempt turns that 5 s into one round trip and cannot amplify:
+     * one valid cookie reply (64 bytes, bound to our MAC1) gets at most one 148-byte initiation,
+     * once per initiation we created. A forged reply (anyone who saw our initiation can make one)
+     * costs nothing either: the resent copy is a replay to a responder that already consumed the
+     * first, and the pending handshake is unchanged, so its response still completes it.
+     */
+    boolean resendWithCookie(int receiverIndex, long now, byte[] msg) {
+        if (state != State.INITIATION_CREATED || receiverIndex != localIndex || !cookieResendAllowed) return false;
+        cookieResendAllowed = false;
+        System.arraycopy(lastInitiation, 0, msg, 0, Messages.INITIATION_LENGTH);
+        cookies.addMacs(msg, Messages.INIT_MAC1, now);
+        return true;
     }
 
     /**
@@ -232,6 +265,7 @@ final class Handshake {
 
     /** Forgets a handshake in progress (and its index, if no keypair took it over). */
     void clearPending() {
+        cookieResendAllowed = false;
         if (noise != null) {
             noise.wipe();
             noise = null;

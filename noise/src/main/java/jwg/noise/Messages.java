@@ -147,4 +147,11 @@ public final class Messages {
         }
         return total <= len ? total : -1;
     }
+
+    /** Whether an initiation's MAC2 is not all zeros (a sender that holds a cookie); not secret, no MAC computed. */
+    public static boolean initiationCarriesMac2(byte[] msg) {
+        int any = 0;
+        for (int i = INIT_MAC2; i < INIT_MAC2 + 16; i++) any |= msg[i];
+        return any != 0;
+    }
 }

@@ -143,6 +143,18 @@ public final class ProtocolCore {
     }
 
     /**
+     * True if {@code msg[0, len)} is an initiation carrying a MAC2 made with the cookie we would
+     * give {@code from} now. An all-zero MAC2 (no cookie: every first initiation, and junk) is
+     * refused without any MAC computed. For the receive thread under load, so a peer answering
+     * our cookie reply need not queue behind (or be dropped by) unauthenticated initiations.
+     * Any thread; allocates nothing.
+     */
+    public boolean initiationMac2Valid(byte[] msg, int len, SourceAddress from, long now) {
+        if (len != Messages.INITIATION_LENGTH || msg[0] != Messages.TYPE_INITIATION) return false;
+        return Messages.initiationCarriesMac2(msg) && cookieChecker.checkMac2(msg, Messages.INIT_MAC2, from, now);
+    }
+
+    /**
      * Whether a handshake message may wait for the control thread (any thread, lock-free, no
      * allocation): an initiation or response must have its length and a valid MAC1 for us; a
      * cookie reply (which has no MAC1) its length. A refusal is counted (INVALID_LENGTH,
@@ -206,7 +218,9 @@ public final class ProtocolCore {
      *     {@code out.offset()}, padding removed), DONE for a keepalive;</li>
      * <li>initiation → WRITE_TO_NETWORK with the response;</li>
      * <li>response → WRITE_TO_NETWORK with a keepalive, and {@code out.flushStaged()};</li>
-     * <li>cookie reply → DONE;</li>
+     * <li>cookie reply → DONE; or, if it answers our initiation in flight and that was not resent
+     *     yet, WRITE_TO_NETWORK with that initiation again, now with MAC2 (to the peer's endpoint,
+     *     not to the reply's source: a cookie reply authenticates no address);</li>
      * <li>under load without valid MAC2 → WRITE_TO_NETWORK with a cookie reply ({@code out.drop()}
      *     = COOKIE_REQUIRED);</li>
      * <li>anything invalid → DROPPED, counted, nothing sent.</li>
@@ -266,9 +280,17 @@ public final class ProtocolCore {
             IndexTable.Entry e = indices.get(Messages.getIntLE(msg, Messages.COOKIE_RECEIVER));
             if (e == null) return dropped(out, Drop.UNKNOWN_RECEIVER_INDEX);
             out.tunnel = e.tunnel();
-            if (!e.tunnel().handshake.cookies.consumeReply(msg, now)) return dropped(out, Drop.INVALID_COOKIE_REPLY);
+            Handshake h = e.tunnel().handshake;
+            if (!h.cookies.consumeReply(msg, now)) return dropped(out, Drop.INVALID_COOKIE_REPLY);
             counters.event(Counters.Event.COOKIE_REPLY_RECEIVED);
-            return Action.DONE;
+            // our initiation in flight was answered with a cookie: send it again at once with MAC2 (once)
+            if (out.capacity < Messages.INITIATION_LENGTH
+                    || !h.resendWithCookie(Messages.getIntLE(msg, Messages.COOKIE_RECEIVER), now, reply))
+                return Action.DONE;
+            MemorySegment.copy(replySegment, 0, out.segment, out.offset, Messages.INITIATION_LENGTH);
+            out.length = Messages.INITIATION_LENGTH;
+            counters.event(Counters.Event.INITIATION_RESENT_WITH_COOKIE);
+            return Action.WRITE_TO_NETWORK;
         }
         int mac1Off = type == Messages.TYPE_INITIATION ? Messages.INIT_MAC1 : Messages.RESP_MAC1;
         int senderOff = type == Messages.TYPE_INITIATION ? Messages.INIT_SENDER : Messages.RESP_SENDER;

@@ -20,10 +20,11 @@ class CookieTest {
     }
 
     @Test
-    void underLoadInitiationGetsCookieThenSucceedsWithMac2() {
+    void underLoadInitiationGetsCookieThenSucceedsWithMac2AtOnce() {
         try (TestNet n = new TestNet()) {
             n.devB.setUnderLoad(true);
             TestNet.Res first = n.send(n.a, TestNet.ipv4(40, 1));
+            assertTrue(jwg.noise.crypto.ConstantTime.isZero(first.data(), Messages.INIT_MAC2, 16), "no cookie yet");
             TestNet.Res cookie = n.deliver(n.devB, first.data());
             assertEquals(Action.WRITE_TO_NETWORK, cookie.action());
             assertEquals(Messages.COOKIE_REPLY_LENGTH, cookie.length());
@@ -31,24 +32,96 @@ class CookieTest {
             assertNull(n.b.nextKeypair(), "under load without MAC2: a cookie and nothing else");
             assertEquals(0, n.devB.counters().get(Counters.Event.INITIATION_RECEIVED));
 
+            // the cookie reply: A sends the same initiation again at once, now with MAC2
             assertFalse(n.a.handshake.cookies.hasFreshCookie(n.now));
-            assertEquals(Action.DONE, n.deliver(n.devA, cookie.data()).action());
+            TestNet.Res resent = n.deliver(n.devA, cookie.data());
             assertTrue(n.a.handshake.cookies.hasFreshCookie(n.now));
-            assertEquals(
-                    Drop.INVALID_COOKIE_REPLY,
-                    n.deliver(n.devA, cookie.data()).drop(),
-                    "one reply per message: a duplicate is dropped");
+            assertEquals(Action.WRITE_TO_NETWORK, resent.action());
+            assertSame(n.a, resent.tunnel());
+            assertEquals(Messages.INITIATION_LENGTH, resent.length());
+            assertArrayEquals(
+                    java.util.Arrays.copyOf(first.data(), Messages.INIT_MAC2),
+                    java.util.Arrays.copyOf(resent.data(), Messages.INIT_MAC2),
+                    "the same initiation (ephemeral, timestamp, index, MAC1)");
+            assertFalse(jwg.noise.crypto.ConstantTime.isZero(resent.data(), Messages.INIT_MAC2, 16), "with MAC2");
+            assertEquals(1, n.devA.counters().get(Counters.Event.COOKIE_REPLY_RECEIVED));
+            assertEquals(1, n.devA.counters().get(Counters.Event.INITIATION_RESENT_WITH_COOKIE));
+            assertEquals(1, n.devA.counters().get(Counters.Event.INITIATION_SENT), "no new initiation was made");
 
-            byte[] retry = nextInitiation(n);
-            TestNet.Res resp = n.deliver(n.devB, retry);
+            // a copy of the reply (replayed, or the responder answering twice) gets nothing more
+            TestNet.Res again = n.deliver(n.devA, cookie.data());
+            assertNotEquals(Action.WRITE_TO_NETWORK, again.action(), "at most one resend per initiation");
+            assertEquals(0, again.length());
+            assertEquals(1, n.devA.counters().get(Counters.Event.INITIATION_RESENT_WITH_COOKIE));
+
+            // B, still under load, accepts the MAC2 and answers; the handshake completes in one round trip
+            TestNet.Res resp = n.deliver(n.devB, resent.data());
             assertEquals(
                     Action.WRITE_TO_NETWORK,
                     resp.action(),
                     () -> n.devB.counters().toString());
             assertEquals(Messages.RESPONSE_LENGTH, resp.length(), "MAC2 valid: processed under load");
             TestNet.Res ka = n.deliver(n.devA, resp.data());
+            assertEquals(Action.WRITE_TO_NETWORK, ka.action());
             n.deliver(n.devB, ka.data());
             n.roundTrip(n.a, TestNet.ipv4(40, 2));
+            // after the handshake, the old reply concerns no initiation: nothing is sent
+            assertNotEquals(
+                    Action.WRITE_TO_NETWORK, n.deliver(n.devA, cookie.data()).action());
+            assertEquals(1, n.devA.counters().get(Counters.Event.INITIATION_RESENT_WITH_COOKIE));
+        }
+    }
+
+    /** A cookie reply to an initiation A has since replaced (a retransmission) resends nothing. */
+    @Test
+    void cookieReplyToAnOlderInitiationResendsNothing() {
+        try (TestNet n = new TestNet()) {
+            n.devB.setUnderLoad(true);
+            TestNet.Res first = n.send(n.a, TestNet.ipv4(40, 1));
+            TestNet.Res cookie = n.deliver(n.devB, first.data());
+            byte[] retry = nextInitiation(n); // 5 s later, a new initiation (new index and MAC1)
+            TestNet.Res late = n.deliver(n.devA, cookie.data());
+            assertEquals(Action.DROPPED, late.action(), "the old index is gone (and its AD was the old MAC1)");
+            assertEquals(Drop.UNKNOWN_RECEIVER_INDEX, late.drop());
+            assertEquals(0, late.length());
+            // the retry's own cookie reply: resent once, with MAC2
+            TestNet.Res cookie2 = n.deliver(n.devB, retry);
+            TestNet.Res resent = n.deliver(n.devA, cookie2.data());
+            assertEquals(Messages.INITIATION_LENGTH, resent.length());
+            assertEquals(
+                    Messages.RESPONSE_LENGTH, n.deliver(n.devB, resent.data()).length());
+            assertEquals(1, n.devA.counters().get(Counters.Event.INITIATION_RESENT_WITH_COOKIE));
+        }
+    }
+
+    /**
+     * A forged cookie reply (anyone who saw the initiation can make one: the key is derived from
+     * B's public key, the AD is A's MAC1) while B really consumed the initiation: A's resend is a
+     * replay B drops, and B's response still completes A's pending handshake.
+     */
+    @Test
+    void forgedCookieReplyCannotBreakTheHandshakeInFlight() {
+        try (TestNet n = new TestNet()) {
+            TestNet.Res first = n.send(n.a, TestNet.ipv4(40, 1));
+            TestNet.Res resp = n.deliver(n.devB, first.data()); // B not under load: a response
+            assertEquals(Messages.RESPONSE_LENGTH, resp.length());
+            // the forger builds a valid reply with B's cookie checker stand-in (same public inputs)
+            CookieChecker forger = new CookieChecker(n.devB.publicKey(), new java.security.SecureRandom());
+            byte[] reply = new byte[Messages.COOKIE_REPLY_LENGTH];
+            forger.createReply(
+                    first.data(),
+                    Messages.INIT_SENDER,
+                    Messages.INIT_MAC1,
+                    new SourceAddress().set(new InetSocketAddress("192.0.2.7", 4242)),
+                    n.now,
+                    reply);
+            TestNet.Res resent = n.deliver(n.devA, reply);
+            assertEquals(Messages.INITIATION_LENGTH, resent.length(), "valid as far as A can tell: resent once");
+            assertEquals(
+                    Drop.REPLAYED_INITIATION, n.deliver(n.devB, resent.data()).drop(), "B: a replay");
+            TestNet.Res ka = n.deliver(n.devA, resp.data());
+            assertEquals(Action.WRITE_TO_NETWORK, ka.action(), "the response still completes A's handshake");
+            assertNotNull(n.a.currentKeypair());
         }
     }
 

@@ -141,6 +141,13 @@ class ProtocolCoreFuzzTest {
                 else if (!Messages.lengthOk(type, len)) assertEquals(Drop.INVALID_LENGTH, O.drop());
             }
             case WRITE_TO_NETWORK -> {
+                if (type == Messages.TYPE_COOKIE_REPLY) {
+                    // a valid cookie reply to our initiation in flight: that initiation again, with MAC2, once
+                    assertEquals(Messages.INITIATION_LENGTH, O.length(), "a cookie reply gets only our initiation");
+                    assertEquals(
+                            Messages.TYPE_INITIATION, OUT.get(java.lang.foreign.ValueLayout.JAVA_BYTE, O.offset()));
+                    return;
+                }
                 assertTrue(
                         type == Messages.TYPE_INITIATION || type == Messages.TYPE_RESPONSE,
                         "only handshakes are answered");
