@@ -3,10 +3,7 @@ package jwg.ice;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -16,11 +13,10 @@ import jwg.ice.punch.PunchAuth;
 import jwg.ice.punch.PunchPlan;
 import jwg.ice.punch.PunchResult;
 import jwg.ice.punch.PunchRole;
+import jwg.ice.punch.ReflexiveAddress;
 import jwg.ice.signal.ProbeReport;
 import jwg.ice.signal.SignalClient;
 import jwg.ice.signal.SignalMessage;
-import jwg.ice.stun.Stun;
-import jwg.ice.stun.StunMessage;
 import jwg.noise.PublicKey;
 import org.ice4j.ice.CandidateType;
 
@@ -100,7 +96,7 @@ final class ProbePunch {
                 : servers.turn().isEmpty() ? null : servers.turn().getFirst().address();
         if (server == null) throw new IOException("no STUN or TURN server to learn our reflexive address from");
         try (DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress(0))) {
-            InetSocketAddress reflexive = reflexive(socket, server);
+            InetSocketAddress reflexive = ReflexiveAddress.lookup(socket, server, 5, 300);
             signal.send(peer, new ProbeReport(session, List.of("punch=easy", "reflexive=" + text(reflexive))));
             String pub = awaitLine(inbox, "public=");
             if (pub == null) throw new IOException("the peer did not start its part (no punch=hard line)");
@@ -171,27 +167,6 @@ final class ProbePunch {
             for (String l : r.lines()) if (l.startsWith(prefix)) return l.substring(prefix.length());
         }
         return null;
-    }
-
-    private static InetSocketAddress reflexive(DatagramChannel c, InetSocketAddress server) throws IOException {
-        byte[] tx = new byte[Stun.TRANSACTION_ID_LENGTH];
-        new SecureRandom().nextBytes(tx);
-        byte[] req = StunMessage.of(Stun.BINDING, Stun.REQUEST, tx).encode(null, true);
-        c.socket().setSoTimeout(300);
-        byte[] b = new byte[1500];
-        for (int i = 0; i < 5; i++) {
-            c.send(ByteBuffer.wrap(req), server);
-            var p = new java.net.DatagramPacket(b, b.length);
-            try {
-                c.socket().receive(p);
-            } catch (SocketTimeoutException e) {
-                continue;
-            }
-            StunMessage m = StunMessage.parse(b, p.getLength());
-            if (m != null && m.hasTransactionId(tx) && m.address(Stun.XOR_MAPPED_ADDRESS) != null)
-                return m.address(Stun.XOR_MAPPED_ADDRESS);
-        }
-        throw new IOException("no STUN answer from " + text(server));
     }
 
     private static String text(InetSocketAddress a) {

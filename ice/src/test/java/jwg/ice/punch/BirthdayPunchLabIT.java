@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import jwg.ice.stun.Stun;
-import jwg.ice.stun.StunMessage;
 import jwg.sys.NetNs;
 import jwg.testkit.NatLab;
 import jwg.testkit.NatLab.Host;
@@ -83,7 +82,7 @@ class BirthdayPunchLabIT {
                 lab.hostNetns(Host.B).path(), () -> BirthdayPunch.openSockets(PunchPlan.DEFAULT.sockets(), null));
         PunchResult.Punched hardWin = null;
         try (easySocket) {
-            InetSocketAddress easyReflexive = reflexive(easySocket, lab.stunAddress());
+            InetSocketAddress easyReflexive = ReflexiveAddress.lookup(easySocket, lab.stunAddress(), 6, 500);
             assertEquals(lab.wanAddress(Host.A), easyReflexive.getHostString());
             // both start at once, as after the signaling agreement
             var easy = CompletableFuture.supplyAsync(
@@ -139,26 +138,5 @@ class BirthdayPunchLabIT {
             return new String(b, 0, p.getLength());
         }
         return null;
-    }
-
-    /** The server-reflexive address of {@code c} as the lab's STUN server sees it. */
-    private static InetSocketAddress reflexive(DatagramChannel c, InetSocketAddress stun) throws IOException {
-        byte[] tx = new byte[Stun.TRANSACTION_ID_LENGTH];
-        ThreadLocalRandom.current().nextBytes(tx);
-        byte[] req = StunMessage.of(Stun.BINDING, Stun.REQUEST, tx).encode(null, true);
-        c.socket().setSoTimeout(500);
-        byte[] b = new byte[1500];
-        for (int i = 0; i < 6; i++) {
-            c.send(ByteBuffer.wrap(req), stun);
-            var p = new java.net.DatagramPacket(b, b.length);
-            try {
-                c.socket().receive(p);
-            } catch (SocketTimeoutException e) {
-                continue;
-            }
-            StunMessage m = StunMessage.parse(b, p.getLength());
-            if (m != null && m.hasTransactionId(tx)) return m.address(Stun.XOR_MAPPED_ADDRESS);
-        }
-        throw new IOException("no STUN answer from " + stun);
     }
 }
