@@ -187,9 +187,7 @@ final class ConductorProxy {
     private boolean mac2ValidUnderLoad(ProtocolCore noise, HandshakeMessage m) {
         long now = System.nanoTime();
         if (!underLoad(now)) return false;
-        Endpoint from = m.from;
-        if (from.isIpv4()) source.setIpv4(from.ipv4(), from.port());
-        else source.setIpv6(from.high(), from.low(), from.port());
+        m.from.copyTo(source);
         return noise.initiationMac2Valid(m.data, m.length, source, now);
     }
 

@@ -84,14 +84,12 @@ final class HandshakeWorker extends DeviceThread {
         if (f == null || f.device() != n) filter = f = n.initiationFilter();
         long now = System.nanoTime();
         if (proxy.underLoad(now)) { // no DH under load: a valid MAC2, or else a cookie reply from here
-            Endpoint from = m.from;
-            if (from.isIpv4()) source.setIpv4(from.ipv4(), from.port());
-            else source.setIpv6(from.high(), from.low(), from.port());
+            m.from.copyTo(source);
             int len = f.cookieReplyUnlessMac2(m.data, m.length, source, now, reply);
             if (len == 0) {
                 proxy.forward(m);
             } else {
-                send(len, from);
+                send(len, m.from);
                 proxy.release(m);
             }
             return;

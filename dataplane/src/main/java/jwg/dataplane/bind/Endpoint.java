@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import jwg.noise.SourceAddress;
 import jwg.tun.ip.IpText;
 
 /**
@@ -64,6 +65,12 @@ public final class Endpoint {
         this.lo = V4_MAPPED_LO_PREFIX | (address & 0xFFFF_FFFFL);
         this.port = port;
         this.scopeId = 0;
+    }
+
+    /** Copies this address and port into {@code s}, the form the MAC2 and cookie checks take. */
+    public void copyTo(SourceAddress s) {
+        if (isIpv4()) s.setIpv4(ipv4(), port);
+        else s.setIpv6(hi, lo, port);
     }
 
     public void setIpv6(long high, long low, int port, int scopeId) {
