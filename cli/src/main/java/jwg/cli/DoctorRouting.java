@@ -59,8 +59,8 @@ final class DoctorRouting {
         Set<InetSocketAddress> turn = servers(report, true);
         for (InetSocketAddress s : servers(report, false))
             if (!turn.contains(s)) out.add(new RoutingCheck.Target("STUN server", s, false, true));
-        // a TURN allocation has a socket of its own, which does not carry the fwmark (yet)
-        for (InetSocketAddress s : turn) out.add(new RoutingCheck.Target("TURN server", s, false, false));
+        // the device's own allocation goes from its socket; the fallback's (JWG_RELAY=proxy) from a MarkedSocket
+        for (InetSocketAddress s : turn) out.add(new RoutingCheck.Target("TURN server", s, false, true));
         return out;
     }
 

@@ -53,7 +53,7 @@ class DoctorRoutingTest {
         assertEquals(3, t.size(), t.toString());
         assertTrue(t.get(0).peer() && t.get(0).marked() && t.get(0).what().startsWith("peer AAAAAAAA"), t.toString());
         assertTrue(!t.get(1).peer() && t.get(1).marked() && t.get(1).what().equals("STUN server"), t.toString());
-        assertTrue(!t.get(2).marked() && t.get(2).what().equals("TURN server"), "TURN sockets carry no fwmark yet");
+        assertTrue(t.get(2).marked() && t.get(2).what().equals("TURN server"), "TURN sockets carry the fwmark too");
     }
 
     @Test

@@ -114,7 +114,15 @@ public final class Connectivity implements AutoCloseable {
     private PeerAgent newAgent(
             boolean controlling, long sessionId, RelayPolicy relay, Consumer<PeerAgent.Outcome> outcome)
             throws IOException {
-        return new PeerAgent(mux, config.servers(), controlling, sessionId, config.hosts(), relay, outcome);
+        return new PeerAgent(
+                mux,
+                config.servers(),
+                controlling,
+                sessionId,
+                config.hosts(),
+                relay,
+                (int) device.configuration().fwmark(),
+                outcome);
     }
 
     /** Brings the peer connections in line with the device's configuration (at start, and after a UAPI set). */
@@ -253,6 +261,7 @@ public final class Connectivity implements AutoCloseable {
     public DoctorInput doctorInput() {
         return new DoctorInput(
                 device.name(),
+                device.configuration().fwmark(),
                 config.servers(),
                 HostAddresses.of(config.forInterface(device.name()).hosts()),
                 status());

@@ -56,6 +56,7 @@ final class PeerAgent implements AutoCloseable {
      * @param relay OFF: no TURN allocation and the peer's relayed candidates are not paired; FORCE:
      *              only relayed candidates are offered and only the peer's relayed ones paired, so
      *              every pair goes through a relay (a peer's check reaching our relay still pairs)
+     * @param fwmark the device's fwmark, carried by the TURN fallback's own sockets (0: none)
      */
     PeerAgent(
             StunMux mux,
@@ -64,6 +65,7 @@ final class PeerAgent implements AutoCloseable {
             long sessionId,
             IceConfig.HostCandidates hosts,
             RelayPolicy relay,
+            int fwmark,
             Consumer<Outcome> listener)
             throws IOException {
         Ice4jSettings.configure();
@@ -87,7 +89,7 @@ final class PeerAgent implements AutoCloseable {
                     a.addCandidateHarvester(r);
                     continue;
                 }
-                RelayHarvester r = new RelayHarvester(t);
+                RelayHarvester r = new RelayHarvester(t, fwmark);
                 relays.add(r);
                 a.addCandidateHarvester(r);
             }

@@ -84,7 +84,7 @@ public final class Probe {
             // gathered before any offer: a cold JVM's first agent takes long (ice4j's start-up), and the
             // peer must not wait for it between offer and answer
             agent = new PeerAgent(
-                    mux, config.servers(), controlling, session, config.hosts(), relay, outcome::complete);
+                    mux, config.servers(), controlling, session, config.hosts(), relay, 0, outcome::complete);
             if (controlling) {
                 long nextOffer = 0;
                 Answer answer = null;

@@ -32,19 +32,22 @@ final class RelayHarvester extends TurnCandidateHarvester {
     private static final Logger LOG = Logger.getLogger(RelayHarvester.class.getName());
     private final List<MultiplexingDatagramSocket> sockets = new CopyOnWriteArrayList<>();
     private final InetAddress server;
+    private final int fwmark;
 
-    RelayHarvester(IceServers.Turn turn) {
+    /** {@code fwmark}: the device's, carried by the allocation's socket (0: none; see {@link MarkedSocket}). */
+    RelayHarvester(IceServers.Turn turn, int fwmark) {
         super(
                 new TransportAddress(turn.address(), Transport.UDP),
                 new LongTermCredential(turn.username(), turn.password()));
         this.server = turn.address().getAddress();
+        this.fwmark = fwmark;
     }
 
     @Override
     protected HostCandidate getHostCandidate(HostCandidate shared) {
         try {
-            MultiplexingDatagramSocket s = new MultiplexingDatagramSocket(
-                    new InetSocketAddress(shared.getTransportAddress().getAddress(), 0));
+            MultiplexingDatagramSocket s = new MultiplexingDatagramSocket(MarkedSocket.open(
+                    new InetSocketAddress(shared.getTransportAddress().getAddress(), 0), fwmark));
             sockets.add(s);
             HostCandidate base =
                     new HostCandidate(new IceUdpSocketWrapper(s), shared.getParentComponent(), Transport.UDP);

@@ -2,10 +2,7 @@ package jwg.ice;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,36 +15,32 @@ import java.util.concurrent.TimeUnit;
  * candidate's agent, and it sends through the device's UDP socket ({@link StunMux}). So STUN
  * and WireGuard share one port and the WireGuard data path never goes through ice4j.
  */
-class SharedSocket extends DatagramSocket {
+class SharedSocket extends PlaceholderSocket {
     /** Queued STUN datagrams per candidate; more are dropped (and counted by the mux). */
     static final int QUEUE = 256;
 
     record Inbound(byte[] data, InetSocketAddress from) {}
 
     private final StunMux mux;
-    private final InetSocketAddress local;
     private final BlockingQueue<Inbound> inbound = new ArrayBlockingQueue<>(QUEUE);
-    private volatile boolean closed;
-    private volatile int timeoutMillis;
 
     SharedSocket(StunMux mux, InetSocketAddress local) throws SocketException {
-        super((SocketAddress) null); // an unbound placeholder: all I/O is overridden
+        super(local);
         this.mux = mux;
-        this.local = local;
     }
 
     /** Hands a datagram to ice4j; false if the queue is full or the socket closed. */
     boolean offer(byte[] data, InetSocketAddress from) {
-        return !closed && inbound.offer(new Inbound(data, from));
+        return !isClosed() && inbound.offer(new Inbound(data, from));
     }
 
     @Override
     public void receive(DatagramPacket p) throws IOException {
         Inbound in;
         try {
-            long t = timeoutMillis;
+            long t = getSoTimeout();
             while (true) {
-                if (closed) throw new SocketException("Socket closed");
+                if (isClosed()) throw new SocketException("Socket closed");
                 in = inbound.poll(t > 0 ? Math.min(t, 200) : 200, TimeUnit.MILLISECONDS);
                 if (in != null) break;
                 if (t > 0 && (t -= 200) <= 0) throw new SocketTimeoutException("Receive timed out");
@@ -64,72 +57,13 @@ class SharedSocket extends DatagramSocket {
 
     @Override
     public void send(DatagramPacket p) throws IOException {
-        if (closed) throw new SocketException("Socket closed");
+        if (isClosed()) throw new SocketException("Socket closed");
         mux.send(this, p.getData(), p.getOffset(), p.getLength(), (InetSocketAddress) p.getSocketAddress());
     }
 
     @Override
-    public InetAddress getLocalAddress() {
-        return local.getAddress();
-    }
-
-    @Override
-    public int getLocalPort() {
-        return local.getPort();
-    }
-
-    @Override
-    public SocketAddress getLocalSocketAddress() {
-        return local;
-    }
-
-    @Override
-    public boolean isBound() {
-        return true;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    @Override
-    public void setSoTimeout(int timeout) {
-        timeoutMillis = timeout;
-    }
-
-    @Override
-    public int getSoTimeout() {
-        return timeoutMillis;
-    }
-
-    @Override
-    public int getReceiveBufferSize() {
-        return 1 << 20;
-    }
-
-    @Override
-    public int getSendBufferSize() {
-        return 1 << 20;
-    }
-
-    @Override
-    public void setReceiveBufferSize(int size) {}
-
-    @Override
-    public void setSendBufferSize(int size) {}
-
-    @Override
-    public void setTrafficClass(int tc) {}
-
-    InetSocketAddress local() {
-        return local;
-    }
-
-    @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!markClosed()) return;
         inbound.clear();
         mux.unregister(this);
         super.close();

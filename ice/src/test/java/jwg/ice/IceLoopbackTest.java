@@ -75,6 +75,7 @@ class IceLoopbackTest {
                             1,
                             new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
                             RelayPolicy.ON,
+                            0,
                             doneA::complete);
                     PeerAgent ib = new PeerAgent(
                             b.mux,
@@ -83,6 +84,7 @@ class IceLoopbackTest {
                             1,
                             new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
                             RelayPolicy.ON,
+                            0,
                             doneB::complete)) {
                 assertEquals(List.of(CandidateType.HOST_CANDIDATE), ia.candidateTypes());
                 assertTrue(

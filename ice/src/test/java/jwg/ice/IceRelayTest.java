@@ -26,6 +26,23 @@ class IceRelayTest {
 
     @Test
     void relayToRelayThroughCoturn() throws Exception {
+        relayToRelay(false);
+    }
+
+    /** The fallback ({@code JWG_RELAY=proxy}): ice4j's TURN client on a {@link MarkedSocket} of its own. */
+    @Test
+    void relayToRelayThroughCoturnWithIce4jsTurnClient() throws Exception {
+        String before = System.getProperty("jwg.relay");
+        System.setProperty("jwg.relay", "proxy");
+        try {
+            relayToRelay(true);
+        } finally {
+            if (before == null) System.clearProperty("jwg.relay");
+            else System.setProperty("jwg.relay", before);
+        }
+    }
+
+    private static void relayToRelay(boolean proxy) throws Exception {
         Requires.tool("turnserver");
         if (System.getenv("JWG_ICE_DEBUG") != null) System.setProperty("jwg.ice.debug", System.getenv("JWG_ICE_DEBUG"));
         InetAddress lo = InetAddress.getByName("127.0.0.1");
@@ -46,6 +63,7 @@ class IceRelayTest {
                             1,
                             new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
                             RelayPolicy.ON,
+                            0,
                             doneA::complete);
                     PeerAgent ib = new PeerAgent(
                             b.mux,
@@ -54,6 +72,7 @@ class IceRelayTest {
                             1,
                             new IceConfig.HostCandidates(List.of(lo), Set.of(), true),
                             RelayPolicy.ON,
+                            0,
                             doneB::complete)) {
                 assertTrue(
                         ia.candidateTypes().contains(CandidateType.RELAYED_CANDIDATE),
@@ -64,7 +83,7 @@ class IceRelayTest {
                 assertEquals(PeerAgent.Outcome.CONNECTED, doneB.get(15, TimeUnit.SECONDS));
                 assertTrue(ia.selected().relayed(), ia.selected().toString());
                 assertEquals(
-                        DeviceRelayHarvester.enabled(),
+                        !proxy,
                         ia.selectedPair().getLocalCandidate() instanceof DeviceRelayCandidate
                                 || ib.selectedPair().getLocalCandidate() instanceof DeviceRelayCandidate,
                         "the relayed candidate is the device's own allocation's");

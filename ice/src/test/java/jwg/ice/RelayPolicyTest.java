@@ -50,8 +50,8 @@ class RelayPolicyTest {
             IceServers servers =
                     new IceServers(List.of(), List.of(new IceServers.Turn(new InetSocketAddress(LO, port), "u", "p")));
             CompletableFuture<PeerAgent.Outcome> doneA = new CompletableFuture<>(), doneB = new CompletableFuture<>();
-            try (PeerAgent ia = new PeerAgent(sa.mux, servers, true, 1, HOSTS, a, doneA::complete);
-                    PeerAgent ib = new PeerAgent(sb.mux, servers, false, 1, HOSTS, b, doneB::complete)) {
+            try (PeerAgent ia = new PeerAgent(sa.mux, servers, true, 1, HOSTS, a, 0, doneA::complete);
+                    PeerAgent ib = new PeerAgent(sb.mux, servers, false, 1, HOSTS, b, 0, doneB::complete)) {
                 assertEquals(
                         aHasRelay,
                         ia.candidateTypes().contains(CandidateType.RELAYED_CANDIDATE),

@@ -27,17 +27,21 @@ public final class Doctor {
     /** Examines the interface that {@code input} describes (servers, host addresses, status snapshot). */
     public static DoctorReport examine(DoctorInput input) {
         IceServers servers = input.servers();
+        int mark = (int) input.fwmark();
         InetSocketAddress natServer = !servers.stun().isEmpty()
                 ? servers.stun().get(0)
                 : !servers.turn().isEmpty() ? servers.turn().get(0).address() : null;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<DoctorReport.StunServer>> stun =
-                    servers.stun().stream().map(s -> ex.submit(() -> stun(s))).toList();
-            List<Future<DoctorReport.TurnServer>> turn =
-                    servers.turn().stream().map(t -> ex.submit(() -> turn(t))).toList();
+            List<Future<DoctorReport.StunServer>> stun = servers.stun().stream()
+                    .map(s -> ex.submit(() -> stun(s, mark)))
+                    .toList();
+            List<Future<DoctorReport.TurnServer>> turn = servers.turn().stream()
+                    .map(t -> ex.submit(() -> turn(t, mark)))
+                    .toList();
             Future<NatDiscovery.Result> nat = natServer == null
                     ? null
-                    : ex.submit(() -> NatDiscovery.discover(NatDiscovery.routeSource(natServer), natServer));
+                    : ex.submit(
+                            () -> NatDiscovery.discover(NatDiscovery.routeSource(natServer, mark), mark, natServer));
             List<DoctorReport.Host> hosts = input.hosts().stream()
                     .map(h ->
                             new DoctorReport.Host(h.interfaceName(), h.address().getHostAddress()))
@@ -62,7 +66,7 @@ public final class Doctor {
                 ? servers.stun().get(0)
                 : !servers.turn().isEmpty() ? servers.turn().get(0).address() : null;
         if (server == null) return null;
-        NatDiscovery.Result n = NatDiscovery.discover(NatDiscovery.routeSource(server), server);
+        NatDiscovery.Result n = NatDiscovery.discover(NatDiscovery.routeSource(server, 0), 0, server);
         return n.mapping().text + ", " + n.filtering().text + (n.note() == null ? "" : " (" + n.note() + ")");
     }
 
@@ -109,8 +113,8 @@ public final class Doctor {
                 p.relayPolicy());
     }
 
-    private static DoctorReport.StunServer stun(InetSocketAddress server) {
-        try (StunClient c = new StunClient(NatDiscovery.routeSource(server))) {
+    private static DoctorReport.StunServer stun(InetSocketAddress server, int mark) {
+        try (StunClient c = new StunClient(NatDiscovery.routeSource(server, mark), mark)) {
             Reply r = c.binding(server, 0);
             InetSocketAddress mapped = NatDiscovery.mapped(r);
             if (mapped == null) return new DoctorReport.StunServer(text(server), false, null, -1, NatDiscovery.why(r));
@@ -121,9 +125,9 @@ public final class Doctor {
         }
     }
 
-    private static DoctorReport.TurnServer turn(IceServers.Turn t) {
-        InetAddress local = NatDiscovery.routeSource(t.address());
-        return switch (TurnCheck.check(local, t.address(), t.username(), t.password())) {
+    private static DoctorReport.TurnServer turn(IceServers.Turn t, int mark) {
+        InetAddress local = NatDiscovery.routeSource(t.address(), mark);
+        return switch (TurnCheck.check(local, mark, t.address(), t.username(), t.password())) {
             case TurnCheck.Outcome.Allocated a ->
                 new DoctorReport.TurnServer(
                         text(t.address()),

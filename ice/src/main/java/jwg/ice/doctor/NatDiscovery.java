@@ -1,13 +1,13 @@
 package jwg.ice.doctor;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import jwg.ice.MarkedSocket;
 import jwg.ice.doctor.StunClient.Reply;
 import jwg.ice.stun.Stun;
 import jwg.ice.stun.StunMessage;
@@ -64,12 +64,12 @@ final class NatDiscovery {
     private NatDiscovery() {}
 
     /** Classifies the NAT between {@code localAddress} and {@code server}. */
-    static Result discover(InetAddress localAddress, InetSocketAddress server) {
+    static Result discover(InetAddress localAddress, int fwmark, InetSocketAddress server) {
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<MappingTests> mapping = ex.submit(() -> mappingTests(localAddress, server));
+            Future<MappingTests> mapping = ex.submit(() -> mappingTests(localAddress, fwmark, server));
             Future<Reply> test2 =
-                    ex.submit(() -> filteringTest(localAddress, server, Stun.CHANGE_IP | Stun.CHANGE_PORT));
-            Future<Reply> test3 = ex.submit(() -> filteringTest(localAddress, server, Stun.CHANGE_PORT));
+                    ex.submit(() -> filteringTest(localAddress, fwmark, server, Stun.CHANGE_IP | Stun.CHANGE_PORT));
+            Future<Reply> test3 = ex.submit(() -> filteringTest(localAddress, fwmark, server, Stun.CHANGE_PORT));
             MappingTests m = mapping.get();
             Filtering f = filtering(test2.get(), test3.get(), server);
             if (m.mapped == null || m.other == null) f = Filtering.UNKNOWN; // no answer or no RFC 5780 support
@@ -87,8 +87,8 @@ final class NatDiscovery {
             InetSocketAddress local, InetSocketAddress mapped, InetSocketAddress other, Mapping mapping, String note) {}
 
     /** RFC 5780 §4.3: tests I, II (alternate IP, primary port), III (alternate IP and port). */
-    private static MappingTests mappingTests(InetAddress localAddress, InetSocketAddress server) {
-        try (StunClient c = new StunClient(localAddress)) {
+    private static MappingTests mappingTests(InetAddress localAddress, int fwmark, InetSocketAddress server) {
+        try (StunClient c = new StunClient(localAddress, fwmark)) {
             InetSocketAddress local = c.localAddress();
             Reply r1 = c.binding(server, 0);
             InetSocketAddress m1 = mapped(r1);
@@ -124,8 +124,8 @@ final class NatDiscovery {
     }
 
     /** One filtering test on a socket of its own: a Binding request with CHANGE-REQUEST {@code flags}. */
-    private static Reply filteringTest(InetAddress localAddress, InetSocketAddress server, int flags) {
-        try (StunClient c = new StunClient(localAddress)) {
+    private static Reply filteringTest(InetAddress localAddress, int fwmark, InetSocketAddress server, int flags) {
+        try (StunClient c = new StunClient(localAddress, fwmark)) {
             return c.binding(server, flags);
         } catch (IOException e) {
             return new Reply.NoAnswer("no local socket: " + e.getMessage());
@@ -176,14 +176,11 @@ final class NatDiscovery {
         };
     }
 
-    /** The local address the kernel would use to reach {@code server} (no packet is sent). */
-    static InetAddress routeSource(InetSocketAddress server) {
-        try (DatagramSocket s = new DatagramSocket()) {
-            s.connect(server);
-            InetAddress a = s.getLocalAddress();
-            return a == null || a.isAnyLocalAddress() ? null : a;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+    /**
+     * The local address the kernel would use to reach {@code server} from a socket with {@code
+     * fwmark} (policy routing may send marked packets another way), or null; no packet is sent.
+     */
+    static InetAddress routeSource(InetSocketAddress server, int fwmark) {
+        return MarkedSocket.routeSource(server, fwmark);
     }
 }

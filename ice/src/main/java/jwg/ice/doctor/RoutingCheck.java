@@ -25,8 +25,8 @@ public final class RoutingCheck {
 
     /**
      * What the interface sends to: a peer's endpoint (MTU-probed) or a server; {@code marked}: its
-     * packets carry the device's fwmark (the device's socket: peers, STUN; not yet the TURN
-     * allocations' own sockets, whose lookup is therefore the unmarked one).
+     * packets carry the device's fwmark (the device's socket: peers, STUN, its TURN allocation;
+     * the TURN fallback's sockets and the doctor's own lookups are {@code MarkedSocket}s).
      */
     public record Target(String what, InetSocketAddress address, boolean peer, boolean marked) {}
 

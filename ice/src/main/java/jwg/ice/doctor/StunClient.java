@@ -2,11 +2,11 @@ package jwg.ice.doctor;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
+import jwg.ice.MarkedSocket;
 import jwg.ice.stun.Stun;
 import jwg.ice.stun.StunMessage;
 
@@ -32,17 +32,22 @@ final class StunClient implements AutoCloseable {
         record NoAnswer(String why) implements Reply {}
     }
 
-    private final DatagramSocket socket;
+    private final MarkedSocket socket;
     private final SecureRandom random = new SecureRandom();
     private final int[] timeouts;
 
-    /** Binds an ephemeral port on {@code localAddress} (null: the wildcard address). */
-    StunClient(InetAddress localAddress) throws IOException {
-        this(localAddress, RETRANSMISSION_TIMEOUTS_MS);
+    /**
+     * Binds an ephemeral port on {@code localAddress} (null: the wildcard address); its packets
+     * carry {@code fwmark} (the device's, so they take the path the tunnel's own packets take; 0: none).
+     */
+    StunClient(InetAddress localAddress, int fwmark) throws IOException {
+        this(localAddress, fwmark, RETRANSMISSION_TIMEOUTS_MS);
     }
 
-    StunClient(InetAddress localAddress, int[] timeouts) throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
+    StunClient(InetAddress localAddress, int fwmark, int[] timeouts) throws IOException {
+        this.socket = MarkedSocket.open(
+                new InetSocketAddress(localAddress == null ? InetAddress.getByName("0.0.0.0") : localAddress, 0),
+                fwmark);
         this.timeouts = timeouts.clone();
     }
 

@@ -44,8 +44,9 @@ final class TurnCheck {
 
     private TurnCheck() {}
 
-    static Outcome check(InetAddress localAddress, InetSocketAddress server, String username, String password) {
-        try (StunClient c = new StunClient(localAddress)) {
+    static Outcome check(
+            InetAddress localAddress, int fwmark, InetSocketAddress server, String username, String password) {
+        try (StunClient c = new StunClient(localAddress, fwmark)) {
             return new Session(c, server, username, password).run();
         } catch (IOException e) {
             return new Outcome.Unreachable("no local socket: " + e.getMessage());

@@ -74,7 +74,7 @@ class DoctorCoturnTest {
     private static void awaitAnswer(InetSocketAddress server) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            try (StunClient c = new StunClient(lo, new int[] {100})) {
+            try (StunClient c = new StunClient(lo, 0, new int[] {100})) {
                 if (NatDiscovery.mapped(c.binding(server, 0)) != null) return;
             }
             assertTrue(turn.isAlive(), "turnserver exited: " + turn.output() + log());
@@ -89,7 +89,7 @@ class DoctorCoturnTest {
 
     @Test
     void allocationSucceedsWithGoodCredentialsAndIsReleased() {
-        TurnCheck.Outcome o = TurnCheck.check(lo, new InetSocketAddress(lo, port), USER, PASSWORD);
+        TurnCheck.Outcome o = TurnCheck.check(lo, 0, new InetSocketAddress(lo, port), USER, PASSWORD);
         TurnCheck.Outcome.Allocated a = assertInstanceOf(TurnCheck.Outcome.Allocated.class, o, o + log());
         assertEquals(lo, a.relayed().getAddress());
         assertTrue(a.relayed().getPort() >= port + 10 && a.relayed().getPort() <= port + 200, a.toString());
@@ -100,7 +100,7 @@ class DoctorCoturnTest {
 
     @Test
     void badCredentialsAre401() {
-        TurnCheck.Outcome o = TurnCheck.check(lo, new InetSocketAddress(lo, port), USER, "wrong");
+        TurnCheck.Outcome o = TurnCheck.check(lo, 0, new InetSocketAddress(lo, port), USER, "wrong");
         TurnCheck.Outcome.Rejected r = assertInstanceOf(TurnCheck.Outcome.Rejected.class, o, o.toString());
         assertEquals(401, r.code());
         assertTrue(r.meaning().contains("bad credentials") && r.meaning().contains(REALM), r.meaning());
@@ -113,7 +113,7 @@ class DoctorCoturnTest {
             closed = s.getLocalPort();
         }
         long t0 = System.nanoTime();
-        TurnCheck.Outcome o = TurnCheck.check(lo, new InetSocketAddress(lo, closed), USER, PASSWORD);
+        TurnCheck.Outcome o = TurnCheck.check(lo, 0, new InetSocketAddress(lo, closed), USER, PASSWORD);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertInstanceOf(TurnCheck.Outcome.Unreachable.class, o, o.toString());
         assertTrue(ms < 2000, "bounded: " + ms + " ms");
@@ -122,7 +122,7 @@ class DoctorCoturnTest {
     @Test
     void noNatOnLoopbackAndOpenFiltering() {
         InetSocketAddress server = new InetSocketAddress(lo, port);
-        NatDiscovery.Result r = NatDiscovery.discover(NatDiscovery.routeSource(server), server);
+        NatDiscovery.Result r = NatDiscovery.discover(NatDiscovery.routeSource(server, 0), 0, server);
         assertEquals(NatDiscovery.Mapping.NO_NAT, r.mapping(), r.toString() + log());
         assertEquals(r.local(), r.mapped());
         assertEquals(new InetSocketAddress(lo2, port + 1), r.other(), "OTHER-ADDRESS: the alternate IP and port");
@@ -167,7 +167,7 @@ class DoctorCoturnTest {
                 true);
         long t0 = System.nanoTime();
         DoctorReport report = Doctor.examine(
-                new DoctorInput("jwgtest0", servers, HostAddresses.of(List.of(lo), Set.of(), true), status));
+                new DoctorInput("jwgtest0", 0, servers, HostAddresses.of(List.of(lo), Set.of(), true), status));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String text = report.toText(), json = report.toJson();
         System.out.println("[doctor] loopback report in " + ms + " ms:\n" + text + json);

@@ -29,7 +29,7 @@ class DoctorScriptedServerTest {
         try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0))) {
             Thread t = Thread.ofVirtual().start(() -> turnServer(server, seen));
             TurnCheck.Outcome o =
-                    TurnCheck.check(LO, (InetSocketAddress) server.getLocalSocketAddress(), USER, PASSWORD);
+                    TurnCheck.check(LO, 0, (InetSocketAddress) server.getLocalSocketAddress(), USER, PASSWORD);
             server.close();
             t.join(2000);
             TurnCheck.Outcome.Allocated a = assertInstanceOf(TurnCheck.Outcome.Allocated.class, o, o + " " + seen);
@@ -54,7 +54,7 @@ class DoctorScriptedServerTest {
                 DoctorStunClientTest.answer(server, false);
             });
             InetSocketAddress addr = (InetSocketAddress) server.getLocalSocketAddress();
-            NatDiscovery.Result r = NatDiscovery.discover(LO, addr);
+            NatDiscovery.Result r = NatDiscovery.discover(LO, 0, addr);
             t.join(4000);
             assertNotNull(r.mapped());
             assertEquals(r.local(), r.mapped());

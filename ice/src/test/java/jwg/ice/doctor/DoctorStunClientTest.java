@@ -19,7 +19,7 @@ class DoctorStunClientTest {
     @Test
     void ignoresMalformedAndUnrelatedResponses() throws Exception {
         try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0));
-                StunClient c = new StunClient(LO)) {
+                StunClient c = new StunClient(LO, 0)) {
             Thread t = Thread.ofVirtual().start(() -> answer(server, true));
             StunClient.Reply r = c.binding((InetSocketAddress) server.getLocalSocketAddress(), 0);
             t.join(3000);
@@ -32,7 +32,7 @@ class DoctorStunClientTest {
     void retransmitsAndGivesUpWithinTheBound() throws Exception {
         AtomicInteger seen = new AtomicInteger();
         try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LO, 0));
-                StunClient c = new StunClient(LO)) {
+                StunClient c = new StunClient(LO, 0)) {
             Thread t = Thread.ofVirtual().start(() -> count(server, seen));
             long t0 = System.nanoTime();
             StunClient.Reply r = c.binding((InetSocketAddress) server.getLocalSocketAddress(), 0);
@@ -51,7 +51,7 @@ class DoctorStunClientTest {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LO, 0))) {
             port = s.getLocalPort();
         }
-        try (StunClient c = new StunClient(LO, new int[] {100, 100})) {
+        try (StunClient c = new StunClient(LO, 0, new int[] {100, 100})) {
             assertInstanceOf(StunClient.Reply.NoAnswer.class, c.binding(new InetSocketAddress(LO, port), 0));
         }
     }

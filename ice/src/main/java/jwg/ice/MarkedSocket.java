@@ -1,0 +1,187 @@
+package jwg.ice;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import jwg.sys.Errno;
+import jwg.sys.ErrnoException;
+import jwg.sys.Fds;
+import jwg.sys.Layouts;
+import jwg.sys.Linux;
+import jwg.sys.SockAddrs;
+import jwg.sys.Sockets;
+
+/**
+ * A UDP socket of its own that carries the device's fwmark, for ice4j: the TURN fallback's
+ * allocation socket ({@link RelayHarvester}) and the doctor's STUN and TURN lookups. A JDK socket
+ * cannot take SO_MARK, so this is a native socket that ice4j sees as a {@link DatagramSocket}.
+ * With wg-quick's policy routing (a full tunnel: every unmarked packet goes into the tunnel) the
+ * device's own socket is exempt by its mark; a TURN server reached from an unmarked socket would be
+ * routed into the tunnel it is meant to carry — a loop. With mark 0 no mark is set (and no
+ * CAP_NET_ADMIN needed), so the socket is an ordinary one.
+ *
+ * <p>Control traffic only (STUN, TURN, and the fallback's relayed datagrams): {@code receive}
+ * polls in slices of {@value #SLICE_MILLIS} ms so that {@link #close} is noticed, and copies
+ * through a buffer of its own, as the JDK does.
+ */
+public final class MarkedSocket extends PlaceholderSocket {
+    static final int SLICE_MILLIS = 100;
+    private static final int MAX_DATAGRAM = 65536, RECEIVE_BUFFER = 1 << 20;
+
+    private final int fd;
+    private final int mark;
+    private final Arena arena = Arena.ofShared();
+    private final Buffers rx = new Buffers(arena), tx = new Buffers(arena);
+    private final MemorySegment pollFd = arena.allocate(Layouts.POLLFD);
+
+    /** One direction's datagram, address and address length; used under that direction's lock. */
+    private record Buffers(MemorySegment data, MemorySegment address, MemorySegment addressLength) {
+        Buffers(Arena arena) {
+            this(arena.allocate(MAX_DATAGRAM), arena.allocate(SockAddrs.MAX_SIZE), arena.allocate(JAVA_INT));
+        }
+    }
+
+    private MarkedSocket(int fd, int mark, InetSocketAddress local) throws SocketException {
+        super(local);
+        this.fd = fd;
+        this.mark = mark;
+    }
+
+    /**
+     * A socket bound to {@code address} (port 0: any) whose packets carry {@code mark} (0: none).
+     * Setting a mark needs CAP_NET_ADMIN, as for the device's own socket.
+     */
+    public static MarkedSocket open(InetSocketAddress address, int mark) throws SocketException {
+        int family = address.getAddress() instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
+        int fd;
+        try {
+            fd = Sockets.socket(family, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            throw socketException(e);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            if (mark != 0) Sockets.setInt(fd, Linux.SOL_SOCKET, Linux.SO_MARK, mark);
+            Sockets.setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, RECEIVE_BUFFER);
+            MemorySegment sa = a.allocate(SockAddrs.MAX_SIZE);
+            int len = SockAddrs.write(sa, address);
+            Sockets.bind(fd, sa, len, "bind to " + address);
+            Sockets.getsockname(fd, sa);
+            return new MarkedSocket(fd, mark, SockAddrs.read(sa));
+        } catch (ErrnoException e) {
+            Fds.close(fd);
+            throw socketException(e);
+        } catch (RuntimeException e) {
+            Fds.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * The local address the kernel would use to reach {@code to} from a socket with {@code mark}
+     * (policy routing may send marked packets another way than unmarked ones), or null if there is
+     * no route or the mark cannot be set. A UDP connect: no packet is sent.
+     */
+    public static InetAddress routeSource(InetSocketAddress to, int mark) {
+        int family = to.getAddress() instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
+        int fd;
+        try {
+            fd = Sockets.socket(family, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            if (mark != 0) Sockets.setInt(fd, Linux.SOL_SOCKET, Linux.SO_MARK, mark);
+            MemorySegment sa = a.allocate(SockAddrs.MAX_SIZE);
+            Sockets.connect(fd, sa, SockAddrs.write(sa, to), "connect to " + to);
+            Sockets.getsockname(fd, sa);
+            InetAddress source = SockAddrs.read(sa).getAddress();
+            return source.isAnyLocalAddress() ? null : source;
+        } catch (ErrnoException | RuntimeException e) {
+            return null;
+        } finally {
+            Fds.close(fd);
+        }
+    }
+
+    private static SocketException socketException(ErrnoException e) {
+        SocketException s = new SocketException(e.getMessage());
+        s.initCause(e);
+        return s;
+    }
+
+    /** The fwmark this socket's packets carry (0: none). */
+    public int mark() {
+        return mark;
+    }
+
+    @Override
+    public void receive(DatagramPacket p) throws IOException {
+        synchronized (rx) {
+            awaitReadable();
+            rx.addressLength.set(JAVA_INT, 0, (int) SockAddrs.MAX_SIZE);
+            long n = Sockets.tryRecvfrom(fd, rx.data, MAX_DATAGRAM, 0, rx.address, rx.addressLength);
+            if (n < 0) throw new SocketException("recvfrom: " + Errno.strerror((int) -n));
+            int room = p.getData().length - p.getOffset();
+            int len =
+                    (int) Math.min(n, room); // the rest of a datagram too large for the packet is lost, as with the JDK
+            MemorySegment.copy(rx.data, JAVA_BYTE, 0, p.getData(), p.getOffset(), len);
+            p.setLength(len);
+            p.setSocketAddress(SockAddrs.read(rx.address));
+        }
+    }
+
+    /** Waits until a datagram is there, in slices so that a close is noticed; honours SO_TIMEOUT. */
+    private void awaitReadable() throws IOException {
+        long timeout = getSoTimeout();
+        long waited = 0;
+        while (true) {
+            if (isClosed()) throw new SocketException("Socket closed");
+            int slice = timeout > 0 ? (int) Math.min(SLICE_MILLIS, timeout - waited) : SLICE_MILLIS;
+            pollFd.set(JAVA_INT, Layouts.POLLFD_FD, fd);
+            pollFd.set(JAVA_SHORT, Layouts.POLLFD_EVENTS, Linux.POLLIN);
+            pollFd.set(JAVA_SHORT, Layouts.POLLFD_REVENTS, (short) 0);
+            int r = Fds.tryPoll(pollFd, 1, slice);
+            if (r > 0) return;
+            if (r < 0 && r != -Errno.EINTR) throw new SocketException("poll: " + Errno.strerror(-r));
+            waited += slice;
+            if (timeout > 0 && waited >= timeout) throw new SocketTimeoutException("Receive timed out");
+        }
+    }
+
+    @Override
+    public void send(DatagramPacket p) throws IOException {
+        InetSocketAddress to = (InetSocketAddress) p.getSocketAddress();
+        if (p.getLength() > MAX_DATAGRAM) throw new SocketException("datagram of " + p.getLength() + " bytes");
+        synchronized (tx) {
+            if (isClosed()) throw new SocketException("Socket closed");
+            MemorySegment.copy(p.getData(), p.getOffset(), tx.data, JAVA_BYTE, 0, p.getLength());
+            int len = SockAddrs.write(tx.address, to);
+            long n = Sockets.trySendto(fd, tx.data, p.getLength(), 0, tx.address, len);
+            if (n < 0) throw new SocketException("sendto " + to + ": " + Errno.strerror((int) -n));
+        }
+    }
+
+    /** Closes the socket; a receive in progress ends within one poll slice. */
+    @Override
+    public void close() {
+        if (!markClosed()) return;
+        synchronized (rx) {
+            synchronized (tx) {
+                Fds.close(fd); // no receive or send is using it now, so its number cannot be reused under one
+                arena.close();
+            }
+        }
+        super.close();
+    }
+}
