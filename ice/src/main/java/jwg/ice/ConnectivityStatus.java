@@ -38,7 +38,10 @@ public record ConnectivityStatus(
             int sessionsFailed,
             int pathChanges,
             int guardRetries,
-            RelayPolicy relayPolicy) {}
+            RelayPolicy relayPolicy,
+            NatMapping natMapping,
+            NatMapping peerNatMapping,
+            String punchRole) {}
 
     public record Signal(String server, boolean connected, String since, String lastError, long sent, long received) {}
 
@@ -80,7 +83,10 @@ public record ConnectivityStatus(
                     p.sessionsFailed,
                     p.pathChanges,
                     p.guardRetries,
-                    p.relay));
+                    p.relay,
+                    c.mapping,
+                    p.peerMapping,
+                    p.punchRole().map(r -> r.name().toLowerCase()).orElse(null)));
         }
         List<Relay> relays = c.config.servers().turn().stream()
                 .map(t -> new Relay(text(t.address()), t.username()))
@@ -183,6 +189,13 @@ public record ConnectivityStatus(
                         .append("; guard retries ")
                         .append(p.guardRetries())
                         .append('\n');
+                b.append("  NAT mapping: ours ")
+                        .append(p.natMapping().wire)
+                        .append(", the peer's ")
+                        .append(p.peerNatMapping().wire)
+                        .append("; birthday punch: ")
+                        .append(p.punchRole() == null ? "no" : p.punchRole() + " side")
+                        .append('\n');
             }
         }
         if (detailed) b.append("\nstun: ").append(stun).append('\n');
@@ -223,7 +236,10 @@ public record ConnectivityStatus(
                     .field("sessionsFailed", p.sessionsFailed())
                     .field("pathChanges", p.pathChanges())
                     .field("guardRetries", p.guardRetries())
-                    .field("relayPolicy", p.relayPolicy().text());
+                    .field("relayPolicy", p.relayPolicy().text())
+                    .field("natMapping", p.natMapping().wire)
+                    .field("peerNatMapping", p.peerNatMapping().wire)
+                    .field("punchRole", p.punchRole());
             j.close('}');
         }
         j.close(']');

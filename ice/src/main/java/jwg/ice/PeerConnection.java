@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import jwg.dataplane.Device;
 import jwg.dataplane.Jfr;
 import jwg.ice.guard.Guard;
 import jwg.ice.guard.ResetReason;
+import jwg.ice.punch.PunchRole;
 import jwg.ice.signal.Answer;
 import jwg.ice.signal.Candidates;
 import jwg.ice.signal.GoIdle;
 import jwg.ice.signal.Offer;
 import jwg.ice.signal.ProbeReport;
+import jwg.ice.signal.SessionInfo;
 import jwg.ice.signal.SignalMessage;
 import jwg.noise.PublicKey;
 import org.ice4j.ice.CandidateType;
@@ -54,6 +57,12 @@ final class PeerConnection {
     private long pendingSince;
     private long pendingSession; // the session being gathered or offered (0 = none)
     private boolean pendingAnswered; // the pending agent was started from the peer's offer or has its answer
+    private boolean pendingUpgrade; // we offer the pending session as an upgrade attempt while relayed
+    /** The peer's last {@link SessionInfo} (null before the first, or from a peer too old to send one). */
+    private SessionInfo peerInfo;
+    /** The peer's NAT mapping, from its last {@link SessionInfo}. */
+    NatMapping peerMapping = NatMapping.UNKNOWN;
+
     long lastPathChangeMillis;
     private long connectedAtMillis; // wall clock, as ice4j's consent times
     String lastEvent = "new";
@@ -77,11 +86,16 @@ final class PeerConnection {
 
     /** Traffic wants this peer (lazy wake, startup, guard): start a session unless one is under way. */
     void connect(String why) {
+        connect(why, false);
+    }
+
+    private void connect(String why, boolean upgrade) {
         if (sessionUnderWay()) return;
         if (state == ConnectionState.IDLE) state = ConnectionState.CONNECTING;
         if (state != ConnectionState.CONNECTED) guard.start(System.nanoTime());
         lastActivityNanos = System.nanoTime();
         startSession(owner.random.nextLong() & Long.MAX_VALUE | 1, null, why);
+        pendingUpgrade = upgrade;
     }
 
     /** Gathers a new agent off the control thread, then offers it (or answers {@code offer}). */
@@ -107,6 +121,10 @@ final class PeerConnection {
         localTypes = agent.candidateTypes();
         LOG.fine(() ->
                 key + ": gathered " + localTypes + " in " + (System.nanoTime() - pendingSince) / 1_000_000 + " ms");
+        // the session's info first (the server keeps a sender's order): the peer knows it by the
+        // time the checks end; an older peer drops it and connects as before
+        boolean upgrade = offer == null ? pendingUpgrade : peerInfoFor(agent.sessionId()) && peerInfo.upgrade();
+        owner.signal(key, SessionInfo.of(agent.sessionId(), upgrade, owner.mapping.wire));
         if (offer == null) {
             owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
         } else {
@@ -123,6 +141,10 @@ final class PeerConnection {
             case Answer a -> onAnswer(a);
             case GoIdle g -> onGoIdle(g);
             case ProbeReport r -> LOG.fine(key + ": a jwg probe report, for probes only");
+            case SessionInfo i -> {
+                peerInfo = i;
+                peerMapping = NatMapping.ofWire(i.value(SessionInfo.MAPPING).orElse(""));
+            }
             case Candidates c -> LOG.fine(key + ": trickled candidates ignored (sessions are not trickled)");
         }
     }
@@ -174,11 +196,34 @@ final class PeerConnection {
         PeerAgent.Selected s = agent.selected();
         if (s == null) return;
         PathType type = PathType.of(s);
-        if (active != null && path.p2p() && !type.p2p()) { // an upgrade attempt that only found the relay again
+        if (keepCurrent(active != null, path, type, peerInfoFor(agent.sessionId()) && peerInfo.upgrade())) {
+            LOG.fine(key + ": the new session found " + type + " only; the current " + path + " path stays");
             dropPending();
             return;
         }
         promote(agent, s, type);
+    }
+
+    /**
+     * Whether a session that {@code found} a path leaves the current one in place: a direct path
+     * is never given up for a relay, and an upgrade attempt while relayed (the peer's
+     * {@link SessionInfo} for the session says {@code upgrade=yes}: both sides know, so both keep
+     * their current agent) that found only the relay again keeps the working relay. Any other
+     * session — the path was lost, the network changed, an older peer — replaces it.
+     */
+    static boolean keepCurrent(boolean connected, PathType current, PathType found, boolean upgradeSession) {
+        if (!connected || found.p2p()) return false;
+        return current.p2p() || upgradeSession;
+    }
+
+    /** Whether the peer's last {@link SessionInfo} belongs to session {@code sessionId}. */
+    private boolean peerInfoFor(long sessionId) {
+        return peerInfo != null && peerInfo.sessionId() == sessionId;
+    }
+
+    /** The part this side would play in a birthday punch with the peer, if the two mappings call for one. */
+    Optional<PunchRole> punchRole() {
+        return owner.mapping.roleAgainst(peerMapping);
     }
 
     private void promote(PeerAgent agent, PeerAgent.Selected s, PathType type) {
@@ -200,6 +245,7 @@ final class PeerConnection {
         pending = null;
         pendingSession = 0;
         pendingAnswered = false;
+        pendingUpgrade = false;
         active = agent;
         proxy = newProxy;
         boolean changed = path != type || selected == null || !selected.remote().equals(s.remote());
@@ -268,7 +314,7 @@ final class PeerConnection {
                 && now - nextUpgradeNanos >= 0
                 && !sessionUnderWay()) {
             nextUpgradeNanos = now + UPGRADE_EVERY_MS * 1_000_000L;
-            connect("trying for a direct path while relayed");
+            connect("trying for a direct path while relayed", true);
         }
         if (owner.config.lazy()) idleCheck(now);
     }
@@ -341,6 +387,7 @@ final class PeerConnection {
         pending = null;
         pendingSession = 0;
         pendingAnswered = false;
+        pendingUpgrade = false;
     }
 
     void closeSessions() {
