@@ -127,6 +127,7 @@ public final class Connectivity implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             mapping = classifier.classify(config.servers());
+            run(() -> peers.values().forEach(PeerConnection::mappingKnown));
             LOG.info("NAT mapping: " + mapping + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms)");
         } catch (RuntimeException e) {
             LOG.warning("NAT mapping: classification failed: " + e);

@@ -60,6 +60,8 @@ final class PeerConnection {
     private boolean pendingUpgrade; // we offer the pending session as an upgrade attempt while relayed
     /** The peer's last {@link SessionInfo} (null before the first, or from a peer too old to send one). */
     private SessionInfo peerInfo;
+    /** Our last {@link SessionInfo} to the peer (null before the first). */
+    private SessionInfo infoSent;
     /** The peer's NAT mapping, from its last {@link SessionInfo}. */
     NatMapping peerMapping = NatMapping.UNKNOWN;
 
@@ -124,7 +126,8 @@ final class PeerConnection {
         // the session's info first (the server keeps a sender's order): the peer knows it by the
         // time the checks end; an older peer drops it and connects as before
         boolean upgrade = offer == null ? pendingUpgrade : peerInfoFor(agent.sessionId()) && peerInfo.upgrade();
-        owner.signal(key, SessionInfo.of(agent.sessionId(), upgrade, owner.mapping.wire));
+        infoSent = SessionInfo.of(agent.sessionId(), upgrade, owner.mapping.wire);
+        owner.signal(key, infoSent);
         if (offer == null) {
             owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
         } else {
@@ -197,11 +200,23 @@ final class PeerConnection {
         if (s == null) return;
         PathType type = PathType.of(s);
         if (keepCurrent(active != null, path, type, peerInfoFor(agent.sessionId()) && peerInfo.upgrade())) {
-            LOG.fine(key + ": the new session found " + type + " only; the current " + path + " path stays");
+            lastEvent = "the new session found " + type + " only: the current " + path + " path stays";
+            LOG.info(key + ": " + lastEvent);
             dropPending();
             return;
         }
         promote(agent, s, type);
+    }
+
+    /**
+     * This host's NAT mapping became known (classified after the first session was offered, as at
+     * start-up): the last session's info goes again with it, so the peer learns it now rather than
+     * at the next session.
+     */
+    void mappingKnown() {
+        if (infoSent == null || owner.mapping == NatMapping.UNKNOWN) return;
+        infoSent = SessionInfo.of(infoSent.sessionId(), infoSent.upgrade(), owner.mapping.wire);
+        owner.signal(key, infoSent);
     }
 
     /**
