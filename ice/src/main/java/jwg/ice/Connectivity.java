@@ -46,6 +46,9 @@ public final class Connectivity implements AutoCloseable {
     private final ScheduledExecutorService control;
     private final ExecutorService gatherers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<PublicKey, PeerConnection> peers = new ConcurrentHashMap<>(); // written on the control thread
+    /** Agents to be freed a little later ({@link #retireLater}); freed at once by {@link #close()}. */
+    private final Set<PeerAgent> retiring = ConcurrentHashMap.newKeySet();
+
     volatile boolean closed;
     private volatile boolean closing;
     /** True once the start-up gathering is done (the first session will not pay the JVM's warm-up). */
@@ -243,6 +246,25 @@ public final class Connectivity implements AutoCloseable {
         }
     }
 
+    /** Frees {@code agent} after {@code millis} (at once when closing). */
+    void retireLater(PeerAgent agent, long millis) {
+        if (closing) {
+            agent.close();
+            return;
+        }
+        retiring.add(agent);
+        try {
+            control.schedule(
+                    () -> {
+                        if (retiring.remove(agent)) retire(agent);
+                    },
+                    millis,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            agent.close();
+        }
+    }
+
     void run(Runnable r) {
         if (closed) return;
         try {
@@ -296,6 +318,7 @@ public final class Connectivity implements AutoCloseable {
         device.setPathListener(null);
         device.setConfigListener(null);
         control.shutdownNow();
+        for (PeerAgent a : retiring) if (retiring.remove(a)) a.close();
         gatherers.shutdownNow();
         signal.close();
         mux.closeRelays(); // the device's TURN allocations: deleted (Refresh 0), their routes gone

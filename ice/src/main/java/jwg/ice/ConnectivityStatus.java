@@ -38,6 +38,7 @@ public record ConnectivityStatus(
             int sessionsFailed,
             int pathChanges,
             int guardRetries,
+            int pathsKept,
             RelayPolicy relayPolicy,
             NatMapping natMapping,
             NatMapping peerNatMapping,
@@ -83,6 +84,7 @@ public record ConnectivityStatus(
                     p.sessionsFailed,
                     p.pathChanges,
                     p.guardRetries,
+                    p.pathsKept,
                     p.relay,
                     c.mapping,
                     p.peerMapping,
@@ -188,6 +190,8 @@ public record ConnectivityStatus(
                         .append(p.pathChanges())
                         .append("; guard retries ")
                         .append(p.guardRetries())
+                        .append("; sessions that kept the current path ")
+                        .append(p.pathsKept())
                         .append('\n');
                 b.append("  NAT mapping: ours ")
                         .append(p.natMapping().wire)
@@ -236,6 +240,7 @@ public record ConnectivityStatus(
                     .field("sessionsFailed", p.sessionsFailed())
                     .field("pathChanges", p.pathChanges())
                     .field("guardRetries", p.guardRetries())
+                    .field("pathsKept", p.pathsKept())
                     .field("relayPolicy", p.relayPolicy().text())
                     .field("natMapping", p.natMapping().wire)
                     .field("peerNatMapping", p.peerNatMapping().wire)

@@ -37,6 +37,8 @@ final class PeerConnection {
     static final long SESSION_TIMEOUT_MS = 12_000;
     /** An offer the peer has not answered in this long is abandoned (a warm peer answers in ms). */
     static final long ANSWER_TIMEOUT_MS = 4_000;
+    /** A session that left the current path in place is freed this long after its outcome. */
+    static final long RETIRE_KEPT_AFTER_MS = 3_000;
     /** While relayed, try for a direct path this often. */
     static final long UPGRADE_EVERY_MS = 15_000;
 
@@ -71,6 +73,9 @@ final class PeerConnection {
     List<CandidateType> localTypes = List.of();
     List<String> remoteTypes = List.of();
     int sessionsStarted, sessionsConnected, sessionsFailed, pathChanges, guardRetries;
+    /** Sessions that found only a relay and left the current path in place ({@link #keepCurrent}). */
+    int pathsKept;
+
     private long nextUpgradeNanos = Long.MAX_VALUE;
     // lazy idling
     private long lastTx = -1, lastRx = -1, lastActivityNanos;
@@ -123,19 +128,25 @@ final class PeerConnection {
         localTypes = agent.candidateTypes();
         LOG.fine(() ->
                 key + ": gathered " + localTypes + " in " + (System.nanoTime() - pendingSince) / 1_000_000 + " ms");
-        // the session's info first (the server keeps a sender's order): the peer knows it by the
-        // time the checks end; an older peer drops it and connects as before
-        boolean upgrade = offer == null ? pendingUpgrade : peerInfoFor(agent.sessionId()) && peerInfo.upgrade();
-        infoSent = SessionInfo.of(agent.sessionId(), upgrade, owner.mapping.wire);
-        owner.signal(key, infoSent);
+        // the session's info right after the offer or answer (the server keeps a sender's order,
+        // and the offer is not delayed by it): the peer has it long before a relayed pair can be
+        // selected (ice4j waits 800 ms for a direct one); an older peer drops it and connects as before
+        infoSent = SessionInfo.of(agent.sessionId(), upgradeSession(agent.sessionId()), owner.mapping.wire);
         if (offer == null) {
             owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
+            owner.signal(key, infoSent);
         } else {
             pendingAnswered = true;
             owner.signal(key, new Answer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
+            owner.signal(key, infoSent);
             remoteTypes = types(offer.candidates());
             reportRejected(agent.connect(offer.ufrag(), offer.pwd(), offer.candidates()));
         }
+    }
+
+    /** Whether we offered session {@code sessionId} as an upgrade, or the peer's info for it says so. */
+    private boolean upgradeSession(long sessionId) {
+        return pendingUpgrade || peerInfoFor(sessionId) && peerInfo.upgrade();
     }
 
     void onMessage(SignalMessage m) {
@@ -199,10 +210,18 @@ final class PeerConnection {
         PeerAgent.Selected s = agent.selected();
         if (s == null) return;
         PathType type = PathType.of(s);
-        if (keepCurrent(active != null, path, type, peerInfoFor(agent.sessionId()) && peerInfo.upgrade())) {
+        // an upgrade only when the peer sent its info for the session (an older peer replaces its relay)
+        boolean upgrade = peerInfoFor(agent.sessionId()) && upgradeSession(agent.sessionId());
+        if (keepCurrent(active != null, path, type, upgrade)) {
+            pathsKept++;
             lastEvent = "the new session found " + type + " only: the current " + path + " path stays";
             LOG.info(key + ": " + lastEvent);
+            // freed a little later: the peer's side of the checks may still want an answer from
+            // it (ice4j's controlled side completes before the controlling side's last response)
+            PeerAgent unused = pending;
+            pending = null;
             dropPending();
+            owner.retireLater(unused, RETIRE_KEPT_AFTER_MS);
             return;
         }
         promote(agent, s, type);
@@ -221,9 +240,10 @@ final class PeerConnection {
 
     /**
      * Whether a session that {@code found} a path leaves the current one in place: a direct path
-     * is never given up for a relay, and an upgrade attempt while relayed (the peer's
-     * {@link SessionInfo} for the session says {@code upgrade=yes}: both sides know, so both keep
-     * their current agent) that found only the relay again keeps the working relay. Any other
+     * is never given up for a relay, and an upgrade attempt while relayed (offered with
+     * {@code upgrade=yes} in its {@link SessionInfo}, and the peer sent its info for the session:
+     * both sides know, so both keep their current agent) that found only the relay again keeps the
+     * working relay. Any other
      * session — the path was lost, the network changed, an older peer — replaces it.
      */
     static boolean keepCurrent(boolean connected, PathType current, PathType found, boolean upgradeSession) {

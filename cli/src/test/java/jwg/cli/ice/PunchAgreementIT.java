@@ -3,7 +3,6 @@ package jwg.cli.ice;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jwg.testkit.Daemon;
@@ -47,36 +46,26 @@ class PunchAgreementIT {
                     .start(l.lab().hostNetns(Host.A), "ping.log", "ping", "-i", "0.2", "-W", "1", l.b().tunnelIp);
             try {
                 // every 15 s while relayed a side tries for a direct path; both sides take part in
-                // that session and, when it ends on the relay alone, keep the one they have: the
-                // count of connected sessions is the same before and after it (a consent loss in
-                // between, which the loaded lab shows, starts over)
-                String[][] kept = keptThroughUpgrade(
-                        List.of(() -> l.a().statusJson(l.launcher()), () -> l.b().statusJson(l.launcher())), 60_000);
-                String[] aSides = kept[0], bSides = kept[1];
-                String after = aSides[1], afterB = bSides[1];
+                // that session and, when it ends on the relay alone, keep the one they have
+                // ("pathsKept"; before the fix both replaced their relay with the new session's)
+                String[] kept = awaitBoth(l, s -> number(s, "pathsKept") >= 1, 60_000);
+                String after = kept[0], afterB = kept[1];
                 assertEquals("RELAYED", IceLabIT.path(after), after);
                 assertEquals("RELAYED", IceLabIT.path(afterB), afterB);
-                assertEquals(
-                        number(aSides[0], "sessionsConnected"),
-                        number(after, "sessionsConnected"),
-                        "A kept its relay: " + aSides[0] + "\n" + after);
-                assertEquals(
-                        number(bSides[0], "sessionsConnected"),
-                        number(afterB, "sessionsConnected"),
-                        "B kept its relay: " + bSides[0] + "\n" + afterB);
                 int replies = (int) pinger.output()
                         .lines()
                         .filter(x -> x.contains("bytes from"))
                         .count();
-                Thread.sleep(1_000);
+                Thread.sleep(3_000);
                 int more = (int) pinger.output()
                         .lines()
                         .filter(x -> x.contains("bytes from"))
                         .count();
                 assertTrue(more > replies + 2, "pings still answered over the relay:\n" + pinger.output());
-                System.out.println("[punch] symmetric <-> symmetric: sessions started/connected A "
-                        + number(after, "sessionsStarted") + "/" + number(after, "sessionsConnected") + ", B "
-                        + number(afterB, "sessionsStarted") + "/" + number(afterB, "sessionsConnected")
+                System.out.println("[punch] symmetric <-> symmetric: sessions started/connected/kept the path A "
+                        + number(after, "sessionsStarted") + "/" + number(after, "sessionsConnected") + "/"
+                        + number(after, "pathsKept") + ", B " + number(afterB, "sessionsStarted") + "/"
+                        + number(afterB, "sessionsConnected") + "/" + number(afterB, "pathsKept")
                         + ": the relay stayed through the upgrade attempt; " + more + " pings answered");
             } finally {
                 pinger.close();
@@ -84,37 +73,24 @@ class PunchAgreementIT {
         }
     }
 
-    /**
-     * Per side, a status during an upgrade attempt while connected and the first one after it
-     * that kept the path (the sides polled in turn, so that both are seen in the same attempt).
-     */
-    private static String[][] keptThroughUpgrade(List<Status> sides, long millis) throws Exception {
+    /** Both sides' status once {@code cond} holds on each (polled in turn). */
+    private static String[] awaitBoth(IceLabIT.Lab l, java.util.function.Predicate<String> cond, long millis)
+            throws Exception {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        String[][] out = new String[sides.size()][];
-        String[] during = new String[sides.size()], last = new String[sides.size()];
+        String[] out = new String[2], last = new String[2];
+        IceNode[] nodes = {l.a(), l.b()};
         while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (int i = 0; i < sides.size(); i++) {
+            for (int i = 0; i < 2; i++) {
                 if (out[i] != null) continue;
-                String s = sides.get(i).get();
-                last[i] = s;
-                String event = String.valueOf(text(s, "lastEvent"));
-                if (event.endsWith("path stays") && during[i] != null) out[i] = new String[] {during[i], s};
-                else if ("CONNECTED".equals(IceLabIT.state(s))
-                        && (event.startsWith("offering (trying for a direct path") || event.startsWith("answering")))
-                    during[i] = s;
-                else if (!event.endsWith("path stays")) during[i] = null; // a new connection: start over
-                all &= out[i] != null;
+                last[i] = nodes[i].statusJson(l.launcher());
+                if (cond.test(last[i])) out[i] = last[i];
             }
-            if (all) return out;
-            Thread.sleep(50);
+            if (out[0] != null && out[1] != null) return out;
+            Thread.sleep(200);
         }
-        fail("no upgrade attempt that kept the path on both sides in " + millis + " ms: " + String.join("\n", last));
+        fail("status condition not met on both sides in " + millis + " ms:\n" + last[0] + "\n" + last[1]
+                + IceLabIT.logs(l));
         return null;
-    }
-
-    interface Status {
-        String get() throws Exception;
     }
 
     private static String awaitB(IceLabIT.Lab l, java.util.function.Predicate<String> cond, long millis)

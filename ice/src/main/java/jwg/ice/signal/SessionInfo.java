@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a side says about a session besides its candidates, sent next to its {@link Offer} or
+ * What a side says about a session besides its candidates, sent right after its {@link Offer} or
  * {@link Answer} (same session id): {@code key=value} lines, e.g. {@code upgrade=yes} (the offer is
  * an attempt for a direct path while a relayed one works) and {@code mapping=independent} (this
  * side's NAT mapping behaviour, which decides a birthday punch's role). A new message type rather

@@ -159,6 +159,7 @@ class DoctorCoturnTest {
                 0,
                 1,
                 0,
+                0,
                 RelayPolicy.ON,
                 NatMapping.UNKNOWN,
                 NatMapping.UNKNOWN,
