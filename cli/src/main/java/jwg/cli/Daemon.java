@@ -105,7 +105,11 @@ final class Daemon {
         Connectivity connectivity = ice == null
                 ? null
                 : Connectivity.start(
-                        device, mux, ice.conf().device().privateKey(), ice.ice().forInterface(ifname));
+                        device,
+                        mux,
+                        ice.conf().device().privateKey(),
+                        ice.ice().forInterface(ifname),
+                        jwg.ice.doctor.Doctor::natMapping);
         if (ice != null) err.println("jwg: ICE for " + ifname + " from the '#!' keys of " + ice.file());
         MetricsEndpoint metrics;
         try {

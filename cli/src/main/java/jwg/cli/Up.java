@@ -224,7 +224,12 @@ final class Up {
         // ICE for the peers without an Endpoint (the .conf's '#! Ice...' keys)
         Connectivity connectivity = ice == null
                 ? null
-                : Connectivity.start(device, mux, conf.device().privateKey(), ice.forInterface(name));
+                : Connectivity.start(
+                        device,
+                        mux,
+                        conf.device().privateKey(),
+                        ice.forInterface(name),
+                        jwg.ice.doctor.Doctor::natMapping);
         MetricsEndpoint metrics;
         try {
             metrics = Daemon.metrics(metricsAddress, device, connectivity, err);

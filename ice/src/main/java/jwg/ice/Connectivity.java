@@ -46,10 +46,15 @@ public final class Connectivity implements AutoCloseable {
     private final ScheduledExecutorService control;
     private final ExecutorService gatherers = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<PublicKey, PeerConnection> peers = new ConcurrentHashMap<>(); // written on the control thread
+    /** Agents to be freed a little later ({@link #retireLater}); freed at once by {@link #close()}. */
+    private final Set<PeerAgent> retiring = ConcurrentHashMap.newKeySet();
+
     volatile boolean closed;
     private volatile boolean closing;
     /** True once the start-up gathering is done (the first session will not pay the JVM's warm-up). */
     volatile boolean warm;
+    /** This host's NAT mapping, told to peers in each session's {@code SessionInfo}; classified once at start. */
+    volatile NatMapping mapping = NatMapping.UNKNOWN;
     // control thread only
     private int ticks;
     private Set<InetAddress> lastAddresses;
@@ -83,7 +88,18 @@ public final class Connectivity implements AutoCloseable {
      * signaling messages; the caller keeps ownership).
      */
     public static Connectivity start(Device device, StunMux mux, PrivateKey key, IceConfig config) {
+        return start(device, mux, key, config, NatMapping.Classifier.NONE);
+    }
+
+    /**
+     * As {@link #start(Device, StunMux, PrivateKey, IceConfig)}, and classifies this host's NAT
+     * mapping with {@code classifier} (on a virtual thread, at once) for the peers' birthday-punch
+     * agreement; sessions offered before it is known say {@code mapping=unknown}.
+     */
+    public static Connectivity start(
+            Device device, StunMux mux, PrivateKey key, IceConfig config, NatMapping.Classifier classifier) {
         Connectivity c = new Connectivity(device, mux, key, config);
+        c.gatherers.execute(() -> c.classify(classifier));
         device.setPathListener(peer -> c.run(() -> c.wake(peer)));
         device.setConfigListener(next -> c.run(() -> c.syncPeers(next))); // a UAPI set changed the peers
         c.signal.start();
@@ -107,6 +123,18 @@ public final class Connectivity implements AutoCloseable {
             LOG.warning("ICE warm-up: gathering failed: " + e);
         } finally {
             warm = true;
+        }
+    }
+
+    private void classify(NatMapping.Classifier classifier) {
+        long t0 = System.nanoTime();
+        try {
+            mapping = classifier.classify(
+                    config.servers(), (int) device.configuration().fwmark());
+            run(() -> peers.values().forEach(PeerConnection::mappingKnown));
+            LOG.info("NAT mapping: " + mapping + " (" + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+        } catch (RuntimeException e) {
+            LOG.warning("NAT mapping: classification failed: " + e);
         }
     }
 
@@ -227,6 +255,25 @@ public final class Connectivity implements AutoCloseable {
         }
     }
 
+    /** Frees {@code agent} after {@code millis} (at once when closing). */
+    void retireLater(PeerAgent agent, long millis) {
+        if (closing) {
+            agent.close();
+            return;
+        }
+        retiring.add(agent);
+        try {
+            control.schedule(
+                    () -> {
+                        if (retiring.remove(agent)) retire(agent);
+                    },
+                    millis,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            agent.close();
+        }
+    }
+
     void run(Runnable r) {
         if (closed) return;
         try {
@@ -281,6 +328,7 @@ public final class Connectivity implements AutoCloseable {
         device.setPathListener(null);
         device.setConfigListener(null);
         control.shutdownNow();
+        for (PeerAgent a : retiring) if (retiring.remove(a)) a.close();
         gatherers.shutdownNow();
         signal.close();
         mux.closeRelays(); // the device's TURN allocations: deleted (Refresh 0), their routes gone

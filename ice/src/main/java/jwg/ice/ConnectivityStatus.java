@@ -38,7 +38,11 @@ public record ConnectivityStatus(
             int sessionsFailed,
             int pathChanges,
             int guardRetries,
-            RelayPolicy relayPolicy) {}
+            int pathsKept,
+            RelayPolicy relayPolicy,
+            NatMapping natMapping,
+            NatMapping peerNatMapping,
+            String punchRole) {}
 
     public record Signal(String server, boolean connected, String since, String lastError, long sent, long received) {}
 
@@ -80,7 +84,11 @@ public record ConnectivityStatus(
                     p.sessionsFailed,
                     p.pathChanges,
                     p.guardRetries,
-                    p.relay));
+                    p.pathsKept,
+                    p.relay,
+                    c.mapping,
+                    p.peerMapping,
+                    p.punchRole().map(r -> r.name().toLowerCase()).orElse(null)));
         }
         List<Relay> relays = c.config.servers().turn().stream()
                 .map(t -> new Relay(text(t.address()), t.username()))
@@ -182,6 +190,15 @@ public record ConnectivityStatus(
                         .append(p.pathChanges())
                         .append("; guard retries ")
                         .append(p.guardRetries())
+                        .append("; sessions that kept the current path ")
+                        .append(p.pathsKept())
+                        .append('\n');
+                b.append("  NAT mapping: ours ")
+                        .append(p.natMapping().wire)
+                        .append(", the peer's ")
+                        .append(p.peerNatMapping().wire)
+                        .append("; birthday punch: ")
+                        .append(p.punchRole() == null ? "no" : p.punchRole() + " side")
                         .append('\n');
             }
         }
@@ -223,7 +240,11 @@ public record ConnectivityStatus(
                     .field("sessionsFailed", p.sessionsFailed())
                     .field("pathChanges", p.pathChanges())
                     .field("guardRetries", p.guardRetries())
-                    .field("relayPolicy", p.relayPolicy().text());
+                    .field("pathsKept", p.pathsKept())
+                    .field("relayPolicy", p.relayPolicy().text())
+                    .field("natMapping", p.natMapping().wire)
+                    .field("peerNatMapping", p.peerNatMapping().wire)
+                    .field("punchRole", p.punchRole());
             j.close('}');
         }
         j.close(']');

@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import jwg.dataplane.Device;
 import jwg.dataplane.Jfr;
 import jwg.ice.guard.Guard;
 import jwg.ice.guard.ResetReason;
+import jwg.ice.punch.PunchRole;
 import jwg.ice.signal.Answer;
 import jwg.ice.signal.Candidates;
 import jwg.ice.signal.GoIdle;
 import jwg.ice.signal.Offer;
 import jwg.ice.signal.ProbeReport;
+import jwg.ice.signal.SessionInfo;
 import jwg.ice.signal.SignalMessage;
 import jwg.noise.PublicKey;
 import org.ice4j.ice.CandidateType;
@@ -34,6 +37,8 @@ final class PeerConnection {
     static final long SESSION_TIMEOUT_MS = 12_000;
     /** An offer the peer has not answered in this long is abandoned (a warm peer answers in ms). */
     static final long ANSWER_TIMEOUT_MS = 4_000;
+    /** A session that left the current path in place is freed this long after its outcome. */
+    static final long RETIRE_KEPT_AFTER_MS = 3_000;
     /** While relayed, try for a direct path this often. */
     static final long UPGRADE_EVERY_MS = 15_000;
 
@@ -54,12 +59,23 @@ final class PeerConnection {
     private long pendingSince;
     private long pendingSession; // the session being gathered or offered (0 = none)
     private boolean pendingAnswered; // the pending agent was started from the peer's offer or has its answer
+    private boolean pendingUpgrade; // we offer the pending session as an upgrade attempt while relayed
+    /** The peer's last {@link SessionInfo} (null before the first, or from a peer too old to send one). */
+    private SessionInfo peerInfo;
+    /** Our last {@link SessionInfo} to the peer (null before the first). */
+    private SessionInfo infoSent;
+    /** The peer's NAT mapping, from its last {@link SessionInfo}. */
+    NatMapping peerMapping = NatMapping.UNKNOWN;
+
     long lastPathChangeMillis;
     private long connectedAtMillis; // wall clock, as ice4j's consent times
     String lastEvent = "new";
     List<CandidateType> localTypes = List.of();
     List<String> remoteTypes = List.of();
     int sessionsStarted, sessionsConnected, sessionsFailed, pathChanges, guardRetries;
+    /** Sessions that found only a relay and left the current path in place ({@link #keepCurrent}). */
+    int pathsKept;
+
     private long nextUpgradeNanos = Long.MAX_VALUE;
     // lazy idling
     private long lastTx = -1, lastRx = -1, lastActivityNanos;
@@ -77,11 +93,16 @@ final class PeerConnection {
 
     /** Traffic wants this peer (lazy wake, startup, guard): start a session unless one is under way. */
     void connect(String why) {
+        connect(why, false);
+    }
+
+    private void connect(String why, boolean upgrade) {
         if (sessionUnderWay()) return;
         if (state == ConnectionState.IDLE) state = ConnectionState.CONNECTING;
         if (state != ConnectionState.CONNECTED) guard.start(System.nanoTime());
         lastActivityNanos = System.nanoTime();
         startSession(owner.random.nextLong() & Long.MAX_VALUE | 1, null, why);
+        pendingUpgrade = upgrade;
     }
 
     /** Gathers a new agent off the control thread, then offers it (or answers {@code offer}). */
@@ -107,14 +128,25 @@ final class PeerConnection {
         localTypes = agent.candidateTypes();
         LOG.fine(() ->
                 key + ": gathered " + localTypes + " in " + (System.nanoTime() - pendingSince) / 1_000_000 + " ms");
+        // the session's info right after the offer or answer (the server keeps a sender's order,
+        // and the offer is not delayed by it): the peer has it long before a relayed pair can be
+        // selected (ice4j waits 800 ms for a direct one); an older peer drops it and connects as before
+        infoSent = SessionInfo.of(agent.sessionId(), upgradeSession(agent.sessionId()), owner.mapping.wire);
         if (offer == null) {
             owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
+            owner.signal(key, infoSent);
         } else {
             pendingAnswered = true;
             owner.signal(key, new Answer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
+            owner.signal(key, infoSent);
             remoteTypes = types(offer.candidates());
             reportRejected(agent.connect(offer.ufrag(), offer.pwd(), offer.candidates()));
         }
+    }
+
+    /** Whether we offered session {@code sessionId} as an upgrade, or the peer's info for it says so. */
+    private boolean upgradeSession(long sessionId) {
+        return pendingUpgrade || peerInfoFor(sessionId) && peerInfo.upgrade();
     }
 
     void onMessage(SignalMessage m) {
@@ -123,6 +155,10 @@ final class PeerConnection {
             case Answer a -> onAnswer(a);
             case GoIdle g -> onGoIdle(g);
             case ProbeReport r -> LOG.fine(key + ": a jwg probe report, for probes only");
+            case SessionInfo i -> {
+                peerInfo = i;
+                peerMapping = NatMapping.ofWire(i.value(SessionInfo.MAPPING).orElse(""));
+            }
             case Candidates c -> LOG.fine(key + ": trickled candidates ignored (sessions are not trickled)");
         }
     }
@@ -174,11 +210,55 @@ final class PeerConnection {
         PeerAgent.Selected s = agent.selected();
         if (s == null) return;
         PathType type = PathType.of(s);
-        if (active != null && path.p2p() && !type.p2p()) { // an upgrade attempt that only found the relay again
+        // an upgrade only when the peer sent its info for the session (an older peer replaces its relay)
+        boolean upgrade = peerInfoFor(agent.sessionId()) && upgradeSession(agent.sessionId());
+        if (keepCurrent(active != null, path, type, upgrade)) {
+            pathsKept++;
+            lastEvent = "the new session found " + type + " only: the current " + path + " path stays";
+            LOG.info(key + ": " + lastEvent);
+            // freed a little later: the peer's side of the checks may still want an answer from
+            // it (ice4j's controlled side completes before the controlling side's last response)
+            PeerAgent unused = pending;
+            pending = null;
             dropPending();
+            owner.retireLater(unused, RETIRE_KEPT_AFTER_MS);
             return;
         }
         promote(agent, s, type);
+    }
+
+    /**
+     * This host's NAT mapping became known (classified after the first session was offered, as at
+     * start-up): the last session's info goes again with it, so the peer learns it now rather than
+     * at the next session.
+     */
+    void mappingKnown() {
+        if (infoSent == null || owner.mapping == NatMapping.UNKNOWN) return;
+        infoSent = SessionInfo.of(infoSent.sessionId(), infoSent.upgrade(), owner.mapping.wire);
+        owner.signal(key, infoSent);
+    }
+
+    /**
+     * Whether a session that {@code found} a path leaves the current one in place: a direct path
+     * is never given up for a relay, and an upgrade attempt while relayed (offered with
+     * {@code upgrade=yes} in its {@link SessionInfo}, and the peer sent its info for the session:
+     * both sides know, so both keep their current agent) that found only the relay again keeps the
+     * working relay. Any other
+     * session — the path was lost, the network changed, an older peer — replaces it.
+     */
+    static boolean keepCurrent(boolean connected, PathType current, PathType found, boolean upgradeSession) {
+        if (!connected || found.p2p()) return false;
+        return current.p2p() || upgradeSession;
+    }
+
+    /** Whether the peer's last {@link SessionInfo} belongs to session {@code sessionId}. */
+    private boolean peerInfoFor(long sessionId) {
+        return peerInfo != null && peerInfo.sessionId() == sessionId;
+    }
+
+    /** The part this side would play in a birthday punch with the peer, if the two mappings call for one. */
+    Optional<PunchRole> punchRole() {
+        return owner.mapping.roleAgainst(peerMapping);
     }
 
     private void promote(PeerAgent agent, PeerAgent.Selected s, PathType type) {
@@ -200,6 +280,7 @@ final class PeerConnection {
         pending = null;
         pendingSession = 0;
         pendingAnswered = false;
+        pendingUpgrade = false;
         active = agent;
         proxy = newProxy;
         boolean changed = path != type || selected == null || !selected.remote().equals(s.remote());
@@ -268,7 +349,7 @@ final class PeerConnection {
                 && now - nextUpgradeNanos >= 0
                 && !sessionUnderWay()) {
             nextUpgradeNanos = now + UPGRADE_EVERY_MS * 1_000_000L;
-            connect("trying for a direct path while relayed");
+            connect("trying for a direct path while relayed", true);
         }
         if (owner.config.lazy()) idleCheck(now);
     }
@@ -341,6 +422,7 @@ final class PeerConnection {
         pending = null;
         pendingSession = 0;
         pendingAnswered = false;
+        pendingUpgrade = false;
     }
 
     void closeSessions() {

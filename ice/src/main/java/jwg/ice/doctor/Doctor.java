@@ -11,6 +11,7 @@ import jwg.ice.ConnectionState;
 import jwg.ice.ConnectivityStatus;
 import jwg.ice.DoctorInput;
 import jwg.ice.IceServers;
+import jwg.ice.NatMapping;
 import jwg.ice.PathType;
 import jwg.ice.doctor.NatDiscovery.Mapping;
 import jwg.ice.doctor.StunClient.Reply;
@@ -68,6 +69,24 @@ public final class Doctor {
         if (server == null) return null;
         NatDiscovery.Result n = NatDiscovery.discover(NatDiscovery.routeSource(server, 0), 0, server);
         return n.mapping().text + ", " + n.filtering().text + (n.note() == null ? "" : " (" + n.note() + ")");
+    }
+
+    /**
+     * This host's NAT mapping toward the first STUN server (else the first TURN server) of
+     * {@code servers} (RFC 5780 §4.3 only: a few round trips; from a socket with {@code fwmark}), as two daemons exchange it to agree
+     * on a birthday punch; {@link NatMapping#UNKNOWN} with no server, no answer or no RFC 5780 support.
+     * The {@link NatMapping.Classifier} {@code jwg up} and the wg-quick daemon hand to {@code Connectivity}.
+     */
+    public static NatMapping natMapping(IceServers servers, int fwmark) {
+        InetSocketAddress server = !servers.stun().isEmpty()
+                ? servers.stun().get(0)
+                : !servers.turn().isEmpty() ? servers.turn().get(0).address() : null;
+        if (server == null) return NatMapping.UNKNOWN;
+        return switch (NatDiscovery.mapping(server, fwmark)) {
+            case NO_NAT, ENDPOINT_INDEPENDENT -> NatMapping.INDEPENDENT;
+            case ADDRESS_DEPENDENT, ADDRESS_AND_PORT_DEPENDENT -> NatMapping.DEPENDENT;
+            case UNKNOWN -> NatMapping.UNKNOWN;
+        };
     }
 
     /** The report on {@code input} as text, or as JSON: what {@code jwg-status=doctor} answers ({@link jwg.ice.StatusProtocol.Examiner}). */

@@ -86,6 +86,11 @@ final class NatDiscovery {
     private record MappingTests(
             InetSocketAddress local, InetSocketAddress mapped, InetSocketAddress other, Mapping mapping, String note) {}
 
+    /** RFC 5780 §4.3 alone (no filtering tests, so a few round trips): the mapping toward {@code server}. */
+    static Mapping mapping(InetSocketAddress server, int fwmark) {
+        return mappingTests(routeSource(server, fwmark), fwmark, server).mapping;
+    }
+
     /** RFC 5780 §4.3: tests I, II (alternate IP, primary port), III (alternate IP and port). */
     private static MappingTests mappingTests(InetAddress localAddress, int fwmark, InetSocketAddress server) {
         try (StunClient c = new StunClient(localAddress, fwmark)) {

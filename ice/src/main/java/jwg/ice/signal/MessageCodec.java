@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The binary form of a {@link SignalMessage} inside an envelope:
  * {@code type(1) sessionId(8, big-endian)} then, for Offer/Answer, {@code str ufrag, str pwd,
- * list candidates}; for Candidates and ProbeReport, {@code list candidates}; for GoIdle nothing. A {@code str} is
+ * list candidates}; for Candidates, ProbeReport and SessionInfo, {@code list candidates}; for GoIdle nothing. A {@code str} is
  * {@code u16 length + UTF-8}; a {@code list} is {@code u16 count + str...}. Decoding is strict:
  * bounded lengths, valid UTF-8, no trailing bytes; anything else decodes to empty.
  */
@@ -23,7 +23,7 @@ final class MessageCodec {
     /** Upper bound of an encoded message: 2 credentials + a full candidate list. */
     static final int MAX_ENCODED = 1 + 8 + 2 * (2 + MAX_CREDENTIAL) + 2 + MAX_CANDIDATES * (2 + MAX_STRING);
 
-    private static final byte OFFER = 1, ANSWER = 2, CANDIDATES = 3, GO_IDLE = 4, PROBE_REPORT = 5;
+    private static final byte OFFER = 1, ANSWER = 2, CANDIDATES = 3, GO_IDLE = 4, PROBE_REPORT = 5, SESSION_INFO = 6;
 
     private MessageCodec() {}
 
@@ -56,6 +56,7 @@ final class MessageCodec {
             case Candidates c -> putList(b.put(CANDIDATES).putLong(c.sessionId()), c.candidates());
             case GoIdle g -> b.put(GO_IDLE).putLong(g.sessionId());
             case ProbeReport r -> putList(b.put(PROBE_REPORT).putLong(r.sessionId()), r.lines());
+            case SessionInfo i -> putList(b.put(SESSION_INFO).putLong(i.sessionId()), i.lines());
         }
         byte[] out = new byte[b.position()];
         b.flip().get(out);
@@ -90,6 +91,7 @@ final class MessageCodec {
                 case CANDIDATES -> new Candidates(b.getLong(), getList(b));
                 case GO_IDLE -> new GoIdle(b.getLong());
                 case PROBE_REPORT -> new ProbeReport(b.getLong(), getList(b));
+                case SESSION_INFO -> new SessionInfo(b.getLong(), getList(b));
                 default -> null;
             };
             return m == null || b.hasRemaining() ? Optional.empty() : Optional.of(m);

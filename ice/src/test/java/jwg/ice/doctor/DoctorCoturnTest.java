@@ -15,6 +15,7 @@ import jwg.ice.ConnectivityStatus;
 import jwg.ice.DoctorInput;
 import jwg.ice.HostAddresses;
 import jwg.ice.IceServers;
+import jwg.ice.NatMapping;
 import jwg.ice.PathType;
 import jwg.ice.RelayPolicy;
 import jwg.testkit.Daemon;
@@ -158,7 +159,11 @@ class DoctorCoturnTest {
                 0,
                 1,
                 0,
-                RelayPolicy.ON);
+                0,
+                RelayPolicy.ON,
+                NatMapping.UNKNOWN,
+                NatMapping.UNKNOWN,
+                null);
         ConnectivityStatus status = new ConnectivityStatus(
                 List.of(peer),
                 new ConnectivityStatus.Signal("http://127.0.0.1:1/", true, null, null, 0, 0),

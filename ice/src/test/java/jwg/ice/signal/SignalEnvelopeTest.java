@@ -41,7 +41,8 @@ class SignalEnvelopeTest {
                 new Answer(7, "u", "p", List.of()),
                 new Candidates(-1, List.of("a", "ünï")),
                 new GoIdle(Long.MAX_VALUE),
-                new ProbeReport(3, List.of("nat=endpoint-independent mapping")))) {
+                new ProbeReport(3, List.of("nat=endpoint-independent mapping")),
+                SessionInfo.of(9, true, "dependent"))) {
             Opened.Accepted a = assertInstanceOf(Opened.Accepted.class, bobOpens(aliceSide.seal(bob, m)));
             assertEquals(alice, a.from());
             assertEquals(m, a.message());
