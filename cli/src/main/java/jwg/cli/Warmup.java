@@ -5,7 +5,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.security.SecureRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
 import java.util.logging.Logger;
+import jwg.dataplane.HandshakeActivity;
 import jwg.dataplane.bind.Datagrams;
 import jwg.dataplane.bind.Endpoint;
 import jwg.dataplane.bind.LinuxUdpBind;
@@ -35,17 +38,38 @@ import jwg.tun.offload.VirtioNetHdr;
  * until C2 has compiled those, before {@link VectorGate} lets live traffic use them. Buffers come
  * from a shared arena, as the device's do: a different segment or session type at the same call
  * sites would be a new shape for the compiled code.
+ *
+ * <p>After the handshakes, the warm-up waits while the device's handshake workers have
+ * initiations to handle ({@link HandshakeActivity}, {@link Budget}): nice 19 keeps its own thread
+ * out of their way, but not the compiler threads that compile what it runs, nor the collector,
+ * which its Vector API code (allocating until C2 has compiled it) made stop every thread about
+ * every 3 ms for a second — at a flood's start that put the device under load for a second
+ * (docs/benchmarks.md, issue 12 item 3, fourth pass). The time waited moves the deadline on, up
+ * to {@link #MAX_WAIT_MILLIS} in all.
  */
 final class Warmup {
     private static final Logger LOG = Logger.getLogger(Warmup.class.getName());
     /** Full handshakes (initiation, filter, response, confirmation) before the packet path. */
     static final int HANDSHAKE_ROUNDS = Integer.getInteger("jwg.warmupHandshakes", 300);
+    /**
+     * Junk initiations (valid but for the static key) through the admission check per handshake:
+     * 300 × 20 = 6,000, enough for C2 to compile the whole junk path — the check, the es DH's
+     * decoding, inversion and encoding, the KDF, the AEAD — not only the ladder's loop, which its
+     * back-edges compile after a few hundred (with one junk initiation per handshake those
+     * methods were still at C1's profiling tier when a flood came, and C2 compiled them during
+     * its first second: docs/benchmarks.md, issue 12 item 3, fourth pass).
+     */
+    static final int JUNK_PER_HANDSHAKE = Integer.getInteger("jwg.warmupJunk", 20);
     /** Rounds of the whole packet path (split, seal, GSO, GRO, open, coalesce) before the vector part. */
     static final int PATH_ROUNDS = Integer.getInteger("jwg.warmupPathRounds", 200);
     /** Most rounds of the warm-up's vector part (-Djwg.warmupRounds; 0 turns the warm-up off). */
     static final int ROUNDS = Integer.getInteger("jwg.warmupRounds", 700);
     /** Longest the warm-up may run before the vector paths are let in anyway (-Djwg.warmupMillis). */
     static final long MILLIS = Long.getLong("jwg.warmupMillis", 20_000);
+    /** How long after the handshake workers' last initiation the warm-up goes on (a flood's gaps are shorter). */
+    static final long QUIET_MILLIS = 500;
+    /** Longest the warm-up waits for handshake floods, in all, before it goes on anyway. */
+    static final long MAX_WAIT_MILLIS = 60_000;
 
     static final int MTU = 1420, MSS = MTU - 40, HEADROOM = 16, SLOTS = 64, BUFFER = 65536 + 64;
     /** Lone packet lengths: ACKs, full segments, and odd sizes whose tails and padding take every branch. */
@@ -69,9 +93,13 @@ final class Warmup {
             jwg.sys.Fds.niceThisThread(19); // only the CPU that traffic leaves: never slow the first packets down
             try {
                 long deadline = System.nanoTime() + MILLIS * 1_000_000L;
-                handshakes(HANDSHAKE_ROUNDS, deadline);
-                run(PATH_ROUNDS, deadline, false); // the packet path as traffic will take it first (gate closed)
-                vectors(ROUNDS, deadline);
+                handshakes(HANDSHAKE_ROUNDS, deadline); // what a flood needs compiled: never waits for one
+                Budget budget = new Budget(deadline, deadline + MAX_WAIT_MILLIS * 1_000_000L, Budget::handshakesBusy);
+                run(PATH_ROUNDS, budget, false); // the packet path as traffic will take it first (gate closed)
+                vectors(ROUNDS, budget);
+                if (budget.waited() > 0)
+                    LOG.info(String.format(
+                            "warm-up: waited %.1f s for handshake traffic to pass", budget.waited() / 1e9));
             } catch (IOException | RuntimeException e) {
                 LOG.fine("warm-up: " + e);
             } finally {
@@ -83,7 +111,8 @@ final class Warmup {
     /**
      * Full handshakes between two in-memory protocol cores ({@link InMemoryHandshakes}), each initiation also
      * through the responder's {@link InitiationFilter} (the handshake workers' admission check) and
-     * an altered copy of it that the filter refuses (the junk path of a flood). A fake clock moves
+     * {@link #JUNK_PER_HANDSHAKE} times an altered copy of it that the filter refuses (the junk
+     * path of a flood). A fake clock moves
      * on so that neither the 20 ms flood limit nor the 5 s initiation limit interferes. Returns the
      * handshakes completed.
      */
@@ -97,7 +126,7 @@ final class Warmup {
                 MemorySegment.copy(initiation, ValueLayout.JAVA_BYTE, 0, copy, 0, len);
                 if (!filter.admits(copy, len)) return false;
                 copy[40] ^= 1; // inside the encrypted static key: refused after the es DH, as junk is
-                filter.admits(copy, len);
+                for (int j = 0; j < JUNK_PER_HANDSHAKE; j++) filter.admits(copy, len);
                 return true;
             };
             for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
@@ -112,14 +141,13 @@ final class Warmup {
      * Seals and opens lone packets of every length class with an AEAD that forces the vector
      * paths, until C2 has had enough calls to compile them (~10,000 each), or until the deadline.
      */
-    static void vectors(int rounds, long deadline) {
+    static void vectors(int rounds, Budget budget) {
         Keypair kp = Keypair.throwaway(new SecureRandom());
         ChaCha20Poly1305 aead = new ChaCha20Poly1305().forceVectors();
         try (Arena arena = Arena.ofShared()) {
             MemorySegment lone = arena.allocate(BUFFER, 16);
             long counter = 0;
-            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++)
-                counter = lonePackets(kp, aead, lone, counter);
+            for (int r = 0; r < rounds && budget.left(); r++) counter = lonePackets(kp, aead, lone, counter);
         } finally {
             kp.destroy();
         }
@@ -136,11 +164,12 @@ final class Warmup {
     }
 
     static void run(int rounds) throws IOException {
-        run(rounds, Long.MAX_VALUE, true);
+        long day = System.nanoTime() + 86_400_000_000_000L;
+        run(rounds, new Budget(day, day, Budget::handshakesBusy), true);
     }
 
-    /** Up to {@code rounds} rounds, stopping at {@code deadline} (System.nanoTime). */
-    static void run(int rounds, long deadline, boolean forceVectors) throws IOException {
+    /** Up to {@code rounds} rounds, while the budget lasts. */
+    static void run(int rounds, Budget budget, boolean forceVectors) throws IOException {
         Keypair kp = Keypair.throwaway(new SecureRandom());
         ChaCha20Poly1305 aead = forceVectors ? new ChaCha20Poly1305().forceVectors() : new ChaCha20Poly1305();
         Segmenter segmenter = new Segmenter();
@@ -160,7 +189,7 @@ final class Warmup {
             int[] lengths = new int[SLOTS];
             MemorySegment lone = arena.allocate(BUFFER, 16);
             long counter = 0;
-            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
+            for (int r = 0; r < rounds && budget.left(); r++) {
                 counter = lonePackets(kp, aead, lone, counter);
                 int n = segmenter.split(
                         superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
@@ -188,6 +217,51 @@ final class Warmup {
             }
         } finally {
             kp.destroy();
+        }
+    }
+
+    /**
+     * The warm-up's time after its handshakes: a deadline (System.nanoTime) that moves on by the
+     * time spent waiting while {@code busy} (the handshake workers had an initiation lately:
+     * {@link #handshakesBusy}), never past {@code latest}. Only the warm-up thread uses it.
+     */
+    static final class Budget {
+        static final long POLL_NANOS = 20_000_000L;
+        private long deadline;
+        private final long latest;
+        private final LongPredicate busy;
+        private long waited;
+
+        Budget(long deadline, long latest, LongPredicate busy) {
+            this.deadline = deadline;
+            this.latest = latest;
+            this.busy = busy;
+        }
+
+        /** Whether a handshake worker had an initiation within {@link #QUIET_MILLIS} before {@code now}. */
+        static boolean handshakesBusy(long now) {
+            return HandshakeActivity.within(now, QUIET_MILLIS * 1_000_000L);
+        }
+
+        /** Waits while busy (moving the deadline on by the wait, up to the latest end), then says whether time is left. */
+        boolean left() {
+            long now = System.nanoTime();
+            if (busy.test(now) && now - latest < 0) {
+                long start = now;
+                do {
+                    LockSupport.parkNanos(POLL_NANOS);
+                    now = System.nanoTime();
+                } while (busy.test(now) && now - latest < 0);
+                waited += now - start;
+                deadline += now - start;
+                if (deadline - latest > 0) deadline = latest;
+            }
+            return now - deadline < 0;
+        }
+
+        /** Nanoseconds spent waiting for handshake floods so far. */
+        long waited() {
+            return waited;
         }
     }
 

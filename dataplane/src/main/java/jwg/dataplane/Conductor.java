@@ -288,6 +288,7 @@ final class Conductor extends DeviceThread {
         ProtocolCore noise = ctx.noise().get();
         if (noise == null) return null;
         long now = System.nanoTime();
+        HandshakeActivity.saw(now); // without handshake workers, the conductor does the flood's DH
         // a worker's admission decided "not under load" for it already (ConductorProxy.HandshakeMessage.admitted)
         noise.setUnderLoad(!m.admitted && proxy.underLoad(now));
         noise.setSourceLimiter(sourceLimiter);

@@ -83,6 +83,7 @@ final class HandshakeWorker extends DeviceThread {
         InitiationFilter f = filter;
         if (f == null || f.device() != n) filter = f = n.initiationFilter();
         long now = System.nanoTime();
+        HandshakeActivity.saw(now);
         if (proxy.underLoad(now)) { // no DH under load: a valid MAC2, or else a cookie reply from here
             m.from.copyTo(source);
             int len = f.cookieReplyUnlessMac2(m.data, m.length, source, now, reply);

@@ -65,11 +65,12 @@ class ConductorProxyTest {
             MemorySegment junk = MemorySegment.ofArray(first);
             // the flood: valid MAC1, no MAC2; no worker runs, so they stay queued for the workers
             for (int i = 0; i < SLOTS; i++) proxy.enqueueHandshake(b, junk, 0, first.length, junkSource);
-            assertTrue(proxy.underLoad(System.nanoTime()), "8 of 8 slots wait: under load");
+            assertFalse(proxy.underLoad(System.nanoTime()), "8 of 8 slots wait, but only just: not yet under load");
             assertEquals(0, stats.get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL));
-            // one more without MAC2: dropped (the reserved slots are not for it)
+            // one more without MAC2: dropped (the reserved slots are not for it); a full queue is load at once
             proxy.enqueueHandshake(b, junk, 0, first.length, peer);
             assertEquals(1, stats.get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL));
+            assertTrue(proxy.underLoad(System.nanoTime()), "the queue was full: under load");
             assertTrue(queue.isEmpty(), "nothing went to the conductor");
             // A's initiation with MAC2, from the address the cookie was made for: in, to the conductor
             proxy.enqueueHandshake(b, MemorySegment.ofArray(withMac2), 0, withMac2.length, peer);
@@ -92,6 +93,49 @@ class ConductorProxyTest {
             proxy.enqueueHandshake(b, MemorySegment.ofArray(withMac2), 0, withMac2.length, peer);
             assertNull(queue.poll(), "the reserve is bounded too");
             assertEquals(3, stats.get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL));
+        }
+    }
+
+    /**
+     * Under load only when the backlog stays at 1/8 for the confirmation time: a moment's backlog
+     * that the workers work off (a stall) is not load, a lasting one is — and stays so for 1 s.
+     */
+    @Test
+    void aBacklogAtTheMarkIsLoadOnlyOnceItLasts() throws Exception {
+        SecureRandom random = new SecureRandom();
+        PrivateKey kb = PrivateKey.generate(random), ka = PrivateKey.generate(random);
+        ProtocolCore b = new ProtocolCore(kb, random), a = new ProtocolCore(ka, random);
+        Tunnel ab = a.addPeer(kb.publicKey(), null);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(256);
+            byte[] initiation = ab.initiateHandshake(System.nanoTime(), new Result(buf, 0, 256))
+                    .toArray();
+            int slots = 64, mark = slots / 8;
+            var queue = new ManyToOneConcurrentArrayQueue<HandshakeMessage>(
+                    slots + ConductorProxy.reservedSlots(slots) + 1);
+            var toWorkers = new java.util.ArrayList<HandshakeMessage>();
+            ConductorProxy proxy = new ConductorProxy(queue, slots, 1, new AtomicBoolean(), new DeviceStats());
+            Endpoint from = new Endpoint();
+            from.set(InetAddress.getByName("203.0.113.9"), 4000);
+            for (int i = 0; i < mark; i++)
+                proxy.enqueueHandshake(b, MemorySegment.ofArray(initiation), 0, initiation.length, from);
+            long t = System.nanoTime();
+            long confirm = ConductorProxy.UNDER_LOAD_CONFIRM_NANOS;
+            assertFalse(proxy.underLoad(t), "the backlog has just reached the mark");
+            assertFalse(proxy.underLoad(t + confirm / 2), "at the mark for half the time");
+            // the workers catch up: below the mark, and the clock starts again
+            HandshakeMessage taken = proxy.nextForWorker(0, 0);
+            assertNotNull(taken);
+            assertFalse(proxy.underLoad(t + confirm / 2 + 1));
+            proxy.enqueueHandshake(b, MemorySegment.ofArray(initiation), 0, initiation.length, from);
+            assertFalse(proxy.underLoad(t + confirm), "at the mark again, but only since just now");
+            assertTrue(proxy.underLoad(t + 2 * confirm), "at the mark for the whole confirmation time");
+            // sticky: drained, still under load for UNDER_LOAD_AFTER_NANOS
+            for (HandshakeMessage m; (m = proxy.nextForWorker(0, 0)) != null; ) toWorkers.add(m);
+            assertTrue(proxy.underLoad(t + 2 * confirm + Conductor.UNDER_LOAD_AFTER_NANOS / 2));
+            assertFalse(proxy.underLoad(t + 2 * confirm + Conductor.UNDER_LOAD_AFTER_NANOS + 1));
+            proxy.release(taken);
+            toWorkers.forEach(proxy::release);
         }
     }
 }
