@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import jwg.ice.relay.RelayConfig;
 import jwg.ice.relay.RelayServer;
 
@@ -23,11 +24,12 @@ final class Relay {
 
     static final String USAGE = """
             usage: jwg relay --listen IP:PORT --relay-ip IP [--ports MIN-MAX] --realm REALM
-                             (--user NAME:PASSWORD ... | --users FILE) [--quota N]
+                             (--user NAME:PASSWORD ... | --users FILE) [--quota N] [--stats SECONDS]
               runs a TURN server (RFC 8656, UDP only) until killed: clients send to IP:PORT, relayed
               sockets bind to --relay-ip on a port of MIN-MAX (default 49152-65535); long-term
               credentials in REALM; --users FILE: one NAME:PASSWORD a line (# comments); --quota: the
-              most allocations one user holds at once (default 10)
+              most allocations one user holds at once (default 10); --stats: print the counters (relayed,
+              dropped by reason) every SECONDS when they changed
             """;
 
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
@@ -74,7 +76,13 @@ final class Relay {
                     + config.relayIp().getHostAddress() + " ports " + config.minPort() + "-" + config.maxPort()
                     + ", realm " + config.realm() + ", " + config.keys().size() + " user(s)");
             out.flush();
-            stop.await();
+            Map<String, Long> last = server.counters().snapshot();
+            while (!stop.await(statsSeconds(args) == 0 ? 1_000_000 : statsSeconds(args), TimeUnit.SECONDS)) {
+                Map<String, Long> now = server.counters().snapshot();
+                if (!now.equals(last)) out.println("jwg relay: " + server.allocations() + " allocation(s); " + now);
+                out.flush();
+                last = now;
+            }
             out.println("jwg relay: stopping; " + server.counters().snapshot());
         }
         return 0;
@@ -94,6 +102,13 @@ final class Relay {
                 case "--ports" -> ports = v;
                 case "--realm" -> realm = v;
                 case "--quota" -> quota = v;
+                case "--stats" -> {
+                    try {
+                        if (Integer.parseInt(v) < 0) throw new NumberFormatException();
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--stats: a number of seconds, got '" + v + "'");
+                    }
+                }
                 case "--user" -> user(users, v, "--user");
                 case "--users" -> {
                     List<String> lines = Files.readAllLines(Path.of(v));
@@ -133,6 +148,13 @@ final class Relay {
         String r = realm;
         users.forEach((name, password) -> keys.put(name, RelayConfig.key(name, r, password)));
         return new RelayConfig(listenAddress, relay, min, max, realm, keys, perUser, false, RelayConfig.Lifetimes.RFC);
+    }
+
+    /** --stats SECONDS (0 when absent; {@link #parse} checked it). */
+    private static int statsSeconds(String[] args) {
+        for (int i = 0; i + 1 < args.length; i += 2)
+            if (args[i].equals("--stats")) return Integer.parseInt(args[i + 1]);
+        return 0;
     }
 
     private static void user(Map<String, String> users, String v, String where) {

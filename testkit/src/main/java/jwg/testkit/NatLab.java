@@ -109,6 +109,7 @@ public final class NatLab implements AutoCloseable {
     private final Thread hook = new Thread(this::closeQuietly, "natlab-cleanup");
     private Netns pub, natA, natB, hostA, hostB;
     private Coturn coturn;
+    private Daemon jwgRelay;
     private Path probe;
     private boolean blocked;
 
@@ -196,8 +197,51 @@ public final class NatLab implements AutoCloseable {
         }
         if (topology.blocked) blockDirect();
         beforeCoturn.run(this);
-        coturn = Coturn.start(
-                pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM, "203.0.113.0-203.0.113.255");
+        if (options.jwgRelay()) startJwgRelay();
+        else
+            coturn = Coturn.start(
+                    pub,
+                    dir,
+                    STUN_IP,
+                    STUN_ALT_IP,
+                    STUN_PORT,
+                    turnUser,
+                    turnPassword,
+                    REALM,
+                    "203.0.113.0-203.0.113.255");
+    }
+
+    /** {@code jwg relay} on STUN_IP:STUN_PORT, relaying from STUN_IP on coturn's port range; waits until it listens. */
+    private void startJwgRelay() throws IOException {
+        jwgRelay = start(
+                pub,
+                "jwg-relay.log",
+                Launcher.jwg().toString(),
+                "relay",
+                "--listen",
+                STUN_IP + ":" + STUN_PORT,
+                "--relay-ip",
+                STUN_IP,
+                "--ports",
+                Coturn.MIN_RELAY_PORT + "-" + Coturn.MAX_RELAY_PORT,
+                "--realm",
+                REALM,
+                "--user",
+                turnUser + ":" + turnPassword,
+                "--stats",
+                "1");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!jwgRelay.output().contains("listening on udp")) {
+            if (!jwgRelay.isAlive()) throw new IOException("jwg relay exited: " + jwgRelay.output());
+            if (System.nanoTime() > deadline)
+                throw new IOException("jwg relay not listening within 20 s: " + jwgRelay.output());
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
     }
 
     private Netns router(String prefix, String bridgePort, String wan, String lanGateway, NatType type)
@@ -392,8 +436,14 @@ public final class NatLab implements AutoCloseable {
         return REALM;
     }
 
+    /** coturn, or null in a lab with {@link LabOptions#jwgRelay}. */
     public Coturn coturn() {
         return coturn;
+    }
+
+    /** {@code jwg relay}'s process in a lab with {@link LabOptions#jwgRelay}, else null. */
+    public Daemon jwgRelay() {
+        return jwgRelay;
     }
 
     /** The lab's temp dir (coturn's log and database, the probe script, test logs). */
@@ -412,7 +462,8 @@ public final class NatLab implements AutoCloseable {
             b.append("== ").append(r.name()).append(" conntrack\n").append(quiet(r, "cat", "/proc/net/nf_conntrack"));
         }
         b.append("== ").append(pub.name()).append(" nft ruleset\n").append(quiet(pub, "nft", "list", "ruleset"));
-        b.append("== coturn log\n").append(coturn == null ? "(not started)" : coturn.log());
+        if (jwgRelay != null) b.append("== jwg relay output\n").append(jwgRelay.output());
+        else b.append("== coturn log\n").append(coturn == null ? "(not started)" : coturn.log());
         return b.toString();
     }
 

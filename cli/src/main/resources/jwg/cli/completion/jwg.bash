@@ -64,7 +64,7 @@ _jwg() {
                 fi
             fi ;;
         signal)     COMPREPLY=($(compgen -W "--listen --help" -- "$cur")) ;;
-        relay)      COMPREPLY=($(compgen -W "--listen --relay-ip --ports --realm --user --users --quota --help" -- "$cur")) ;;
+        relay)      COMPREPLY=($(compgen -W "--listen --relay-ip --ports --realm --user --users --quota --stats --help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash" -- "$cur")) ;;
         help)       [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
         -f|--foreground) ;;
