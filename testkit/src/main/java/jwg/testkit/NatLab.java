@@ -441,6 +441,30 @@ public final class NatLab implements AutoCloseable {
         return coturn;
     }
 
+    /**
+     * Stops {@code jwg relay} with SIGTERM to the JVM (not the launcher around it) and waits at
+     * most 10 s for its last line, the counters at stop; returns its whole output.
+     */
+    public String stopJwgRelay() throws IOException {
+        if (jwgRelay == null) throw new IllegalStateException("no jwg relay in this lab");
+        ProcessHandle.of(jwgRelay.pid()).ifPresent(p -> {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        });
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!jwgRelay.output().contains("jwg relay: stopping") && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        String out = jwgRelay.output();
+        jwgRelay.close();
+        return out;
+    }
+
     /** {@code jwg relay}'s process in a lab with {@link LabOptions#jwgRelay}, else null. */
     public Daemon jwgRelay() {
         return jwgRelay;

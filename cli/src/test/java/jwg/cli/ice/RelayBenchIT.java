@@ -170,8 +170,7 @@ class RelayBenchIT {
                 } finally {
                     signal.close();
                     if (lab.jwgRelay() != null) {
-                        lab.jwgRelay().close();
-                        String out = lab.jwgRelay().output().strip();
+                        String out = lab.stopJwgRelay().strip();
                         System.out.println("[relay-bench] " + mode + " " + out.substring(out.lastIndexOf('\n') + 1));
                     }
                 }
