@@ -20,7 +20,7 @@ import jwg.ice.stun.StunMessage;
 
 /**
  * A TURN server (RFC 8656, UDP only): one listening socket read by one thread, and per allocation
- * a relayed socket read by a virtual thread of its own. The data path allocates nothing per
+ * a relayed socket read by a (platform) thread of its own. The data path allocates nothing per
  * datagram: ChannelData from a client is looked up by (client address, channel number) and sent
  * from the allocation's relayed socket where it lies; what a peer sends to a relayed socket goes
  * back to the client as ChannelData framed in place (4 bytes of headroom before the data), or as a
@@ -122,7 +122,10 @@ public final class RelayServer implements AutoCloseable {
         byClient.put(client, a);
         byRelayed.put(a.relayedAddress, a);
         perUser.merge(user, 1, Integer::sum);
-        a.reader = Thread.ofVirtual().name("jwg-relay-" + a.relayedAddress).start(() -> readRelayed(a));
+        a.reader = Thread.ofPlatform()
+                .daemon()
+                .name("jwg-relay-" + a.relayedAddress)
+                .start(() -> readRelayed(a));
         LOG.fine(() -> "allocation " + a.relayedAddress + " for " + client + " (" + user + ")");
         return a;
     }
