@@ -109,7 +109,8 @@ public final class NatLab implements AutoCloseable {
     private final Thread hook = new Thread(this::closeQuietly, "natlab-cleanup");
     private Netns pub, natA, natB, hostA, hostB;
     private Coturn coturn;
-    private Daemon jwgRelay;
+    private JwgRelay jwgRelay;
+    private static final String PEERS = "203.0.113.0-203.0.113.255"; // coturn relays to the public network only
     private Path probe;
     private boolean blocked;
 
@@ -197,51 +198,8 @@ public final class NatLab implements AutoCloseable {
         }
         if (topology.blocked) blockDirect();
         beforeCoturn.run(this);
-        if (options.jwgRelay()) startJwgRelay();
-        else
-            coturn = Coturn.start(
-                    pub,
-                    dir,
-                    STUN_IP,
-                    STUN_ALT_IP,
-                    STUN_PORT,
-                    turnUser,
-                    turnPassword,
-                    REALM,
-                    "203.0.113.0-203.0.113.255");
-    }
-
-    /** {@code jwg relay} on STUN_IP:STUN_PORT, relaying from STUN_IP on coturn's port range; waits until it listens. */
-    private void startJwgRelay() throws IOException {
-        jwgRelay = start(
-                pub,
-                "jwg-relay.log",
-                Launcher.jwg().toString(),
-                "relay",
-                "--listen",
-                STUN_IP + ":" + STUN_PORT,
-                "--relay-ip",
-                STUN_IP,
-                "--ports",
-                Coturn.MIN_RELAY_PORT + "-" + Coturn.MAX_RELAY_PORT,
-                "--realm",
-                REALM,
-                "--user",
-                turnUser + ":" + turnPassword,
-                "--stats",
-                "1");
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!jwgRelay.output().contains("listening on udp")) {
-            if (!jwgRelay.isAlive()) throw new IOException("jwg relay exited: " + jwgRelay.output());
-            if (System.nanoTime() > deadline)
-                throw new IOException("jwg relay not listening within 20 s: " + jwgRelay.output());
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
-        }
+        if (options.jwgRelay()) jwgRelay = JwgRelay.start(pub, dir, STUN_IP, STUN_PORT, turnUser, turnPassword, REALM);
+        else coturn = Coturn.start(pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM, PEERS);
     }
 
     private Netns router(String prefix, String bridgePort, String wan, String lanGateway, NatType type)
@@ -436,37 +394,12 @@ public final class NatLab implements AutoCloseable {
         return REALM;
     }
 
-    /** coturn, or null in a lab with {@link LabOptions#jwgRelay}. */
     public Coturn coturn() {
         return coturn;
     }
 
-    /**
-     * Stops {@code jwg relay} with SIGTERM to the JVM (not the launcher around it) and waits at
-     * most 10 s for its last line, the counters at stop; returns its whole output.
-     */
-    public String stopJwgRelay() throws IOException {
-        if (jwgRelay == null) throw new IllegalStateException("no jwg relay in this lab");
-        ProcessHandle.of(jwgRelay.pid()).ifPresent(p -> {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-        });
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!jwgRelay.output().contains("jwg relay: stopping") && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
-        }
-        String out = jwgRelay.output();
-        jwgRelay.close();
-        return out;
-    }
-
-    /** {@code jwg relay}'s process in a lab with {@link LabOptions#jwgRelay}, else null. */
-    public Daemon jwgRelay() {
+    /** {@code jwg relay} in a lab with {@link LabOptions#jwgRelay} (then {@link #coturn} is null), else null. */
+    public JwgRelay jwgRelay() {
         return jwgRelay;
     }
 
@@ -486,8 +419,8 @@ public final class NatLab implements AutoCloseable {
             b.append("== ").append(r.name()).append(" conntrack\n").append(quiet(r, "cat", "/proc/net/nf_conntrack"));
         }
         b.append("== ").append(pub.name()).append(" nft ruleset\n").append(quiet(pub, "nft", "list", "ruleset"));
-        if (jwgRelay != null) b.append("== jwg relay output\n").append(jwgRelay.output());
-        else b.append("== coturn log\n").append(coturn == null ? "(not started)" : coturn.log());
+        String turn = jwgRelay != null ? jwgRelay.output() : coturn != null ? coturn.log() : "(not started)";
+        b.append(jwgRelay != null ? "== jwg relay output\n" : "== coturn log\n").append(turn);
         return b.toString();
     }
 
@@ -660,6 +593,7 @@ public final class NatLab implements AutoCloseable {
     private void cleanUp() throws IOException {
         IOException failure = null;
         if (coturn != null) coturn.close();
+        if (jwgRelay != null) jwgRelay.close();
         synchronized (this) {
             daemons.forEach(Daemon::close);
         }

@@ -32,7 +32,7 @@ class JwgRelayLabIT {
             assertEquals("RELAYED", IceLabIT.path(json), json + IceLabIT.logs(l));
             assertEquals("RELAYED", IceLabIT.path(l.b().statusJson(l.launcher())), IceLabIT.logs(l));
             IceLabIT.transfer(l, 20 << 20);
-            String out = l.lab().stopJwgRelay(); // SIGTERM: it prints its counters
+            String out = l.lab().jwgRelay().stop(); // SIGTERM: it prints its counters
             assertTrue(out.contains("jwg relay: stopping"), out);
             System.out.println("[jwg-relay-lab] " + out.strip().replace("\n", "\n[jwg-relay-lab] "));
             long relayed = counter(out, "relay_to_relay") + counter(out, "to_peers") + counter(out, "to_clients");

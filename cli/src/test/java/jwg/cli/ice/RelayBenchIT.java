@@ -170,7 +170,7 @@ class RelayBenchIT {
                 } finally {
                     signal.close();
                     if (lab.jwgRelay() != null) {
-                        String out = lab.stopJwgRelay().strip();
+                        String out = lab.jwgRelay().stop().strip();
                         System.out.println("[relay-bench] " + mode + " " + out.substring(out.lastIndexOf('\n') + 1));
                     }
                 }

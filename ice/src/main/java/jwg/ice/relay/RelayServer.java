@@ -20,8 +20,8 @@ import jwg.ice.stun.StunMessage;
 
 /**
  * A TURN server (RFC 8656, UDP only): one listening socket read by one thread, and per allocation
- * a relayed socket read by a (platform) thread of its own. The data path allocates nothing per
- * datagram: ChannelData from a client is looked up by (client address, channel number) and sent
+ * a relayed socket read by a (platform) thread of its own. The ChannelData paths are written to
+ * allocate nothing per datagram (no allocation test yet): ChannelData from a client is looked up by (client address, channel number) and sent
  * from the allocation's relayed socket where it lies; what a peer sends to a relayed socket goes
  * back to the client as ChannelData framed in place (4 bytes of headroom before the data), or as a
  * Data indication when no channel is bound. <b>Relay to relay:</b> when the peer is another
