@@ -11,12 +11,14 @@
 #   bench/e2e/turn-ceiling.sh [-F] [-t SECONDS] [-s DATA] [-r ROUNDS] [-p PPS,...] [-- EXTRA coturn options...]
 #   -F: instead of coturn, bench/e2e/chanfwd.c (no TURN, recvmmsg/sendmmsg, one hop): what a
 #       batched relay's forwarding alone costs
+#   -J: instead of coturn, `jwg relay` (bin/jwg; both allocations on it, so the datagrams go relay to
+#       relay inside it: one hop); the CPU figures are its JVM's
 #   -p: the sender's pace in datagrams/s (0: as fast as it can); a list runs each pace per round
 #
 # Needs root, iproute2, turnserver (coturn), gcc, python3. Everything is torn down on exit.
 set -euo pipefail
-secs=5; size=1452; rounds=1; pps=0; fwd=""
-while getopts "Ft:s:r:p:" o; do case $o in F) fwd=1;; t) secs=$OPTARG;; s) size=$OPTARG;; r) rounds=$OPTARG;; p) pps=$OPTARG;; *) exit 2;; esac; done
+secs=5; size=1452; rounds=1; pps=0; fwd=""; jwgrelay=""; lpid=""
+while getopts "FJt:s:r:p:" o; do case $o in F) fwd=1;; J) jwgrelay=1;; t) secs=$OPTARG;; s) size=$OPTARG;; r) rounds=$OPTARG;; p) pps=$OPTARG;; *) exit 2;; esac; done
 shift $((OPTIND - 1))
 extra=("$@")
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,6 +30,7 @@ dir=$(mktemp -d /tmp/jwg-turnceiling.XXXXXX)
 tpid=""
 cleanup() {
   [ -n "$tpid" ] && kill "$tpid" 2>/dev/null || true
+  [ -n "$lpid" ] && kill "$lpid" 2>/dev/null || true
   ip netns pids "$nsC" 2>/dev/null | xargs -r kill 2>/dev/null || true
   ip netns del "$nsT" 2>/dev/null || true
   ip netns del "$nsC" 2>/dev/null || true
@@ -41,7 +44,17 @@ ip -n "$nsT" addr add 198.51.100.1/24 dev tc0; ip -n "$nsC" addr add 198.51.100.
 for n in "$nsT" "$nsC"; do ip -n "$n" link set lo up; done
 ip -n "$nsT" link set tc0 up; ip -n "$nsC" link set tc1 up
 gcc -O2 -o "$dir/chanfwd" "$root/bench/e2e/chanfwd.c"
-if [ -n "$fwd" ]; then
+if [ -n "$jwgrelay" ]; then
+setup=(198.51.100.1:3478 u p)
+ip netns exec "$nsT" "$root/bin/jwg" relay --listen 198.51.100.1:3478 --relay-ip 198.51.100.1 --ports 49152-49999 \
+  --realm jwg.test --user u:p >"$dir/out" 2>&1 &
+lpid=$!
+for _ in $(seq 300); do grep -q 'listening on udp' "$dir/out" 2>/dev/null && break; sleep 0.1; done
+grep -q 'listening on udp' "$dir/out" || { echo "jwg relay did not start:"; cat "$dir/out"; exit 1; }
+for c in $(cat /proc/$lpid/task/*/children); do [ "$(cat /proc/$c/comm)" = java ] && tpid=$c; done
+[ -n "$tpid" ] || { echo "jwg relay's JVM not found under launcher pid $lpid"; exit 1; }
+echo "jwg relay: launcher pid $lpid, JVM pid $tpid threads $(ls /proc/$tpid/task | wc -l)"
+elif [ -n "$fwd" ]; then
 ip netns exec "$nsT" "$dir/chanfwd" 198.51.100.1 3478 100000 >"$dir/out" 2>&1 &
 tpid=$!; sleep 0.3
 echo "chanfwd pid $tpid"

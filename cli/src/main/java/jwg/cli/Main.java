@@ -50,6 +50,8 @@ public final class Main {
                                 (root, wireguard-tools, iperf3)
               signal --listen ADDR
                                 run a signaling server (HOST:PORT or :PORT) until killed
+              relay --listen IP:PORT --relay-ip IP --realm R --user NAME:PASSWORD
+                                run a TURN server (RFC 8656, UDP) until killed
               genkey            print a new private key (base64)
               pubkey            read a private key on stdin, print its public key
               genpsk            print a new preshared key
@@ -90,6 +92,7 @@ public final class Main {
                     jwg.cli.bench.Bench.USAGE,
                     (a, in, out, err) -> jwg.cli.bench.Bench.run(a, out, err, Daemon.selfCommand(), version())),
             Command.of("signal", Signal.USAGE, (a, in, out, err) -> Signal.run(a, out, err)),
+            Command.of("relay", Relay.USAGE, (a, in, out, err) -> Relay.run(a, out, err)),
             Command.bare("genkey", "usage: jwg genkey\n  prints a new private key (base64)", (a, in, out, err) -> {
                 out.println(PrivateKey.generate(new SecureRandom()).toBase64());
                 return 0;

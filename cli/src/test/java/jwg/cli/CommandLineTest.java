@@ -126,6 +126,12 @@ class CommandLineTest {
                 Arguments.of(List.of("bench", "jwg"), "SENDER:RECEIVER", "usage: jwg bench"),
                 Arguments.of(List.of("signal"), null, "usage: jwg signal"),
                 Arguments.of(List.of("signal", "--listen", "nocolon"), "HOST:PORT", "usage: jwg signal"),
+                Arguments.of(List.of("relay"), "--listen IP:PORT is required", "usage: jwg relay"),
+                Arguments.of(
+                        List.of("relay", "--listen", "127.0.0.1:3478", "--relay-ip", "127.0.0.1", "--realm", "r"),
+                        "--user NAME:PASSWORD or --users FILE is required",
+                        "usage: jwg relay"),
+                Arguments.of(List.of("relay", "--bogus", "x"), "unknown option '--bogus'", "usage: jwg relay"),
                 Arguments.of(List.of("genkey", "x"), "unexpected argument 'x'", "usage: jwg genkey"),
                 Arguments.of(List.of("pubkey", "x"), "unexpected argument 'x'", "usage: jwg pubkey"),
                 Arguments.of(List.of("genpsk", "x"), "unexpected argument 'x'", "usage: jwg genpsk"),

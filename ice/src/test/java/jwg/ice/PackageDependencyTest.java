@@ -21,6 +21,12 @@ class PackageDependencyTest {
         assertEquals(List.of(), PackageReferences.lines(MAIN, false, "jwg.ice.doctor"));
     }
 
+    /** The TURN server ({@code jwg relay}) stands beside the client side: nothing in ice names it. */
+    @Test
+    void iceNeverNamesItsRelayServer() {
+        assertEquals(List.of(), PackageReferences.lines(MAIN, false, "jwg.ice.relay"));
+    }
+
     @Test
     void theCodecDependsOnNothingElseInJwg() {
         assertEquals(List.of(), PackageReferences.lines(MAIN.resolve("stun"), true, "jwg.", "jwg.ice.stun"));

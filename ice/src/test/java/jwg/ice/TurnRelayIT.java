@@ -179,12 +179,44 @@ class TurnRelayIT {
                 "--simple-log",
                 "--no-stdout-log",
                 "--verbose");
-        try (Daemon turn = Daemon.start(dir.resolve("out"), cmd);
-                Tap tap = new Tap(new InetSocketAddress(lo, port));
+        try (Daemon turn = Daemon.start(dir.resolve("out"), cmd)) {
+            Thread.sleep(700);
+            flowAndRefreshes(new InetSocketAddress(lo, port));
+        }
+    }
+
+    /** The same against {@code jwg relay}'s server (in this JVM, same lifetimes). */
+    @Test
+    void wireGuardFlowsAsChannelDataThroughJwgRelayAndOutlivesItsLifetimes() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (jwg.ice.relay.RelayServer server = jwg.ice.relay.RelayServer.start(new jwg.ice.relay.RelayConfig(
+                new InetSocketAddress(lo, 0),
+                lo,
+                0,
+                0,
+                "jwg.test",
+                java.util.Map.of("u", jwg.ice.relay.RelayConfig.key("u", "jwg.test", "p")),
+                10,
+                true,
+                new jwg.ice.relay.RelayConfig.Lifetimes(
+                        ALLOCATION_S * 1000L,
+                        ALLOCATION_S * 1000L,
+                        PERMISSION_S * 1000L,
+                        CHANNEL_S * 1000L,
+                        3_600_000)))) {
+            flowAndRefreshes(server.address());
+            assertEquals(0, server.counters().get("dropped_no_permission"), "the refreshes kept the permission");
+            assertEquals(0, server.counters().get("dropped_no_channel"), "the refreshes kept the channel");
+        }
+    }
+
+    /** WireGuard-shaped traffic through the TURN server at {@code server} for three permission lifetimes. */
+    private static void flowAndRefreshes(InetSocketAddress server) throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (Tap tap = new Tap(server);
                 Device a = new Device();
                 DatagramSocket peer = new DatagramSocket(new InetSocketAddress(lo, 0));
                 Arena arena = Arena.ofConfined()) {
-            Thread.sleep(700);
             InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
             TurnRelay relay = TurnRelay.allocate(
                     a.mux,

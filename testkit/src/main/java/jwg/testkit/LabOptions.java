@@ -15,26 +15,34 @@ package jwg.testkit;
  *     where packets for unknown addresses vanish. Without it coturn's send to such an address (a
  *     peer's private host candidate) fails with "network unreachable", and coturn deletes the
  *     allocation that sent it
+ * @param jwgRelay the TURN server at 203.0.113.1:3478 is {@code jwg relay} (the repository's
+ *     {@code bin/jwg}) instead of coturn; it answers Binding but not RFC 5780's CHANGE-REQUEST, so
+ *     the doctor's NAT classification is not available in such a lab
  */
-public record LabOptions(boolean sameSubnet, boolean wanInputFirewall, boolean turnDefaultRoute) {
-    public static final LabOptions DEFAULT = new LabOptions(false, true, true);
+public record LabOptions(boolean sameSubnet, boolean wanInputFirewall, boolean turnDefaultRoute, boolean jwgRelay) {
+    public static final LabOptions DEFAULT = new LabOptions(false, true, true, false);
 
     public LabOptions withSameSubnet(boolean v) {
-        return new LabOptions(v, wanInputFirewall, turnDefaultRoute);
+        return new LabOptions(v, wanInputFirewall, turnDefaultRoute, jwgRelay);
     }
 
     public LabOptions withWanInputFirewall(boolean v) {
-        return new LabOptions(sameSubnet, v, turnDefaultRoute);
+        return new LabOptions(sameSubnet, v, turnDefaultRoute, jwgRelay);
     }
 
     public LabOptions withTurnDefaultRoute(boolean v) {
-        return new LabOptions(sameSubnet, wanInputFirewall, v);
+        return new LabOptions(sameSubnet, wanInputFirewall, v, jwgRelay);
+    }
+
+    public LabOptions withJwgRelay(boolean v) {
+        return new LabOptions(sameSubnet, wanInputFirewall, turnDefaultRoute, v);
     }
 
     @Override
     public String toString() {
         return (sameSubnet ? "same-subnet" : "own-subnets")
                 + (wanInputFirewall ? ",wan-firewall" : ",no-wan-firewall")
-                + (turnDefaultRoute ? ",turn-default-route" : ",turn-no-default-route");
+                + (turnDefaultRoute ? ",turn-default-route" : ",turn-no-default-route")
+                + (jwgRelay ? ",jwg-relay" : "");
     }
 }

@@ -109,6 +109,8 @@ public final class NatLab implements AutoCloseable {
     private final Thread hook = new Thread(this::closeQuietly, "natlab-cleanup");
     private Netns pub, natA, natB, hostA, hostB;
     private Coturn coturn;
+    private JwgRelay jwgRelay;
+    private static final String PEERS = "203.0.113.0-203.0.113.255"; // coturn relays to the public network only
     private Path probe;
     private boolean blocked;
 
@@ -196,8 +198,8 @@ public final class NatLab implements AutoCloseable {
         }
         if (topology.blocked) blockDirect();
         beforeCoturn.run(this);
-        coturn = Coturn.start(
-                pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM, "203.0.113.0-203.0.113.255");
+        if (options.jwgRelay()) jwgRelay = JwgRelay.start(pub, dir, STUN_IP, STUN_PORT, turnUser, turnPassword, REALM);
+        else coturn = Coturn.start(pub, dir, STUN_IP, STUN_ALT_IP, STUN_PORT, turnUser, turnPassword, REALM, PEERS);
     }
 
     private Netns router(String prefix, String bridgePort, String wan, String lanGateway, NatType type)
@@ -396,6 +398,11 @@ public final class NatLab implements AutoCloseable {
         return coturn;
     }
 
+    /** {@code jwg relay} in a lab with {@link LabOptions#jwgRelay} (then {@link #coturn} is null), else null. */
+    public JwgRelay jwgRelay() {
+        return jwgRelay;
+    }
+
     /** The lab's temp dir (coturn's log and database, the probe script, test logs). */
     public Path dir() {
         return dir;
@@ -412,7 +419,8 @@ public final class NatLab implements AutoCloseable {
             b.append("== ").append(r.name()).append(" conntrack\n").append(quiet(r, "cat", "/proc/net/nf_conntrack"));
         }
         b.append("== ").append(pub.name()).append(" nft ruleset\n").append(quiet(pub, "nft", "list", "ruleset"));
-        b.append("== coturn log\n").append(coturn == null ? "(not started)" : coturn.log());
+        String turn = jwgRelay != null ? jwgRelay.output() : coturn != null ? coturn.log() : "(not started)";
+        b.append(jwgRelay != null ? "== jwg relay output\n" : "== coturn log\n").append(turn);
         return b.toString();
     }
 
@@ -585,6 +593,7 @@ public final class NatLab implements AutoCloseable {
     private void cleanUp() throws IOException {
         IOException failure = null;
         if (coturn != null) coturn.close();
+        if (jwgRelay != null) jwgRelay.close();
         synchronized (this) {
             daemons.forEach(Daemon::close);
         }

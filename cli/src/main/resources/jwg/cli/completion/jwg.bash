@@ -19,7 +19,7 @@ _jwg() {
     local cur prev cmd
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="demo up down exec show status doctor probe bench signal genkey pubkey genpsk completion version help"
+    local commands="demo up down exec show status doctor probe bench signal relay genkey pubkey genpsk completion version help"
 
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands -f --foreground -h --help --version" -- "$cur"))
@@ -64,6 +64,7 @@ _jwg() {
                 fi
             fi ;;
         signal)     COMPREPLY=($(compgen -W "--listen --help" -- "$cur")) ;;
+        relay)      COMPREPLY=($(compgen -W "--listen --relay-ip --ports --realm --user --users --quota --stats --help" -- "$cur")) ;;
         completion) COMPREPLY=($(compgen -W "bash" -- "$cur")) ;;
         help)       [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
         -f|--foreground) ;;

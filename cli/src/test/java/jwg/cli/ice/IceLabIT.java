@@ -233,7 +233,7 @@ class IceLabIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private static void transfer(Lab l, int bytes) throws Exception {
+    static void transfer(Lab l, int bytes) throws Exception {
         Path dir = l.lab.dir();
         Path recv = dir.resolve("recv.py"), send = dir.resolve("send.py");
         Files.writeString(recv, """
@@ -313,9 +313,16 @@ class IceLabIT {
 
     static String logs(Lab l) {
         StringBuilder b = new StringBuilder();
-        List<String> turn =
-                l.lab.coturn().log().lines().filter(x -> x.contains("session")).toList();
-        b.append("\n--- coturn (sessions)\n").append(String.join("\n", turn.subList(0, Math.min(60, turn.size()))));
+        if (l.lab.coturn() == null)
+            b.append("\n--- jwg relay\n").append(l.lab.jwgRelay().output());
+        else {
+            List<String> turn = l.lab.coturn()
+                    .log()
+                    .lines()
+                    .filter(x -> x.contains("session"))
+                    .toList();
+            b.append("\n--- coturn (sessions)\n").append(String.join("\n", turn.subList(0, Math.min(60, turn.size()))));
+        }
         for (IceNode n : List.of(l.a, l.b)) {
             Path log = Path.of(System.getProperty("java.io.tmpdir"), "jwg-" + jwg.sys.Fds.getuid(), n.ifname + ".log");
             try {

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jwg.testkit.Daemon;
+import jwg.testkit.LabOptions;
 import jwg.testkit.Launcher;
 import jwg.testkit.NatLab;
 import jwg.testkit.NatLab.Host;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code p2p}: two cone NATs, the direct reflexive path;</li>
  *   <li>{@code channel}: two symmetric NATs, relayed as TURN ChannelData by the device itself;</li>
  *   <li>{@code proxy}: the same, with {@code JWG_RELAY=proxy} (ice4j's relayed socket and the
- *       loopback {@code RelayProxy}, as before).</li>
+ *       loopback {@code RelayProxy}, as before);</li>
+ *   <li>{@code jwgrelay}: as {@code channel}, with {@code jwg relay} as the lab's TURN server instead
+ *       of coturn ({@code LabOptions.jwgRelay}); its counters at the end of the run are printed.</li>
  * </ul>
  * Each measurement: a fresh lab, two {@code jwg up} daemons (not lazy), the path `jwg status`
  * reports checked, iperf3 TCP for {@code -Djwg.bench.seconds} (default 5) after a 2 s warm-up, and
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * per process and busy thread in each namespace (coturn's, the routers', the hosts') and the UDP
  * receive-buffer drops there ({@link NamespaceLoad}), and coturn's sockets that dropped; asserts
  * only that each mode ends on its path and carries traffic (figures on a loaded machine are
- * recorded in docs/benchmarks.md). {@code -Djwg.bench.modes=channel,p2p} measures only those.
+ * recorded in docs/benchmarks.md). {@code -Djwg.bench.modes=channel,p2p} measures only those
+ * (default {@code p2p,channel,jwgrelay}; {@code proxy} on request).
  *
  * <pre>
  *   mvn -o verify -pl cli -Dit.test=RelayBenchIT -Djwg.bench.rounds=3 -Djwg.bench.seconds=5
@@ -58,7 +62,7 @@ class RelayBenchIT {
         int seconds = Integer.getInteger("jwg.bench.seconds", 5);
         String launcher = Launcher.jwg().toString();
         List<String> order = List.of(
-                System.getProperty("jwg.bench.modes", "p2p,channel,proxy").split(","));
+                System.getProperty("jwg.bench.modes", "p2p,channel,jwgrelay").split(","));
         Map<String, List<Figure>> figures = new TreeMap<>();
         for (int r = 0; r < rounds; r++) {
             List<String> modes = new ArrayList<>(order);
@@ -91,7 +95,7 @@ class RelayBenchIT {
 
     private static Figure measure(String mode, String launcher, int seconds) throws Exception {
         Topology t = mode.equals("p2p") ? Topology.CONE_CONE : Topology.SYMMETRIC_SYMMETRIC;
-        try (NatLab lab = NatLab.start(t)) {
+        try (NatLab lab = NatLab.start(t, LabOptions.DEFAULT.withJwgRelay(mode.equals("jwgrelay")))) {
             String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff), 36);
             IceNode a = new IceNode(lab, Host.A, "jra" + id, "192.0.2.1");
             IceNode b = new IceNode(lab, Host.B, "jrb" + id, "192.0.2.2");
@@ -138,7 +142,7 @@ class RelayBenchIT {
                 Daemon server2 = lab.start(lab.hostNetns(Host.B), "iperf2-" + mode + ".log", "iperf3", "-s", "-1");
                 Thread.sleep(300);
                 Map<String, Netns> spaces = new java.util.LinkedHashMap<>();
-                spaces.put("public(coturn)", lab.publicNetns());
+                spaces.put(mode.equals("jwgrelay") ? "public(jwg relay)" : "public(coturn)", lab.publicNetns());
                 for (Host h : List.of(Host.A, Host.B)) {
                     spaces.put("router" + h, lab.routerNetns(h));
                     spaces.put("host" + h, lab.hostNetns(h));
@@ -150,7 +154,7 @@ class RelayBenchIT {
                         lab.publicNetns().tryExec("ss", "-Huanm").output().replaceAll("\\n\\s+skmem", " skmem");
                 dropped.lines()
                         .filter(l -> !l.matches(".*,d0\\).*"))
-                        .forEach(l -> System.out.println("[relay-bench] " + mode + " coturn socket " + l.strip()));
+                        .forEach(l -> System.out.println("[relay-bench] " + mode + " relay socket " + l.strip()));
                 server2.await(Duration.ofSeconds(60));
                 assertEquals(0, run.exitCode(), run.output());
                 Matcher bm = BPS.matcher(run.output());
@@ -165,6 +169,10 @@ class RelayBenchIT {
                     b.down();
                 } finally {
                     signal.close();
+                    if (lab.jwgRelay() != null) {
+                        String out = lab.jwgRelay().stop().strip();
+                        System.out.println("[relay-bench] " + mode + " " + out.substring(out.lastIndexOf('\n') + 1));
+                    }
                 }
             }
         }

@@ -153,6 +153,11 @@ public final class StunMessage {
         return a == null || raw == null ? null : StunAddress.decode(raw, a.offset());
     }
 
+    /** The address in attribute {@code a} of this parsed message (several XOR-PEER-ADDRESS); null if malformed or built. */
+    public InetSocketAddress address(Attribute a) {
+        return raw == null || a.offset() < 0 ? null : StunAddress.decode(raw, a.offset());
+    }
+
     /** ERROR-CODE, or null if absent or malformed. */
     public ErrorCode errorCode() {
         Attribute a = find(Stun.ERROR_CODE);
