@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import jwg.sys.Errno;
 import jwg.sys.ErrnoException;
 import jwg.sys.Fds;
@@ -32,11 +33,12 @@ import jwg.sys.Sockets;
  * CAP_NET_ADMIN needed), so the socket is an ordinary one.
  *
  * <p>Control traffic only (STUN, TURN, and the fallback's relayed datagrams): {@code receive}
- * polls in slices of {@value #SLICE_MILLIS} ms so that {@link #close} is noticed, and copies
- * through a buffer of its own, as the JDK does.
+ * waits in slices so that {@link #close} is noticed, without pinning a virtual thread's carrier
+ * (see {@code awaitReadable}), and copies through a buffer of its own, as the JDK does.
  */
 public final class MarkedSocket extends PlaceholderSocket {
     static final int SLICE_MILLIS = 100;
+    static final int VIRTUAL_PARK_MAX_MILLIS = 8;
     private static final int MAX_DATAGRAM = 65536, RECEIVE_BUFFER = 1 << 20;
 
     private final int fd;
@@ -59,10 +61,16 @@ public final class MarkedSocket extends PlaceholderSocket {
     }
 
     /**
-     * A socket bound to {@code address} (port 0: any) whose packets carry {@code mark} (0: none).
-     * Setting a mark needs CAP_NET_ADMIN, as for the device's own socket.
+     * A socket bound to {@code address} (port 0: any) whose packets carry {@code mark}: with a
+     * mark, one of these (setting it needs CAP_NET_ADMIN, as for the device's own socket); without
+     * one, the JDK's own {@link DatagramSocket}, as before there were marks.
      */
-    public static MarkedSocket open(InetSocketAddress address, int mark) throws SocketException {
+    public static DatagramSocket open(InetSocketAddress address, int mark) throws SocketException {
+        return mark == 0 ? new DatagramSocket(address) : openNative(address, mark);
+    }
+
+    /** Always the native socket (mark 0: none set); {@link #open} is the entry point. */
+    static MarkedSocket openNative(InetSocketAddress address, int mark) throws SocketException {
         int family = address.getAddress() instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
         int fd;
         try {
@@ -141,21 +149,33 @@ public final class MarkedSocket extends PlaceholderSocket {
         }
     }
 
-    /** Waits until a datagram is there, in slices so that a close is noticed; honours SO_TIMEOUT. */
+    /**
+     * Waits until a datagram is there, honouring SO_TIMEOUT and noticing a close. A platform thread
+     * blocks in poll(2) for slices of {@value #SLICE_MILLIS} ms; a virtual thread must not (a
+     * native call pins its carrier, and the doctor runs its lookups on virtual threads), so it
+     * polls without waiting and parks between polls, 1 ms at first, at most {@value
+     * #VIRTUAL_PARK_MAX_MILLIS} ms.
+     */
     private void awaitReadable() throws IOException {
-        long timeout = getSoTimeout();
-        long waited = 0;
+        long timeoutNanos = getSoTimeout() * 1_000_000L;
+        long start = System.nanoTime();
+        boolean virtual = Thread.currentThread().isVirtual();
+        long park = 1_000_000L;
         while (true) {
             if (isClosed()) throw new SocketException("Socket closed");
-            int slice = timeout > 0 ? (int) Math.min(SLICE_MILLIS, timeout - waited) : SLICE_MILLIS;
+            long left = timeoutNanos > 0 ? timeoutNanos - (System.nanoTime() - start) : Long.MAX_VALUE;
+            if (left <= 0) throw new SocketTimeoutException("Receive timed out");
+            int wait = virtual ? 0 : (int) Math.max(1, Math.min(SLICE_MILLIS, left / 1_000_000L));
             pollFd.set(JAVA_INT, Layouts.POLLFD_FD, fd);
             pollFd.set(JAVA_SHORT, Layouts.POLLFD_EVENTS, Linux.POLLIN);
             pollFd.set(JAVA_SHORT, Layouts.POLLFD_REVENTS, (short) 0);
-            int r = Fds.tryPoll(pollFd, 1, slice);
+            int r = Fds.tryPoll(pollFd, 1, wait);
             if (r > 0) return;
             if (r < 0 && r != -Errno.EINTR) throw new SocketException("poll: " + Errno.strerror(-r));
-            waited += slice;
-            if (timeout > 0 && waited >= timeout) throw new SocketTimeoutException("Receive timed out");
+            if (virtual) {
+                LockSupport.parkNanos(Math.min(park, left));
+                park = Math.min(park * 2, VIRTUAL_PARK_MAX_MILLIS * 1_000_000L);
+            }
         }
     }
 

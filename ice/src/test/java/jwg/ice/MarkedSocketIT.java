@@ -38,10 +38,10 @@ class MarkedSocketIT {
             InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0);
             try (MarkedSocket receiver = NetNs.run(
                             b.name(),
-                            () -> MarkedSocket.open(
+                            () -> MarkedSocket.openNative(
                                     new InetSocketAddress(InetAddress.getByName("198.51.100.2"), 0), 0));
-                    MarkedSocket marked = NetNs.run(a.name(), () -> MarkedSocket.open(any, MARK));
-                    MarkedSocket unmarked = NetNs.run(a.name(), () -> MarkedSocket.open(any, 0))) {
+                    MarkedSocket marked = NetNs.run(a.name(), () -> MarkedSocket.openNative(any, MARK));
+                    MarkedSocket unmarked = NetNs.run(a.name(), () -> MarkedSocket.openNative(any, 0))) {
                 assertEquals(MARK, marked.mark());
                 // the doctor's route lookup (its STUN and TURN sockets bind to the source it gives)
                 InetSocketAddress target = new InetSocketAddress(InetAddress.getByName("198.51.100.2"), 3478);

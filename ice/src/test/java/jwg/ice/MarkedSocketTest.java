@@ -18,8 +18,8 @@ class MarkedSocketTest {
 
     @Test
     void carriesDatagramsBothWaysWithTheirAddresses() throws Exception {
-        try (MarkedSocket a = MarkedSocket.open(LO, 0);
-                MarkedSocket b = MarkedSocket.open(LO, 0)) {
+        try (MarkedSocket a = MarkedSocket.openNative(LO, 0);
+                MarkedSocket b = MarkedSocket.openNative(LO, 0)) {
             assertNotEquals(0, a.getLocalPort());
             assertEquals(InetAddress.getLoopbackAddress(), a.getLocalAddress());
             byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
@@ -40,8 +40,8 @@ class MarkedSocketTest {
 
     @Test
     void aDatagramLargerThanThePacketIsCutToIt() throws Exception {
-        try (MarkedSocket a = MarkedSocket.open(LO, 0);
-                MarkedSocket b = MarkedSocket.open(LO, 0)) {
+        try (MarkedSocket a = MarkedSocket.openNative(LO, 0);
+                MarkedSocket b = MarkedSocket.openNative(LO, 0)) {
             a.send(new DatagramPacket(new byte[1000], 1000, b.getLocalSocketAddress()));
             DatagramPacket p = new DatagramPacket(new byte[64], 64);
             b.setSoTimeout(2000);
@@ -52,7 +52,7 @@ class MarkedSocketTest {
 
     @Test
     void receiveTimesOutAsSoTimeoutSays() throws Exception {
-        try (MarkedSocket a = MarkedSocket.open(LO, 0)) {
+        try (MarkedSocket a = MarkedSocket.openNative(LO, 0)) {
             a.setSoTimeout(250);
             long t0 = System.nanoTime();
             assertThrows(SocketTimeoutException.class, () -> a.receive(new DatagramPacket(new byte[10], 10)));
@@ -63,7 +63,7 @@ class MarkedSocketTest {
 
     @Test
     void closeEndsABlockedReceiveAndLaterCallsFail() throws Exception {
-        MarkedSocket a = MarkedSocket.open(LO, 0);
+        MarkedSocket a = MarkedSocket.openNative(LO, 0);
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         Thread.ofPlatform().start(() -> {
             try {
@@ -83,11 +83,63 @@ class MarkedSocketTest {
         a.close(); // twice is harmless
     }
 
+    /**
+     * Receivers waiting on virtual threads do not hold their carriers: with more of them waiting
+     * than there are carriers, another virtual thread still gets its round trip through (the
+     * doctor runs its lookups on virtual threads; a native poll would pin each carrier).
+     */
+    @Test
+    void waitingVirtualThreadsLeaveTheirCarriersFree() throws Exception {
+        int waiting = Runtime.getRuntime().availableProcessors() * 2 + 2;
+        java.util.List<MarkedSocket> idle = new java.util.ArrayList<>();
+        try (java.util.concurrent.ExecutorService ex =
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < waiting; i++) {
+                MarkedSocket s = MarkedSocket.openNative(LO, 0);
+                idle.add(s);
+                s.setSoTimeout(3000);
+                ex.submit(() -> {
+                    try {
+                        s.receive(new DatagramPacket(new byte[10], 10));
+                    } catch (java.io.IOException expected) {
+                        // timed out or closed
+                    }
+                    return null;
+                });
+            }
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            var roundTrip = ex.submit(() -> {
+                try (MarkedSocket a = MarkedSocket.openNative(LO, 0);
+                        MarkedSocket b = MarkedSocket.openNative(LO, 0)) {
+                    a.send(new DatagramPacket(new byte[] {5}, 1, b.getLocalSocketAddress()));
+                    DatagramPacket p = new DatagramPacket(new byte[10], 10);
+                    b.setSoTimeout(2000);
+                    b.receive(p);
+                    return p.getData()[0];
+                }
+            });
+            assertEquals((byte) 5, roundTrip.get(2, TimeUnit.SECONDS));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 1000, "round trip beside " + waiting + " waiting receivers took " + ms + " ms");
+            idle.forEach(MarkedSocket::close);
+        }
+    }
+
+    @Test
+    void withoutAMarkOpenGivesTheJdksOwnSocket() throws Exception {
+        try (java.net.DatagramSocket s = MarkedSocket.open(LO, 0)) {
+            assertFalse(s instanceof MarkedSocket, "no native socket without a mark");
+            assertNotEquals(0, s.getLocalPort());
+        }
+    }
+
     @Test
     void aBindFailureNamesTheAddress() throws Exception {
-        try (MarkedSocket a = MarkedSocket.open(LO, 0)) {
+        try (MarkedSocket a = MarkedSocket.openNative(LO, 0)) {
             SocketException e = assertThrows(
-                    SocketException.class, () -> MarkedSocket.open((InetSocketAddress) a.getLocalSocketAddress(), 0));
+                    SocketException.class,
+                    () -> MarkedSocket.openNative((InetSocketAddress) a.getLocalSocketAddress(), 0));
             assertTrue(e.getMessage().contains(String.valueOf(a.getLocalPort())), e.getMessage());
         }
     }

@@ -2,6 +2,7 @@ package jwg.ice.doctor;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -32,7 +33,7 @@ final class StunClient implements AutoCloseable {
         record NoAnswer(String why) implements Reply {}
     }
 
-    private final MarkedSocket socket;
+    private final DatagramSocket socket;
     private final SecureRandom random = new SecureRandom();
     private final int[] timeouts;
 
