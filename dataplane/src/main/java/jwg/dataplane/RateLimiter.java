@@ -26,10 +26,23 @@ public final class RateLimiter {
         long tokens;
     }
 
+    private final long packetCost, maxTokens;
     private final Long2ObjectHashMap<Entry> ipv4 = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Entry> ipv6 = new Long2ObjectHashMap<>();
     private long lastSweep;
     private boolean swept;
+
+    /** wireguard-go's numbers for handshake packets. */
+    public RateLimiter() {
+        this(PACKETS_PER_SECOND, PACKETS_BURSTABLE);
+    }
+
+    /** {@code perSecond} packets a second per source, {@code burst} at once (e.g. answers that are not handshakes). */
+    public RateLimiter(int perSecond, int burst) {
+        if (perSecond <= 0 || burst <= 0) throw new IllegalArgumentException("rate and burst must be positive");
+        this.packetCost = 1_000_000_000L / perSecond;
+        this.maxTokens = packetCost * burst;
+    }
 
     /** Whether a handshake packet from this IPv4 source (big-endian int) may be processed now. */
     public synchronized boolean allowIpv4(int address, long nowNanos) {
@@ -61,21 +74,21 @@ public final class RateLimiter {
         return allowIpv6(h, l, nowNanos);
     }
 
-    private static boolean allow(Long2ObjectHashMap<Entry> table, long key, long now) {
+    private boolean allow(Long2ObjectHashMap<Entry> table, long key, long now) {
         Entry e = table.get(key);
         if (e == null) {
             e = new Entry();
-            e.tokens = MAX_TOKENS - PACKET_COST;
+            e.tokens = maxTokens - packetCost;
             e.lastTime = now;
             table.put(key, e);
             return true;
         }
         if (now - e.lastTime > 0) { // a clock that steps back mints no tokens
-            e.tokens = Math.min(MAX_TOKENS, e.tokens + (now - e.lastTime));
+            e.tokens = Math.min(maxTokens, e.tokens + (now - e.lastTime));
             e.lastTime = now;
         }
-        if (e.tokens > PACKET_COST) {
-            e.tokens -= PACKET_COST;
+        if (e.tokens > packetCost) {
+            e.tokens -= packetCost;
             return true;
         }
         return false;

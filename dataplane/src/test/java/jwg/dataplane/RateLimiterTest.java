@@ -35,6 +35,18 @@ class RateLimiterTest {
         assertTrue(passed >= 195 && passed <= 205, "passed " + passed);
     }
 
+    @Test
+    void anotherRateAndBurst() {
+        RateLimiter rl = new RateLimiter(100, 50);
+        long now = 7 * MS;
+        int ip = 0xC633_6401;
+        assertEquals(49, passed(rl, ip, now, 100), "a burst of 50, strictly more than a cost left for each");
+        now += 10 * MS; // 100/s: one cost per 10 ms
+        assertEquals(1, passed(rl, ip, now, 10));
+        assertThrows(IllegalArgumentException.class, () -> new RateLimiter(0, 5));
+        assertThrows(IllegalArgumentException.class, () -> new RateLimiter(20, 0));
+    }
+
     static int passed(RateLimiter rl, int ip, long now, int tries) {
         int n = 0;
         for (int i = 0; i < tries; i++) if (rl.allowIpv4(ip, now)) n++;

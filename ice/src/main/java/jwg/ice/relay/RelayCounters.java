@@ -19,7 +19,8 @@ public final class RelayCounters {
             sendFailed = new LongAdder(),
             unexpected = new LongAdder(),
             errors = new LongAdder(),
-            unauthenticated = new LongAdder();
+            unauthenticated = new LongAdder(),
+            rateLimited = new LongAdder();
 
     /** Every counter by name, for the log and tests. */
     public Map<String, Long> snapshot() {
@@ -35,6 +36,7 @@ public final class RelayCounters {
         m.put("dropped_unexpected", unexpected.sum());
         m.put("error_responses", errors.sum());
         m.put("unauthenticated", unauthenticated.sum());
+        m.put("unanswered_rate_limited", rateLimited.sum());
         return m;
     }
 

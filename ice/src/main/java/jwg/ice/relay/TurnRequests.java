@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import jwg.dataplane.RateLimiter;
 import jwg.ice.stun.ChannelData;
 import jwg.ice.stun.Stun;
 import jwg.ice.stun.StunMessage;
@@ -39,6 +40,8 @@ final class TurnRequests {
     private final RelayConfig config;
     private final RelayCounters counters;
     private final Nonces nonces;
+    static final int ANSWERS_PER_SECOND = 20;
+    private final RateLimiter answers = new RateLimiter(ANSWERS_PER_SECOND, ANSWERS_PER_SECOND);
 
     TurnRequests(RelayServer server, RelayConfig config, RelayCounters counters) {
         this.server = server;
@@ -61,26 +64,28 @@ final class TurnRequests {
             return null;
         }
         int method = m.method();
-        if (method == Stun.BINDING) return binding(client, m);
+        if (method == Stun.BINDING) return unauthenticated(client, binding(client, m));
         if (method != Stun.ALLOCATE
                 && method != Stun.REFRESH
                 && method != Stun.CREATE_PERMISSION
-                && method != Stun.CHANNEL_BIND) return error(m, BAD_REQUEST, "Bad Request", null, false);
+                && method != Stun.CHANNEL_BIND)
+            return unauthenticated(client, error(m, BAD_REQUEST, "Bad Request", null, false));
         long now = RelayServer.millis();
         if (!m.has(Stun.MESSAGE_INTEGRITY)) {
             counters.unauthenticated.increment();
-            return error(m, UNAUTHORIZED, "Unauthorized", null, true);
+            return unauthenticated(client, error(m, UNAUTHORIZED, "Unauthorized", null, true));
         }
         String user = m.text(Stun.USERNAME), realm = m.text(Stun.REALM), nonce = m.text(Stun.NONCE);
-        if (user == null || realm == null || nonce == null) return error(m, BAD_REQUEST, "Bad Request", null, false);
+        if (user == null || realm == null || nonce == null)
+            return unauthenticated(client, error(m, BAD_REQUEST, "Bad Request", null, false));
         if (nonces.check(nonce, now) != Nonces.Check.VALID) {
             counters.unauthenticated.increment();
-            return error(m, STALE_NONCE, "Stale Nonce", null, true);
+            return unauthenticated(client, error(m, STALE_NONCE, "Stale Nonce", null, true));
         }
         byte[] key = config.keys().get(user);
         if (key == null || !realm.equals(config.realm()) || !m.integrityValid(key)) {
             counters.unauthenticated.increment();
-            return error(m, UNAUTHORIZED, "Unauthorized", null, true);
+            return unauthenticated(client, error(m, UNAUTHORIZED, "Unauthorized", null, true));
         }
         Allocation a = server.allocation(client);
         if (method == Stun.ALLOCATE) return allocate(client, m, user, key, a, now);
@@ -91,6 +96,21 @@ final class TurnRequests {
             case Stun.CREATE_PERMISSION -> createPermission(m, a, key, now);
             default -> channelBind(m, a, key, now);
         };
+    }
+
+    /**
+     * An answer to a request that proved nothing (a Binding, or an error before MESSAGE-INTEGRITY
+     * checked out), or null once {@code client}'s source address has had its share. The RFC wants
+     * a 401 with REALM and NONCE, several times the request's size, so a spoofed source would make
+     * the relay a reflector. Per source (IPv6 by /64), {@value #ANSWERS_PER_SECOND} a second and a
+     * burst of as many: a client needs one or two per allocation, a host starting ICE a handful
+     * (Binding requests for its reflexive address, its NAT classification), and hosts behind one
+     * NAT share an address.
+     */
+    private byte[] unauthenticated(InetSocketAddress client, byte[] response) {
+        if (response == null || answers.allow(client.getAddress().getAddress(), System.nanoTime())) return response;
+        counters.rateLimited.increment();
+        return null;
     }
 
     private byte[] binding(InetSocketAddress client, StunMessage m) {

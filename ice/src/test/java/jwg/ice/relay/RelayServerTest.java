@@ -390,6 +390,32 @@ class RelayServerTest {
         }
     }
 
+    /** Answers that need no credentials (Binding, 401) are limited per source: no reflector for spoofed sources. */
+    @Test
+    void unauthenticatedAnswersAreLimitedPerSource() throws Exception {
+        start();
+        try (Client c = new Client("u", "p")) {
+            int sent = 200;
+            for (int i = 0; i < sent; i++)
+                c.send(StunMessage.of(Stun.ALLOCATE, Stun.REQUEST, id()).encode(null, true));
+            int answered = 0;
+            c.socket.setSoTimeout(300);
+            try {
+                while (true) {
+                    c.receive();
+                    answered++;
+                }
+            } catch (java.net.SocketTimeoutException done) {
+                c.socket.setSoTimeout(2000);
+            }
+            // the burst (20) and what 20/s refills while the requests arrive
+            assertTrue(answered >= 10 && answered <= 40, "answered " + answered + " of " + sent);
+            assertEquals(sent - answered, server.counters().get("unanswered_rate_limited"));
+            Thread.sleep(1100); // a second later the source has its share again: the client still gets in
+            assertEquals(Stun.SUCCESS_RESPONSE, c.allocate().cls());
+        }
+    }
+
     @Test
     void junkIsDroppedAndCountedNeverAnswered() throws IOException {
         start();
