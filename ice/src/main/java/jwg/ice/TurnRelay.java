@@ -38,7 +38,6 @@ import jwg.ice.stun.StunMessage;
 final class TurnRelay implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TurnRelay.class.getName());
     static final int UNAUTHORIZED = 401, STALE_NONCE = 438;
-    static final int SEND = 0x006, DATA = 0x007, DATA_ATTRIBUTE = 0x0013;
     /** Retransmissions of a request (RFC 5389 §7.2.1 on UDP, shortened): 500 ms, doubling. */
     static final int TRIES = 4;
 
@@ -207,9 +206,9 @@ final class TurnRelay implements AutoCloseable {
         byte[] value = java.util.Arrays.copyOfRange(data, off, off + len);
         if (StunPacket.kind(value, len) == StunPacket.Kind.REQUEST) checks.put(StunPacket.transactionId(value), from);
         byte[] id = newTransactionId();
-        byte[] wire = StunMessage.of(SEND, Stun.INDICATION, id)
+        byte[] wire = StunMessage.of(Stun.SEND, Stun.INDICATION, id)
                 .add(Stun.XOR_PEER_ADDRESS, peer)
-                .add(DATA_ATTRIBUTE, value)
+                .add(Stun.DATA_ATTRIBUTE, value)
                 .encode(null, false);
         socket.send(new DatagramPacket(wire, wire.length, turn.address()));
     }
@@ -247,10 +246,10 @@ final class TurnRelay implements AutoCloseable {
                 if (cls == Stun.SUCCESS_RESPONSE || cls == Stun.ERROR_RESPONSE) {
                     CompletableFuture<StunMessage> f = pending.remove(StunPacket.transactionId(buf));
                     if (f != null) f.complete(StunMessage.parse(buf, len));
-                } else if (cls == Stun.INDICATION && method == DATA) {
+                } else if (cls == Stun.INDICATION && method == Stun.DATA) {
                     StunMessage m = StunMessage.parse(buf, len);
                     InetSocketAddress from = m == null ? null : m.address(Stun.XOR_PEER_ADDRESS);
-                    byte[] data = m == null ? null : m.attribute(DATA_ATTRIBUTE);
+                    byte[] data = m == null ? null : m.attribute(Stun.DATA_ATTRIBUTE);
                     if (from != null && data != null) deliver(data, from);
                 }
             } else if (ChannelData.isChannelData(buf, len)) {

@@ -33,7 +33,6 @@ import jwg.ice.stun.StunMessage;
  */
 public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
-    static final int SEND = 0x006, DATA = 0x007, DATA_ATTRIBUTE = 0x0013;
     /** Socket buffers of the listening and relayed sockets, as the device's (7 MiB). */
     static final int SOCKET_BUFFER = 7 << 20;
 
@@ -233,7 +232,7 @@ public final class RelayServer implements AutoCloseable {
         if (cls == Stun.REQUEST) {
             byte[] response = requests.handle(from, b, len);
             if (response != null) sendTo(ByteBuffer.wrap(response), from);
-        } else if (cls == Stun.INDICATION && Stun.method(type) == SEND) {
+        } else if (cls == Stun.INDICATION && Stun.method(type) == Stun.SEND) {
             sendIndication(from, b, len, buf);
         } else counters.unexpected.increment();
     }
@@ -244,7 +243,8 @@ public final class RelayServer implements AutoCloseable {
             counters.noAllocation.increment();
             return;
         }
-        int pp = StunAttributes.find(b, len, Stun.XOR_PEER_ADDRESS), pd = StunAttributes.find(b, len, DATA_ATTRIBUTE);
+        int pp = StunAttributes.find(b, len, Stun.XOR_PEER_ADDRESS),
+                pd = StunAttributes.find(b, len, Stun.DATA_ATTRIBUTE);
         InetSocketAddress peer = pp < 0 ? null : StunAddress.decode(b, pp);
         if (peer == null || pd < 0) {
             counters.malformed.increment();
@@ -291,9 +291,9 @@ public final class RelayServer implements AutoCloseable {
         } else {
             byte[] data = new byte[len];
             buf.get(off, data);
-            out = ByteBuffer.wrap(StunMessage.of(DATA, Stun.INDICATION, TurnRequests.transactionId())
+            out = ByteBuffer.wrap(StunMessage.of(Stun.DATA, Stun.INDICATION, TurnRequests.transactionId())
                     .add(Stun.XOR_PEER_ADDRESS, peer)
-                    .add(DATA_ATTRIBUTE, data)
+                    .add(Stun.DATA_ATTRIBUTE, data)
                     .encode(null, false));
         }
         sendTo(out, a.client);

@@ -20,6 +20,8 @@ public final class Stun {
     public static final int BINDING = 0x001,
             ALLOCATE = 0x003,
             REFRESH = 0x004,
+            SEND = 0x006,
+            DATA = 0x007,
             CREATE_PERMISSION = 0x008,
             CHANNEL_BIND = 0x009;
     // classes, as bits of the message type (RFC 5389 §6)
@@ -34,6 +36,7 @@ public final class Stun {
             CHANNEL_NUMBER = 0x000C,
             LIFETIME = 0x000D,
             XOR_PEER_ADDRESS = 0x0012,
+            DATA_ATTRIBUTE = 0x0013, // RFC 5766's DATA (the method of that name is DATA above)
             REALM = 0x0014,
             NONCE = 0x0015,
             XOR_RELAYED_ADDRESS = 0x0016,

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 class RelayServerTest {
     static final InetAddress LO = InetAddress.getLoopbackAddress();
     static final String REALM = "jwg.test";
-    static final int SEND = 0x006, DATA = 0x007, DATA_ATTRIBUTE = 0x0013;
     static final SecureRandom RANDOM = new SecureRandom();
 
     RelayServer server;
@@ -147,9 +146,9 @@ class RelayServerTest {
         }
 
         void sendIndication(InetSocketAddress peer, byte[] data) throws IOException {
-            send(StunMessage.of(SEND, Stun.INDICATION, id())
+            send(StunMessage.of(Stun.SEND, Stun.INDICATION, id())
                     .add(Stun.XOR_PEER_ADDRESS, peer)
-                    .add(DATA_ATTRIBUTE, data)
+                    .add(Stun.DATA_ATTRIBUTE, data)
                     .encode(null, false));
         }
 
@@ -304,9 +303,9 @@ class RelayServerTest {
             peer.send(new DatagramPacket(payload(60, 4), 60, c.relayed));
             byte[] d = c.receive();
             StunMessage data = StunMessage.parse(d, d.length);
-            assertEquals(Stun.messageType(DATA, Stun.INDICATION), data.type());
+            assertEquals(Stun.messageType(Stun.DATA, Stun.INDICATION), data.type());
             assertEquals(peerAddress, data.address(Stun.XOR_PEER_ADDRESS));
-            assertArrayEquals(payload(60, 4), data.attribute(DATA_ATTRIBUTE));
+            assertArrayEquals(payload(60, 4), data.attribute(Stun.DATA_ATTRIBUTE));
         }
     }
 
