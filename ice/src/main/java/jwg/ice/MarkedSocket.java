@@ -71,15 +71,13 @@ public final class MarkedSocket extends PlaceholderSocket {
 
     /** Always the native socket (mark 0: none set); {@link #open} is the entry point. */
     static MarkedSocket openNative(InetSocketAddress address, int mark) throws SocketException {
-        int family = address.getAddress() instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
         int fd;
         try {
-            fd = Sockets.socket(family, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+            fd = udpSocket(address.getAddress(), mark);
         } catch (ErrnoException e) {
             throw socketException(e);
         }
         try (Arena a = Arena.ofConfined()) {
-            if (mark != 0) Sockets.setInt(fd, Linux.SOL_SOCKET, Linux.SO_MARK, mark);
             Sockets.setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, RECEIVE_BUFFER);
             MemorySegment sa = a.allocate(SockAddrs.MAX_SIZE);
             int len = SockAddrs.write(sa, address);
@@ -101,15 +99,13 @@ public final class MarkedSocket extends PlaceholderSocket {
      * no route or the mark cannot be set. A UDP connect: no packet is sent.
      */
     public static InetAddress routeSource(InetSocketAddress to, int mark) {
-        int family = to.getAddress() instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
         int fd;
         try {
-            fd = Sockets.socket(family, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+            fd = udpSocket(to.getAddress(), mark);
         } catch (ErrnoException e) {
             return null;
         }
         try (Arena a = Arena.ofConfined()) {
-            if (mark != 0) Sockets.setInt(fd, Linux.SOL_SOCKET, Linux.SO_MARK, mark);
             MemorySegment sa = a.allocate(SockAddrs.MAX_SIZE);
             Sockets.connect(fd, sa, SockAddrs.write(sa, to), "connect to " + to);
             Sockets.getsockname(fd, sa);
@@ -119,6 +115,21 @@ public final class MarkedSocket extends PlaceholderSocket {
             return null;
         } finally {
             Fds.close(fd);
+        }
+    }
+
+    /** A UDP socket of {@code address}'s family whose packets carry {@code mark} (0: none); closed again if the mark is refused. */
+    private static int udpSocket(InetAddress address, int mark) throws ErrnoException {
+        int fd = Sockets.socket(
+                address instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6,
+                Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC,
+                0);
+        try {
+            if (mark != 0) Sockets.setInt(fd, Linux.SOL_SOCKET, Linux.SO_MARK, mark);
+            return fd;
+        } catch (ErrnoException e) {
+            Fds.close(fd);
+            throw e;
         }
     }
 
