@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jwg.ice.relay.RelayConfig;
 import jwg.ice.relay.RelayServer;
+import jwg.tun.ip.IpText;
 
 /**
  * {@code jwg relay}: runs a TURN server (RFC 8656, UDP only; {@link RelayServer}) until killed. A
@@ -72,7 +73,7 @@ final class Relay {
         }
         try (server) {
             InetSocketAddress a = server.address();
-            out.println("jwg relay: listening on udp " + text(a) + ", relaying from "
+            out.println("jwg relay: listening on udp " + IpText.hostPort(a) + ", relaying from "
                     + config.relayIp().getHostAddress() + " ports " + config.minPort() + "-" + config.maxPort()
                     + ", realm " + config.realm() + ", " + config.keys().size() + " user(s)");
             out.flush();
@@ -187,11 +188,5 @@ final class Relay {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": not a numeric IP address: '" + s + "'");
         }
-    }
-
-    /** IP:PORT or [V6]:PORT. */
-    private static String text(InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 }

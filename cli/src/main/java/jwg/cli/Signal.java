@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import jwg.ice.signal.SignalServer;
+import jwg.tun.ip.IpText;
 
 /**
  * {@code jwg signal --listen ADDR}: runs a signaling server until killed. ADDR is {@code HOST:PORT},
@@ -58,9 +59,7 @@ final class Signal {
         }
         try (server) {
             InetSocketAddress a = server.address();
-            String host = a.getAddress().getHostAddress();
-            out.println("jwg signal: listening on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                    + a.getPort() + "/");
+            out.println("jwg signal: listening on http://" + IpText.hostPort(a) + "/");
             out.flush();
             stop.await();
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jwg.dataplane.config.UapiDevice;
 import jwg.ice.signal.SignalClient;
+import jwg.tun.ip.IpText;
 import org.ice4j.ice.CandidateType;
 
 /**
@@ -104,9 +105,7 @@ public record ConnectivityStatus(
     }
 
     static String text(InetSocketAddress a) {
-        if (a == null) return null;
-        String h = a.getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+        return a == null ? null : IpText.hostPort(a);
     }
 
     /** The human view ({@code jwg status}, {@code -d} adds candidates and counters). */

@@ -2,9 +2,9 @@ package jwg.cli.metrics;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Locale;
 import jwg.dataplane.config.ConfigException;
 import jwg.dataplane.config.WgQuickConfig;
+import jwg.tun.ip.IpText;
 
 /**
  * Where the metrics endpoint listens: {@code #! Metrics = ADDRESS} in a .conf's [Interface] (for
@@ -80,7 +80,6 @@ public final class MetricsAddress {
 
     /** How the address reads in messages. */
     public static String text(InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress().toLowerCase(Locale.ROOT);
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+        return IpText.hostPort(a);
     }
 }

@@ -17,7 +17,7 @@ class MetricsAddressTest {
         assertEquals(new InetSocketAddress("127.0.0.1", 9586), MetricsAddress.parse("127.0.0.1:9586"));
         assertEquals(new InetSocketAddress("::1", 9586), MetricsAddress.parse("[::1]:9586"));
         assertEquals(new InetSocketAddress("198.51.100.1", 1), MetricsAddress.parse("198.51.100.1:1"));
-        assertEquals("[0:0:0:0:0:0:0:1]:9586", MetricsAddress.text(MetricsAddress.parse("[::1]:9586")));
+        assertEquals("[::1]:9586", MetricsAddress.text(MetricsAddress.parse("[::1]:9586")));
     }
 
     @Test

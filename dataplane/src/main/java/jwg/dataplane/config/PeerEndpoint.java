@@ -97,6 +97,6 @@ public record PeerEndpoint(String host, int port) {
 
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return IpText.hostPort(host, port);
     }
 }

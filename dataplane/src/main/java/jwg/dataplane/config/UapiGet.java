@@ -52,8 +52,7 @@ public final class UapiGet {
 
     /** "a.b.c.d:port" or "[v6]:port", as Go's netip.AddrPort prints. */
     static String endpoint(InetSocketAddress a) {
-        String host = IpText.format(a.getAddress().getAddress());
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        return IpText.hostPort(a);
     }
 
     private static void line(StringBuilder b, String key, String value) {

@@ -15,6 +15,7 @@ import jwg.ice.NatMapping;
 import jwg.ice.PathType;
 import jwg.ice.doctor.NatDiscovery.Mapping;
 import jwg.ice.doctor.StunClient.Reply;
+import jwg.tun.ip.IpText;
 
 /**
  * {@code jwg doctor}: probes this host's STUN and TURN servers and its NAT over sockets of its own
@@ -191,8 +192,6 @@ public final class Doctor {
     }
 
     static String text(InetSocketAddress a) {
-        if (a == null) return null;
-        String h = a.getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+        return a == null ? null : IpText.hostPort(a);
     }
 }

@@ -106,6 +106,19 @@ public final class IpText {
         return ipv6(hi, lo);
     }
 
+    /**
+     * "host:port", or "[host]:port" when the host is IPv6 text (it has a colon): how wg, Go's
+     * netip.AddrPort and URLs write an endpoint. The host is written as given (an address or a name).
+     */
+    public static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** {@link #hostPort} of a socket address, the address in RFC 5952 text ("[fd00::1]:51820"). */
+    public static String hostPort(java.net.InetSocketAddress a) {
+        return hostPort(format(a.getAddress().getAddress()), a.getPort());
+    }
+
     public static String ipv4(int a) {
         return ((a >>> 24) & 0xff) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
     }
