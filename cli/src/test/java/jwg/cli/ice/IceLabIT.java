@@ -156,6 +156,7 @@ class IceLabIT {
                     0, ping.exitCode(), "the first ping (the waking packet) is answered: " + ping.output() + logs(l));
             System.out.println("[ice-lab] " + t + " " + options + ": first ping to a cold lazy peer answered in "
                     + wakeMillis + " ms (" + rtt(ping.output()) + " ms as ping saw it)");
+            if (wakeMillis > 3000) System.out.println("[ice-lab] slow wake-up, the daemons' logs:" + logs(l));
             String json = l.a.statusJson(l.launcher);
             assertEquals("CONNECTED", state(json), json);
             assertTrue(expected.contains(path(json)), "path one of " + expected + ": " + json);
