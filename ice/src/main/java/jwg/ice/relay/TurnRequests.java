@@ -41,7 +41,12 @@ final class TurnRequests {
     private final RelayCounters counters;
     private final Nonces nonces;
     static final int ANSWERS_PER_SECOND = 20;
+    /** All sources together: many spoofed sources, each within its share, still make no reflector. */
+    static final int ALL_ANSWERS_PER_SECOND = 1000;
+
     private final RateLimiter answers = new RateLimiter(ANSWERS_PER_SECOND, ANSWERS_PER_SECOND);
+    /** One bucket for every source (kept under the key 0.0.0.0). */
+    private final RateLimiter allAnswers = new RateLimiter(ALL_ANSWERS_PER_SECOND, ALL_ANSWERS_PER_SECOND);
 
     TurnRequests(RelayServer server, RelayConfig config, RelayCounters counters) {
         this.server = server;
@@ -105,10 +110,15 @@ final class TurnRequests {
      * the relay a reflector. Per source (IPv6 by /64), {@value #ANSWERS_PER_SECOND} a second and a
      * burst of as many: a client needs one or two per allocation, a host starting ICE a handful
      * (Binding requests for its reflexive address, its NAT classification), and hosts behind one
-     * NAT share an address.
+     * NAT share an address. And {@value #ALL_ANSWERS_PER_SECOND} a second from all sources
+     * together (bursts of as many), against a flood spoofed from many addresses: past that, new
+     * clients wait for their 401 while established ones, whose requests carry a valid
+     * MESSAGE-INTEGRITY, are served as before.
      */
     private byte[] unauthenticated(InetSocketAddress client, byte[] response) {
-        if (response == null || answers.allow(client.getAddress().getAddress(), System.nanoTime())) return response;
+        if (response == null) return null;
+        long now = System.nanoTime();
+        if (answers.allow(client.getAddress().getAddress(), now) && allAnswers.allowIpv4(0, now)) return response;
         counters.rateLimited.increment();
         return null;
     }

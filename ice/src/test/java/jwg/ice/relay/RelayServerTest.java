@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import jwg.ice.stun.ChannelData;
 import jwg.ice.stun.Stun;
@@ -412,6 +414,50 @@ class RelayServerTest {
             assertEquals(sent - answered, server.counters().get("unanswered_rate_limited"));
             Thread.sleep(1100); // a second later the source has its share again: the client still gets in
             assertEquals(Stun.SUCCESS_RESPONSE, c.allocate().cls());
+        }
+    }
+
+    /** Many sources, each within its own share: together they get no more than the relay's total. */
+    @Test
+    void unauthenticatedAnswersAreLimitedInAll() throws Exception {
+        start();
+        int sources = 100, each = TurnRequests.ANSWERS_PER_SECOND; // 2,000: every source within its share
+        List<DatagramSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < sources; i++) // 127.0.0.0/8 is all loopback: one address per source
+            sockets.add(new DatagramSocket(new InetSocketAddress("127.0.1." + (i + 1), 0)));
+            long t0 = System.nanoTime();
+            for (int j = 0; j < each; j++) {
+                for (DatagramSocket s : sockets) {
+                    byte[] b = StunMessage.of(Stun.BINDING, Stun.REQUEST, id()).encode(null, true);
+                    s.send(new DatagramPacket(b, b.length, server.address()));
+                }
+                Thread.sleep(1); // rounds of 100: the relay's socket buffer never overflows
+            }
+            Thread.sleep(500);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            int answered = 0;
+            byte[] buf = new byte[2048];
+            for (DatagramSocket s : sockets) {
+                s.setSoTimeout(1);
+                try {
+                    while (true) {
+                        s.receive(new DatagramPacket(buf, buf.length));
+                        answered++;
+                    }
+                } catch (SocketTimeoutException drained) {
+                    // next socket
+                }
+            }
+            int sent = sources * each, all = TurnRequests.ALL_ANSWERS_PER_SECOND;
+            // the total's burst and at most what it refills while the requests arrive and are
+            // handled; without the total every one of the 2,000 would be answered
+            assertTrue(
+                    answered >= all && answered <= all + all * seconds && answered < sent,
+                    "answered " + answered + " of " + sent + " in " + seconds + " s");
+            assertEquals(sent - answered, server.counters().get("unanswered_rate_limited"));
+        } finally {
+            for (DatagramSocket s : sockets) s.close();
         }
     }
 
