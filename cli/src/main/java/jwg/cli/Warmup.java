@@ -184,7 +184,7 @@ final class Warmup {
             int superLen = superPacket(superPacket, HEADROOM - VirtioNetHdr.SIZE);
             Datagrams send = Datagrams.allocate(arena, SLOTS, BUFFER);
             Datagrams receive = Datagrams.allocate(arena, 128, BUFFER);
-            MemorySegment[] slots = new MemorySegment[SLOTS];
+            Object[] slots = new Object[SLOTS]; // MemorySegments, as the Sender keeps them (see Datagrams)
             for (int i = 0; i < SLOTS; i++) slots[i] = send.buffer(i);
             int[] lengths = new int[SLOTS];
             MemorySegment lone = arena.allocate(BUFFER, 16);
@@ -195,7 +195,8 @@ final class Warmup {
                         superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
                 for (int i = 0; i < n; i++) {
                     int len = i == n - 1 ? LENGTHS[r % LENGTHS.length] : lengths[i]; // the last one: another size
-                    send.set(i, slots[i], 0, kp.seal(aead, counter++, slots[i], HEADROOM, len, slots[i], 0, MTU));
+                    MemorySegment slot = (MemorySegment) slots[i];
+                    send.set(i, slot, 0, kp.seal(aead, counter++, slot, HEADROOM, len, slot, 0, MTU));
                     send.endpoint(i).copyFrom(to);
                 }
                 send.count(n);
