@@ -138,6 +138,7 @@ public final class Segmenter {
 
         int protocol = tcp ? IPPROTO_TCP : IPPROTO_UDP;
         int csumAt = csumStart + (tcp ? 16 : 6);
+        int zero = tcp ? 0 : 0xffff; // how a checksum of 0 is sent: UDP's 0 means "no checksum"
         int firstSeq = tcp ? src.get(BE_INT, ip + csumStart + 4) : 0;
         int firstId = v6 ? 0 : src.get(BE_SHORT, ip + 4) & 0xffff;
         int dataAt = hdrLen;
@@ -170,7 +171,7 @@ public final class Segmenter {
             d.set(BE_SHORT, dstOffset + csumAt, (short) 0);
             long pseudo = Checksum.pseudo(d, dstOffset, v6, protocol, total - csumStart);
             int c = Checksum.checksum(d, t, total - csumStart, pseudo);
-            d.set(BE_SHORT, dstOffset + csumAt, (short) (c == 0 && !tcp ? 0xffff : c)); // UDP: 0 means "no checksum"
+            d.set(BE_SHORT, dstOffset + csumAt, (short) Checksum.zeroAs(c, zero));
             lengths[first + i] = total;
             dataAt += segLen;
         }
@@ -211,7 +212,7 @@ public final class Segmenter {
         int initial = pkt.get(BE_SHORT, at) & 0xffff;
         pkt.set(BE_SHORT, at, (short) 0);
         int c = Checksum.checksum(pkt, ipOff + csumStart, len - csumStart, initial);
-        pkt.set(BE_SHORT, at, (short) (c == 0 ? 0xffff : c));
+        pkt.set(BE_SHORT, at, (short) Checksum.zeroAs(c, 0xffff));
         return true;
     }
 }
