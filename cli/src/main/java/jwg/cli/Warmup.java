@@ -34,7 +34,9 @@ import jwg.tun.offload.VirtioNetHdr;
  * {@link Keypair#seal}, the batch sent to ourselves over loopback with UDP GSO and received with
  * GRO ({@link LinuxUdpBind}), opened by {@link Keypair#open} and merged again ({@link Coalescer});
  * plus lone packets of every length class (ACKs, odd sizes) so that tails and padding take each
- * branch before C2 compiles them; then the same lone packets with the Vector API paths forced,
+ * branch before C2 compiles them, once as live traffic seals them while the gate is closed and
+ * once with the Vector API paths forced (so that the branch between the two is profiled both ways
+ * before C2 compiles it); then the same lone packets with the Vector API paths forced,
  * until C2 has compiled those, before {@link VectorGate} lets live traffic use them. Buffers come
  * from a shared arena, as the device's do: a different segment or session type at the same call
  * sites would be a new shape for the compiled code.
@@ -172,6 +174,9 @@ final class Warmup {
     static void run(int rounds, Budget budget, boolean forceVectors) throws IOException {
         Keypair kp = Keypair.throwaway(new SecureRandom());
         ChaCha20Poly1305 aead = forceVectors ? new ChaCha20Poly1305().forceVectors() : new ChaCha20Poly1305();
+        // lone packets with the vector paths forced in every round too: the branch between the
+        // paths is profiled both ways before C2 compiles it (VectorGate)
+        ChaCha20Poly1305 vectorAead = forceVectors ? null : new ChaCha20Poly1305().forceVectors();
         Segmenter segmenter = new Segmenter();
         Coalescer coalescer = new Coalescer(SLOTS, false);
         try (Arena arena = Arena.ofShared();
@@ -191,6 +196,7 @@ final class Warmup {
             long counter = 0;
             for (int r = 0; r < rounds && budget.left(); r++) {
                 counter = lonePackets(kp, aead, lone, counter);
+                if (vectorAead != null) counter = lonePackets(kp, vectorAead, lone, counter);
                 int n = segmenter.split(
                         superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
                 for (int i = 0; i < n; i++) {
