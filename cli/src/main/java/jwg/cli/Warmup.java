@@ -34,7 +34,9 @@ import jwg.tun.offload.VirtioNetHdr;
  * {@link Keypair#seal}, the batch sent to ourselves over loopback with UDP GSO and received with
  * GRO ({@link LinuxUdpBind}), opened by {@link Keypair#open} and merged again ({@link Coalescer});
  * plus lone packets of every length class (ACKs, odd sizes) so that tails and padding take each
- * branch before C2 compiles them; then the same lone packets with the Vector API paths forced,
+ * branch before C2 compiles them, once as live traffic seals them while the gate is closed and
+ * once with the Vector API paths forced (so that the branch between the two is profiled both ways
+ * before C2 compiles it); then the same lone packets with the Vector API paths forced,
  * until C2 has compiled those, before {@link VectorGate} lets live traffic use them. Buffers come
  * from a shared arena, as the device's do: a different segment or session type at the same call
  * sites would be a new shape for the compiled code.
@@ -172,6 +174,9 @@ final class Warmup {
     static void run(int rounds, Budget budget, boolean forceVectors) throws IOException {
         Keypair kp = Keypair.throwaway(new SecureRandom());
         ChaCha20Poly1305 aead = forceVectors ? new ChaCha20Poly1305().forceVectors() : new ChaCha20Poly1305();
+        // lone packets with the vector paths forced in every round too: the branch between the
+        // paths is profiled both ways before C2 compiles it (VectorGate)
+        ChaCha20Poly1305 vectorAead = forceVectors ? null : new ChaCha20Poly1305().forceVectors();
         Segmenter segmenter = new Segmenter();
         Coalescer coalescer = new Coalescer(SLOTS, false);
         try (Arena arena = Arena.ofShared();
@@ -184,18 +189,20 @@ final class Warmup {
             int superLen = superPacket(superPacket, HEADROOM - VirtioNetHdr.SIZE);
             Datagrams send = Datagrams.allocate(arena, SLOTS, BUFFER);
             Datagrams receive = Datagrams.allocate(arena, 128, BUFFER);
-            MemorySegment[] slots = new MemorySegment[SLOTS];
+            Object[] slots = new Object[SLOTS]; // MemorySegments, as the Sender keeps them (see Datagrams)
             for (int i = 0; i < SLOTS; i++) slots[i] = send.buffer(i);
             int[] lengths = new int[SLOTS];
             MemorySegment lone = arena.allocate(BUFFER, 16);
             long counter = 0;
             for (int r = 0; r < rounds && budget.left(); r++) {
                 counter = lonePackets(kp, aead, lone, counter);
+                if (vectorAead != null) counter = lonePackets(kp, vectorAead, lone, counter);
                 int n = segmenter.split(
                         superPacket, HEADROOM - VirtioNetHdr.SIZE, superLen, slots, 0, SLOTS, HEADROOM, lengths);
                 for (int i = 0; i < n; i++) {
                     int len = i == n - 1 ? LENGTHS[r % LENGTHS.length] : lengths[i]; // the last one: another size
-                    send.set(i, slots[i], 0, kp.seal(aead, counter++, slots[i], HEADROOM, len, slots[i], 0, MTU));
+                    MemorySegment slot = (MemorySegment) slots[i];
+                    send.set(i, slot, 0, kp.seal(aead, counter++, slot, HEADROOM, len, slot, 0, MTU));
                     send.endpoint(i).copyFrom(to);
                 }
                 send.count(n);

@@ -88,18 +88,18 @@ final class Sender extends DeviceThread {
     public void run() {
         try (Arena arena = Arena.ofShared()) { // shared: crypto workers seal in these buffers
             Datagrams batch = Datagrams.allocate(arena, Bind.BATCH, BUFFER_SIZE);
-            MemorySegment[] buffers = new MemorySegment[Bind.BATCH];
+            Object[] buffers = new Object[Bind.BATCH]; // MemorySegments: not a MemorySegment[] (see Datagrams)
             for (int i = 0; i < buffers.length; i++) buffers[i] = batch.buffer(i);
             spare = arena.allocate(BUFFER_SIZE, 16);
             boolean open = true;
             while (open && !ctx.closed().getAsBoolean()) {
                 int count = 0;
                 try {
-                    int n = ctx.tun().read(buffers[0], readOffset, MAX_PACKET);
+                    int n = ctx.tun().read((MemorySegment) buffers[0], readOffset, MAX_PACKET);
                     if (n < 0) break; // TUN closed or deleted
                     count = accept(batch, buffers, count, n);
                     while (count < Bind.BATCH) {
-                        int m = ctx.tun().tryRead(buffers[count], readOffset, MAX_PACKET);
+                        int m = ctx.tun().tryRead((MemorySegment) buffers[count], readOffset, MAX_PACKET);
                         if (m <= 0) {
                             open = m == 0;
                             break;
@@ -123,9 +123,9 @@ final class Sender extends DeviceThread {
      * a super-packet is split into the slots from {@code slot} on (the batch is sent first when
      * they would not fit). Returns the next free slot.
      */
-    private int accept(Datagrams batch, MemorySegment[] buffers, int slot, int n) {
+    private int accept(Datagrams batch, Object[] buffers, int slot, int n) {
         if (!vnet) return prepare(batch, buffers, slot, n);
-        MemorySegment buf = buffers[slot];
+        MemorySegment buf = (MemorySegment) buffers[slot];
         long hdr = readOffset;
         if (n < VirtioNetHdr.SIZE) return malformed(slot);
         if (VirtioNetHdr.gsoType(buf, hdr) == VirtioNetHdr.VIRTIO_NET_HDR_GSO_NONE) {
@@ -150,7 +150,7 @@ final class Sender extends DeviceThread {
         int next = slot;
         for (int j = slot; j < slot + k; j++) {
             if (next != j) { // an earlier segment was staged or dropped: close the gap
-                MemorySegment b = buffers[next];
+                Object b = buffers[next];
                 buffers[next] = buffers[j];
                 buffers[j] = b;
             }
@@ -169,8 +169,8 @@ final class Sender extends DeviceThread {
      * next free slot: {@code slot + 1} if the packet is ready to send, {@code slot} if it was
      * dropped or staged (the slot is reused).
      */
-    private int prepare(Datagrams batch, MemorySegment[] buffers, int slot, int n) {
-        MemorySegment buf = buffers[slot];
+    private int prepare(Datagrams batch, Object[] buffers, int slot, int n) {
+        MemorySegment buf = (MemorySegment) buffers[slot];
         int version = (buf.get(ValueLayout.JAVA_BYTE, HEADROOM) & 0xf0) >> 4;
         if ((version != 4 || n < 20) && (version != 6 || n < 40)) {
             ctx.stats().drop(DeviceStats.Drop.NOT_IP);

@@ -16,16 +16,24 @@ public final class Datagrams {
     /** Like {@link #NOT_SENT}, for a datagram left behind because the socket's send buffer was full. */
     public static final int BUFFER_FULL = -2;
 
-    private final MemorySegment[] buffers;
-    private final MemorySegment[] homes;
+    /**
+     * The slots' buffers (MemorySegments), in {@code Object[]}s: JDK 25's C2 compiles a store into
+     * an array of an interface type ({@code MemorySegment[]}) with a speculation that fails the
+     * first time the compiled code runs ({@code array_check}), then deoptimizes and compiles the
+     * method, and each that inlined it, again — at traffic start (docs/benchmarks.md, "a fresh
+     * daemon's deoptimizations"). A store into an {@code Object[]} needs no check.
+     */
+    private final Object[] buffers;
+
+    private final Object[] homes;
     private final long[] offsets;
     private final int[] lengths;
     private final Endpoint[] endpoints;
     private int count;
 
     public Datagrams(int capacity) {
-        buffers = new MemorySegment[capacity];
-        homes = new MemorySegment[capacity];
+        buffers = new Object[capacity];
+        homes = new Object[capacity];
         offsets = new long[capacity];
         lengths = new int[capacity];
         endpoints = new Endpoint[capacity];
@@ -53,7 +61,7 @@ public final class Datagrams {
     }
 
     public MemorySegment buffer(int i) {
-        return buffers[i];
+        return (MemorySegment) buffers[i];
     }
 
     /**
@@ -62,8 +70,8 @@ public final class Datagrams {
      * the slot's current buffer.
      */
     public MemorySegment home(int i) {
-        MemorySegment h = homes[i];
-        return h != null ? h : buffers[i];
+        Object h = homes[i];
+        return (MemorySegment) (h != null ? h : buffers[i]);
     }
 
     public long offset(int i) {

@@ -73,7 +73,11 @@ final class ChaCha20 {
     private int refill(long need) {
         state[12] = nextCounter;
         int n;
-        if (!VEC8 || scalar || !(vectors || VectorGate.isOpen())) {
+        // One branch on "vectors or the gate open" (not one per operand): the warm-up takes it
+        // from its first packets with vectors forced, live traffic the other way until the gate
+        // opens, so C2 compiles both sides and neither the warm-up's vector packets nor the
+        // gate's opening meets an uncommon trap (a deoptimization of each method that inlined this)
+        if (!VEC8 || scalar || !(vectors | VectorGate.isOpen())) {
             n = JdkChaCha20Block.AVAILABLE
                     ? JdkChaCha20Block.blocks(state, ks)
                     : ChaCha20Core.blocks(state, ks, JAVA_BLOCKS);

@@ -52,7 +52,7 @@ final class Poly1305 {
     private boolean jdkOpen; // blocks of this MAC are staged in jdk
 
     private boolean vectorsAllowed() {
-        return vectors || VectorGate.isOpen();
+        return vectors | VectorGate.isOpen(); // no branch per operand: see ChaCha20's refill
     }
 
     Poly1305() {

@@ -84,6 +84,15 @@ final class Checksum {
     }
 
     /**
+     * {@code c} (a 16-bit checksum), or {@code zero} when {@code c} is 0 — without a branch: one
+     * that the profile never saw taken (1 checksum in 65,536 is 0) would cost a deoptimization and
+     * a recompilation of the whole splitting loop the first time a 0 came out.
+     */
+    static int zeroAs(int c, int zero) {
+        return c | ((c - 1) >> 31 & zero);
+    }
+
+    /**
      * IPv4 pseudo-header (RFC 793/768): source and destination address of the header at
      * {@code ip}, zero, protocol, transport length.
      */

@@ -43,8 +43,10 @@ public final class Coalescer {
 
     private final int max;
     private final boolean udp;
-    // the packets as added
-    private final MemorySegment[] bufs;
+    // the packets as added; the buffers (MemorySegments) in an Object[]: JDK 25's C2 compiles a
+    // store into a MemorySegment[] (an interface's array) with a speculation that fails the first
+    // time it runs, then deoptimizes and recompiles add and every method that inlined it
+    private final Object[] bufs;
     private final long[] offs;
     private final int[] lens;
     // what parsing found: the flow kind (NONE: written alone, outside any flow), header lengths, payload
@@ -68,7 +70,7 @@ public final class Coalescer {
         if (maxPackets < 1) throw new IllegalArgumentException("maxPackets " + maxPackets);
         this.max = maxPackets;
         this.udp = udp;
-        bufs = new MemorySegment[maxPackets];
+        bufs = new Object[maxPackets];
         offs = new long[maxPackets];
         lens = new int[maxPackets];
         kind = new byte[maxPackets];
@@ -113,6 +115,10 @@ public final class Coalescer {
         lens[packets] = len;
         packets++;
         return true;
+    }
+
+    private MemorySegment buf(int i) {
+        return (MemorySegment) bufs[i];
     }
 
     /** Packets added since {@link #reset()}. */
@@ -185,7 +191,7 @@ public final class Coalescer {
 
     /** Classifies packet i: a TCP (or, with udp, UDP) flow over IPv4/IPv6, and whether it may merge at all. */
     private void parse(int i) {
-        MemorySegment s = bufs[i];
+        MemorySegment s = buf(i);
         long ip = offs[i];
         int n = lens[i];
         kind[i] = NONE;
@@ -248,7 +254,7 @@ public final class Coalescer {
 
     private boolean sameFlow(int h, int i) {
         if (kind[h] != kind[i] || hash[h] != hash[i]) return false;
-        MemorySegment a = bufs[h], b = bufs[i];
+        MemorySegment a = buf(h), b = buf(i);
         long x = offs[h], y = offs[i];
         if (ipHdr[h] != ipHdr[i]) return false;
         if (kind[i] == TCP6 || kind[i] == UDP6) {
@@ -275,7 +281,7 @@ public final class Coalescer {
         if (gCount[g] >= MAX_SEGMENTS) return false;
         if (gTotal[g] + payload[i] > IP_MAXPACKET) return false; // the merged packet's IP length
         if (payload[i] > gGso[g]) return false; // every segment but a shorter last is gso_size long
-        MemorySegment a = bufs[h], b = bufs[i];
+        MemorySegment a = buf(h), b = buf(i);
         long x = offs[h], y = offs[i];
         boolean v6 = kind[i] == TCP6 || kind[i] == UDP6;
         if (v6) {
@@ -303,7 +309,7 @@ public final class Coalescer {
 
     /** The transport checksum of packet i verifies (sums to 0xffff with its pseudo-header). */
     private boolean checksumValid(int i) {
-        MemorySegment s = bufs[i];
+        MemorySegment s = buf(i);
         long ip = offs[i];
         boolean v6 = kind[i] == TCP6 || kind[i] == UDP6;
         int proto = kind[i] == TCP4 || kind[i] == TCP6 ? IPPROTO_TCP : IPPROTO_UDP;
@@ -323,7 +329,7 @@ public final class Coalescer {
         next[i] = -1;
         // a packet with PSH is the last of its group, even as its first
         boolean psh = (kind[i] == TCP4 || kind[i] == TCP6)
-                && (bufs[i].get(JAVA_BYTE, offs[i] + ipHdr[i] + 13) & TCP_FLAG_PSH) != 0;
+                && (buf(i).get(JAVA_BYTE, offs[i] + ipHdr[i] + 13) & TCP_FLAG_PSH) != 0;
         if (open && !psh) {
             gOpenSlot[g] = openCount;
             this.open[openCount++] = g;
@@ -339,7 +345,7 @@ public final class Coalescer {
         gCount[g]++;
         gTotal[g] += payload[i];
         boolean tcp = kind[i] == TCP4 || kind[i] == TCP6;
-        boolean psh = tcp && (bufs[i].get(JAVA_BYTE, offs[i] + ipHdr[i] + 13) & TCP_FLAG_PSH) != 0;
+        boolean psh = tcp && (buf(i).get(JAVA_BYTE, offs[i] + ipHdr[i] + 13) & TCP_FLAG_PSH) != 0;
         if (psh) gPsh[g] = true;
         if (psh || payload[i] < gGso[g]) close(g); // PSH or a short segment ends the group
     }
@@ -359,7 +365,7 @@ public final class Coalescer {
         int iov = 0;
         for (int g = 0; g < groups; g++) {
             int h = gHead[g];
-            MemorySegment s = bufs[h];
+            MemorySegment s = buf(h);
             long off = offs[h];
             wStart[writes] = iov;
             if (gCount[g] == 1) {
@@ -369,7 +375,7 @@ public final class Coalescer {
             }
             setIovec(iov++, s, off - VirtioNetHdr.SIZE, lens[h] + VirtioNetHdr.SIZE);
             for (int m = next[h]; m >= 0; m = next[m]) { // the later packets contribute their payloads only
-                setIovec(iov++, bufs[m], offs[m] + ipHdr[m] + l4Hdr[m], payload[m]);
+                setIovec(iov++, buf(m), offs[m] + ipHdr[m] + l4Hdr[m], payload[m]);
             }
             wCount[writes] = iov - wStart[writes];
             writes++;
@@ -389,7 +395,7 @@ public final class Coalescer {
      */
     private void fixHead(int g) {
         int h = gHead[g];
-        MemorySegment s = bufs[h];
+        MemorySegment s = buf(h);
         long ip = offs[h];
         int total = gTotal[g];
         int ihl = ipHdr[h];

@@ -107,17 +107,12 @@ public final class Segmenter {
      * into {@code dst[first + i]} at {@code dstOffset}, each packet's length into
      * {@code lengths[first + i]}. Returns the number of packets, or a negative {@link OffloadDrop}
      * code (then no packet counts as produced) — also when more than {@code max} packets would
-     * be needed or a slot is too small.
+     * be needed or a slot is too small. The slots are MemorySegments; the caller may keep them in
+     * an {@code Object[]} (a store into a {@code MemorySegment[]} costs a deoptimization in JDK 25's
+     * C2: see {@link Coalescer}).
      */
     public int split(
-            MemorySegment src,
-            long off,
-            int len,
-            MemorySegment[] dst,
-            int first,
-            int max,
-            long dstOffset,
-            int[] lengths) {
+            MemorySegment src, long off, int len, Object[] dst, int first, int max, long dstOffset, int[] lengths) {
         int count = segmentCount(src, off, len);
         if (count < 0) return count;
         if (count > max) return OffloadDrop.TOO_MANY_SEGMENTS.code();
@@ -127,7 +122,7 @@ public final class Segmenter {
         long ip = off + VirtioNetHdr.SIZE;
         int n = len - VirtioNetHdr.SIZE;
         if (VirtioNetHdr.gsoType(src, off) == VIRTIO_NET_HDR_GSO_NONE)
-            return single(src, off, ip, n, dst[first], dstOffset, lengths, first);
+            return single(src, off, ip, n, (MemorySegment) dst[first], dstOffset, lengths, first);
 
         int csumStart = VirtioNetHdr.csumStart(src, off); // validated: the IP header length
         boolean v6 = (src.get(JAVA_BYTE, ip) & 0xf0) == 0x60;
@@ -136,18 +131,19 @@ public final class Segmenter {
         int hdrLen = csumStart + transportHdrLen;
         int gsoSize = VirtioNetHdr.gsoSize(src, off);
         for (int i = 0; i < count; i++) { // every slot must hold its packet before anything is written
-            MemorySegment d = dst[first + i];
+            MemorySegment d = (MemorySegment) dst[first + i];
             int size = i < count - 1 ? hdrLen + gsoSize : n - gsoSize * (count - 1);
             if (d == null || d.byteSize() - dstOffset < size) return OffloadDrop.DESTINATION_TOO_SMALL.code();
         }
 
         int protocol = tcp ? IPPROTO_TCP : IPPROTO_UDP;
         int csumAt = csumStart + (tcp ? 16 : 6);
+        int zero = tcp ? 0 : 0xffff; // how a checksum of 0 is sent: UDP's 0 means "no checksum"
         int firstSeq = tcp ? src.get(BE_INT, ip + csumStart + 4) : 0;
         int firstId = v6 ? 0 : src.get(BE_SHORT, ip + 4) & 0xffff;
         int dataAt = hdrLen;
         for (int i = 0; i < count; i++) {
-            MemorySegment d = dst[first + i];
+            MemorySegment d = (MemorySegment) dst[first + i];
             int segLen = Math.min(gsoSize, n - dataAt);
             int total = hdrLen + segLen;
             boolean last = i == count - 1;
@@ -175,7 +171,7 @@ public final class Segmenter {
             d.set(BE_SHORT, dstOffset + csumAt, (short) 0);
             long pseudo = Checksum.pseudo(d, dstOffset, v6, protocol, total - csumStart);
             int c = Checksum.checksum(d, t, total - csumStart, pseudo);
-            d.set(BE_SHORT, dstOffset + csumAt, (short) (c == 0 && !tcp ? 0xffff : c)); // UDP: 0 means "no checksum"
+            d.set(BE_SHORT, dstOffset + csumAt, (short) Checksum.zeroAs(c, zero));
             lengths[first + i] = total;
             dataAt += segLen;
         }
@@ -216,7 +212,7 @@ public final class Segmenter {
         int initial = pkt.get(BE_SHORT, at) & 0xffff;
         pkt.set(BE_SHORT, at, (short) 0);
         int c = Checksum.checksum(pkt, ipOff + csumStart, len - csumStart, initial);
-        pkt.set(BE_SHORT, at, (short) (c == 0 ? 0xffff : c));
+        pkt.set(BE_SHORT, at, (short) Checksum.zeroAs(c, 0xffff));
         return true;
     }
 }

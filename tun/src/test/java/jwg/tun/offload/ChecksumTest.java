@@ -31,6 +31,14 @@ class ChecksumTest {
         check(s, ff, 1, 65535, 0xffff);
     }
 
+    @Test
+    void zeroAsReplacesOnlyAZeroChecksum() {
+        for (int c = 0; c <= 0xffff; c++) {
+            assertEquals(c == 0 ? 0xffff : c, Checksum.zeroAs(c, 0xffff), "udp " + c);
+            assertEquals(c, Checksum.zeroAs(c, 0), "tcp " + c);
+        }
+    }
+
     private static void check(MemorySegment s, byte[] data, int off, int len, int initial) {
         int expect = Pkt.refFold(initial + Pkt.refSum(data, off, len));
         assertEquals(expect, Checksum.fold(Checksum.sum(s, off, len, initial)), "off " + off + " len " + len);
