@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
 import java.nio.ByteOrder;
 import jwg.sys.Errno;
 import jwg.sys.ErrnoException;
@@ -128,7 +129,16 @@ public final class LinuxUdpBind implements Bind {
     }
 
     @Override
-    public synchronized int open(int listenPort) throws IOException {
+    public int open(int listenPort) throws IOException {
+        return open(null, listenPort);
+    }
+
+    /**
+     * Binds to {@code address} (null: all addresses; an IPv4 address binds its IPv4-mapped form, so
+     * the socket then carries IPv4 alone) and {@code listenPort}; returns the port bound. For a
+     * server on one address (jwg relay).
+     */
+    public synchronized int open(InetAddress address, int listenPort) throws IOException {
         if (fd >= 0) throw new IllegalStateException("already open");
         int sock = Sockets.socket(Linux.AF_INET6, Linux.SOCK_DGRAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
         try (Arena a = Arena.ofConfined()) {
@@ -138,7 +148,18 @@ public final class LinuxUdpBind implements Bind {
             MemorySegment sa = a.allocate(SOCKADDR_IN6);
             sa.set(ValueLayout.JAVA_SHORT, Layouts.SIN6_FAMILY, (short) Linux.AF_INET6);
             sa.set(SHORT_BE, Layouts.SIN6_PORT, (short) listenPort);
-            Sockets.bind(sock, sa, (int) SOCKADDR_IN6.byteSize(), "bind UDP port " + listenPort);
+            if (address != null) {
+                Endpoint e = new Endpoint();
+                e.set(address, listenPort);
+                sa.set(LONG_BE, Layouts.SIN6_ADDR, e.high());
+                sa.set(LONG_BE, Layouts.SIN6_ADDR + 8, e.low());
+                sa.set(I, Layouts.SIN6_SCOPE_ID, e.scopeId());
+            }
+            Sockets.bind(
+                    sock,
+                    sa,
+                    (int) SOCKADDR_IN6.byteSize(),
+                    "bind UDP " + (address == null ? "port " : address.getHostAddress() + ":") + listenPort);
             Sockets.getsockname(sock, sa);
             if (offload) enableOffloads(sock);
             wakeFd = Fds.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK);

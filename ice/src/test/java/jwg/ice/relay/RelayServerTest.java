@@ -54,7 +54,7 @@ class RelayServerTest {
     }
 
     /** A TURN client on its own socket, speaking through {@link StunMessage}. */
-    final class Client implements AutoCloseable {
+    class Client implements AutoCloseable {
         final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LO, 0));
         final String user;
         final byte[] key;
