@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
-import jwg.dataplane.bind.Bind;
 import jwg.dataplane.bind.Datagrams;
 import jwg.dataplane.bind.Endpoint;
 import jwg.dataplane.bind.LinuxUdpBind;
@@ -38,6 +37,15 @@ import jwg.sys.ErrnoException;
  */
 public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
+    /** UDP GSO/GRO as the device: on unless {@code -Djwg.offload=false}. */
+    static final boolean OFFLOAD = !"false".equals(System.getProperty("jwg.offload"));
+    /**
+     * Messages per read (each a GRO buffer of up to 64 datagrams): the listening socket's sources
+     * do not all coalesce (a client without GSO, a path that splits), and 16 keeps those at up to 16
+     * datagrams per system call; a relayed socket's peer is usually a device that sends GSO.
+     */
+    static final int LISTEN_GRO_MESSAGES = 16, RELAYED_GRO_MESSAGES = 4;
+
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -56,7 +64,7 @@ public final class RelayServer implements AutoCloseable {
 
     private RelayServer(RelayConfig config) throws IOException {
         this.config = config;
-        this.listen = new LinuxUdpBind();
+        this.listen = new LinuxUdpBind(OFFLOAD, LISTEN_GRO_MESSAGES);
         this.address = new InetSocketAddress(
                 config.listen().getAddress(),
                 listen.open(config.listen().getAddress(), config.listen().getPort()));
@@ -78,7 +86,7 @@ public final class RelayServer implements AutoCloseable {
      * UDP_GRO, sendmmsg with UDP_GSO (LinuxUdpBind, 7 MiB buffers); the port is in {@link LinuxUdpBind#port()}.
      */
     private static LinuxUdpBind open(java.net.InetAddress ip, int port) throws IOException {
-        LinuxUdpBind s = new LinuxUdpBind();
+        LinuxUdpBind s = new LinuxUdpBind(OFFLOAD, RELAYED_GRO_MESSAGES);
         try {
             s.open(ip, port);
             return s;
@@ -196,7 +204,7 @@ public final class RelayServer implements AutoCloseable {
      * control path one message at a time. A bad datagram costs only itself.
      */
     private void readListen() {
-        Datagrams in = batchFor(listen);
+        Datagrams in = batchFor(listen, LISTEN_GRO_MESSAGES);
         Outbox toPeers = new Outbox(counters.toPeers, counters.sendFailed),
                 toClients = new Outbox(counters.shortcut, counters.sendFailed);
         Route route = new Route();
@@ -239,8 +247,8 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** The receive batch for {@code s}: slots into its GRO buffers, or buffers of their own without GRO. */
-    private static Datagrams batchFor(LinuxUdpBind s) {
-        return s.gro() ? new Datagrams(Bind.BATCH) : Datagrams.allocate(Arena.ofAuto(), NO_GRO_BATCH, 65536);
+    private static Datagrams batchFor(LinuxUdpBind s, int groMessages) {
+        return s.gro() ? new Datagrams(groMessages * 64) : Datagrams.allocate(Arena.ofAuto(), NO_GRO_BATCH, 65536);
     }
 
     /** Without UDP_GRO: datagrams per receive (each slot 64 KiB). */
@@ -431,7 +439,7 @@ public final class RelayServer implements AutoCloseable {
      * listening socket in one sendmmsg (GSO runs) — or as a Data indication when no channel is bound.
      */
     private void readRelayed(Allocation a) {
-        Datagrams in = batchFor(a.relayed);
+        Datagrams in = batchFor(a.relayed, RELAYED_GRO_MESSAGES);
         Outbox toClient = new Outbox(counters.toClients, counters.sendFailed);
         Endpoint last = new Endpoint(), scratch = new Endpoint();
         while (!closed) {
