@@ -24,16 +24,20 @@ import jwg.sys.ErrnoException;
 
 /**
  * A TURN server (RFC 8656, UDP only): one listening socket read by one thread, and per allocation
- * a relayed socket read by a (platform) thread of its own. The ChannelData paths are written to
- * allocate nothing per datagram (no allocation test yet): ChannelData from a client is looked up by (client address, channel number) and sent
- * from the allocation's relayed socket where it lies; what a peer sends to a relayed socket goes
- * back to the client as ChannelData framed in place (4 bytes of headroom before the data), or as a
- * Data indication when no channel is bound. <b>Relay to relay:</b> when the peer is another
- * allocation's relayed address on this server and that allocation permits the sender's relayed
- * address, the datagram goes straight to that allocation's client, one hop instead of two (the
- * ChannelData header is rewritten in place). Requests are answered by {@link TurnRequests}; a
- * sweep once a second ends lapsed allocations, permissions and channels. Bad input is dropped
- * and counted ({@link RelayCounters}), never answered.
+ * a relayed socket read by a (platform) thread of its own; every socket is the device's batched
+ * native kind ({@link LinuxUdpBind}: recvmmsg with UDP_GRO, sendmmsg with UDP GSO). The data path
+ * works a batch at a time and allocates nothing per datagram ({@code RelayBatchTest}): ChannelData
+ * from a client is looked up once per run of one source and channel ({@link Route}) and leaves the
+ * allocation's relayed socket with its header stripped in place; what a peer sends to a relayed
+ * socket is framed as ChannelData (one copy behind the 4-byte header) or, with no channel bound,
+ * sent as a Data indication. Each reader's datagrams gather in an {@link Outbox} per target socket
+ * and leave in one sendmmsg per batch (a run to one endpoint: one GSO message). <b>Relay to
+ * relay:</b> when the peer is another allocation's relayed address on this server and that
+ * allocation permits the sender's relayed address, the datagram goes straight to that allocation's
+ * client, one hop instead of two (the channel number rewritten in place). Requests are answered by
+ * {@link TurnRequests}; a sweep once a second ends lapsed allocations, permissions and channels.
+ * Bad input is dropped and counted ({@link RelayCounters}), never answered; a bad datagram inside
+ * a batch costs only itself.
  */
 public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
