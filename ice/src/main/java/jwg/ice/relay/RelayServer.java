@@ -258,31 +258,6 @@ public final class RelayServer implements AutoCloseable {
     /** Without UDP_GRO: datagrams per receive (each slot 64 KiB). */
     static final int NO_GRO_BATCH = 16;
 
-    /**
-     * Where ChannelData from one client on one channel goes, decided once for a run of slots from
-     * the same source on the same channel within one batch (one GRO buffer: the lookups cost once
-     * per run, not per datagram).
-     */
-    static final class Route {
-        final Endpoint source = new Endpoint(), scratch = new Endpoint();
-        int channel = -1;
-        /** The client's allocation, its channel; the peer's allocation on this server and its channel back. */
-        Allocation a, b;
-
-        Allocation.Channel c, back;
-        /** What to do: drop (and which counter), to the peer, or relay to relay. */
-        int action;
-
-        LongAdder drop;
-
-        void clear() {
-            channel = -1;
-            source.clear();
-        }
-    }
-
-    static final int DROP = 0, TO_PEER = 1, SHORTCUT = 2, SHORTCUT_INDICATION = 3;
-
     /** ChannelData from a client: to the channel's peer. */
     private void fromClient(
             Endpoint from, MemorySegment buf, long off, int len, long now, Route r, Outbox toPeers, Outbox toClients) {
@@ -294,12 +269,13 @@ public final class RelayServer implements AutoCloseable {
         }
         if (channel != r.channel || !from.sameAs(r.source)) route(from, channel, now, r);
         switch (r.action) {
-            case TO_PEER -> toPeers.point(r.a.relayed, buf, off + ChannelData.HEADER, dataLength, r.c.peerEndpoint);
-            case SHORTCUT -> {
+            case Route.TO_PEER ->
+                toPeers.point(r.a.relayed, buf, off + ChannelData.HEADER, dataLength, r.c.peerEndpoint);
+            case Route.SHORTCUT -> {
                 buf.set(SHORT_BE, off, (short) r.back.number);
                 toClients.point(listen, buf, off, ChannelData.HEADER + dataLength, r.b.clientEndpoint);
             }
-            case SHORTCUT_INDICATION -> {
+            case Route.SHORTCUT_INDICATION -> {
                 byte[] data = new byte[dataLength];
                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, off + ChannelData.HEADER, data, 0, dataLength);
                 toClients.flush();
@@ -314,7 +290,7 @@ public final class RelayServer implements AutoCloseable {
     private void route(Endpoint from, int channel, long now, Route r) {
         r.source.copyFrom(from);
         r.channel = channel;
-        r.action = DROP;
+        r.action = Route.DROP;
         r.a = byClient.get(from);
         if (r.a == null) {
             r.drop = counters.noAllocation;
@@ -337,17 +313,17 @@ public final class RelayServer implements AutoCloseable {
     private int target(Allocation a, Endpoint peer, long now, Route r) {
         if (!a.permitted(peer, r.scratch, now)) {
             r.drop = counters.noPermission;
-            return DROP;
+            return Route.DROP;
         }
         Allocation b = byRelayed.get(peer);
-        if (b == null) return TO_PEER;
+        if (b == null) return Route.TO_PEER;
         if (!b.permitted(a.relayedEndpoint, r.scratch, now)) {
             r.drop = counters.noPermission;
-            return DROP;
+            return Route.DROP;
         }
         r.b = b;
         r.back = b.channelFor(a.relayedEndpoint, now);
-        return r.back != null ? SHORTCUT : SHORTCUT_INDICATION;
+        return r.back != null ? Route.SHORTCUT : Route.SHORTCUT_INDICATION;
     }
 
     /** STUN on the listening socket (control path, allocates): requests answered, Send indications relayed. */
@@ -384,12 +360,12 @@ public final class RelayServer implements AutoCloseable {
         Endpoint to = Endpoint.of(peer);
         Route r = new Route();
         switch (target(a, to, millis(), r)) {
-            case TO_PEER -> {
+            case Route.TO_PEER -> {
                 MemorySegment out = CONTROL_BUFFER.get();
                 MemorySegment.copy(b, off, out, ValueLayout.JAVA_BYTE, 0, dataLength);
                 send(a.relayed, out, dataLength, to, counters.toPeers);
             }
-            case SHORTCUT -> {
+            case Route.SHORTCUT -> {
                 byte[] framed = new byte[ChannelData.HEADER + dataLength];
                 framed[0] = (byte) (r.back.number >> 8);
                 framed[1] = (byte) r.back.number;
@@ -398,7 +374,7 @@ public final class RelayServer implements AutoCloseable {
                 System.arraycopy(b, off, framed, ChannelData.HEADER, dataLength);
                 sendTo(framed, r.b.clientEndpoint, counters.shortcut);
             }
-            case SHORTCUT_INDICATION -> {
+            case Route.SHORTCUT_INDICATION -> {
                 counters.shortcut.increment();
                 sendTo(
                         dataIndication(a.relayedAddress, java.util.Arrays.copyOfRange(b, off, off + dataLength)),
