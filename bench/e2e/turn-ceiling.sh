@@ -14,6 +14,7 @@
 #   -J: instead of coturn, `jwg relay` (bin/jwg; both allocations on it, so the datagrams go relay to
 #       relay inside it: one hop); the CPU figures are its JVM's
 #   -p: the sender's pace in datagrams/s (0: as fast as it can); a list runs each pace per round
+#   JWG=path/to/bin/jwg runs another build's jwg relay (before/after comparisons)
 #
 # Needs root, iproute2, turnserver (coturn), gcc, python3. Everything is torn down on exit.
 set -euo pipefail
@@ -22,6 +23,7 @@ while getopts "FJt:s:r:p:" o; do case $o in F) fwd=1;; J) jwgrelay=1;; t) secs=$
 shift $((OPTIND - 1))
 extra=("$@")
 root=$(cd "$(dirname "$0")/../.." && pwd)
+jwg=${JWG:-$root/bin/jwg}
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)"; exit 1; }
 for t in ip turnserver gcc python3; do command -v $t >/dev/null || { echo "missing tool: $t"; exit 1; }; done
 id=$(printf '%04x' $((RANDOM % 65536)))
@@ -46,8 +48,8 @@ ip -n "$nsT" link set tc0 up; ip -n "$nsC" link set tc1 up
 gcc -O2 -o "$dir/chanfwd" "$root/bench/e2e/chanfwd.c"
 if [ -n "$jwgrelay" ]; then
 setup=(198.51.100.1:3478 u p)
-ip netns exec "$nsT" "$root/bin/jwg" relay --listen 198.51.100.1:3478 --relay-ip 198.51.100.1 --ports 49152-49999 \
-  --realm jwg.test --user u:p >"$dir/out" 2>&1 &
+ip netns exec "$nsT" "$jwg" relay --listen 198.51.100.1:3478 --relay-ip 198.51.100.1 --ports 49152-49999 \
+  --realm jwg.test --user u:p --stats 1 >"$dir/out" 2>&1 &
 lpid=$!
 for _ in $(seq 300); do grep -q 'listening on udp' "$dir/out" 2>/dev/null && break; sleep 0.1; done
 grep -q 'listening on udp' "$dir/out" || { echo "jwg relay did not start:"; cat "$dir/out"; exit 1; }
@@ -91,5 +93,8 @@ for r in $(seq "$rounds"); do
     [ "$d" -gt 0 ] && printf ' %s:%.0f%%' "$(cat "$t/comm")" "$(echo "$d * 100 / $hz / $wall" | bc -l)"
   done
   echo; echo "  UDP RcvbufErrors: the server's namespace +$((dT1 - dT0)), client's +$((dC1 - dC0))"
+  if [ -n "$jwgrelay" ]; then sleep 1.2; grep 'jwg relay: .*allocation' "$dir/out" | tail -1 | \
+    sed -n 's/.*receive_calls=\([0-9]*\), datagrams_received=\([0-9]*\).*/\1 \2/p' | \
+    awk '$1 > 0 {printf "  jwg relay so far: %d datagrams in %d reads, %.1f per read\n", $2, $1, $2 / $1}'; fi
   done
 done

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
 import java.nio.ByteOrder;
 import jwg.sys.Errno;
 import jwg.sys.ErrnoException;
@@ -87,6 +88,8 @@ public final class LinuxUdpBind implements Bind {
         final int[] msgFirst = new int[BATCH], msgCount = new int[BATCH];
         /** Receive with GRO: the coalesced datagrams, and what is left of one that did not fit the batch. */
         MemorySegment[] gro;
+
+        final int groMessages;
         /** Set by sendPrepared: datagrams sent, and whether the kernel refused segmentation. */
         int sentSlots;
 
@@ -96,21 +99,23 @@ public final class LinuxUdpBind implements Bind {
         long pendingOffset;
         int pendingLeft, pendingSegment;
 
-        Scratch() {
+        Scratch(int groMessages) {
+            this.groMessages = groMessages;
             for (int i = 0; i < BATCH; i++) msgs.set(L, i * MMSG + MSG_NAME, names.address() + i * NAME);
         }
 
         MemorySegment groBuffer(int i) {
             if (gro == null) {
-                gro = new MemorySegment[GRO_MESSAGES];
-                for (int k = 0; k < GRO_MESSAGES; k++) gro[k] = arena.allocate(GRO_BUFFER, 16);
+                gro = new MemorySegment[groMessages];
+                for (int k = 0; k < groMessages; k++) gro[k] = arena.allocate(GRO_BUFFER, 16);
             }
             return gro[i];
         }
     }
 
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ThreadLocal<Scratch> scratch;
     private final boolean offload;
+    private final int groMessages;
     private volatile int fd = -1;
     private int wakeFd = -1;
     private int port;
@@ -124,11 +129,33 @@ public final class LinuxUdpBind implements Bind {
 
     /** A bind that asks the kernel for UDP GSO/GRO if {@code offload}, and falls back when refused. */
     public LinuxUdpBind(boolean offload) {
+        this(offload, GRO_MESSAGES);
+    }
+
+    /**
+     * A bind whose GRO receives take up to {@code groMessages} messages per call (each a 64 KiB
+     * buffer per receiving thread; a batch needs {@code 64 * groMessages} slots to take them all):
+     * more for a server whose sources do not coalesce (jwg relay's listening socket), so that
+     * uncoalesced datagrams still come many per system call.
+     */
+    public LinuxUdpBind(boolean offload, int groMessages) {
+        if (groMessages < 1 || groMessages > BATCH) throw new IllegalArgumentException("groMessages " + groMessages);
         this.offload = offload;
+        this.groMessages = groMessages;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(groMessages));
     }
 
     @Override
-    public synchronized int open(int listenPort) throws IOException {
+    public int open(int listenPort) throws IOException {
+        return open(null, listenPort);
+    }
+
+    /**
+     * Binds to {@code address} (null: all addresses; an IPv4 address binds its IPv4-mapped form, so
+     * the socket then carries IPv4 alone) and {@code listenPort}; returns the port bound. For a
+     * server on one address (jwg relay).
+     */
+    public synchronized int open(InetAddress address, int listenPort) throws IOException {
         if (fd >= 0) throw new IllegalStateException("already open");
         int sock = Sockets.socket(Linux.AF_INET6, Linux.SOCK_DGRAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
         try (Arena a = Arena.ofConfined()) {
@@ -138,7 +165,18 @@ public final class LinuxUdpBind implements Bind {
             MemorySegment sa = a.allocate(SOCKADDR_IN6);
             sa.set(ValueLayout.JAVA_SHORT, Layouts.SIN6_FAMILY, (short) Linux.AF_INET6);
             sa.set(SHORT_BE, Layouts.SIN6_PORT, (short) listenPort);
-            Sockets.bind(sock, sa, (int) SOCKADDR_IN6.byteSize(), "bind UDP port " + listenPort);
+            if (address != null) {
+                Endpoint e = new Endpoint();
+                e.set(address, listenPort);
+                sa.set(LONG_BE, Layouts.SIN6_ADDR, e.high());
+                sa.set(LONG_BE, Layouts.SIN6_ADDR + 8, e.low());
+                sa.set(I, Layouts.SIN6_SCOPE_ID, e.scopeId());
+            }
+            Sockets.bind(
+                    sock,
+                    sa,
+                    (int) SOCKADDR_IN6.byteSize(),
+                    "bind UDP " + (address == null ? "port " : address.getHostAddress() + ":") + listenPort);
             Sockets.getsockname(sock, sa);
             if (offload) enableOffloads(sock);
             wakeFd = Fds.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK);
@@ -196,10 +234,11 @@ public final class LinuxUdpBind implements Bind {
     @Override
     public int receive(Datagrams batch) throws IOException {
         Scratch s = scratch.get();
-        int cap = Math.min(batch.capacity(), BATCH);
-        if (s.pendingLeft > 0) return finish(batch, takePending(s, batch, 0, cap));
         boolean coalesced = gro;
-        int n = coalesced ? Math.max(1, Math.min(GRO_MESSAGES, cap / MAX_SEGMENTS)) : cap;
+        // slots: with GRO the batch's whole capacity (segments need no message of their own), else a message each
+        int cap = coalesced ? batch.capacity() : Math.min(batch.capacity(), BATCH);
+        if (s.pendingLeft > 0) return finish(batch, takePending(s, batch, 0, cap));
+        int n = coalesced ? Math.max(1, Math.min(groMessages, cap / MAX_SEGMENTS)) : cap;
         for (int i = 0; i < n; i++) {
             MemorySegment b = coalesced ? s.groBuffer(i) : batch.home(i);
             long m = i * MMSG;

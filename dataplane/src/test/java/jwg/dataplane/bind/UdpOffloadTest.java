@@ -128,4 +128,41 @@ class UdpOffloadTest {
             assertEquals(3, in.buffer(0).get(ValueLayout.JAVA_INT, in.offset(0)));
         }
     }
+    /**
+     * A bind made for many GRO messages per read takes that many uncoalesced datagrams (each sent
+     * on its own, so the kernel cannot merge them) in one receive when the batch has room for
+     * their slots; one bound to 127.0.0.1 leaves
+     * that port free on ::1.
+     */
+    @org.junit.jupiter.api.Test
+    void moreGroMessagesTakeMoreUncoalescedDatagramsPerRead() throws Exception {
+        try (LinuxUdpBind a = new LinuxUdpBind(true);
+                LinuxUdpBind b = new LinuxUdpBind(true, 16);
+                LinuxUdpBind two = new LinuxUdpBind(true);
+                Arena arena = Arena.ofConfined()) {
+            a.open(0);
+            int pb = b.open(java.net.InetAddress.getByName("127.0.0.1"), 0);
+            int p2 = two.open(java.net.InetAddress.getByName("127.0.0.1"), 0);
+            Datagrams one = Datagrams.allocate(arena, 1, 2048);
+            one.count(1);
+            for (int i = 0; i < 16; i++) { // sizes differ: no two may merge
+                one.buffer(0).set(ValueLayout.JAVA_INT, 0, i);
+                one.length(0, 100 + i);
+                one.endpoint(0).copyFrom(Endpoint.parse("127.0.0.1:" + pb));
+                assertEquals(1, a.send(one));
+                one.length(0, 100 + i);
+                one.endpoint(0).copyFrom(Endpoint.parse("127.0.0.1:" + p2));
+                assertEquals(1, a.send(one));
+            }
+            Datagrams in = new Datagrams(16 * 64);
+            assertEquals(16, b.receive(in), "all 16 in one read");
+            for (int i = 0; i < 16; i++) assertEquals(i, in.buffer(i).get(ValueLayout.JAVA_INT, in.offset(i)));
+            assertEquals(2, two.receive(in), "the default bind: 2 GRO messages per read");
+            try (LinuxUdpBind v6 = new LinuxUdpBind(true);
+                    LinuxUdpBind all = new LinuxUdpBind(true)) {
+                assertEquals(pb, v6.open(java.net.InetAddress.getByName("::1"), pb), "[::1] is another address");
+                assertThrows(java.io.IOException.class, () -> all.open(pb), "all addresses include 127.0.0.1");
+            }
+        }
+    }
 }

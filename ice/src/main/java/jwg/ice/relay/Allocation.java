@@ -1,30 +1,34 @@
 package jwg.ice.relay;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jwg.dataplane.bind.Endpoint;
+import jwg.dataplane.bind.LinuxUdpBind;
 import jwg.ice.stun.ChannelData;
 
 /**
  * One client's allocation (RFC 8656 §2.2): its 5-tuple (the client's address; the server listens on
  * one UDP socket), the user it belongs to, the relayed socket, its expiry, the permissions by peer
  * IP address and the channels by number and by peer. The data path's lookups ({@link #permitted},
- * {@link #channel}, {@link #channelFor}) allocate nothing; channels sit in an array indexed by
- * number. Expiry times are {@code System.nanoTime()} in milliseconds.
+ * {@link #channel}, {@link #channelFor}) take {@link Endpoint}s and allocate nothing: permissions
+ * are keyed by the address alone (an Endpoint with port 0, the caller's scratch for lookups),
+ * channels sit in an array indexed by number and in a map by peer Endpoint. Expiry times are
+ * {@code System.nanoTime()} in milliseconds.
  */
 final class Allocation {
     /** A channel binding: a number for a peer's transport address, until it lapses. */
     static final class Channel {
         final int number;
         final InetSocketAddress peer;
+        final Endpoint peerEndpoint;
         volatile long expiresMs;
 
         Channel(int number, InetSocketAddress peer, long expiresMs) {
             this.number = number;
             this.peer = peer;
+            this.peerEndpoint = Endpoint.of(peer);
             this.expiresMs = expiresMs;
         }
     }
@@ -39,43 +43,63 @@ final class Allocation {
     }
 
     final InetSocketAddress client;
+    final Endpoint clientEndpoint;
     final String user;
     final byte[] key;
-    final DatagramChannel relayed;
+    final LinuxUdpBind relayed;
     final InetSocketAddress relayedAddress;
+    final Endpoint relayedEndpoint;
     volatile long expiresMs;
     /** The Allocate request's transaction ID and our success response, for its retransmissions. */
     volatile byte[] allocateTransaction, allocateResponse;
 
-    private final Map<InetAddress, Permission> permissions = new ConcurrentHashMap<>();
+    /** By peer address: Endpoints with port 0. */
+    private final Map<Endpoint, Permission> permissions = new ConcurrentHashMap<>();
+
     private final Channel[] channels = new Channel[ChannelData.MAX_CHANNEL - ChannelData.MIN_CHANNEL + 1];
-    private final Map<InetSocketAddress, Channel> byPeer = new ConcurrentHashMap<>();
+    private final Map<Endpoint, Channel> byPeer = new ConcurrentHashMap<>();
     Thread reader;
 
     Allocation(
             InetSocketAddress client,
             String user,
             byte[] key,
-            DatagramChannel relayed,
+            LinuxUdpBind relayed,
             InetSocketAddress relayedAddress,
             long expiresMs) {
         this.client = client;
+        this.clientEndpoint = Endpoint.of(client);
         this.user = user;
         this.key = key;
         this.relayed = relayed;
         this.relayedAddress = relayedAddress;
+        this.relayedEndpoint = Endpoint.of(relayedAddress);
         this.expiresMs = expiresMs;
     }
 
-    boolean permitted(InetAddress peer, long nowMs) {
-        Permission p = permissions.get(peer);
+    /** True if a live permission covers {@code peer}'s address; {@code scratch} is overwritten (no allocation). */
+    boolean permitted(Endpoint peer, Endpoint scratch, long nowMs) {
+        Permission p = permissions.get(addressOf(peer, scratch));
         return p != null && p.expiresMs > nowMs;
     }
 
-    void permit(InetAddress peer, long untilMs) {
-        Permission p = permissions.get(peer);
-        if (p == null) permissions.put(peer, new Permission(untilMs));
+    /** {@link #permitted(Endpoint, Endpoint, long)} for the control path (allocates). */
+    boolean permitted(InetAddress peer, long nowMs) {
+        return permitted(Endpoint.of(new InetSocketAddress(peer, 0)), new Endpoint(), nowMs);
+    }
+
+    synchronized void permit(InetAddress peer, long untilMs) {
+        Endpoint k = addressOf(Endpoint.of(new InetSocketAddress(peer, 0)), new Endpoint());
+        Permission p = permissions.get(k);
+        if (p == null) permissions.put(k, new Permission(untilMs));
         else p.expiresMs = Math.max(p.expiresMs, untilMs);
+    }
+
+    /** {@code e}'s address with port 0 (and no scope), in {@code into}. */
+    static Endpoint addressOf(Endpoint e, Endpoint into) {
+        if (e.isIpv4()) into.setIpv4(e.ipv4(), 0);
+        else into.setIpv6(e.high(), e.low(), 0, 0);
+        return into;
     }
 
     int permissionCount() {
@@ -91,7 +115,7 @@ final class Allocation {
     }
 
     /** The live channel bound to {@code peer}, or null. */
-    Channel channelFor(InetSocketAddress peer, long nowMs) {
+    Channel channelFor(Endpoint peer, long nowMs) {
         Channel c = byPeer.get(peer);
         return c != null && c.expiresMs > nowMs ? c : null;
     }
@@ -103,13 +127,13 @@ final class Allocation {
     synchronized boolean bind(int number, InetSocketAddress peer, long untilMs) {
         int i = number - ChannelData.MIN_CHANNEL;
         if (i < 0 || i >= channels.length) return false;
-        Channel byNumber = channels[i], other = byPeer.get(peer);
+        Channel byNumber = channels[i], other = byPeer.get(Endpoint.of(peer));
         if (byNumber != null && !byNumber.peer.equals(peer)) return false;
         if (other != null && other.number != number) return false;
         if (byNumber == null) {
             Channel c = new Channel(number, peer, untilMs);
             channels[i] = c;
-            byPeer.put(peer, c);
+            byPeer.put(c.peerEndpoint, c);
         } else byNumber.expiresMs = untilMs;
         return true;
     }
@@ -123,16 +147,12 @@ final class Allocation {
         permissions.values().removeIf(p -> p.expiresMs <= nowMs);
         for (Channel c : byPeer.values())
             if (c.expiresMs <= nowMs) {
-                byPeer.remove(c.peer, c);
+                byPeer.remove(c.peerEndpoint, c);
                 channels[c.number - ChannelData.MIN_CHANNEL] = null;
             }
     }
 
     void close() {
-        try {
-            relayed.close();
-        } catch (IOException e) {
-            // closing: nothing to do
-        }
+        relayed.close();
     }
 }

@@ -20,7 +20,9 @@ public final class RelayCounters {
             unexpected = new LongAdder(),
             errors = new LongAdder(),
             unauthenticated = new LongAdder(),
-            rateLimited = new LongAdder();
+            rateLimited = new LongAdder(),
+            reads = new LongAdder(),
+            datagramsRead = new LongAdder();
 
     /** Every counter by name, for the log and tests. */
     public Map<String, Long> snapshot() {
@@ -37,6 +39,8 @@ public final class RelayCounters {
         m.put("error_responses", errors.sum());
         m.put("unauthenticated", unauthenticated.sum());
         m.put("unanswered_rate_limited", rateLimited.sum());
+        m.put("receive_calls", reads.sum());
+        m.put("datagrams_received", datagramsRead.sum());
         return m;
     }
 
