@@ -234,7 +234,11 @@ public final class X25519 {
     }
 
     private void decodeScalar(byte[] k, int off) {
-        long[] s = scalar;
+        decodeScalar(k, off, scalar);
+    }
+
+    /** The clamped scalar of {@code k[off, off+32)} as four little-endian words into {@code s}. */
+    static void decodeScalar(byte[] k, int off, long[] s) {
         s[0] = (long) LE.get(k, off) & ~7L;
         s[1] = (long) LE.get(k, off + 8);
         s[2] = (long) LE.get(k, off + 16);
