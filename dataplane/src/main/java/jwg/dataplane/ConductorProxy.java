@@ -249,6 +249,11 @@ final class ConductorProxy {
         return m != null ? m : toWorkers.poll();
     }
 
+    /** From a handshake worker: another waiting initiation, or null (never waits). */
+    HandshakeMessage pollForWorker() {
+        return toWorkers.poll();
+    }
+
     /** Wakes every sleeping handshake worker (stopping). */
     void wakeWorkers() {
         for (int i = 0; i < workerSleepers.length(); i++) {

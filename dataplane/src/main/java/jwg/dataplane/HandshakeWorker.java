@@ -24,6 +24,12 @@ import jwg.noise.SourceAddress;
  * flood of valid-MAC1 junk spends the workers' CPU, never the conductor's: its timers,
  * configuration changes and real handshakes are never behind junk.
  *
+ * <p>Under a flood initiations wait in the queue: a worker that finds another one behind the
+ * initiation in hand takes up to four and admits them together ({@link
+ * InitiationFilter#admitsAll}: their es DHs as one vector ladder), all under the one under-load
+ * decision made for the first. A lone initiation takes the scalar path as before (no waiting for
+ * company, no added latency).
+ *
  * <p>Owns nothing of a peer: it reads the noise device's immutable keys and concurrent peer map
  * through its own {@link InitiationFilter}, and the slots it holds are its own until it hands
  * them on. Allocates nothing per message (a new filter only when the device's key changes).
@@ -44,6 +50,12 @@ final class HandshakeWorker extends DeviceThread {
     private final byte[] reply = new byte[Messages.COOKIE_REPLY_LENGTH];
 
     private MemorySegment out;
+    /** Initiations admitted together ({@link InitiationFilter#admitsAll}): the slots, their bytes and lengths. */
+    private final HandshakeMessage[] batch = new HandshakeMessage[MAX_BATCH];
+
+    private final byte[][] batchData = new byte[MAX_BATCH][];
+    private final int[] batchLen = new int[MAX_BATCH];
+    private static final int MAX_BATCH = InitiationFilter.MAX_BATCH;
 
     HandshakeWorker(DeviceContexts.ConductorContext ctx, int index, ConductorProxy proxy) {
         super("jwg-handshake-" + ctx.name() + "-" + index);
@@ -95,6 +107,47 @@ final class HandshakeWorker extends DeviceThread {
             }
             return;
         }
+        // another initiation waiting: a flood (or a burst); their es DHs together, where that pays
+        HandshakeMessage more = proxy.pollForWorker();
+        if (more == null) { // the usual case: no added latency, the scalar DH
+            admitOne(f, m);
+            return;
+        }
+        int max = InitiationFilter.batchSize();
+        if (max == 1) {
+            admitOne(f, m);
+            admitOne(f, more);
+            return;
+        }
+        HandshakeMessage[] b = batch;
+        b[0] = m;
+        b[1] = more;
+        int count = 2;
+        while (count < max && (b[count] = proxy.pollForWorker()) != null) count++;
+        try {
+            for (int j = 0; j < count; j++) {
+                batchData[j] = b[j].data;
+                batchLen[j] = b[j].length;
+            }
+            int admitted = f.admitsAll(batchData, batchLen, count);
+            for (int j = 0; j < count; j++) {
+                if ((admitted & (1 << j)) != 0) {
+                    b[j].admitted = true;
+                    proxy.forward(b[j]);
+                } else {
+                    proxy.release(b[j]);
+                }
+            }
+        } catch (RuntimeException e) {
+            for (int j = 1; j < count; j++) proxy.release(b[j]); // the first one: run() releases it
+            throw e;
+        } finally {
+            java.util.Arrays.fill(b, null);
+            java.util.Arrays.fill(batchData, null);
+        }
+    }
+
+    private void admitOne(InitiationFilter f, HandshakeMessage m) {
         if (f.admits(m.data, m.length)) {
             m.admitted = true;
             proxy.forward(m);

@@ -140,6 +140,15 @@ final class HandshakeState {
      * static key, so the caller can find the peer before finishing. False if it does not decrypt.
      */
     boolean readMessage1Static(byte[] in, int off) {
+        return readMessage1Static(in, off, null, 0);
+    }
+
+    /**
+     * {@link #readMessage1Static(byte[], int)} with es = DH(Spriv_r, Epub_i) precomputed in
+     * {@code es[esOff, +32)} (null: compute it here), e.g. by an X25519 batch of several
+     * initiations' ephemerals under our static key. An all-zero es is refused as the DH would be.
+     */
+    boolean readMessage1Static(byte[] in, int off, byte[] es, int esOff) {
         byte[] dh = this.dh;
         try {
             // e
@@ -147,7 +156,12 @@ final class HandshakeState {
             sym.mixHash(re);
             sym.mixKey(re);
             // es (responder side: DH(Spriv_r, Epub_i))
-            if (!X25519.sharedSecret(s, re, dh)) return false;
+            if (es != null) {
+                System.arraycopy(es, esOff, dh, 0, KEY);
+                if (jwg.noise.crypto.ConstantTime.isZero(dh, 0, KEY)) return false;
+            } else if (!X25519.sharedSecret(s, re, dh)) {
+                return false;
+            }
             sym.mixKey(dh);
             // s
             return sym.decryptAndHash(in, off + KEY, KEY + TAG, rs, 0);

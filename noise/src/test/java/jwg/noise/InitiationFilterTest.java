@@ -83,4 +83,51 @@ class InitiationFilterTest {
             assertEquals((long) threads * rounds, n.devB.counters().get(Drop.INVALID_INITIATION));
         }
     }
+
+    @Test
+    void admitsAllGivesEachInitiationTheVerdictAndTheCountAdmitsWould() {
+        try (TestNet n = new TestNet()) {
+            InitiationFilter f = n.devB.initiationFilter();
+            assertTrue(InitiationFilter.batchSize() >= 1 && InitiationFilter.batchSize() <= InitiationFilter.MAX_BATCH);
+            byte[] real = n.send(n.a, TestNet.ipv4(40, 1)).data();
+            byte[] junk = new byte[Messages.INITIATION_LENGTH];
+            new SecureRandom().nextBytes(junk);
+            junk[0] = Messages.TYPE_INITIATION;
+            byte[] lowOrder = real.clone(); // e = 0: es is all zeros and must be refused
+            java.util.Arrays.fill(lowOrder, Messages.INIT_NOISE, Messages.INIT_NOISE + 32, (byte) 0);
+            byte[] tampered = real.clone();
+            tampered[Messages.INIT_NOISE + 40] ^= 1;
+            byte[][] kinds = {real, junk, lowOrder, tampered, real};
+            int[] lens = {real.length, junk.length, lowOrder.length, tampered.length, real.length - 1};
+            boolean[] admit = {true, false, false, false, false};
+            Drop[] drop = {
+                null, Drop.INVALID_INITIATION, Drop.INVALID_INITIATION, Drop.INVALID_INITIATION, Drop.INVALID_LENGTH
+            };
+            byte[][] data = new byte[4][];
+            int[] len = new int[4];
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(12);
+            for (int round = 0; round < 60; round++) {
+                int count = 1 + round % 4;
+                int expect = 0;
+                long invalid = n.devB.counters().get(Drop.INVALID_INITIATION);
+                long length = n.devB.counters().get(Drop.INVALID_LENGTH);
+                long wantInvalid = invalid, wantLength = length;
+                for (int j = 0; j < count; j++) {
+                    int k = rnd.nextInt(kinds.length);
+                    data[j] = kinds[k];
+                    len[j] = lens[k];
+                    if (admit[k]) expect |= 1 << j;
+                    if (drop[k] == Drop.INVALID_INITIATION) wantInvalid++;
+                    if (drop[k] == Drop.INVALID_LENGTH) wantLength++;
+                }
+                assertEquals(expect, f.admitsAll(data, len, count), "round " + round);
+                assertEquals(wantInvalid, n.devB.counters().get(Drop.INVALID_INITIATION), "round " + round);
+                assertEquals(wantLength, n.devB.counters().get(Drop.INVALID_LENGTH), "round " + round);
+            }
+            assertThrows(IllegalArgumentException.class, () -> f.admitsAll(data, len, InitiationFilter.MAX_BATCH + 1));
+            assertEquals(0, n.devB.counters().get(Counters.Event.INITIATION_RECEIVED), "the filter handles nothing");
+            TestNet.Res resp = n.deliver(n.devB, real);
+            assertEquals(Messages.RESPONSE_LENGTH, resp.length(), "the device still answers the real one");
+        }
+    }
 }
