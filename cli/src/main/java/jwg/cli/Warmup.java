@@ -27,7 +27,8 @@ import jwg.tun.offload.VirtioNetHdr;
  * half-optimized, for its first seconds. At daemon start ({@link #beforeStart}) a background
  * thread at nice 19 runs, with throwaway keys and the same code and shapes as live traffic: first
  * a few hundred handshakes between two in-memory devices ({@link #handshakes}: X25519, BLAKE2s,
- * the AEAD on handshake payloads, the handshake workers' {@link InitiationFilter}), so that a
+ * the AEAD on handshake payloads, the handshake workers' {@link InitiationFilter}, alone and in
+ * batches of queued initiations), so that a
  * daemon flooded with initiations from its first second answers them at compiled speed instead
  * of falling behind and replying cookies (HandshakeFloodIT); then a TCP
  * super-packet split into segments ({@link Segmenter}), each sealed in place by
@@ -121,6 +122,9 @@ final class Warmup {
     static int handshakes(int rounds, long deadline) {
         int done = 0;
         byte[] copy = new byte[148];
+        int lanes = InitiationFilter.batchSize(); // runs the batch DH's self-test here, not in a flood's first batch
+        byte[][] batch = new byte[lanes][];
+        int[] lengths = new int[lanes];
         try (Arena arena = Arena.ofConfined();
                 InMemoryHandshakes pair = new InMemoryHandshakes(arena, new SecureRandom())) {
             InitiationFilter filter = pair.responder().initiationFilter();
@@ -129,6 +133,11 @@ final class Warmup {
                 if (!filter.admits(copy, len)) return false;
                 copy[40] ^= 1; // inside the encrypted static key: refused after the es DH, as junk is
                 for (int j = 0; j < JUNK_PER_HANDSHAKE; j++) filter.admits(copy, len);
+                if (lanes > 1) { // a flood's queued junk, admitted together (the handshake workers' batch path)
+                    java.util.Arrays.fill(batch, copy);
+                    java.util.Arrays.fill(lengths, len);
+                    filter.admitsAll(batch, lengths, lanes);
+                }
                 return true;
             };
             for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {

@@ -124,26 +124,28 @@ final class HandshakeWorker extends DeviceThread {
         b[1] = more;
         int count = 2;
         while (count < max && (b[count] = proxy.pollForWorker()) != null) count++;
+        int admitted;
         try {
             for (int j = 0; j < count; j++) {
                 batchData[j] = b[j].data;
                 batchLen[j] = b[j].length;
             }
-            int admitted = f.admitsAll(batchData, batchLen, count);
-            for (int j = 0; j < count; j++) {
-                if ((admitted & (1 << j)) != 0) {
-                    b[j].admitted = true;
-                    proxy.forward(b[j]);
-                } else {
-                    proxy.release(b[j]);
-                }
-            }
+            admitted = f.admitsAll(batchData, batchLen, count);
         } catch (RuntimeException e) {
             for (int j = 1; j < count; j++) proxy.release(b[j]); // the first one: run() releases it
+            java.util.Arrays.fill(b, null);
             throw e;
         } finally {
-            java.util.Arrays.fill(b, null);
             java.util.Arrays.fill(batchData, null);
+        }
+        for (int j = 0; j < count; j++) {
+            if ((admitted & (1 << j)) != 0) {
+                b[j].admitted = true;
+                proxy.forward(b[j]);
+            } else {
+                proxy.release(b[j]);
+            }
+            b[j] = null;
         }
     }
 

@@ -6,7 +6,7 @@ package jwg.noise.crypto;
  * object, and a packet takes about a millisecond. A daemon therefore starts with the gate closed —
  * the JDK-intrinsic and scalar paths, which are quick from the first packets — warms the vector
  * paths up on a thread of its own with an AEAD that {@link ChaCha20Poly1305#forceVectors forces}
- * them, and then opens the gate. {@link X25519Batch} keeps to its scalar ladders while it is closed. Open by default (libraries, tests, benchmarks); it only ever goes
+ * them, and then opens the gate. Open by default (libraries, tests, benchmarks); it only ever goes
  * from closed to open once closed by {@link #holdUntilWarm}.
  */
 public final class VectorGate {

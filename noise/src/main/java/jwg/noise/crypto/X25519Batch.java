@@ -5,8 +5,14 @@ package jwg.noise.crypto;
  * Diffie-Hellman of several queued initiations (every one under our static private key). Where
  * {@link #VECTORS} holds, the four ladders run side by side in one 256-bit vector
  * ({@link X25519Vec}: 2.3-3 times the DH/s of the scalar ladder per core; docs/benchmarks.md); elsewhere
- * one {@link X25519} after the other (also while the {@link VectorGate} is closed). A batch of fewer than four costs as much as four on the
+ * one {@link X25519} after the other. A batch of fewer than four costs as much as four on the
  * vector path, so a caller with a single point should use {@link X25519} instead.
+ *
+ * <p>Not held back by the {@link VectorGate}: a daemon's warm-up waits while handshakes are busy,
+ * so under a flood the gate stays closed, and the flood is what batches are for. The first batch
+ * of a JVM runs the self-test (one batch, interpreted: ~0.1-0.9 s on a loaded 2-core machine),
+ * and the first few batches run before C2 has compiled the ladder; the handshake workers reach
+ * this class only once two initiations wait at once.
  *
  * <p>Constant time as {@link X25519}; an instance is not thread-safe, allocates nothing per
  * batch and wipes its scratch after each one.
@@ -53,7 +59,7 @@ public final class X25519Batch {
      */
     public int agree(byte[] k, byte[] u, int uOff, int n, byte[] out, int outOff) {
         if (n < 1 || n > LANES) throw new IllegalArgumentException("n = " + n);
-        if (vec == null || !VectorGate.isOpen()) { // closed: the vector code may not be compiled yet
+        if (vec == null) {
             for (int j = 0; j < n; j++) scalar.scalarMult(k, 0, u, uOff + 32 * j, out, outOff + 32 * j);
         } else {
             // unused lanes compute on a copy of lane 0 (their results are dropped)
