@@ -321,6 +321,10 @@ final class PeerConnection {
         if (b == null) return;
         b.tick(now);
         if (now - b.consent().lastAnswerNanos() <= PUNCHED_DEAD_AFTER_MS * 1_000_000L) return;
+        if (activeDead()) { // the standby relay lapsed meanwhile: nothing to fall back on
+            pathLost("the punched pair and the standby relay both stopped answering consent checks");
+            return;
+        }
         punch.closePath();
         owner.device.setEndpoint(key, relayEndpoint());
         setPath(PathType.RELAYED, null, null, "punched pair lost");
@@ -328,6 +332,12 @@ final class PeerConnection {
         lastEvent = "punched pair lost (no consent answer for " + PUNCHED_DEAD_AFTER_MS
                 + " ms): back to the relay, a new attempt with the next session";
         LOG.info(key + ": " + lastEvent);
+    }
+
+    /** Whether the active session's selected pair has had no consent answer for {@link #DEAD_AFTER_MS}. */
+    private boolean activeDead() {
+        return active != null
+                && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis) > DEAD_AFTER_MS;
     }
 
     /** Where the relayed session sends the peer's datagrams. */
@@ -407,9 +417,9 @@ final class PeerConnection {
     /** Periodic work: liveness, pending timeouts, guard retries, upgrades, lazy idling. */
     void tick(long now) {
         tickPunched(now);
-        if (active != null
-                && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis)
-                        > DEAD_AFTER_MS) {
+        // a punched pair carries the traffic with consent of its own: its standby relay's consent
+        // lapsing (under load, relayed checks miss their 2 s more often) does not take it down
+        if (punch.path() == null && activeDead()) {
             pathLost("no consent answer on the selected pair for " + DEAD_AFTER_MS + " ms");
         }
         if (sessionUnderWay() && now - pendingSince > SESSION_TIMEOUT_MS * 1_000_000L) {
