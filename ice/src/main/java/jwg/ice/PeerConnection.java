@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import jwg.dataplane.Device;
 import jwg.dataplane.Jfr;
+import jwg.dataplane.config.UapiDevice;
 import jwg.ice.guard.Guard;
 import jwg.ice.guard.ResetReason;
 import jwg.ice.punch.PunchRole;
@@ -320,6 +321,16 @@ final class PeerConnection {
         BirthdayPath b = punch.path();
         if (b == null) return;
         b.tick(now);
+        // WireGuard roams to where authenticated packets come from: one the peer still sent through
+        // the relay (before its own switch, or in flight) moves the endpoint back to the relay, and the
+        // peer then roams too — both would stay on the relay under a P2P_BIRTHDAY status. The punched
+        // pair is re-asserted every tick until the relayed packets stop.
+        InetSocketAddress want = b.endpoint();
+        UapiDevice.PeerStats st = owner.device.stats(key);
+        if (st != null && !want.equals(st.endpoint())) {
+            owner.device.setEndpoint(key, want);
+            punch.reasserted++;
+        }
         if (now - b.consent().lastAnswerNanos() <= PUNCHED_DEAD_AFTER_MS * 1_000_000L) return;
         if (activeDead()) { // the standby relay lapsed meanwhile: nothing to fall back on
             pathLost("the punched pair and the standby relay both stopped answering consent checks");

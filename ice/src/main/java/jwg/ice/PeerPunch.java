@@ -35,6 +35,8 @@ final class PeerPunch {
     private boolean running;
     private BirthdayPath path;
     int attempts, punched;
+    /** Times the punched endpoint was set again after WireGuard roamed away from it (to the relay). */
+    int reasserted;
     /** The last attempt's line (null before the first). */
     String last;
 
