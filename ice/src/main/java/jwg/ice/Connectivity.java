@@ -240,6 +240,15 @@ public final class Connectivity implements AutoCloseable {
         });
     }
 
+    /** Runs {@code task} on a virtual thread (a birthday punch: blocks for up to its deadline). */
+    void background(Runnable task) {
+        try {
+            gatherers.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     /**
      * Frees an agent off the control thread (ice4j's free can take a while); at shutdown, right here.
      */

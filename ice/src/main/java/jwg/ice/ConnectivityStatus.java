@@ -43,7 +43,10 @@ public record ConnectivityStatus(
             RelayPolicy relayPolicy,
             NatMapping natMapping,
             NatMapping peerNatMapping,
-            String punchRole) {}
+            String punchRole,
+            int punchAttempts,
+            int punches,
+            String lastPunch) {}
 
     public record Signal(String server, boolean connected, String since, String lastError, long sent, long received) {}
 
@@ -63,14 +66,20 @@ public record ConnectivityStatus(
                 relay = text(c.config.servers().turn().get(0).address());
             else if (sel != null && sel.remoteType() == CandidateType.RELAYED_CANDIDATE)
                 relay = "peer's relay " + text(sel.remote());
+            BirthdayPath punched = p.punch.path();
+            if (punched != null) relay = null; // the relay stays as the fallback, unused
             out.add(new Peer(
                     p.key.toBase64(),
                     p.state,
                     p.path,
-                    sel == null ? null : sel.localType().toString(),
-                    sel == null ? null : text(sel.local()),
-                    sel == null ? null : sel.remoteType().toString(),
-                    sel == null ? null : text(sel.remote()),
+                    punched != null
+                            ? "birthday"
+                            : sel == null ? null : sel.localType().toString(),
+                    punched != null ? punched.local() : sel == null ? null : text(sel.local()),
+                    punched != null
+                            ? "birthday"
+                            : sel == null ? null : sel.remoteType().toString(),
+                    punched != null ? text(punched.remote()) : sel == null ? null : text(sel.remote()),
                     relay,
                     st == null ? 0 : st.lastHandshakeEpochNanos() / 1_000_000_000L,
                     st == null ? 0 : st.rxBytes(),
@@ -89,7 +98,10 @@ public record ConnectivityStatus(
                     p.relay,
                     c.mapping,
                     p.peerMapping,
-                    p.punchRole().map(r -> r.name().toLowerCase()).orElse(null)));
+                    p.punchRole().map(r -> r.name().toLowerCase()).orElse(null),
+                    p.punch.attempts,
+                    p.punch.punched,
+                    p.punch.last));
         }
         List<Relay> relays = c.config.servers().turn().stream()
                 .map(t -> new Relay(text(t.address()), t.username()))
@@ -199,6 +211,14 @@ public record ConnectivityStatus(
                         .append("; birthday punch: ")
                         .append(p.punchRole() == null ? "no" : p.punchRole() + " side")
                         .append('\n');
+                if (p.punchAttempts() > 0)
+                    b.append("  birthday punches: ")
+                            .append(p.punchAttempts())
+                            .append(" started, ")
+                            .append(p.punches())
+                            .append(" punched; last: ")
+                            .append(p.lastPunch())
+                            .append('\n');
             }
         }
         if (detailed) b.append("\nstun: ").append(stun).append('\n');
@@ -243,7 +263,10 @@ public record ConnectivityStatus(
                     .field("relayPolicy", p.relayPolicy().text())
                     .field("natMapping", p.natMapping().wire)
                     .field("peerNatMapping", p.peerNatMapping().wire)
-                    .field("punchRole", p.punchRole());
+                    .field("punchRole", p.punchRole())
+                    .field("punchAttempts", p.punchAttempts())
+                    .field("punches", p.punches())
+                    .field("lastPunch", p.lastPunch());
             j.close('}');
         }
         j.close(']');

@@ -50,6 +50,10 @@ final class PeerAgent implements AutoCloseable {
     private final long sessionId;
     private final RelayPolicy relay;
     private volatile boolean closed;
+    /** The peer's side as {@link #connect} took it (null before). */
+    private volatile String remoteUfrag, remotePassword;
+
+    private volatile List<String> remoteCandidates = List.of();
 
     /**
      * @param hosts which local addresses become host candidates
@@ -144,6 +148,9 @@ final class PeerAgent implements AutoCloseable {
     /** Takes the peer's side and starts the connectivity checks. Unparseable candidates are skipped and returned. */
     List<String> connect(String remoteUfrag, String remotePassword, List<String> remoteCandidates) {
         List<String> rejected = new ArrayList<>();
+        this.remoteUfrag = remoteUfrag;
+        this.remotePassword = remotePassword;
+        this.remoteCandidates = List.copyOf(remoteCandidates);
         stream.setRemoteUfrag(remoteUfrag);
         stream.setRemotePassword(remotePassword);
         for (String text : remoteCandidates) {
@@ -158,6 +165,33 @@ final class PeerAgent implements AutoCloseable {
         }
         agent.startConnectivityEstablishment();
         return rejected;
+    }
+
+    String remoteUfrag() {
+        return remoteUfrag;
+    }
+
+    String remotePassword() {
+        return remotePassword;
+    }
+
+    /**
+     * The peer's server-reflexive candidate (an IPv4 one first), or null: its public address as its
+     * STUN server saw it — the easy side's punch target port, the hard side's public address.
+     */
+    InetSocketAddress remoteReflexive() {
+        InetSocketAddress any = null;
+        for (String text : remoteCandidates) {
+            try {
+                CandidateText c = CandidateText.parse(text);
+                if (c.type() != CandidateType.SERVER_REFLEXIVE_CANDIDATE) continue;
+                if (c.address().getAddress() instanceof java.net.Inet4Address) return c.address();
+                if (any == null) any = c.address();
+            } catch (IllegalArgumentException e) {
+                // skipped at connect already
+            }
+        }
+        return any;
     }
 
     /** The selected pair, or null before ICE completed. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import jwg.dataplane.Device;
 import jwg.dataplane.Jfr;
+import jwg.dataplane.config.UapiDevice;
 import jwg.ice.guard.Guard;
 import jwg.ice.guard.ResetReason;
 import jwg.ice.punch.PunchRole;
@@ -41,6 +42,8 @@ final class PeerConnection {
     static final long RETIRE_KEPT_AFTER_MS = 3_000;
     /** While relayed, try for a direct path this often. */
     static final long UPGRADE_EVERY_MS = 15_000;
+    /** A punched pair with no consent answer for this long is dead (checks every second each way). */
+    static final long PUNCHED_DEAD_AFTER_MS = 3_000;
 
     final PublicKey key;
     final boolean controlling;
@@ -66,6 +69,8 @@ final class PeerConnection {
     private SessionInfo infoSent;
     /** The peer's NAT mapping, from its last {@link SessionInfo}. */
     NatMapping peerMapping = NatMapping.UNKNOWN;
+    /** Birthday punches while relayed, and the pair one opened (path {@link PathType#P2P_BIRTHDAY}). */
+    final PeerPunch punch;
 
     long lastPathChangeMillis;
     private long connectedAtMillis; // wall clock, as ice4j's consent times
@@ -86,6 +91,7 @@ final class PeerConnection {
         this.controlling = controlling;
         this.relay = relay;
         this.guard = new Guard(owner.random);
+        this.punch = new PeerPunch(owner);
         this.lastActivityNanos = System.nanoTime();
     }
 
@@ -157,7 +163,9 @@ final class PeerConnection {
             case ProbeReport r -> LOG.fine(key + ": a jwg probe report, for probes only");
             case SessionInfo i -> {
                 peerInfo = i;
+                boolean before = punchRole().isPresent();
                 peerMapping = NatMapping.ofWire(i.value(SessionInfo.MAPPING).orElse(""));
+                if (!before) maybePunch(active, "the roles became known");
             }
             case Candidates c -> LOG.fine(key + ": trickled candidates ignored (sessions are not trickled)");
         }
@@ -213,6 +221,7 @@ final class PeerConnection {
         // an upgrade only when the peer sent its info for the session (an older peer replaces its relay)
         boolean upgrade = peerInfoFor(agent.sessionId()) && upgradeSession(agent.sessionId());
         if (keepCurrent(active != null, path, type, upgrade)) {
+            maybePunch(agent, "the session found the relay only"); // the peer's side ended on the same session
             pathsKept++;
             lastEvent = "the new session found " + type + " only: the current " + path + " path stays";
             LOG.info(key + ": " + lastEvent);
@@ -236,6 +245,7 @@ final class PeerConnection {
         if (infoSent == null || owner.mapping == NatMapping.UNKNOWN) return;
         infoSent = SessionInfo.of(infoSent.sessionId(), infoSent.upgrade(), owner.mapping.wire);
         owner.signal(key, infoSent);
+        maybePunch(active, "the roles became known");
     }
 
     /**
@@ -261,7 +271,101 @@ final class PeerConnection {
         return owner.mapping.roleAgainst(peerMapping);
     }
 
+    /**
+     * Starts a birthday punch with {@code session}'s credentials when this peer is relayed, the two
+     * NAT mappings call for one ({@link #punchRole}), {@code IceRelay} is {@code on} and none is under
+     * way. Both sides call it at the same moments — a session ending relayed (every upgrade attempt
+     * while relayed, so a failed punch is retried 15 s later), or the roles becoming known — so they
+     * start within milliseconds of each other.
+     */
+    private void maybePunch(PeerAgent session, String why) {
+        if (session == null
+                || relay != RelayPolicy.ON
+                || state != ConnectionState.CONNECTED
+                || path != PathType.RELAYED
+                || punch.busy()) return;
+        Optional<PunchRole> role = punchRole();
+        if (role.isEmpty()) return;
+        if (punch.start(role.get(), session, this::punchEnded))
+            LOG.info(key + ": birthday punch, " + role.get().name().toLowerCase() + " side (" + why + ")");
+        else LOG.info(key + ": " + punch.last);
+    }
+
+    /** A punch ended (control thread): a punched pair becomes the WireGuard endpoint, the relay stays as the fallback. */
+    private void punchEnded(PeerPunch.Attempt a) {
+        boolean use = punch.current(a)
+                && a.path() != null
+                && state == ConnectionState.CONNECTED
+                && path == PathType.RELAYED
+                && active != null;
+        punch.ended(a, use);
+        if (!use) {
+            if (a.path() == null) {
+                lastEvent = "birthday punch: " + a.text() + "; relayed, next attempt with the next session";
+                LOG.info(key + ": " + lastEvent);
+            }
+            return;
+        }
+        owner.device.setEndpoint(key, a.path().endpoint());
+        setPath(
+                PathType.P2P_BIRTHDAY,
+                "birthday " + a.path().local(),
+                "birthday " + ConnectivityStatus.text(a.path().remote()),
+                "punched");
+        lastEvent = "connected P2P_BIRTHDAY: " + a.text() + " (the relay stays as the fallback)";
+        LOG.info(key + ": " + lastEvent);
+    }
+
+    /** The punched pair's consent checks, and its death: back to the relay, whose agent stayed. */
+    private void tickPunched(long now) {
+        BirthdayPath b = punch.path();
+        if (b == null) return;
+        b.tick(now);
+        // WireGuard roams to where authenticated packets come from: one the peer still sent through
+        // the relay (before its own switch, or in flight) moves the endpoint back to the relay, and the
+        // peer then roams too — both would stay on the relay under a P2P_BIRTHDAY status. The punched
+        // pair is re-asserted every tick until the relayed packets stop.
+        InetSocketAddress want = b.endpoint();
+        UapiDevice.PeerStats st = owner.device.stats(key);
+        if (st != null && !want.equals(st.endpoint())) {
+            owner.device.setEndpoint(key, want);
+            punch.reasserted++;
+        }
+        if (now - b.consent().lastAnswerNanos() <= PUNCHED_DEAD_AFTER_MS * 1_000_000L) return;
+        if (activeDead()) { // the standby relay lapsed meanwhile: nothing to fall back on
+            pathLost("the punched pair and the standby relay both stopped answering consent checks");
+            return;
+        }
+        punch.closePath();
+        owner.device.setEndpoint(key, relayEndpoint());
+        setPath(PathType.RELAYED, null, null, "punched pair lost");
+        nextUpgradeNanos = now + UPGRADE_EVERY_MS * 1_000_000L;
+        lastEvent = "punched pair lost (no consent answer for " + PUNCHED_DEAD_AFTER_MS
+                + " ms): back to the relay, a new attempt with the next session";
+        LOG.info(key + ": " + lastEvent);
+    }
+
+    /** Whether the active session's selected pair has had no consent answer for {@link #DEAD_AFTER_MS}. */
+    private boolean activeDead() {
+        return active != null
+                && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis) > DEAD_AFTER_MS;
+    }
+
+    /** Where the relayed session sends the peer's datagrams. */
+    private InetSocketAddress relayEndpoint() {
+        return proxy != null ? proxy.endpoint() : selected.remote();
+    }
+
+    private void setPath(PathType type, String local, String remote, String why) {
+        PathType before = path;
+        path = type;
+        pathChanges++;
+        lastPathChangeMillis = System.currentTimeMillis();
+        if (Jfr.on()) IceEvents.pathChange(owner.device.name(), key, before, type, local, remote, why);
+    }
+
     private void promote(PeerAgent agent, PeerAgent.Selected s, PathType type) {
+        punch.close(); // a session that replaces the path replaces a punched pair too
         RelayPath newProxy = null;
         InetSocketAddress endpoint = s.remote();
         if (s.localType() == CandidateType.RELAYED_CANDIDATE) {
@@ -311,6 +415,7 @@ final class PeerConnection {
         lastEvent = "connected " + type + " " + s.local() + " -> " + s.remote() + " ("
                 + (System.nanoTime() - pendingSince) / 1_000_000 + " ms after the session started)";
         LOG.info(key + ": " + lastEvent);
+        maybePunch(agent, "the session ended relayed");
     }
 
     private void failed(String why) {
@@ -322,9 +427,10 @@ final class PeerConnection {
 
     /** Periodic work: liveness, pending timeouts, guard retries, upgrades, lazy idling. */
     void tick(long now) {
-        if (active != null
-                && System.currentTimeMillis() - Math.max(active.lastConsentMillis(), connectedAtMillis)
-                        > DEAD_AFTER_MS) {
+        tickPunched(now);
+        // a punched pair carries the traffic with consent of its own: its standby relay's consent
+        // lapsing (under load, relayed checks miss their 2 s more often) does not take it down
+        if (punch.path() == null && activeDead()) {
             pathLost("no consent answer on the selected pair for " + DEAD_AFTER_MS + " ms");
         }
         if (sessionUnderWay() && now - pendingSince > SESSION_TIMEOUT_MS * 1_000_000L) {
@@ -426,6 +532,7 @@ final class PeerConnection {
     }
 
     void closeSessions() {
+        punch.close();
         dropPending();
         if (proxy != null) proxy.close();
         if (active != null) owner.retire(active);

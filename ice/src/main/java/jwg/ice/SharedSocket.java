@@ -34,6 +34,12 @@ class SharedSocket extends PlaceholderSocket {
         return !isClosed() && inbound.offer(new Inbound(data, from));
     }
 
+    /** The next queued datagram, waiting at most {@code nanos}; null when none came (or the socket is closed). */
+    final Inbound poll(long nanos) throws InterruptedException {
+        if (isClosed()) return null;
+        return nanos <= 0 ? inbound.poll() : inbound.poll(nanos, TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public void receive(DatagramPacket p) throws IOException {
         Inbound in;

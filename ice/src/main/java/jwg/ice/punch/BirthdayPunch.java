@@ -48,6 +48,7 @@ public final class BirthdayPunch {
     private final byte[] txBase = new byte[8];
     private final ByteBuffer buf = ByteBuffer.allocate(2048);
     private final Set<String> triggered = new HashSet<>();
+    private final PunchSocket queued; // the easy side on the device's socket, else null
     private int txCounter, sent, answered, dropped;
 
     private BirthdayPunch(
@@ -56,7 +57,9 @@ public final class BirthdayPunch {
             InetAddress easyTarget,
             InetSocketAddress hardTarget,
             PunchAuth auth,
-            PunchPlan plan) {
+            PunchPlan plan,
+            PunchSocket queued) {
+        this.queued = queued;
         this.role = role;
         this.sockets = sockets;
         this.easyTarget = easyTarget;
@@ -72,7 +75,16 @@ public final class BirthdayPunch {
      * mode restored.
      */
     public static PunchResult easy(DatagramChannel socket, InetAddress hardPublic, PunchAuth auth, PunchPlan plan) {
-        return new BirthdayPunch(PunchRole.EASY, List.of(socket), hardPublic, null, auth, plan).run(false);
+        return new BirthdayPunch(PunchRole.EASY, List.of(socket), hardPublic, null, auth, plan, null).run(false);
+    }
+
+    /**
+     * The easy side on a socket it does not own as a channel (the device's port, {@link
+     * PunchSocket}): the same spray and protocol, the punch reading from the socket's queue. A
+     * {@link PunchResult.Punched} then has no socket of its own (null): the pair is this socket's.
+     */
+    public static PunchResult easy(PunchSocket socket, InetAddress hardPublic, PunchAuth auth, PunchPlan plan) {
+        return new BirthdayPunch(PunchRole.EASY, List.of(), hardPublic, null, auth, plan, socket).runQueued();
     }
 
     /**
@@ -83,7 +95,7 @@ public final class BirthdayPunch {
     public static PunchResult hard(
             List<DatagramChannel> sockets, InetSocketAddress easyReflexive, PunchAuth auth, PunchPlan plan) {
         if (sockets.isEmpty()) throw new IllegalArgumentException("no sockets");
-        return new BirthdayPunch(PunchRole.HARD, List.copyOf(sockets), null, easyReflexive, auth, plan).run(true);
+        return new BirthdayPunch(PunchRole.HARD, List.copyOf(sockets), null, easyReflexive, auth, plan, null).run(true);
     }
 
     /** {@code n} UDP sockets on ephemeral ports of {@code bind} (null: the wildcard address); all or none. */
@@ -108,6 +120,11 @@ public final class BirthdayPunch {
         boolean[] wasBlocking = new boolean[sockets.size()];
         PunchResult result = null;
         DatagramChannel winner = null;
+        Out[] outs = new Out[sockets.size()];
+        for (int i = 0; i < outs.length; i++) {
+            DatagramChannel c = sockets.get(i);
+            outs[i] = (d, to) -> send(c, to, d);
+        }
         try (Selector selector = Selector.open()) {
             for (int i = 0; i < sockets.size(); i++) {
                 DatagramChannel c = sockets.get(i);
@@ -137,11 +154,11 @@ public final class BirthdayPunch {
                                 ports = permutation();
                                 cursor = 0;
                             }
-                            request(sockets.get(0), new InetSocketAddress(easyTarget, ports[cursor++]), false);
+                            request(outs[0], new InetSocketAddress(easyTarget, ports[cursor++]), false);
                         }
                     } else if (now - nextRound >= 0) {
                         for (int b = 0; b < plan.burst() && cursor < sockets.size(); b++)
-                            request(sockets.get(cursor++), hardTarget, false);
+                            request(outs[cursor++], hardTarget, false);
                         if (cursor == sockets.size()) {
                             cursor = 0;
                             nextRound = now + plan.resend().toNanos();
@@ -155,9 +172,10 @@ public final class BirthdayPunch {
                 selector.select(waitMs);
                 for (SelectionKey key : selector.selectedKeys()) {
                     DatagramChannel c = (DatagramChannel) key.channel();
+                    Out out = outs[(Integer) key.attachment()];
                     SocketAddress from;
                     while (result == null && (from = receive(c)) != null) {
-                        InetSocketAddress remote = handle(c, (InetSocketAddress) from);
+                        InetSocketAddress remote = handle(out, buf.array(), buf.position(), (InetSocketAddress) from);
                         if (remote != null) {
                             winner = c;
                             result = new PunchResult.Punched(c, remote, System.nanoTime() - start, stats());
@@ -174,6 +192,52 @@ public final class BirthdayPunch {
         finish(owned, wasBlocking, winner);
         if (!(result instanceof PunchResult.Punched p) || winner != null) return result;
         return new PunchResult.Failed("winner socket unusable", p.nanos(), p.stats());
+    }
+
+    /** The easy side's loop over a {@link PunchSocket}: spray on time, handle what the queue brings. */
+    private PunchResult runQueued() {
+        long start = System.nanoTime();
+        long end = start + plan.deadline().toNanos();
+        Out out = queued::send;
+        int[] ports = permutation();
+        int cursor = 0;
+        long interval = plan.interval().toNanos();
+        long nextSend = start;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (Thread.currentThread().isInterrupted())
+                    return new PunchResult.Failed("interrupted", now - start, stats());
+                if (now - end >= 0)
+                    return new PunchResult.Failed(
+                            "no probe got through in " + plan.deadline().toMillis() + " ms", now - start, stats());
+                if (now - nextSend >= 0) {
+                    for (int b = 0; b < plan.burst(); b++) {
+                        if (cursor == ports.length) {
+                            ports = permutation();
+                            cursor = 0;
+                        }
+                        request(out, new InetSocketAddress(easyTarget, ports[cursor++]), false);
+                    }
+                    nextSend = Math.max(nextSend + interval, now - interval);
+                }
+                long wait = Math.max(0, Math.min(end, nextSend) - System.nanoTime());
+                for (PunchSocket.Datagram d = queued.receive(wait); d != null; d = queued.receive(0)) {
+                    InetSocketAddress remote = handle(out, d.data(), d.length(), d.from());
+                    if (remote != null)
+                        return new PunchResult.Punched(null, remote, System.nanoTime() - start, stats());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PunchResult.Failed("interrupted", System.nanoTime() - start, stats());
+        }
+    }
+
+    /** Where one socket's datagrams go out (a channel of the punch's, or the queued socket). */
+    @FunctionalInterface
+    private interface Out {
+        void send(byte[] datagram, InetSocketAddress to);
     }
 
     /** Closes the spares (owned), restores blocking modes; the winner of an owned set ends blocking. */
@@ -198,15 +262,15 @@ public final class BirthdayPunch {
         return from;
     }
 
-    /** Handles one datagram in {@link #buf} from {@code from} on {@code c}; the remote address once the pair is proven. */
-    private InetSocketAddress handle(DatagramChannel c, InetSocketAddress from) {
-        StunMessage m = StunMessage.parse(buf.array(), buf.position());
+    /** Handles {@code data[0, length)} from {@code from}, received on {@code c}'s socket; the remote address once the pair is proven. */
+    private InetSocketAddress handle(Out c, byte[] data, int length, InetSocketAddress from) {
+        StunMessage m = StunMessage.parse(data, length);
         if (m == null || m.method() != Stun.BINDING || !m.fingerprintValid()) {
             dropped++;
             return null;
         }
         if (m.cls() == Stun.REQUEST) {
-            if (!auth.incomingUsername().equals(m.text(Stun.USERNAME)) || !m.integrityValid(auth.localKey())) {
+            if (!auth.fromPeer(m)) {
                 dropped++;
                 return null;
             }
@@ -215,7 +279,7 @@ public final class BirthdayPunch {
             if (triggered.add(System.identityHashCode(c) + "/" + from)) request(c, from, false);
             return null;
         }
-        if (m.cls() == Stun.SUCCESS_RESPONSE && ours(m.transactionId()) && m.integrityValid(auth.remoteKey())) {
+        if (m.cls() == Stun.SUCCESS_RESPONSE && ours(m.transactionId()) && auth.answeredByPeer(m)) {
             if (role == PunchRole.HARD) return null; // the easy side picks the pair: two hits at once must not split it
             for (int i = 0; i < NOMINATIONS; i++) request(c, from, true);
             return from;
@@ -228,22 +292,19 @@ public final class BirthdayPunch {
         return Arrays.equals(tx, 0, txBase.length, txBase, 0, txBase.length);
     }
 
-    private void request(DatagramChannel c, InetSocketAddress to, boolean nominate) {
+    private void request(Out c, InetSocketAddress to, boolean nominate) {
         byte[] tx = Arrays.copyOf(txBase, Stun.TRANSACTION_ID_LENGTH);
         int n = txCounter++;
         tx[8] = (byte) (n >>> 24);
         tx[9] = (byte) (n >>> 16);
         tx[10] = (byte) (n >>> 8);
         tx[11] = (byte) n;
-        StunMessage m = StunMessage.of(Stun.BINDING, Stun.REQUEST, tx).add(Stun.USERNAME, auth.outgoingUsername());
-        if (nominate) m.add(USE_CANDIDATE, new byte[0]);
-        send(c, to, m.encode(auth.remoteKey(), true));
+        c.send(auth.request(tx, nominate), to);
         sent++;
     }
 
-    private void answer(DatagramChannel c, InetSocketAddress to, byte[] tx) {
-        StunMessage m = StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, tx).add(Stun.XOR_MAPPED_ADDRESS, to);
-        send(c, to, m.encode(auth.localKey(), true));
+    private void answer(Out c, InetSocketAddress to, byte[] tx) {
+        c.send(auth.answer(tx, to), to);
         answered++;
     }
 

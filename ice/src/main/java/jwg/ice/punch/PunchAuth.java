@@ -1,6 +1,9 @@
 package jwg.ice.punch;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import jwg.ice.stun.Stun;
+import jwg.ice.stun.StunMessage;
 
 /**
  * The credentials both sides agreed on over signaling (ICE's ufrag and password of each side). A
@@ -37,6 +40,30 @@ public record PunchAuth(String localUfrag, String localPassword, String remoteUf
     /** USERNAME of the requests the peer sends us. */
     String incomingUsername() {
         return localUfrag + ":" + remoteUfrag;
+    }
+
+    /** A Binding request to the peer with transaction ID {@code tx} (USE-CANDIDATE when {@code nominate}). */
+    byte[] request(byte[] tx, boolean nominate) {
+        StunMessage m = StunMessage.of(Stun.BINDING, Stun.REQUEST, tx).add(Stun.USERNAME, outgoingUsername());
+        if (nominate) m.add(BirthdayPunch.USE_CANDIDATE, new byte[0]);
+        return m.encode(remoteKey(), true);
+    }
+
+    /** The Binding success answering request {@code tx} from {@code to}. */
+    byte[] answer(byte[] tx, InetSocketAddress to) {
+        return StunMessage.of(Stun.BINDING, Stun.SUCCESS_RESPONSE, tx)
+                .add(Stun.XOR_MAPPED_ADDRESS, to)
+                .encode(localKey(), true);
+    }
+
+    /** Whether {@code m} (a Binding request with a valid FINGERPRINT) is the peer's: its USERNAME and MESSAGE-INTEGRITY. */
+    boolean fromPeer(StunMessage m) {
+        return incomingUsername().equals(m.text(Stun.USERNAME)) && m.integrityValid(localKey());
+    }
+
+    /** Whether {@code m} (a Binding success) carries the peer's MESSAGE-INTEGRITY. */
+    boolean answeredByPeer(StunMessage m) {
+        return m.integrityValid(remoteKey());
     }
 
     @Override

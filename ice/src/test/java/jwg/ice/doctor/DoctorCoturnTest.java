@@ -163,6 +163,9 @@ class DoctorCoturnTest {
                 RelayPolicy.ON,
                 NatMapping.UNKNOWN,
                 NatMapping.UNKNOWN,
+                null,
+                0,
+                0,
                 null);
         ConnectivityStatus status = new ConnectivityStatus(
                 List.of(peer),

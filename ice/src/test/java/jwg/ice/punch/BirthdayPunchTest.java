@@ -70,6 +70,83 @@ class BirthdayPunchTest {
         }
     }
 
+    /** The device's port as the easy side sees it: a queue the test fills from a channel (the mux's part). */
+    static final class QueuedSocket implements PunchSocket, AutoCloseable {
+        final DatagramChannel channel;
+        final java.util.concurrent.BlockingQueue<Datagram> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final Thread reader;
+
+        QueuedSocket() throws IOException {
+            channel = DatagramChannel.open().bind(new InetSocketAddress(LO, 0));
+            reader = Thread.ofVirtual().start(() -> {
+                ByteBuffer b = ByteBuffer.allocate(2048);
+                while (channel.isOpen()) {
+                    try {
+                        b.clear();
+                        InetSocketAddress from = (InetSocketAddress) channel.receive(b);
+                        queue.add(new Datagram(java.util.Arrays.copyOf(b.array(), b.position()), b.position(), from));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void send(byte[] datagram, InetSocketAddress to) {
+            try {
+                channel.send(ByteBuffer.wrap(datagram), to);
+            } catch (IOException e) {
+                // lost, as on the wire
+            }
+        }
+
+        @Override
+        public Datagram receive(long waitNanos) throws InterruptedException {
+            return waitNanos <= 0 ? queue.poll() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    @Test
+    void theEasySideOnAQueuedSocketEndsOnTheSamePairAsTheHardSide() throws Exception {
+        try (QueuedSocket device = new QueuedSocket()) {
+            InetSocketAddress deviceAddress = (InetSocketAddress) device.channel.getLocalAddress();
+            List<DatagramChannel> hardSockets = consecutiveSockets(8);
+            int first = ((InetSocketAddress) hardSockets.getFirst().getLocalAddress()).getPort();
+            PunchPlan spray = FAST.withPorts(first - 100, first + 99, 200);
+            var easy = CompletableFuture.supplyAsync(() -> BirthdayPunch.easy(device, LO, EASY_AUTH, spray));
+            PunchResult hard = BirthdayPunch.hard(hardSockets, deviceAddress, HARD_AUTH, FAST);
+            PunchResult e = easy.get(10, TimeUnit.SECONDS);
+            var h = assertInstanceOf(PunchResult.Punched.class, hard, hard.toString());
+            var ep = assertInstanceOf(PunchResult.Punched.class, e, e.toString());
+            assertNull(ep.socket(), "the pair is the queued socket's: no channel of the punch's own");
+            assertEquals(deviceAddress, h.remote());
+            assertEquals(h.socket().getLocalAddress(), ep.remote());
+            assertTrue(device.channel.isOpen(), "the device's socket stays the device's");
+            for (DatagramChannel c : hardSockets)
+                assertEquals(c == h.socket(), c.isOpen(), "only the winner stays open");
+            h.socket().close();
+        }
+    }
+
+    @Test
+    void theQueuedEasySideFailsAtItsDeadlineWithNobodyThere() throws Exception {
+        try (QueuedSocket device = new QueuedSocket()) {
+            long t0 = System.nanoTime();
+            PunchResult r = BirthdayPunch.easy(
+                    device, LO, EASY_AUTH, FAST.withPorts(1, 100, 100).withDeadline(Duration.ofMillis(500)));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            var f = assertInstanceOf(PunchResult.Failed.class, r, r.toString());
+            assertTrue(ms >= 500 && ms < 3000, ms + " ms");
+            assertTrue(f.stats().probesSent() >= 100, "it sprayed: " + f);
+        }
+    }
+
     @Test
     void probesWithoutTheSessionsCredentialsAreDroppedAndNeverAnswered() throws Exception {
         try (DatagramChannel easySocket = DatagramChannel.open().bind(new InetSocketAddress(LO, 0));
