@@ -251,6 +251,7 @@ final class PeerAgent implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
+            relays.forEach(RelayHarvester::closeRelayed); // first: see there (an ice4j lock-order deadlock)
             agent.free();
         } finally {
             host.close();

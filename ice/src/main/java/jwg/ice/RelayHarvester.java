@@ -31,6 +31,7 @@ import org.ice4j.socket.MultiplexingDatagramSocket;
 final class RelayHarvester extends TurnCandidateHarvester {
     private static final Logger LOG = Logger.getLogger(RelayHarvester.class.getName());
     private final List<MultiplexingDatagramSocket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Relayed> relayed = new CopyOnWriteArrayList<>();
     private final InetAddress server;
     private final int fwmark;
 
@@ -74,7 +75,9 @@ final class RelayHarvester extends TurnCandidateHarvester {
 
             @Override
             protected RelayedCandidate createRelayedCandidate(TransportAddress address, TransportAddress mapped) {
-                return new Relayed(address, this, mapped, server);
+                Relayed r = new Relayed(address, this, mapped, server);
+                relayed.add(r);
+                return r;
             }
         };
     }
@@ -95,6 +98,26 @@ final class RelayHarvester extends TurnCandidateHarvester {
             if (!may) LOG.fine("relay " + getTransportAddress() + ": no checks to " + remote.getTransportAddress());
             return may;
         }
+    }
+
+    /**
+     * Closes the relayed candidates' sockets: call it before the agent is freed. ice4j's relayed
+     * socket sends (Send indications, ChannelData) from a thread of its own while holding its
+     * queue's lock and then asks the agent's NetAccessManager for a connector (its map's lock),
+     * while {@code Agent.free} closes that socket holding the map's lock and waiting for the
+     * queue's: the two threads deadlocked (seen in IceRelayTest, relay to relay through jwg relay
+     * with ice4j's client). Closed here first, no one holds the map: the send finishes, the socket
+     * closes, and the agent's own close of it later finds nothing to wait for.
+     */
+    void closeRelayed() {
+        for (Relayed r : relayed) {
+            try {
+                r.getCandidateIceSocketWrapper().close();
+            } catch (RuntimeException e) {
+                LOG.fine("closing a relayed socket: " + e);
+            }
+        }
+        relayed.clear();
     }
 
     /** Closes the allocations' sockets (after the agent is freed). */
