@@ -3,21 +3,12 @@ package jwg.dataplane;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.function.LongSupplier;
-import jwg.dataplane.bind.LinuxUdpBind;
-import jwg.dataplane.config.DeviceConfig;
-import jwg.dataplane.config.PeerConfig;
 import jwg.noise.Counters;
 import jwg.noise.Drop;
-import jwg.noise.PrivateKey;
-import jwg.noise.crypto.Blake2s;
-import jwg.tun.ip.IpPrefix;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,44 +19,26 @@ import org.junit.jupiter.api.Test;
  * allocation counters on the receive, conductor and handshake worker threads.
  */
 class HandshakeFloodAllocationTest {
-    static final int INITIATION = 148, MAC1 = 116;
-
     @Test
     void unauthenticatedInitiationsAllocateNothing() throws Exception {
         SecureRandom random = new SecureRandom();
-        PrivateKey key = PrivateKey.generate(random), peerKey = PrivateKey.generate(random);
         // a small queue (under load at 1 waiting message), so the cookie-reply path runs too
-        try (Device d = Device.start(
-                        new DeviceOptions(0, 16, 100, 2),
-                        new DeviceAllocationTest.CountingTun("floodal", new byte[0]),
-                        LinuxUdpBind::new);
-                DatagramChannel ch = DatagramChannel.open()) {
-            d.configure(new DeviceConfig(
-                    key,
-                    0,
-                    0,
-                    List.of(new PeerConfig(
-                            peerKey.publicKey(), null, null, List.of(IpPrefix.parse("192.0.2.1/32")), 0))));
-            ch.connect(new InetSocketAddress("127.0.0.1", d.boundPort()));
+        try (FloodedDevice f = FloodedDevice.start("floodal", new DeviceOptions(0, 16, 100, 2))) {
+            DatagramChannel ch = f.channel;
             ch.configureBlocking(false); // cookie replies come back: read and ignore them
-            byte[] mac1Key = Blake2s.hash(
-                    "mac1----".getBytes(StandardCharsets.US_ASCII),
-                    key.publicKey().rawBytes());
-            Counters c = d.protocolCounters();
+            Counters c = f.counters;
             var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long[] ids = threads(
                     "jwg-recv-floodal", "jwg-conductor-floodal", "jwg-handshake-floodal-0", "jwg-handshake-floodal-1");
 
             // wrong MAC1: counted by the receive thread, never queued
             LongSupplier badMac = () -> c.get(Drop.INVALID_MAC1);
-            send(ch, random, null, 20_000, badMac); // warm-up
-            double bad = best(mx, ids, () -> send(ch, random, null, 10_000, badMac));
+            send(f, random, false, 20_000, badMac); // warm-up
+            double bad = best(mx, ids, () -> send(f, random, false, 10_000, badMac));
             // valid MAC1, junk contents: DH fails (INVALID_INITIATION) or, under load, a cookie reply
-            LongSupplier handled = () -> c.get(Drop.INVALID_INITIATION)
-                    + c.get(Drop.COOKIE_REQUIRED)
-                    + d.stats().get(DeviceStats.Drop.HANDSHAKE_QUEUE_FULL);
-            send(ch, random, mac1Key, 20_000, handled); // warm-up (the cookie path compiled)
-            double junk = best(mx, ids, () -> send(ch, random, mac1Key, 4_000, handled));
+            LongSupplier handled = f::handled;
+            send(f, random, true, 20_000, handled); // warm-up (the cookie path compiled)
+            double junk = best(mx, ids, () -> send(f, random, true, 4_000, handled));
 
             assertTrue(bad < 1, "bytes allocated per wrong-MAC1 initiation: " + bad);
             assertTrue(junk < 1, "bytes allocated per valid-MAC1 junk initiation: " + junk + " (" + c + ")");
@@ -97,26 +70,17 @@ class HandshakeFloodAllocationTest {
         return sum;
     }
 
-    /** Sends {@code count} initiations (valid MAC1 if {@code mac1Key} is given) in windows of 32, each waiting until {@code done} counted it. */
-    private static long send(DatagramChannel ch, SecureRandom random, byte[] mac1Key, int count, LongSupplier done)
+    /** Sends {@code count} initiations (valid MAC1 or not) in windows of 32, each waiting until {@code done} counted it. */
+    private static long send(FloodedDevice f, SecureRandom random, boolean validMac1, int count, LongSupplier done)
             throws Exception {
-        byte[] msg = new byte[INITIATION];
+        byte[] msg = new byte[FloodedDevice.INITIATION];
         ByteBuffer in = ByteBuffer.allocate(256);
         long start = done.getAsLong();
         for (int sent = 0; sent < count; sent += 32) {
-            for (int i = 0; i < 32; i++) {
-                random.nextBytes(msg);
-                msg[0] = 1;
-                msg[1] = 0;
-                msg[2] = 0;
-                msg[3] = 0;
-                if (mac1Key != null) Blake2s.mac(mac1Key, msg, 0, MAC1, msg, MAC1);
-                java.util.Arrays.fill(msg, MAC1 + 16, INITIATION, (byte) 0);
-                ch.write(ByteBuffer.wrap(msg));
-            }
+            for (int i = 0; i < 32; i++) f.sendJunk(msg, random, validMac1);
             long target = start + sent + 32, deadline = System.nanoTime() + 5_000_000_000L;
             while (done.getAsLong() < target && System.nanoTime() < deadline) {
-                while (ch.receive(in.clear()) != null) {
+                while (f.channel.receive(in.clear()) != null) {
                     /* a cookie reply */
                 }
                 Thread.onSpinWait();

@@ -18,6 +18,7 @@ import jwg.ice.signal.ProbeReport;
 import jwg.ice.signal.SignalClient;
 import jwg.ice.signal.SignalMessage;
 import jwg.noise.PublicKey;
+import jwg.tun.ip.IpText;
 import org.ice4j.ice.CandidateType;
 
 /**
@@ -170,6 +171,6 @@ final class ProbePunch {
     }
 
     private static String text(InetSocketAddress a) {
-        return (a.getAddress().isAnyLocalAddress() ? "*" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+        return a.getAddress().isAnyLocalAddress() ? "*:" + a.getPort() : IpText.hostPort(a);
     }
 }

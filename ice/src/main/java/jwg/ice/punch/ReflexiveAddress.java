@@ -9,6 +9,7 @@ import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import jwg.ice.stun.Stun;
 import jwg.ice.stun.StunMessage;
+import jwg.tun.ip.IpText;
 
 /**
  * The server-reflexive address of a socket the punch will use: a STUN Binding request from that
@@ -41,6 +42,6 @@ public final class ReflexiveAddress {
             if (m != null && m.hasTransactionId(tx) && m.address(Stun.XOR_MAPPED_ADDRESS) != null)
                 return m.address(Stun.XOR_MAPPED_ADDRESS);
         }
-        throw new IOException("no STUN answer from " + server.getAddress().getHostAddress() + ":" + server.getPort());
+        throw new IOException("no STUN answer from " + IpText.hostPort(server));
     }
 }
