@@ -36,6 +36,17 @@ public enum NatMapping {
         return PunchRole.of(this == INDEPENDENT, peer == INDEPENDENT);
     }
 
+    /**
+     * Whether a side with this mapping can play its punch role on a device with {@code fwmark}:
+     * the hard side probes from sockets of its own (JDK channels, which cannot carry SO_MARK), and
+     * its winning socket carries the tunnel's datagrams — under wg-quick's policy routing (a full
+     * tunnel: every unmarked packet is routed into the tunnel) they would go into the tunnel they
+     * are meant to carry. The easy side sprays from the device's own, marked socket.
+     */
+    boolean canPunch(long fwmark) {
+        return this != DEPENDENT || fwmark == 0;
+    }
+
     /** How {@link Connectivity} learns this host's mapping: called once, off the control thread, at start. */
     @FunctionalInterface
     public interface Classifier {

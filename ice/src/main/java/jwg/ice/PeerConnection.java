@@ -137,7 +137,7 @@ final class PeerConnection {
         // the session's info right after the offer or answer (the server keeps a sender's order,
         // and the offer is not delayed by it): the peer has it long before a relayed pair can be
         // selected (ice4j waits 800 ms for a direct one); an older peer drops it and connects as before
-        infoSent = SessionInfo.of(agent.sessionId(), upgradeSession(agent.sessionId()), owner.mapping.wire);
+        infoSent = SessionInfo.of(agent.sessionId(), upgradeSession(agent.sessionId()), owner.mapping.wire, punches());
         if (offer == null) {
             owner.signal(key, new Offer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
             owner.signal(key, infoSent);
@@ -243,7 +243,7 @@ final class PeerConnection {
      */
     void mappingKnown() {
         if (infoSent == null || owner.mapping == NatMapping.UNKNOWN) return;
-        infoSent = SessionInfo.of(infoSent.sessionId(), infoSent.upgrade(), owner.mapping.wire);
+        infoSent = SessionInfo.of(infoSent.sessionId(), infoSent.upgrade(), owner.mapping.wire, punches());
         owner.signal(key, infoSent);
         maybePunch(active, "the roles became known");
     }
@@ -266,9 +266,18 @@ final class PeerConnection {
         return peerInfo != null && peerInfo.sessionId() == sessionId;
     }
 
-    /** The part this side would play in a birthday punch with the peer, if the two mappings call for one. */
+    /**
+     * The part this side would play in a birthday punch with the peer, if the two mappings call for
+     * one and neither side sits out ({@link NatMapping#canPunch}: a hard side with a fwmark).
+     */
     Optional<PunchRole> punchRole() {
+        if (!punches() || peerInfo != null && !peerInfo.punches()) return Optional.empty();
         return owner.mapping.roleAgainst(peerMapping);
+    }
+
+    /** Whether this side takes part in birthday punches ({@code punch=no} in its session info when not). */
+    private boolean punches() {
+        return owner.mapping.canPunch(owner.device.configuration().fwmark());
     }
 
     /**

@@ -48,6 +48,10 @@ class PeerConnectionTest {
         assertEquals(Optional.empty(), NatMapping.DEPENDENT.roleAgainst(NatMapping.DEPENDENT));
         assertEquals(Optional.empty(), NatMapping.UNKNOWN.roleAgainst(NatMapping.DEPENDENT));
         assertEquals(Optional.empty(), NatMapping.INDEPENDENT.roleAgainst(NatMapping.UNKNOWN));
+        // with a fwmark (a full tunnel) the hard side's own sockets could not carry it: it sits out
+        assertFalse(NatMapping.DEPENDENT.canPunch(51820));
+        assertTrue(NatMapping.DEPENDENT.canPunch(0));
+        assertTrue(NatMapping.INDEPENDENT.canPunch(51820), "the easy side sprays from the device's marked socket");
         assertEquals(NatMapping.DEPENDENT, NatMapping.ofWire("dependent"));
         assertEquals(NatMapping.UNKNOWN, NatMapping.ofWire("quantum"), "a newer peer's value is unknown, not an error");
     }

@@ -42,6 +42,17 @@ class SessionInfoTest {
         assertEquals(Optional.empty(), bare.value(SessionInfo.MAPPING));
         assertFalse(new SessionInfo(5, List.of()).upgrade());
         assertFalse(SessionInfo.of(5, false, "unknown").upgrade());
+        assertTrue(later.punches() && bare.punches(), "only punch=no sits out (older peers say nothing)");
+    }
+
+    @Test
+    void aSideThatSitsOutBirthdayPunchesSaysPunchNoAndOnlyThen() {
+        SessionInfo out = SessionInfo.of(7, true, "dependent", false);
+        assertEquals(List.of("upgrade=yes", "mapping=dependent", "punch=no"), out.lines());
+        assertFalse(out.punches());
+        assertEquals(Optional.of(out), MessageCodec.decode(MessageCodec.encode(out)));
+        assertEquals(SessionInfo.of(7, true, "dependent"), SessionInfo.of(7, true, "dependent", true));
+        assertTrue(SessionInfo.of(7, true, "dependent", true).punches());
     }
 
     @Test
