@@ -34,10 +34,17 @@ import org.junit.jupiter.api.Test;
  * reports checked, iperf3 TCP for {@code -Djwg.bench.seconds} (default 5) after a 2 s warm-up, and
  * the ping RTT (20 pings). Prints every round and the medians, and for each measured run the CPU
  * per process and busy thread in each namespace (coturn's, the routers', the hosts') and the UDP
- * receive-buffer drops there ({@link NamespaceLoad}), and coturn's sockets that dropped; asserts
+ * receive-buffer drops there ({@link NamespaceLoad}: also each process's wait for a CPU), what TCP
+ * saw ({@link TcpTrace}: the hosts' TcpExt deltas, iperf3's intervals, the sender's {@code ss -ti}
+ * twice a second), and coturn's sockets that dropped; asserts
  * only that each mode ends on its path and carries traffic (figures on a loaded machine are
  * recorded in docs/benchmarks.md). {@code -Djwg.bench.modes=channel,p2p} measures only those
- * (default {@code p2p,channel,jwgrelay}; {@code proxy} on request).
+ * (default {@code p2p,channel,jwgrelay}; {@code proxy} on request). {@code -Djwg.bench.cgroup=DIR}
+ * (a v1 cpu cgroup) measures each mode twice a round, once with the test's JVM (and so the lab's
+ * daemons, relay and iperf3, started from it) in the root cgroup and once in {@code DIR}
+ * ({@link CpuCgroup}): on a machine where another cgroup has more {@code cpu.shares}, the root's
+ * processes starve whenever it runs. {@code -Djwg.bench.tolerate=true} carries on after a round
+ * that failed (and fails at the end).
  *
  * <pre>
  *   mvn -o verify -pl cli -Dit.test=RelayBenchIT -Djwg.bench.rounds=3 -Djwg.bench.seconds=5
@@ -61,14 +68,27 @@ class RelayBenchIT {
         int rounds = Integer.getInteger("jwg.bench.rounds", 3);
         int seconds = Integer.getInteger("jwg.bench.seconds", 5);
         String launcher = Launcher.jwg().toString();
-        List<String> order = List.of(
-                System.getProperty("jwg.bench.modes", "p2p,channel,jwgrelay").split(","));
+        List<String> order = new ArrayList<>(List.of(
+                System.getProperty("jwg.bench.modes", "p2p,channel,jwgrelay").split(",")));
+        String favoured = System.getProperty("jwg.bench.cgroup"); // e.g. /sys/fs/cgroup/cpu/mine
+        if (favoured != null) order = CpuCgroup.both(order, favoured);
+        boolean tolerate = Boolean.getBoolean("jwg.bench.tolerate");
         Map<String, List<Figure>> figures = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             List<String> modes = new ArrayList<>(order);
             if (r % 2 == 1) java.util.Collections.reverse(modes); // drift hits every mode alike
             for (String mode : modes) {
-                Figure f = measure(mode, launcher, seconds);
+                Figure f;
+                try (CpuCgroup in = CpuCgroup.enter(mode)) {
+                    System.out.printf("[relay-bench] round %d %s in %s, load %s%n", r + 1, mode, in, CpuCgroup.load());
+                    f = measure(CpuCgroup.mode(mode), launcher, seconds);
+                } catch (Exception | AssertionError e) {
+                    if (!tolerate) throw e;
+                    failures.add("round " + (r + 1) + " " + mode + ": " + e.getMessage());
+                    System.out.printf("[relay-bench] round %d %-7s FAILED: %s%n", r + 1, mode, e.getMessage());
+                    continue;
+                }
                 figures.computeIfAbsent(mode, k -> new ArrayList<>()).add(f);
                 System.out.printf(
                         "[relay-bench] round %d %-7s %8.1f Mbit/s  rtt %6.3f ms%n", r + 1, mode, f.mbps(), f.rttMs());
@@ -77,12 +97,14 @@ class RelayBenchIT {
         double p2p = figures.containsKey("p2p") ? median(figures.get("p2p"), true) : Double.NaN;
         for (String mode : order) {
             List<Figure> fs = figures.get(mode);
+            if (fs == null) continue;
             double m = median(fs, true);
             double min = fs.stream().mapToDouble(Figure::mbps).min().orElse(0);
             System.out.printf(
                     "[relay-bench] median %-7s %8.1f Mbit/s (min/median %.2f)  rtt %6.3f ms  x%.2f of p2p%n",
                     mode, m, min / m, median(fs, false), m / p2p);
         }
+        assertTrue(failures.isEmpty(), "rounds that failed: " + failures);
     }
 
     private static double median(List<Figure> fs, boolean throughput) {
@@ -148,8 +170,30 @@ class RelayBenchIT {
                     spaces.put("host" + h, lab.hostNetns(h));
                 }
                 NamespaceLoad before = NamespaceLoad.of(spaces);
+                TcpTrace tcpA = TcpTrace.of(lab.hostNetns(Host.A)), tcpB = TcpTrace.of(lab.hostNetns(Host.B));
+                Daemon sockets = lab.start( // the sender's socket twice a second: cwnd, rtt, retrans, unacked
+                        lab.hostNetns(Host.A),
+                        "ss-" + mode + ".log",
+                        "sh",
+                        "-c",
+                        "for i in $(seq " + (2 * seconds + 2) + "); do ss -tinH dst " + b.tunnelIp
+                                + " | tr -s ' \\t' ' ' | grep -o 'cwnd:[0-9]*\\|rtt:[0-9./]*\\|unacked:[0-9]*"
+                                + "\\|retrans:[0-9/]*\\|lost:[0-9]*\\|reordering:[0-9]*\\|rcv_space:[0-9]*' | tr '\\n' ' ';"
+                                + " echo; sleep 0.5; done");
                 Netns.Result run = a.exec("iperf3", "-c", b.tunnelIp, "-t", Integer.toString(seconds), "-J");
                 NamespaceLoad after = NamespaceLoad.of(spaces);
+                String tag = "[relay-bench] " + mode + " ";
+                System.out.println(
+                        tag + "tcp A " + TcpTrace.of(lab.hostNetns(Host.A)).since(tcpA));
+                System.out.println(
+                        tag + "tcp B " + TcpTrace.of(lab.hostNetns(Host.B)).since(tcpB));
+                System.out.println(tag + "iperf " + TcpTrace.intervals(run.output()));
+                sockets.close();
+                sockets.output()
+                        .lines()
+                        .filter(l -> !l.isBlank())
+                        .limit(2L * seconds + 2)
+                        .forEach(l -> System.out.println(tag + "ss " + l.strip()));
                 String dropped =
                         lab.publicNetns().tryExec("ss", "-Huanm").output().replaceAll("\\n\\s+skmem", " skmem");
                 dropped.lines()

@@ -12,6 +12,12 @@ public final class RelayCounters {
     final LongAdder toPeers = new LongAdder(),
             toClients = new LongAdder(),
             shortcut = new LongAdder(),
+            /**
+             * Of those to clients (and relay to relay): a peer's datagram sent as a Data indication
+             * because no channel was bound to it — the slow path, and one a jwg device hands to ICE,
+             * so WireGuard in it never reaches the tunnel.
+             */
+            dataIndications = new LongAdder(),
             malformed = new LongAdder(),
             noAllocation = new LongAdder(),
             noPermission = new LongAdder(),
@@ -30,6 +36,7 @@ public final class RelayCounters {
         m.put("to_peers", toPeers.sum());
         m.put("to_clients", toClients.sum());
         m.put("relay_to_relay", shortcut.sum());
+        m.put("data_indications", dataIndications.sum());
         m.put("dropped_malformed", malformed.sum());
         m.put("dropped_no_allocation", noAllocation.sum());
         m.put("dropped_no_permission", noPermission.sum());

@@ -280,6 +280,7 @@ public final class RelayServer implements AutoCloseable {
                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, off + ChannelData.HEADER, data, 0, dataLength);
                 toClients.flush();
                 counters.shortcut.increment();
+                counters.dataIndications.increment();
                 sendTo(dataIndication(r.a.relayedAddress, data), r.b.clientEndpoint, null);
             }
             default -> r.drop.increment();
@@ -376,6 +377,7 @@ public final class RelayServer implements AutoCloseable {
             }
             case Route.SHORTCUT_INDICATION -> {
                 counters.shortcut.increment();
+                counters.dataIndications.increment();
                 sendTo(
                         dataIndication(a.relayedAddress, java.util.Arrays.copyOfRange(b, off, off + dataLength)),
                         r.b.clientEndpoint,
@@ -449,6 +451,7 @@ public final class RelayServer implements AutoCloseable {
                     toClient.frame(listen, c.number, in.buffer(i), in.offset(i), in.length(i), a.clientEndpoint);
                 else {
                     toClient.flush();
+                    counters.dataIndications.increment();
                     byte[] data = new byte[in.length(i)];
                     MemorySegment.copy(in.buffer(i), ValueLayout.JAVA_BYTE, in.offset(i), data, 0, data.length);
                     sendTo(dataIndication(from.toSocketAddress(), data), a.clientEndpoint, null);

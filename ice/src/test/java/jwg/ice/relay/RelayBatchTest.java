@@ -168,6 +168,64 @@ class RelayBatchTest {
         }
     }
 
+    /**
+     * A TCP flow's mix through a relayed socket, as the device sends it (issue 13 item 1's stall
+     * question): full-sized WireGuard packets, small ACK-sized ones, a short last segment, sizes
+     * that are no multiple of 4, and a run longer than one GSO message holds. The peer's one
+     * sendmmsg leaves as several GSO messages (a shorter datagram ends a run), the relay's GRO reads
+     * split them, the framer adds 4 bytes and no padding (RFC 8656 §12.5: optional over UDP), so
+     * the outbox's runs to the client are again equal-sized but for their last; the client must get
+     * every datagram once, in order, on its channel with its own length — and the same mix the
+     * other way, stripped.
+     */
+    @Test
+    void aTcpLikeMixOfSizesCrossesTheRelayInOrderBothWays() throws Exception {
+        base.start();
+        int full = 1412; // a 1380-byte MTU's WireGuard packet, as in the NAT lab
+        int[] sizes = new int[76];
+        int k = 0;
+        for (int i = 0; i < 5; i++) sizes[k++] = full;
+        sizes[k++] = 96; // an ACK ends the run
+        for (int i = 0; i < 3; i++) sizes[k++] = full;
+        sizes[k++] = 101; // odd: framed unpadded, 105 bytes
+        sizes[k++] = 33;
+        for (int i = 0; i < 60; i++) sizes[k++] = full; // more than one GSO message (64 KB) holds
+        sizes[k++] = 700; // a short last segment
+        for (int i = 0; i < 4; i++) sizes[k++] = 92;
+        assertEquals(sizes.length, k);
+        try (GsoSocket s = new GsoSocket();
+                GsoSocket p = new GsoSocket()) {
+            RelayServerTest.Client c = client("u", "p", s);
+            assertEquals(Stun.SUCCESS_RESPONSE, c.allocate().cls());
+            assertEquals(Stun.SUCCESS_RESPONSE, c.bind(0x4002, p.address()).cls());
+            byte[][] data = new byte[sizes.length][];
+            for (int i = 0; i < sizes.length; i++) data[i] = RelayServerTest.payload(sizes[i], 300 + i);
+            long toClients = base.server.counters().get("to_clients");
+            p.send(c.relayed, data);
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] got = s.receive();
+                assertEquals(0x4002, ChannelData.channel(got), "datagram " + i);
+                assertEquals(sizes[i], ChannelData.dataLength(got), "datagram " + i + "'s own length");
+                assertEquals(4 + sizes[i], got.length, "datagram " + i + ": framed without padding");
+                assertArrayEquals(data[i], Arrays.copyOfRange(got, 4, got.length), "datagram " + i);
+            }
+            assertNull(s.received.poll(200, TimeUnit.MILLISECONDS), "each datagram once");
+            assertEquals(toClients + sizes.length, base.counted("to_clients", toClients + sizes.length));
+            assertEquals(0, base.server.counters().get("data_indications"));
+
+            byte[][] framed = new byte[sizes.length][];
+            for (int i = 0; i < sizes.length; i++) {
+                framed[i] = new byte[4 + sizes[i]]; // unpadded, as a device frames in place
+                System.arraycopy(ChannelData.frame(0x4002, data[i], 0, sizes[i]), 0, framed[i], 0, framed[i].length);
+            }
+            s.send(base.server.address(), framed);
+            for (int i = 0; i < sizes.length; i++)
+                assertArrayEquals(data[i], p.receive(), "to the peer, datagram " + i);
+            assertNull(p.received.poll(200, TimeUnit.MILLISECONDS), "each datagram once");
+            assertEquals(0, base.server.counters().get("dropped_malformed"));
+        }
+    }
+
     @Test
     void relayToRelayForwardsACoalescedBatchWithTheChannelRewritten() throws Exception {
         base.start();

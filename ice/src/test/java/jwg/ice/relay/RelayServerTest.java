@@ -319,6 +319,7 @@ class RelayServerTest {
             assertEquals(Stun.messageType(Stun.DATA, Stun.INDICATION), data.type());
             assertEquals(peerAddress, data.address(Stun.XOR_PEER_ADDRESS));
             assertArrayEquals(payload(60, 4), data.attribute(Stun.DATA_ATTRIBUTE));
+            assertEquals(1, server.counters().get("data_indications"), "no channel: the slow path, counted");
         }
     }
 
@@ -347,6 +348,7 @@ class RelayServerTest {
             }
             assertEquals(1, server.counters().get("dropped_no_channel"));
             assertEquals(20, counted("to_peers", 20));
+            assertEquals(0, server.counters().get("data_indications"), "a bound channel: all ChannelData");
         }
     }
 
