@@ -157,6 +157,8 @@ class IceLabIT {
             System.out.println("[ice-lab] " + t + " " + options + ": first ping to a cold lazy peer answered in "
                     + wakeMillis + " ms (" + rtt(ping.output()) + " ms as ping saw it)");
             if (wakeMillis > 3000) System.out.println("[ice-lab] slow wake-up, the daemons' logs:" + logs(l));
+            else if (Boolean.getBoolean("jwg.icelab.logs"))
+                System.out.println("[ice-lab] the daemons' logs:" + logs(l));
             String json = l.a.statusJson(l.launcher);
             assertEquals("CONNECTED", state(json), json);
             assertTrue(expected.contains(path(json)), "path one of " + expected + ": " + json);
