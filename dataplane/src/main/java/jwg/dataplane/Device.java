@@ -340,6 +340,23 @@ public final class Device implements UapiDevice, AutoCloseable {
     }
 
     /**
+     * Starts a handshake with the peer now unless it has a session to send on (or no endpoint):
+     * for a connectivity layer whose path can only carry the peer's datagrams from the moment it
+     * is set up here — a relayed path whose channel this side binds. The peer's initiation sent
+     * before that (it set its own endpoint first) was lost on the way and would only be retried
+     * after REKEY_TIMEOUT (5 s); this side's initiation makes the session at once, and its keepalive
+     * lets the peer send what it staged. True if a handshake was asked for.
+     */
+    public boolean handshakeUnlessSession(PublicKey key) {
+        Peer p = peers.get(key);
+        if (p == null || p.endpoint == null) return false;
+        Tunnel t = p.tunnel;
+        if (t == null || t.sendingKeypair(System.nanoTime()) != null) return false; // null: a handshake is asked for
+        conductor.proxy().wake();
+        return true;
+    }
+
+    /**
      * What a peer has carried, for activity checks (lazy connections): data bytes sent and data
      * packets delivered to the TUN (keepalives and handshakes count in neither; totals, the last
      * handshake and the endpoint are in {@link #stats(PublicKey)}). Null if there is no such peer.

@@ -71,6 +71,79 @@ class PathListenerTest {
         assertFalse(a.setEndpoint(PrivateKey.generate(random).publicKey(), null), "unknown peer");
     }
 
+    /**
+     * The lazy relayed wake-up's race (IceLabIT's 6.3-7.8 s outliers): A, with the waking packet
+     * staged, gets its path first and sends its initiation through the relay before B's side of
+     * the relay is set up, so the relay drops it (a TURN Data indication, or ChannelData on a
+     * channel B has no route for yet). B then sets its path and asks for a handshake itself: the
+     * session is made at once and A's staged packet follows B's keepalive, instead of waiting for
+     * A's REKEY_TIMEOUT retry 5 s later.
+     */
+    @Test
+    void initiationLostBeforeThePeersPathIsUpIsNotWaitedFor() throws Exception {
+        devices = TwoDevices.between(tunA, tunB)
+                .endpoints(TwoDevices.Endpoints.NONE)
+                .start();
+        Device a = devices.a(), b = devices.b();
+        PublicKey aKey = devices.keyA().publicKey(), bKey = devices.keyB().publicKey();
+        try (Relay relay = new Relay(a.boundPort(), b.boundPort())) {
+            LinkedBlockingQueue<PublicKey> wanted = new LinkedBlockingQueue<>();
+            a.setPathListener(wanted::add);
+            assertFalse(b.handshakeUnlessSession(aKey), "no endpoint yet: nothing to send to");
+            byte[] wake = Packets.ipv4("192.0.2.1", "192.0.2.2", "wake".getBytes());
+            tunA.inject(wake);
+            assertEquals(bKey, wanted.poll(5, TimeUnit.SECONDS), "staged");
+            assertTrue(a.setEndpoint(bKey, relay.address()));
+            waitFor(() -> relay.dropped.get() >= 1); // A's initiation: B's side of the relay is not up yet
+            relay.open = true;
+            long startedAt = System.nanoTime();
+            assertTrue(b.setEndpoint(aKey, relay.address()));
+            assertTrue(b.handshakeUnlessSession(aKey), "no session: B initiates");
+            assertArrayEquals(wake, tunB.take(4000), "the waking packet arrives without A's 5 s retry");
+            assertTrue(System.nanoTime() - startedAt < 2_000_000_000L);
+            assertFalse(b.handshakeUnlessSession(aKey), "a session stands: no new handshake");
+        }
+    }
+
+    /** A loopback stand-in for a TURN relay between A's and B's ports that drops everything until opened. */
+    private static final class Relay implements AutoCloseable {
+        final java.net.DatagramSocket socket;
+        final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean open;
+        private final Thread pump;
+
+        Relay(int portA, int portB) throws java.io.IOException {
+            socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+            pump = Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[2048];
+                while (!socket.isClosed()) {
+                    java.net.DatagramPacket d = new java.net.DatagramPacket(buf, buf.length);
+                    try {
+                        socket.receive(d);
+                        if (!open) {
+                            dropped.incrementAndGet();
+                            continue;
+                        }
+                        d.setPort(d.getPort() == portA ? portB : portA);
+                        socket.send(d);
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        InetSocketAddress address() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            socket.close();
+            pump.join(2000);
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!c.getAsBoolean()) {

@@ -100,7 +100,10 @@ public final class Connectivity implements AutoCloseable {
             Device device, StunMux mux, PrivateKey key, IceConfig config, NatMapping.Classifier classifier) {
         Connectivity c = new Connectivity(device, mux, key, config);
         c.gatherers.execute(() -> c.classify(classifier));
-        device.setPathListener(peer -> c.run(() -> c.wake(peer)));
+        device.setPathListener(peer -> {
+            long asked = System.nanoTime();
+            c.run(() -> c.wake(peer, asked));
+        });
         device.setConfigListener(next -> c.run(() -> c.syncPeers(next))); // a UAPI set changed the peers
         c.signal.start();
         c.gatherers.execute(c::warmUp);
@@ -179,8 +182,10 @@ public final class Connectivity implements AutoCloseable {
         return Arrays.compareUnsigned(self.rawBytes(), peer.rawBytes()) > 0;
     }
 
-    private void wake(PublicKey peer) {
+    private void wake(PublicKey peer, long askedNanos) {
         PeerConnection p = peers.get(peer);
+        LOG.fine(() -> peer + ": path wanted (traffic), " + (System.nanoTime() - askedNanos) / 1_000_000 + " ms ago; "
+                + (p == null ? "no ICE peer" : p.state + ", session under way: " + p.underWay()));
         if (p != null && p.state != ConnectionState.CONNECTED) p.connect("traffic for the peer");
     }
 

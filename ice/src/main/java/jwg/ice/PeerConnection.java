@@ -45,6 +45,14 @@ final class PeerConnection {
     /** A punched pair with no consent answer for this long is dead (checks every second each way). */
     static final long PUNCHED_DEAD_AFTER_MS = 3_000;
 
+    /**
+     * Whether a new relayed path with no session starts a handshake from this side ({@link #promote});
+     * {@code -Djwg.ice.noRelayHandshake=true} (in JWG_JVM_OPTS) turns it off, for the A/B comparison only.
+     */
+    static final boolean RELAY_HANDSHAKE = !Boolean.getBoolean("jwg.ice.noRelayHandshake");
+    /** How long a new relayed path waits for the peer's handshake before starting one (checked on the 250 ms tick). */
+    static final long RELAY_HANDSHAKE_AFTER_MS = 250;
+
     final PublicKey key;
     final boolean controlling;
     /** Whether this peer's sessions may, or must, go through a relay ({@code #! IceRelay}). */
@@ -82,6 +90,10 @@ final class PeerConnection {
     int pathsKept;
 
     private long nextUpgradeNanos = Long.MAX_VALUE;
+    /** When to check whether the peer's handshake reached us over a new relayed path ({@link #relayHandshakeDue}). */
+    private long relayHandshakeNanos = Long.MAX_VALUE;
+    /** What the device had received from the peer when that path came up. */
+    private long rxAtRelayUp;
     // lazy idling
     private long lastTx = -1, lastRx = -1, lastActivityNanos;
 
@@ -117,6 +129,7 @@ final class PeerConnection {
         pendingSince = System.nanoTime();
         sessionsStarted++;
         lastEvent = (offer == null ? "offering (" : "answering (") + why + ")";
+        LOG.fine(() -> key + ": session " + Long.toHexString(sessionId) + " started, " + lastEvent);
         owner.gather(this, sessionId, agent -> gathered(agent, offer));
     }
 
@@ -173,6 +186,8 @@ final class PeerConnection {
 
     private void onOffer(Offer o) {
         lastActivityNanos = System.nanoTime();
+        LOG.fine(() -> key + ": offer " + Long.toHexString(o.sessionId()) + " received (" + state + ", pending "
+                + Long.toHexString(pendingSession) + (pendingAnswered ? " answered" : "") + ")");
         if (pendingSession != 0
                 && pendingSession != o.sessionId()
                 && controlling
@@ -186,6 +201,8 @@ final class PeerConnection {
     }
 
     private void onAnswer(Answer a) {
+        LOG.fine(() -> key + ": answer " + Long.toHexString(a.sessionId()) + " received (pending "
+                + Long.toHexString(pendingSession) + (pendingAnswered ? " answered" : "") + ")");
         if (pending == null || pending.sessionId() != a.sessionId() || pendingAnswered) return; // stale or duplicate
         pendingAnswered = true;
         remoteTypes = types(a.candidates());
@@ -390,6 +407,7 @@ final class PeerConnection {
         }
         PeerAgent oldAgent = active;
         RelayPath oldProxy = proxy == newProxy ? null : proxy;
+        boolean relayNew = newProxy != null && newProxy != proxy; // our side of the relay starts carrying WireGuard now
         pending = null;
         pendingSession = 0;
         pendingAnswered = false;
@@ -402,6 +420,17 @@ final class PeerConnection {
         path = type;
         state = ConnectionState.CONNECTED;
         owner.device.setEndpoint(key, endpoint);
+        // A relayed path carries the peer's WireGuard to us only from now on (our channel's route, or
+        // the proxy): an initiation the peer sent when its side connected first reached the relay's
+        // agent socket instead and was lost, to be retried only after REKEY_TIMEOUT (5 s: the lazy
+        // wake-up's 6.3-7.8 s outliers). Checked a little later (relayHandshakeDue), not now: an
+        // initiation of ours crossing the peer's that did get through would overwrite both sides'
+        // handshake state, and both responses would be refused (a 5 s stall of its own).
+        if (relayNew && RELAY_HANDSHAKE) {
+            UapiDevice.PeerStats st = owner.device.stats(key);
+            rxAtRelayUp = st == null ? 0 : st.rxBytes();
+            relayHandshakeNanos = System.nanoTime() + RELAY_HANDSHAKE_AFTER_MS * 1_000_000L;
+        }
         if (oldProxy != null) oldProxy.close();
         if (oldAgent != null) owner.retire(oldAgent);
         if (changed) {
@@ -434,8 +463,37 @@ final class PeerConnection {
         if (active == null) state = ConnectionState.CONNECTING;
     }
 
+    /**
+     * {@link #RELAY_HANDSHAKE_AFTER_MS} after a new relayed path came up: if nothing at all came
+     * from the peer meanwhile (no handshake message, no data) and there is no session, the peer's
+     * initiation was lost before our side of the relay existed (see {@link #promote}): this side
+     * initiates, the session is made at once and its keepalive lets the peer send what it staged.
+     */
+    private void relayHandshakeDue(long now) {
+        if (now - relayHandshakeNanos < 0) return;
+        relayHandshakeNanos = Long.MAX_VALUE;
+        UapiDevice.PeerStats st = owner.device.stats(key);
+        if (st == null
+                || !peersHandshakeLost(state == ConnectionState.CONNECTED && proxy != null, rxAtRelayUp, st.rxBytes()))
+            return;
+        if (owner.device.handshakeUnlessSession(key))
+            LOG.fine(() -> key + ": nothing from the peer " + RELAY_HANDSHAKE_AFTER_MS
+                    + " ms after the relayed path came up, no session: handshake started from this side");
+    }
+
+    /**
+     * Whether the peer's handshake over a new relayed path must be taken as lost: still relayed,
+     * and nothing at all received from the peer ({@code rxNow}, handshake messages included) since
+     * the path came up ({@code rxAtPathUp}). Anything received means its initiation got through, and
+     * one of ours crossing it would stall both.
+     */
+    static boolean peersHandshakeLost(boolean stillRelayed, long rxAtPathUp, long rxNow) {
+        return stillRelayed && rxNow == rxAtPathUp;
+    }
+
     /** Periodic work: liveness, pending timeouts, guard retries, upgrades, lazy idling. */
     void tick(long now) {
+        relayHandshakeDue(now);
         tickPunched(now);
         // a punched pair carries the traffic with consent of its own: its standby relay's consent
         // lapsing (under load, relayed checks miss their 2 s more often) does not take it down
@@ -525,6 +583,11 @@ final class PeerConnection {
         lastEvent = "idle: " + why;
         owner.device.setEndpoint(key, null);
         LOG.info(key + ": " + lastEvent);
+    }
+
+    /** For the log: whether a session is under way. */
+    boolean underWay() {
+        return sessionUnderWay();
     }
 
     /** A new session is being gathered, offered or checked. */

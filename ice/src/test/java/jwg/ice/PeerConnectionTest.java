@@ -41,6 +41,14 @@ class PeerConnectionTest {
     }
 
     @Test
+    void aNewRelayedPathStartsTheHandshakeOnlyWhenNothingCameFromThePeer() {
+        assertTrue(PeerConnection.peersHandshakeLost(true, 0, 0), "nothing received: the peer's initiation was lost");
+        assertTrue(PeerConnection.peersHandshakeLost(true, 1_480, 1_480), "nothing new since the path came up");
+        assertFalse(PeerConnection.peersHandshakeLost(true, 0, 148), "its initiation got through: ours would cross it");
+        assertFalse(PeerConnection.peersHandshakeLost(false, 0, 0), "no longer relayed (idle, lost, replaced)");
+    }
+
+    @Test
     void thePunchRoleNeedsBothMappingsKnownAndDifferent() {
         assertEquals(Optional.of(PunchRole.EASY), NatMapping.INDEPENDENT.roleAgainst(NatMapping.DEPENDENT));
         assertEquals(Optional.of(PunchRole.HARD), NatMapping.DEPENDENT.roleAgainst(NatMapping.INDEPENDENT));

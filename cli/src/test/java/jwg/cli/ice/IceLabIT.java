@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * coturn as STUN/TURN and `jwg signal` in the public namespace. Per topology the path type that
  * `jwg status --json` reports, a ping (the first one wakes a lazy peer: timed) and a 20 MB
  * sha256-checked TCP transfer through the tunnel; failover from P2P to the relay and back when
- * the direct path is blocked and unblocked; a lazy peer going back to Idle.
+ * the direct path is blocked and unblocked; a lazy peer going back to Idle. A wake-up slower than
+ * 3 s prints both daemons' logs; {@code -Djwg.icelab.logs=true} prints them for every wake-up (with
+ * {@code JWG_LOG=jwg.ice.PeerConnection=fine,jwg.ice.Connectivity=fine} they time each step).
  */
 class IceLabIT {
     private static final Pattern PATH = Pattern.compile("\"path\":\"([A-Z_0-9]+)\"");
@@ -157,6 +159,8 @@ class IceLabIT {
             System.out.println("[ice-lab] " + t + " " + options + ": first ping to a cold lazy peer answered in "
                     + wakeMillis + " ms (" + rtt(ping.output()) + " ms as ping saw it)");
             if (wakeMillis > 3000) System.out.println("[ice-lab] slow wake-up, the daemons' logs:" + logs(l));
+            else if (Boolean.getBoolean("jwg.icelab.logs"))
+                System.out.println("[ice-lab] the daemons' logs:" + logs(l));
             String json = l.a.statusJson(l.launcher);
             assertEquals("CONNECTED", state(json), json);
             assertTrue(expected.contains(path(json)), "path one of " + expected + ": " + json);
