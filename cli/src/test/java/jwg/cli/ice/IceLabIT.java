@@ -146,8 +146,24 @@ class IceLabIT {
 
     /** As above in the variant {@code options}; the path must be one of {@code expectedPaths}. */
     static void pathAndTransfer(Topology t, LabOptions options, String... expectedPaths) throws Exception {
+        wake(t, options, "", true, expectedPaths);
+    }
+
+    /** What one wake-up of a cold lazy peer came to: the path and the first ping's time. */
+    record Wake(String path, long millis) {}
+
+    /**
+     * A fresh lab, lazy peers (daemons with JVM options {@code jvmOpts}), the first ping wakes the
+     * path (timed); the path both sides report must be one of {@code expectedPaths}; then, if
+     * {@code transfer}, 20 MB sha256-checked.
+     */
+    static Wake wake(Topology t, LabOptions options, String jvmOpts, boolean transfer, String... expectedPaths)
+            throws Exception {
         List<String> expected = List.of(expectedPaths);
-        try (Lab l = start(t, options, true, Duration.ofMinutes(5))) {
+        try (Lab l = start(t, options, true, Duration.ofMinutes(5), (a, b) -> {
+            a.jvmOpts = jvmOpts;
+            b.jvmOpts = jvmOpts;
+        })) {
             assertEquals("IDLE", state(l.a.statusJson(l.launcher)), "lazy: nothing happens before traffic");
             long t0 = System.nanoTime();
             Netns.Result ping = l.a.exec("ping", "-c", "1", "-W", "10", l.b.tunnelIp);
@@ -162,8 +178,10 @@ class IceLabIT {
             assertTrue(expected.contains(path(json)), "path one of " + expected + ": " + json);
             String jsonB = l.b.statusJson(l.launcher);
             assertEquals(path(json), path(jsonB), jsonB);
-            System.out.println("[ice-lab] " + t + " " + options + ": path " + path(json));
-            transfer(l, 20 << 20);
+            System.out.println("[ice-lab] " + t + " " + options + (jvmOpts.isEmpty() ? "" : " " + jvmOpts) + ": path "
+                    + path(json) + " after " + wakeMillis + " ms");
+            if (transfer) transfer(l, 20 << 20);
+            return new Wake(path(json), wakeMillis);
         }
     }
 
