@@ -1,5 +1,9 @@
 package jwg.cli.ice;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import jwg.testkit.LabOptions;
@@ -58,10 +62,9 @@ class NatVariantsIT {
      */
     @Test
     void twoConeNatsWithoutWanFirewallAnIspHopApartAreReflexive() throws Exception {
-        List<IceLabIT.Wake> wakes = new ArrayList<>();
-        for (int i = 0; i < ATTEMPTS; i++)
-            wakes.add(IceLabIT.wake(Topology.CONE_CONE, NO_FIREWALL_ISP, "", i == 0, "P2P_REFLEXIVE"));
-        report("with the TTL primer", wakes);
+        attempts(
+                "with the TTL primer",
+                first -> IceLabIT.wake(Topology.CONE_CONE, NO_FIREWALL_ISP, "", first, "P2P_REFLEXIVE"));
     }
 
     /**
@@ -71,16 +74,15 @@ class NatVariantsIT {
      */
     @Test
     void withoutThePrimerTheSameLabConnectsRelayedOrByChance() throws Exception {
-        List<IceLabIT.Wake> wakes = new ArrayList<>();
-        for (int i = 0; i < ATTEMPTS; i++)
-            wakes.add(IceLabIT.wake(
-                    Topology.CONE_CONE,
-                    NO_FIREWALL_ISP,
-                    "-Djwg.ice.noTtlPrimer=true",
-                    false,
-                    "RELAYED",
-                    "P2P_REFLEXIVE"));
-        report("without the TTL primer (control)", wakes);
+        attempts(
+                "without the TTL primer (control)",
+                first -> IceLabIT.wake(
+                        Topology.CONE_CONE,
+                        NO_FIREWALL_ISP,
+                        "-Djwg.ice.noTtlPrimer=true",
+                        false,
+                        "RELAYED",
+                        "P2P_REFLEXIVE"));
     }
 
     /**
@@ -93,10 +95,67 @@ class NatVariantsIT {
         IceLabIT.pathAndTransfer(Topology.CONE_CONE, NO_FIREWALL, "RELAYED", "P2P_REFLEXIVE");
     }
 
-    private static void report(String what, List<IceLabIT.Wake> wakes) {
+    /** One attempt: a fresh lab, a cold lazy peer woken, the path asserted ({@code first}: with the transfer). */
+    private interface Attempt {
+        IceLabIT.Wake run(boolean first) throws Exception;
+    }
+
+    /**
+     * {@link #ATTEMPTS} attempts, each logged at once to {@code target/ttl-primer-attempts.txt}. A
+     * lab that does not come up in time on a loaded machine (a daemon in {@code jwg up}'s 30 s, the
+     * signaling server, the warm-up) is no path outcome: that attempt is logged and retried, at
+     * most 5 times in all.
+     */
+    private static void attempts(String what, Attempt attempt) throws Exception {
+        List<IceLabIT.Wake> wakes = new ArrayList<>();
+        int notUp = 0;
+        while (wakes.size() < ATTEMPTS) {
+            IceLabIT.Wake w;
+            try {
+                w = attempt.run(wakes.isEmpty());
+            } catch (AssertionError e) {
+                String m = String.valueOf(e.getMessage());
+                boolean setup = m.contains("did not come up") // jwg up's 30 s
+                        || m.contains("not ready") // the signaling server's 20 s
+                        || m.contains("warm-up did not finish"); // both daemons' start-up gathering, 15 s
+                if (!setup || ++notUp > 5) {
+                    log(what + ": attempt " + (wakes.size() + 1) + " FAILED: "
+                            + m.lines().findFirst().orElse(""));
+                    throw e;
+                }
+                log(what + ": the lab did not come up (" + m.lines().findFirst().orElse("") + "; load " + loadavg()
+                        + "), retried");
+                continue;
+            }
+            wakes.add(w);
+            log(what + ": attempt " + wakes.size() + " " + w.path() + " in " + w.millis() + " ms (load " + loadavg()
+                    + ")");
+        }
+        report(what, wakes);
+    }
+
+    private static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void log(String line) throws IOException {
+        String stamped = java.time.Instant.now() + " " + line;
+        System.out.println("[ice-lab] " + stamped);
+        Files.writeString(
+                Path.of("target", "ttl-primer-attempts.txt"),
+                stamped + "\n",
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    private static void report(String what, List<IceLabIT.Wake> wakes) throws IOException {
         List<Long> ms = wakes.stream().map(IceLabIT.Wake::millis).sorted().toList();
         long p2p = wakes.stream().filter(w -> w.path().equals("P2P_REFLEXIVE")).count();
-        System.out.println("[ice-lab] no WAN firewall, ISP hop, " + what + ": " + p2p + " of " + wakes.size()
+        log("no WAN firewall, ISP hop, " + what + ": " + p2p + " of " + wakes.size()
                 + " P2P_REFLEXIVE, " + (wakes.size() - p2p) + " other "
                 + wakes.stream().map(IceLabIT.Wake::path).toList()
                 + "; first ping answered in ms: min " + ms.getFirst() + " median " + ms.get(ms.size() / 2) + " max "
