@@ -23,8 +23,7 @@ import java.util.stream.Stream;
  * leaves no conntrack entry that would make the router pick another port for a later
  * outbound flow to the same peer, as Linux conntrack does otherwise); host hA (198.51.100.10) behind natA and hB (198.51.100.140) behind natB,
  * or hB at 198.51.100.11 on natA's LAN in {@link Topology#SAME_LAN}. {@link LabOptions} vary this
- * (both LANs on one subnet, routers without the WAN firewall, coturn without a default route, the
- * routers a routed "ISP" hop apart).
+ * (both LANs on one subnet, routers without the WAN firewall, coturn without a default route, an ISP hop).
  *
  * <p>Every namespace has a unique name per run; {@link #close()} (also run by a shutdown hook,
  * and on a failure half-way through {@link #start}) stops coturn and every process left in the
@@ -188,20 +187,7 @@ public final class NatLab implements AutoCloseable {
                   }
                 }
                 """);
-        if (options.ispHop()) {
-            // The "ISP": the routers' traffic to each other goes up to this namespace and down again,
-            // one routed hop that decrements the TTL. No redirects: the routers are to keep using it.
-            pub.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
-            pub.exec("sysctl", "-qw", "net.ipv4.conf.all.send_redirects=0");
-            pub.exec("sysctl", "-qw", "net.ipv4.conf." + BRIDGE + ".send_redirects=0");
-            nft(pub, """
-                    table ip jwglabisp {
-                      chain forward {
-                        type filter hook forward priority 0; policy accept;
-                      }
-                    }
-                    """);
-        }
+        if (options.ispHop()) IspHop.isp(pub, BRIDGE);
         natA = router("jnnatA", "pA", WAN_A, LAN_A_GATEWAY, topology.natA);
         hostA = host("jnhA", natA, "hA", HOST_A, LAN_A_GATEWAY);
         if (topology.natB == null) {
@@ -223,10 +209,7 @@ public final class NatLab implements AutoCloseable {
         plugIn(r, WAN_IF, pub, bridgePort, BRIDGE);
         ip(r, "addr", "add", wan + (options.ispHop() ? "/32" : "/24"), "dev", WAN_IF);
         ip(r, "link", "set", WAN_IF, "up");
-        if (options.ispHop()) { // the ISP is the only neighbour: the other router is a hop away
-            ip(r, "route", "add", STUN_IP + "/32", "dev", WAN_IF, "scope", "link");
-            r.exec("sysctl", "-qw", "net.ipv4.conf.all.accept_redirects=0");
-        }
+        if (options.ispHop()) IspHop.router(r, WAN_IF, STUN_IP);
         ip(r, "link", "add", LAN_IF, "type", "bridge");
         ip(r, "addr", "add", lanGateway + "/25", "dev", LAN_IF);
         ip(r, "link", "set", LAN_IF, "up");
@@ -291,40 +274,17 @@ public final class NatLab implements AutoCloseable {
      */
     public synchronized void blockDirect() throws IOException {
         if (blocked) return;
-        if (options.ispHop()) { // routed through the ISP, not bridged between the routers
-            for (String[] pair : List.of(new String[] {WAN_A, WAN_B}, new String[] {WAN_B, WAN_A}))
-                pub.exec(
-                        "nft",
-                        "add",
-                        "rule",
-                        "ip",
-                        "jwglabisp",
-                        "forward",
-                        "ip",
-                        "saddr",
-                        pair[0],
-                        "ip",
-                        "daddr",
-                        pair[1],
-                        "meta",
-                        "l4proto",
-                        "udp",
-                        "counter",
-                        "drop");
-        }
-        pub.exec(
-                "nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_A, "ip", "daddr", WAN_B, "meta",
-                "l4proto", "udp", "counter", "drop");
-        pub.exec(
-                "nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_B, "ip", "daddr", WAN_A, "meta",
-                "l4proto", "udp", "counter", "drop");
+        if (options.ispHop()) IspHop.block(pub, WAN_A, WAN_B); // routed, not bridged
+        String rule = "nft add rule bridge jwglab forward ip saddr %s ip daddr %s meta l4proto udp counter drop";
+        for (String[] p : new String[][] {{WAN_A, WAN_B}, {WAN_B, WAN_A}})
+            pub.exec(rule.formatted(p[0], p[1]).split(" "));
         blocked = true;
     }
 
     /** Removes the drop rules of {@link #blockDirect()}. Idempotent. */
     public synchronized void unblockDirect() throws IOException {
         pub.exec("nft", "flush", "chain", "bridge", "jwglab", "forward");
-        if (options.ispHop()) pub.exec("nft", "flush", "chain", "ip", "jwglabisp", "forward");
+        if (options.ispHop()) IspHop.unblock(pub);
         blocked = false;
     }
 
@@ -334,10 +294,8 @@ public final class NatLab implements AutoCloseable {
 
     /** The public namespace's filter table, with packet counters of the drop rules. */
     public String publicFilterRules() throws IOException {
-        String bridged = pub.exec("nft", "list", "table", "bridge", "jwglab").output();
-        return options.ispHop()
-                ? bridged + pub.exec("nft", "list", "table", "ip", "jwglabisp").output()
-                : bridged;
+        String isp = options.ispHop() ? IspHop.rules(pub) : "";
+        return pub.exec("nft", "list", "table", "bridge", "jwglab").output() + isp;
     }
 
     // ---- accessors ----

@@ -149,13 +149,16 @@ class IceLabIT {
         wake(t, options, "", true, expectedPaths);
     }
 
-    /** What one wake-up of a cold lazy peer came to: the path and the first ping's time. */
+    /**
+     * What one wake-up of a cold lazy peer came to: the path (with the state when not CONNECTED,
+     * e.g. {@code CONNECTING/NONE}: the path was lost again) and the first ping's time.
+     */
     record Wake(String path, long millis) {}
 
     /**
      * A fresh lab, lazy peers (daemons with JVM options {@code jvmOpts}), the first ping wakes the
-     * path (timed); the path both sides report must be one of {@code expectedPaths}; then, if
-     * {@code transfer}, 20 MB sha256-checked.
+     * path (timed); the path both sides report must be one of {@code expectedPaths} (none given:
+     * whatever A reports is returned, not asserted); then, if {@code transfer}, 20 MB sha256-checked.
      */
     static Wake wake(Topology t, LabOptions options, String jvmOpts, boolean transfer, String... expectedPaths)
             throws Exception {
@@ -168,12 +171,24 @@ class IceLabIT {
             long t0 = System.nanoTime();
             Netns.Result ping = l.a.exec("ping", "-c", "1", "-W", "10", l.b.tunnelIp);
             long wakeMillis = (System.nanoTime() - t0) / 1_000_000;
+            if (expected.isEmpty() && ping.exitCode() != 0) { // counted, not asserted
+                String json = l.a.statusJson(l.launcher);
+                String seen = "UNANSWERED(" + state(json) + "/" + path(json) + ")";
+                System.out.println("[ice-lab] " + t + " " + options + " " + jvmOpts + ": first ping " + seen);
+                return new Wake(seen, wakeMillis);
+            }
             assertEquals(
                     0, ping.exitCode(), "the first ping (the waking packet) is answered: " + ping.output() + logs(l));
             System.out.println("[ice-lab] " + t + " " + options + ": first ping to a cold lazy peer answered in "
                     + wakeMillis + " ms (" + rtt(ping.output()) + " ms as ping saw it)");
             if (wakeMillis > 3000) System.out.println("[ice-lab] slow wake-up, the daemons' logs:" + logs(l));
             String json = l.a.statusJson(l.launcher);
+            if (expected.isEmpty()) {
+                String seen = "CONNECTED".equals(state(json)) ? path(json) : state(json) + "/" + path(json);
+                System.out.println("[ice-lab] " + t + " " + options + " " + jvmOpts + ": " + seen + " after "
+                        + wakeMillis + " ms");
+                return new Wake(seen, wakeMillis);
+            }
             assertEquals("CONNECTED", state(json), json);
             assertTrue(expected.contains(path(json)), "path one of " + expected + ": " + json);
             String jsonB = l.b.statusJson(l.launcher);

@@ -69,20 +69,15 @@ class NatVariantsIT {
 
     /**
      * The control: the same lab with the primer switched off ({@code -Djwg.ice.noTtlPrimer=true} in
-     * both daemons). Whichever check arrives first spoils that router's mapping: the pair connects,
-     * relayed, or P2P should the checks ever cross in time. Counted over the same attempts.
+     * both daemons). Whichever check arrives first spoils that router's mapping: the pair reports
+     * RELAYED, P2P should the checks cross in time, a path already lost again (a spoilt direct pair
+     * whose consent failed), or the first ping went unanswered in 10 s. Counted, not asserted.
      */
     @Test
     void withoutThePrimerTheSameLabConnectsRelayedOrByChance() throws Exception {
         attempts(
                 "without the TTL primer (control)",
-                first -> IceLabIT.wake(
-                        Topology.CONE_CONE,
-                        NO_FIREWALL_ISP,
-                        "-Djwg.ice.noTtlPrimer=true",
-                        false,
-                        "RELAYED",
-                        "P2P_REFLEXIVE"));
+                first -> IceLabIT.wake(Topology.CONE_CONE, NO_FIREWALL_ISP, "-Djwg.ice.noTtlPrimer=true", false));
     }
 
     /**
@@ -117,7 +112,8 @@ class NatVariantsIT {
                 String m = String.valueOf(e.getMessage());
                 boolean setup = m.contains("did not come up") // jwg up's 30 s
                         || m.contains("not ready") // the signaling server's 20 s
-                        || m.contains("warm-up did not finish"); // both daemons' start-up gathering, 15 s
+                        || m.contains("warm-up did not finish") // both daemons' start-up gathering, 15 s
+                        || m.contains("no answer to our offer in"); // a daemon too slow to answer: no ICE ran
                 if (!setup || ++notUp > 5) {
                     log(what + ": attempt " + (wakes.size() + 1) + " FAILED: "
                             + m.lines().findFirst().orElse(""));
