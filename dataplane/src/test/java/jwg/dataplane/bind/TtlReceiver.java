@@ -23,6 +23,7 @@ public final class TtlReceiver implements AutoCloseable {
     private static final int IP_RECVTTL = 12, IP_TTL = 2, IPV6_RECVHOPLIMIT = 51, IPV6_HOPLIMIT = 52;
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** One datagram: its bytes and the TTL (hop limit) it came with, -1 if the kernel said none. */
     public record Received(byte[] data, int ttl, boolean ipv4) {}
@@ -60,6 +61,20 @@ public final class TtlReceiver implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Sends {@code data} from this receiver's port to {@code to} (so a peer hears from this address). */
+    public synchronized void sendTo(byte[] data, Endpoint to) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment sa = a.allocate(SOCKADDR_IN6);
+            sa.set(ValueLayout.JAVA_SHORT, Layouts.SIN6_FAMILY, (short) Linux.AF_INET6);
+            sa.set(SHORT_BE, Layouts.SIN6_PORT, (short) to.port());
+            sa.set(LONG_BE, Layouts.SIN6_ADDR, to.high());
+            sa.set(LONG_BE, Layouts.SIN6_ADDR + 8, to.low());
+            long n = Sockets.trySendto(
+                    fd, a.allocateFrom(ValueLayout.JAVA_BYTE, data), data.length, 0, sa, (int) SOCKADDR_IN6.byteSize());
+            if (n < 0) throw new ErrnoException("sendto", (int) -n);
+        }
     }
 
     /** The next datagram, waiting at most {@code millis}; null if none came. */
