@@ -186,6 +186,17 @@ public final class IceBind implements Bind {
         routes.framed.increment();
     }
 
+    /** STUN to a peer is never framed as ChannelData (see {@link #send(MemorySegment, long, int, Endpoint)}). */
+    @Override
+    public boolean sendWithTtl(MemorySegment buffer, long offset, int length, Endpoint to, int ttl) throws IOException {
+        return inner.sendWithTtl(buffer, offset, length, to, ttl);
+    }
+
+    @Override
+    public boolean ttlControl() {
+        return inner.ttlControl();
+    }
+
     @Override
     public boolean gso() {
         return inner.gso();

@@ -46,6 +46,8 @@ public final class StunMux {
     private final Map<InetSocketAddress, TurnRelay> relays = new ConcurrentHashMap<>();
     /** The relayed peers {@link IceBind} frames as ChannelData. */
     final RelayRoutes routes = new RelayRoutes();
+    /** The answerer's TTL-limited primer and checks (two cone NATs without a WAN firewall). */
+    final TtlPrimer primer;
 
     private volatile Bind bind;
 
@@ -56,6 +58,15 @@ public final class StunMux {
     final LongAdder sent = new LongAdder();
     final LongAdder unroutable = new LongAdder();
     final LongAdder queueFull = new LongAdder();
+
+    /** A mux with the TTL primer on unless {@code -Djwg.ice.noTtlPrimer=true}. */
+    public StunMux() {
+        this(new TtlPrimer());
+    }
+
+    StunMux(TtlPrimer primer) {
+        this.primer = primer;
+    }
 
     /** The bind STUN goes out through (set by {@link IceBind#open}). */
     void bind(Bind b) {
@@ -116,6 +127,7 @@ public final class StunMux {
             return;
         }
         InetSocketAddress src = from.toSocketAddress();
+        primer.heard(src);
         SharedSocket target = switch (kind) {
             case REQUEST -> forUfrag(StunPacket.localUfrag(data, length), src);
             case RESPONSE -> { // a response to a request we never saw go out (e.g. sent by ice4j through TURN): by
@@ -173,10 +185,22 @@ public final class StunMux {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment seg = a.allocate(Math.max(1, length));
             MemorySegment.copy(MemorySegment.ofArray(data), offset, seg, 0, length);
-            b.send(seg, 0, length, e);
+            int ttl = primer.ttl(to);
+            if (ttl == 0 || !b.sendWithTtl(seg, 0, length, e, ttl)) b.send(seg, 0, length, e);
         }
         sent.increment();
         LOG.finest(() -> "STUN/TURN " + length + " B to " + to);
+    }
+
+    /**
+     * Before answering an offer: a TTL-limited primer from the device's port to each of the
+     * offerer's server-reflexive addresses, and our STUN to them TTL-limited until they are heard
+     * from ({@link TtlPrimer}). Returns how many primers went.
+     */
+    int prime(List<InetSocketAddress> reflexive) {
+        int n = primer.prime(bind, reflexive);
+        if (n > 0) LOG.fine(() -> "TTL primer to " + n + " server-reflexive address(es)");
+        return n;
     }
 
     /** Counters for status views. */

@@ -18,24 +18,34 @@ package jwg.testkit;
  * @param jwgRelay the TURN server at 203.0.113.1:3478 is {@code jwg relay} (the repository's
  *     {@code bin/jwg}) instead of coturn; it answers Binding but not RFC 5780's CHANGE-REQUEST, so
  *     the doctor's NAT classification is not available in such a lab
+ * @param ispHop the routers' WAN addresses are /32s whose only neighbour is the public namespace
+ *     (203.0.113.1, the "ISP" router): traffic between the two routers is forwarded by it, one
+ *     hop that decrements the IP TTL, as between real routers (which are several hops apart).
+ *     Without it the routers share the public bridge, one hop apart: a packet sent with TTL 2
+ *     reaches the other router with TTL 1 and is still delivered to it
  */
-public record LabOptions(boolean sameSubnet, boolean wanInputFirewall, boolean turnDefaultRoute, boolean jwgRelay) {
-    public static final LabOptions DEFAULT = new LabOptions(false, true, true, false);
+public record LabOptions(
+        boolean sameSubnet, boolean wanInputFirewall, boolean turnDefaultRoute, boolean jwgRelay, boolean ispHop) {
+    public static final LabOptions DEFAULT = new LabOptions(false, true, true, false, false);
 
     public LabOptions withSameSubnet(boolean v) {
-        return new LabOptions(v, wanInputFirewall, turnDefaultRoute, jwgRelay);
+        return new LabOptions(v, wanInputFirewall, turnDefaultRoute, jwgRelay, ispHop);
     }
 
     public LabOptions withWanInputFirewall(boolean v) {
-        return new LabOptions(sameSubnet, v, turnDefaultRoute, jwgRelay);
+        return new LabOptions(sameSubnet, v, turnDefaultRoute, jwgRelay, ispHop);
     }
 
     public LabOptions withTurnDefaultRoute(boolean v) {
-        return new LabOptions(sameSubnet, wanInputFirewall, v, jwgRelay);
+        return new LabOptions(sameSubnet, wanInputFirewall, v, jwgRelay, ispHop);
     }
 
     public LabOptions withJwgRelay(boolean v) {
-        return new LabOptions(sameSubnet, wanInputFirewall, turnDefaultRoute, v);
+        return new LabOptions(sameSubnet, wanInputFirewall, turnDefaultRoute, v, ispHop);
+    }
+
+    public LabOptions withIspHop(boolean v) {
+        return new LabOptions(sameSubnet, wanInputFirewall, turnDefaultRoute, jwgRelay, v);
     }
 
     @Override
@@ -43,6 +53,7 @@ public record LabOptions(boolean sameSubnet, boolean wanInputFirewall, boolean t
         return (sameSubnet ? "same-subnet" : "own-subnets")
                 + (wanInputFirewall ? ",wan-firewall" : ",no-wan-firewall")
                 + (turnDefaultRoute ? ",turn-default-route" : ",turn-no-default-route")
-                + (jwgRelay ? ",jwg-relay" : "");
+                + (jwgRelay ? ",jwg-relay" : "")
+                + (ispHop ? ",isp-hop" : "");
     }
 }

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * leaves no conntrack entry that would make the router pick another port for a later
  * outbound flow to the same peer, as Linux conntrack does otherwise); host hA (198.51.100.10) behind natA and hB (198.51.100.140) behind natB,
  * or hB at 198.51.100.11 on natA's LAN in {@link Topology#SAME_LAN}. {@link LabOptions} vary this
- * (both LANs on one subnet, routers without the WAN firewall, coturn without a default route).
+ * (both LANs on one subnet, routers without the WAN firewall, coturn without a default route, an ISP hop).
  *
  * <p>Every namespace has a unique name per run; {@link #close()} (also run by a shutdown hook,
  * and on a failure half-way through {@link #start}) stops coturn and every process left in the
@@ -187,6 +187,7 @@ public final class NatLab implements AutoCloseable {
                   }
                 }
                 """);
+        if (options.ispHop()) IspHop.isp(pub, BRIDGE);
         natA = router("jnnatA", "pA", WAN_A, LAN_A_GATEWAY, topology.natA);
         hostA = host("jnhA", natA, "hA", HOST_A, LAN_A_GATEWAY);
         if (topology.natB == null) {
@@ -206,8 +207,9 @@ public final class NatLab implements AutoCloseable {
             throws IOException {
         Netns r = ns(prefix);
         plugIn(r, WAN_IF, pub, bridgePort, BRIDGE);
-        ip(r, "addr", "add", wan + "/24", "dev", WAN_IF);
+        ip(r, "addr", "add", wan + (options.ispHop() ? "/32" : "/24"), "dev", WAN_IF);
         ip(r, "link", "set", WAN_IF, "up");
+        if (options.ispHop()) IspHop.router(r, WAN_IF, STUN_IP);
         ip(r, "link", "add", LAN_IF, "type", "bridge");
         ip(r, "addr", "add", lanGateway + "/25", "dev", LAN_IF);
         ip(r, "link", "set", LAN_IF, "up");
@@ -272,18 +274,17 @@ public final class NatLab implements AutoCloseable {
      */
     public synchronized void blockDirect() throws IOException {
         if (blocked) return;
-        pub.exec(
-                "nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_A, "ip", "daddr", WAN_B, "meta",
-                "l4proto", "udp", "counter", "drop");
-        pub.exec(
-                "nft", "add", "rule", "bridge", "jwglab", "forward", "ip", "saddr", WAN_B, "ip", "daddr", WAN_A, "meta",
-                "l4proto", "udp", "counter", "drop");
+        if (options.ispHop()) IspHop.block(pub, WAN_A, WAN_B); // routed, not bridged
+        String rule = "nft add rule bridge jwglab forward ip saddr %s ip daddr %s meta l4proto udp counter drop";
+        for (String[] p : new String[][] {{WAN_A, WAN_B}, {WAN_B, WAN_A}})
+            pub.exec(rule.formatted(p[0], p[1]).split(" "));
         blocked = true;
     }
 
     /** Removes the drop rules of {@link #blockDirect()}. Idempotent. */
     public synchronized void unblockDirect() throws IOException {
         pub.exec("nft", "flush", "chain", "bridge", "jwglab", "forward");
+        if (options.ispHop()) IspHop.unblock(pub);
         blocked = false;
     }
 
@@ -293,7 +294,8 @@ public final class NatLab implements AutoCloseable {
 
     /** The public namespace's filter table, with packet counters of the drop rules. */
     public String publicFilterRules() throws IOException {
-        return pub.exec("nft", "list", "table", "bridge", "jwglab").output();
+        String isp = options.ispHop() ? IspHop.rules(pub) : "";
+        return pub.exec("nft", "list", "table", "bridge", "jwglab").output() + isp;
     }
 
     // ---- accessors ----

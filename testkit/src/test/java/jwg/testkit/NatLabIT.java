@@ -261,6 +261,61 @@ class NatLabIT {
         }
     }
 
+    /**
+     * The TTL primer's mechanism (docs/ice.md "Two cone NATs without a WAN firewall"): with the ISP
+     * hop, a packet from B's port with IP TTL 2 passes natB (its masquerade mapping and conntrack
+     * entry are made) and expires at the ISP, so natA has no entry of it; A's later packet to B's
+     * mapping then goes through natB to B, and B's answer through natA to A. Without the ISP hop the
+     * routers are one hop apart and the same TTL-2 packet reaches natA and leaves its stray entry.
+     * Both routers without the WAN input firewall.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aTtlLimitedPrimerMapsItsOwnRouterOnly(boolean ispHop) throws Exception {
+        LabOptions options = LabOptions.DEFAULT.withWanInputFirewall(false).withIspHop(ispHop);
+        try (NatLab lab = NatLab.start(Topology.CONE_CONE, options)) {
+            String send = "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); "
+                    + "s.setsockopt(socket.IPPROTO_IP,socket.IP_TTL,int(sys.argv[4])); "
+                    + "s.bind(('',int(sys.argv[1]))); s.sendto(b'primer',(sys.argv[2],int(sys.argv[3])))";
+            // B primes: port 40001 to A's WAN address, port 40000, TTL 2
+            lab.exec(Host.B, "python3", "-c", send, "40001", NatLab.WAN_A, "40000", "2");
+            Thread.sleep(200);
+            String natB = lab.routerNetns(Host.B)
+                    .exec("cat", "/proc/net/nf_conntrack")
+                    .output();
+            String natA = lab.routerNetns(Host.A)
+                    .exec("cat", "/proc/net/nf_conntrack")
+                    .output();
+            System.out.println("ispHop=" + ispHop + " natB after the primer:\n" + natB + "natA:\n" + natA);
+            assertTrue(
+                    natB.lines()
+                            .anyMatch(l -> l.contains("src=" + NatLab.HOST_B + " dst=" + NatLab.WAN_A
+                                            + " sport=40001 dport=40000")
+                                    && l.contains("src=" + NatLab.WAN_A + " dst=" + NatLab.WAN_B
+                                            + " sport=40000 dport=40001")),
+                    "natB maps the primer's flow, port kept:\n" + natB);
+            boolean stray = natA.contains("src=" + NatLab.WAN_B + " dst=" + NatLab.WAN_A + " sport=40001 dport=40000");
+            assertEquals(!ispHop, stray, "the primer's entry at natA (ISP hop " + ispHop + "):\n" + natA);
+            if (!ispHop) return;
+            // B listens on 40001 and answers; A sends from 40000 (full TTL) to B's mapping
+            String echo = "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); "
+                    + "s.bind(('',int(sys.argv[1]))); s.settimeout(5); d,a=s.recvfrom(100); print('GOT',d,a,flush=True); "
+                    + "s.sendto(b'answer',a)";
+            Daemon b = lab.start(lab.hostNetns(Host.B), "echo-b.log", "python3", "-c", echo, "40001");
+            Thread.sleep(300);
+            String ask = "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); "
+                    + "s.bind(('',int(sys.argv[1]))); s.settimeout(5); s.sendto(b'check',(sys.argv[2],int(sys.argv[3]))); "
+                    + "d,a=s.recvfrom(100); print('GOT',d,a)";
+            Netns.Result a = lab.tryExec(Host.A, "python3", "-c", ask, "40000", NatLab.WAN_B, "40001");
+            assertTrue(
+                    a.ok() && a.output().contains("GOT b'answer'"),
+                    "A's check answered:\n" + a.output() + "\nB: " + b.output() + "\n" + lab.diagnostics());
+            assertTrue(
+                    b.output().contains("'" + NatLab.WAN_A + "', 40000"),
+                    "B saw A's mapping, port kept: " + b.output());
+        }
+    }
+
     @Test
     void aFailureHalfWayThroughConstructionLeavesNothingBehind() throws IOException {
         List<String> names = new ArrayList<>();

@@ -25,6 +25,8 @@ final class IceNode {
     IceNode peer;
     /** Extra '#!' lines for [Interface] and for the [Peer] section (e.g. IceRelay), empty by default. */
     String interfaceKeys = "", peerKeys = "";
+    /** JVM options for the daemon ({@code JWG_JVM_OPTS}, e.g. a -D switch), empty by default. */
+    String jvmOpts = "";
 
     IceNode(NatLab lab, NatLab.Host host, String ifname, String tunnelIp) {
         this.lab = lab;
@@ -74,7 +76,15 @@ final class IceNode {
     }
 
     Netns.Result up(String launcher, boolean lazy, Duration idle) throws IOException {
-        return lab.tryExec(host, launcher, "up", conf(lazy, idle).toString());
+        if (jvmOpts.isEmpty())
+            return lab.tryExec(host, launcher, "up", conf(lazy, idle).toString());
+        return lab.tryExec(
+                host,
+                "env",
+                "JWG_JVM_OPTS=" + jvmOpts,
+                launcher,
+                "up",
+                conf(lazy, idle).toString());
     }
 
     Netns.Result exec(String... cmd) throws IOException {

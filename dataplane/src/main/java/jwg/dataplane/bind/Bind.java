@@ -42,6 +42,22 @@ public interface Bind extends AutoCloseable {
     /** Sends one datagram. */
     void send(MemorySegment buffer, long offset, int length, Endpoint to) throws IOException;
 
+    /**
+     * Sends one datagram with IP TTL (IPv6 hop limit) {@code ttl} for this datagram alone, as
+     * ancillary data (sendmsg with IP_TTL / IPV6_HOPLIMIT), so concurrent sends on the socket keep
+     * the default. Returns false and sends nothing if this bind cannot ({@link #ttlControl()}).
+     * Control path only (the ICE layer's TTL primer, docs/ice.md).
+     */
+    default boolean sendWithTtl(MemorySegment buffer, long offset, int length, Endpoint to, int ttl)
+            throws IOException {
+        return false;
+    }
+
+    /** True if {@link #sendWithTtl} sets the TTL of a datagram (the native bind); false on the JDK's. */
+    default boolean ttlControl() {
+        return false;
+    }
+
     /** True while sends are coalesced with UDP GSO (UDP_SEGMENT); for status and metrics. */
     default boolean gso() {
         return false;

@@ -40,6 +40,8 @@ import jwg.sys.Sockets;
 public final class LinuxUdpBind implements Bind {
     // not (yet) in jwg.sys.Linux: <netinet/in.h> IPV6_V6ONLY, <asm/socket.h> SO_*BUFFORCE, SO_MARK
     static final int IPV6_V6ONLY = 26, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33, SO_MARK = 36;
+    // <linux/in.h> IP_TTL, <linux/in6.h> IPV6_HOPLIMIT: as a control message, the TTL of one datagram
+    static final int IP_TTL = 2, IPV6_HOPLIMIT = 52;
     /**
      * Non-blocking reads tried before sleeping in poll (-Djwg.spinReads; default 0). Spinning was
      * worth it when every packet was a system call; with offloads (64 KB per read or receive)
@@ -440,6 +442,40 @@ public final class LinuxUdpBind implements Bind {
         s.msgCount[0] = 1;
         sendPrepared(s, 1, null);
         if (s.sentSlots == 0) throw new IOException("UDP send buffer full: datagram dropped");
+    }
+
+    /**
+     * One datagram with its own TTL: the control message IP_TTL (an IPv4, i.e. v4-mapped,
+     * destination: the kernel sends it as IPv4 and reads SOL_IP messages) or IPV6_HOPLIMIT, an int
+     * of 1..255. The socket's default (setsockopt) is untouched, so data-plane sends racing with
+     * this one keep theirs.
+     */
+    @Override
+    public boolean sendWithTtl(MemorySegment buffer, long offset, int length, Endpoint to, int ttl) throws IOException {
+        if (ttl < 1 || ttl > 255) throw new IllegalArgumentException("ttl " + ttl);
+        Scratch s = scratch.get();
+        s.iovs.set(L, 0, buffer.address() + offset);
+        s.iovs.set(L, 8, length);
+        writeEndpoint(s.names, 0, to);
+        s.controls.set(L, Layouts.CMSG_LEN, Layouts.CMSG_DATA + 4);
+        s.controls.set(I, Layouts.CMSG_LEVEL, to.isIpv4() ? Linux.SOL_IP : Linux.SOL_IPV6);
+        s.controls.set(I, Layouts.CMSG_TYPE, to.isIpv4() ? IP_TTL : IPV6_HOPLIMIT);
+        s.controls.set(I, Layouts.CMSG_DATA, ttl);
+        s.msgs.set(I, MSG_NAMELEN, (int) NAME);
+        s.msgs.set(L, MSG_IOV, s.iovs.address());
+        s.msgs.set(L, MSG_IOVLEN, 1L);
+        s.msgs.set(L, MSG_CONTROL, s.controls.address());
+        s.msgs.set(L, MSG_CONTROLLEN, CONTROL);
+        s.msgFirst[0] = 0;
+        s.msgCount[0] = 1;
+        sendPrepared(s, 1, null);
+        if (s.sentSlots == 0) throw new IOException("UDP send buffer full: datagram dropped");
+        return true;
+    }
+
+    @Override
+    public boolean ttlControl() {
+        return true;
     }
 
     /**
