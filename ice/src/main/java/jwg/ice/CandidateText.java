@@ -2,6 +2,8 @@ package jwg.ice;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Candidate;
@@ -36,6 +38,25 @@ record CandidateText(
                 + " typ " + type;
         if (related != null) s += " raddr " + related.getAddress().getHostAddress() + " rport " + related.getPort();
         return s;
+    }
+
+    /**
+     * The distinct server-reflexive addresses among {@code candidates} (signaling text), in their
+     * order: a peer's public address as its STUN server saw it. Text that does not parse is skipped
+     * (the agent reports it when the candidates are set).
+     */
+    static List<InetSocketAddress> reflexive(List<String> candidates) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String text : candidates) {
+            try {
+                CandidateText c = parse(text);
+                if (c.type() == CandidateType.SERVER_REFLEXIVE_CANDIDATE && !out.contains(c.address()))
+                    out.add(c.address());
+            } catch (IllegalArgumentException e) {
+                // skipped, see above
+            }
+        }
+        return out;
     }
 
     /** Parses {@link #format()}'s text; throws IllegalArgumentException naming what is wrong. */

@@ -180,18 +180,9 @@ final class PeerAgent implements AutoCloseable {
      * STUN server saw it — the easy side's punch target port, the hard side's public address.
      */
     InetSocketAddress remoteReflexive() {
-        InetSocketAddress any = null;
-        for (String text : remoteCandidates) {
-            try {
-                CandidateText c = CandidateText.parse(text);
-                if (c.type() != CandidateType.SERVER_REFLEXIVE_CANDIDATE) continue;
-                if (c.address().getAddress() instanceof java.net.Inet4Address) return c.address();
-                if (any == null) any = c.address();
-            } catch (IllegalArgumentException e) {
-                // skipped at connect already
-            }
-        }
-        return any;
+        List<InetSocketAddress> all = CandidateText.reflexive(remoteCandidates);
+        for (InetSocketAddress a : all) if (a.getAddress() instanceof java.net.Inet4Address) return a;
+        return all.isEmpty() ? null : all.get(0);
     }
 
     /** The selected pair, or null before ICE completed. */

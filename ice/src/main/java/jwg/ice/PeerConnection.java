@@ -157,7 +157,7 @@ final class PeerConnection {
         } else {
             pendingAnswered = true;
             // our router's mapping first, without reaching the offerer's router (TtlPrimer)
-            if (relay != RelayPolicy.FORCE) owner.mux.prime(TtlPrimer.reflexive(offer.candidates()));
+            if (relay != RelayPolicy.FORCE) owner.mux.prime(CandidateText.reflexive(offer.candidates()));
             owner.signal(key, new Answer(agent.sessionId(), agent.ufrag(), agent.password(), agent.candidates()));
             owner.signal(key, infoSent);
             remoteTypes = types(offer.candidates());

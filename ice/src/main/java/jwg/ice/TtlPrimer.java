@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.LongAdder;
 import jwg.dataplane.bind.Bind;
 import jwg.dataplane.bind.Endpoint;
 import jwg.ice.stun.Stun;
-import org.ice4j.ice.CandidateType;
 
 /**
  * Two cone NATs without a WAN input firewall (docs/ice.md): the first direct packet to reach a
@@ -57,21 +55,6 @@ final class TtlPrimer {
 
     boolean enabled() {
         return enabled;
-    }
-
-    /** The server-reflexive addresses among the peer's candidates (signaling text); bad ones skipped. */
-    static List<InetSocketAddress> reflexive(List<String> candidates) {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (String text : candidates) {
-            try {
-                CandidateText c = CandidateText.parse(text);
-                if (c.type() == CandidateType.SERVER_REFLEXIVE_CANDIDATE && !out.contains(c.address()))
-                    out.add(c.address());
-            } catch (IllegalArgumentException e) {
-                // the agent reports it
-            }
-        }
-        return out;
     }
 
     /**

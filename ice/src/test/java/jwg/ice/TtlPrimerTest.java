@@ -155,6 +155,6 @@ class TtlPrimerTest {
                 "garbage");
         assertEquals(
                 List.of(new InetSocketAddress(InetAddress.ofLiteral("203.0.113.2"), 40301)),
-                TtlPrimer.reflexive(candidates));
+                CandidateText.reflexive(candidates));
     }
 }
