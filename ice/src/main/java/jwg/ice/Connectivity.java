@@ -185,7 +185,7 @@ public final class Connectivity implements AutoCloseable {
     private void wake(PublicKey peer, long askedNanos) {
         PeerConnection p = peers.get(peer);
         LOG.fine(() -> peer + ": path wanted (traffic), " + (System.nanoTime() - askedNanos) / 1_000_000 + " ms ago; "
-                + (p == null ? "no ICE peer" : p.state + ", session under way: " + p.underWay()));
+                + (p == null ? "no ICE peer" : p.state + ", session under way: " + p.sessionUnderWay()));
         if (p != null && p.state != ConnectionState.CONNECTED) p.connect("traffic for the peer");
     }
 

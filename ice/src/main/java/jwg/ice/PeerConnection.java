@@ -587,13 +587,8 @@ final class PeerConnection {
         LOG.info(key + ": " + lastEvent);
     }
 
-    /** For the log: whether a session is under way. */
-    boolean underWay() {
-        return sessionUnderWay();
-    }
-
     /** A new session is being gathered, offered or checked. */
-    private boolean sessionUnderWay() {
+    boolean sessionUnderWay() {
         return pending != null || pendingSession != 0;
     }
 
