@@ -200,7 +200,10 @@ class RelayBatchTest {
             assertEquals(Stun.SUCCESS_RESPONSE, c.bind(0x4002, p.address()).cls());
             byte[][] data = new byte[sizes.length][];
             for (int i = 0; i < sizes.length; i++) data[i] = RelayServerTest.payload(sizes[i], 300 + i);
-            long toClients = base.server.counters().get("to_clients");
+            // the 401, Allocate and ChannelBind answers: each counted after the relay's send returns,
+            // which can be after the client has read it — wait for all three, then count from there
+            long toClients = base.counted("to_clients", 3);
+            assertEquals(3, toClients, "the control answers so far");
             p.send(c.relayed, data);
             for (int i = 0; i < sizes.length; i++) {
                 byte[] got = s.receive();
